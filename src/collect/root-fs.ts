@@ -1,0 +1,193 @@
+/**
+ * The file system of the node being collected, seen from inside. Collectors ask for node paths
+ * (`/etc/fstab`) and never touch `fs` themselves, so the same collector reads:
+ *   - this host (`root` = `/`),
+ *   - a fixture tree or a mounted image (`--root DIR`, like node_exporter's `--path.rootfs`),
+ *   - a snapshot that an SSH sweep brought back (an in-memory implementation of this interface).
+ *
+ * The interface is synchronous on purpose: collection reads thousands of tiny files (proc/sys,
+ * unit files), and synchronous reads of small files are several times faster in Node than
+ * promise-based ones. Collection runs in the CLI, the agent or a sweep worker, never on the
+ * server's request path.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export type EntryType = 'file' | 'directory' | 'symlink' | 'other';
+
+export interface DirEntry {
+  name: string;
+  type: EntryType;
+}
+
+export interface FileStat {
+  type: EntryType;
+  /** Permission bits and set-id bits (`st_mode & 0o7777`). */
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+}
+
+export interface RootFs {
+  /** Where this node's `/` is, for messages (`/`, a fixture folder, `ssh://host`). */
+  readonly description: string;
+  /** Content as UTF-8, following symlinks inside the root; undefined when the path does not exist. */
+  readText(nodePath: string): string | undefined;
+  /** Raw content, following symlinks inside the root; undefined when the path does not exist. */
+  readBytes(nodePath: string): Buffer | undefined;
+  /** Entries of a directory (following symlinks to it), sorted by name; undefined when it does not exist. */
+  list(nodePath: string): DirEntry[] | undefined;
+  /** Information about the path itself (a symlink is reported as a symlink). */
+  lstat(nodePath: string): FileStat | undefined;
+  /** Information about what the path points to, following symlinks inside the root. */
+  stat(nodePath: string): FileStat | undefined;
+  /** Target of a symlink exactly as stored; undefined when not a symlink or absent. */
+  readlink(nodePath: string): string | undefined;
+}
+
+const MAX_SYMLINK_HOPS = 40;
+
+function isMissing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+function typeOf(stats: fs.Stats | fs.Dirent): EntryType {
+  if (stats.isSymbolicLink()) return 'symlink';
+  if (stats.isFile()) return 'file';
+  if (stats.isDirectory()) return 'directory';
+  return 'other';
+}
+
+function toStat(stats: fs.Stats): FileStat {
+  return { type: typeOf(stats), mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, size: stats.size };
+}
+
+/** Normalises a node path to an absolute, `..`-free path (`..` never climbs above `/`). */
+export function normalizeNodePath(nodePath: string): string {
+  return path.posix.resolve('/', nodePath);
+}
+
+/**
+ * A node whose `/` is a directory on this machine. With root `/` the host's own resolution is
+ * used; otherwise symlinks are resolved by hand so that an absolute target such as
+ * `/lib/systemd/system/ssh.service` stays inside the root instead of escaping to the host.
+ */
+export class DiskRootFs implements RootFs {
+  readonly description: string;
+  private readonly root: string;
+  private readonly isHostRoot: boolean;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+    this.isHostRoot = this.root === '/';
+    this.description = this.root;
+  }
+
+  /** The host path of a node path, following no symlinks. */
+  hostPath(nodePath: string): string {
+    const normal = normalizeNodePath(nodePath);
+    return this.isHostRoot ? normal : path.join(this.root, normal);
+  }
+
+  /** The host path after resolving every symlink in the node path inside the root. */
+  resolvedHostPath(nodePath: string): string | undefined {
+    if (this.isHostRoot) return normalizeNodePath(nodePath);
+    const resolved = this.resolveInside(nodePath);
+    return resolved === undefined ? undefined : path.join(this.root, resolved);
+  }
+
+  /** Resolves symlinks component by component, interpreting absolute targets relative to the root. */
+  private resolveInside(nodePath: string): string | undefined {
+    const pending = normalizeNodePath(nodePath).split('/').filter(Boolean);
+    let current = '/';
+    let hops = 0;
+    while (pending.length > 0) {
+      const part = pending.shift() as string;
+      const candidate = path.posix.join(current, part);
+      let stats: fs.Stats;
+      try {
+        stats = fs.lstatSync(path.join(this.root, candidate));
+      } catch (err) {
+        if (isMissing(err)) return candidate + (pending.length ? '/' + pending.join('/') : '');
+        throw err;
+      }
+      if (!stats.isSymbolicLink()) {
+        current = candidate;
+        continue;
+      }
+      if (++hops > MAX_SYMLINK_HOPS) return undefined;
+      const target = fs.readlinkSync(path.join(this.root, candidate));
+      const next = target.startsWith('/') ? target : path.posix.join(current, target);
+      pending.unshift(...normalizeNodePath(next).split('/').filter(Boolean));
+      current = '/';
+    }
+    return current;
+  }
+
+  readBytes(nodePath: string): Buffer | undefined {
+    const hostPath = this.resolvedHostPath(nodePath);
+    if (hostPath === undefined) return undefined;
+    try {
+      return fs.readFileSync(hostPath);
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
+  readText(nodePath: string): string | undefined {
+    return this.readBytes(nodePath)?.toString('utf8');
+  }
+
+  list(nodePath: string): DirEntry[] | undefined {
+    const hostPath = this.resolvedHostPath(nodePath);
+    if (hostPath === undefined) return undefined;
+    try {
+      return fs
+        .readdirSync(hostPath, { withFileTypes: true })
+        .map((entry) => ({ name: entry.name, type: typeOf(entry) }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
+  lstat(nodePath: string): FileStat | undefined {
+    const normal = normalizeNodePath(nodePath);
+    // Resolve the parent directories but not the last component.
+    const parent = this.resolvedHostPath(path.posix.dirname(normal));
+    if (parent === undefined) return undefined;
+    try {
+      return toStat(fs.lstatSync(path.join(parent, path.posix.basename(normal))));
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
+  stat(nodePath: string): FileStat | undefined {
+    const hostPath = this.resolvedHostPath(nodePath);
+    if (hostPath === undefined) return undefined;
+    try {
+      return toStat(fs.statSync(hostPath));
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
+  readlink(nodePath: string): string | undefined {
+    const normal = normalizeNodePath(nodePath);
+    const parent = this.resolvedHostPath(path.posix.dirname(normal));
+    if (parent === undefined) return undefined;
+    try {
+      return fs.readlinkSync(path.join(parent, path.posix.basename(normal)));
+    } catch (err) {
+      if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'EINVAL') return undefined;
+      throw err;
+    }
+  }
+}

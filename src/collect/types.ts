@@ -1,0 +1,21 @@
+import type { Category, CategoryValues } from '../model/state';
+import type { CommandRunner } from './command-runner';
+import type { RootFs } from './root-fs';
+
+/** What every collector gets: the node's file system, a way to run commands there, and options. */
+export interface CollectContext {
+  fs: RootFs;
+  run: CommandRunner;
+  /** Extra paths to record in `files` (from the node's roles), on top of the built-in list. */
+  watchPaths: readonly string[];
+}
+
+/**
+ * One collector per category (DESIGN §5). A collector reads only through its context, returns
+ * its category's value, and throws when it cannot: the caller records the error and goes on
+ * with the other collectors.
+ */
+export interface Collector<C extends Category = Category> {
+  category: C;
+  collect(ctx: CollectContext): Promise<CategoryValues[C]>;
+}

@@ -1,0 +1,32 @@
+/** Findings: what drift and parity report (DESIGN §7). */
+import type { Category } from './state';
+
+export type FindingKind = 'missing' | 'unexpected' | 'mismatch' | 'not-persisted' | 'unsafe';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  category: Category;
+  /** The exact key: package name, sysctl key, mount point, unit name, path, user name. */
+  key: string;
+  kind: FindingKind;
+  /** What the desired state (drift) or the primary / first node (parity) has. */
+  expected?: unknown;
+  /** What the node (drift) or the secondary / second node (parity) has. */
+  actual?: unknown;
+  severity: Severity;
+  /** One sentence for a person. */
+  message: string;
+  /** The node the finding is about (drift), absent for parity findings about a pair. */
+  node?: string;
+  /** For files: a unified diff from expected to actual. */
+  diff?: string;
+  /** Which side has the thing, for parity: Spacewalk's vocabulary. */
+  side?: 'only-first' | 'only-second' | 'newer-first' | 'newer-second' | 'different';
+}
+
+/** The two nodes a parity comparison is about, with the words used for them in messages. */
+export interface ParitySides {
+  first: { node: string; label: string };
+  second: { node: string; label: string };
+}

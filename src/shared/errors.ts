@@ -1,0 +1,117 @@
+/**
+ * The one error hierarchy of driftguard. Every error a user can cause carries a stable `code`
+ * (part of the JSON output and of logs, so scripts can match on it) and, when it is about a
+ * place in a file, the places. Exit codes are mapped from these in `src/cli/exit-codes.ts` and
+ * HTTP statuses in `src/server/http-status.ts` — nowhere else.
+ */
+
+/** A place in a source file, 1-based, as editors show it. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** One problem found in an input: what is wrong and where. */
+export interface Issue {
+  message: string;
+  at?: SourcePosition;
+  /** JSON-pointer-like path inside the document, when known (e.g. `/packages/foo`). */
+  path?: string;
+}
+
+export type ErrorCode =
+  | 'E_USAGE' // wrong command-line arguments
+  | 'E_DESIRED_INVALID' // desired-state YAML that does not load, validate or make sense
+  | 'E_STATE_INVALID' // a NodeState document that is not one
+  | 'E_NOT_FOUND' // a named node, pair, file or state that does not exist
+  | 'E_IO' // reading or writing a file failed
+  | 'E_COMMAND' // an external command failed to run
+  | 'E_COLLECT' // a collector could not read what it needs
+  | 'E_INTERNAL'; // a bug
+
+export class DriftguardError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: readonly Issue[];
+
+  constructor(code: ErrorCode, message: string, options: { issues?: Issue[]; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.issues = options.issues ?? [];
+  }
+
+  /** The message followed by one line per issue, `file:line:col: message`. */
+  describe(): string {
+    if (this.issues.length === 0) return this.message;
+    return [this.message, ...this.issues.map((issue) => `  ${formatIssue(issue)}`)].join('\n');
+  }
+
+  toJSON(): { code: ErrorCode; message: string; issues: readonly Issue[] } {
+    return { code: this.code, message: this.message, issues: this.issues };
+  }
+}
+
+export class UsageError extends DriftguardError {
+  constructor(message: string) {
+    super('E_USAGE', message);
+  }
+}
+
+export class DesiredStateError extends DriftguardError {
+  constructor(message: string, issues: Issue[]) {
+    super('E_DESIRED_INVALID', message, { issues });
+  }
+}
+
+export class StateError extends DriftguardError {
+  constructor(message: string, issues: Issue[] = []) {
+    super('E_STATE_INVALID', message, { issues });
+  }
+}
+
+export class NotFoundError extends DriftguardError {
+  constructor(message: string) {
+    super('E_NOT_FOUND', message);
+  }
+}
+
+export class IoError extends DriftguardError {
+  constructor(message: string, cause?: unknown) {
+    super('E_IO', message, { cause });
+  }
+}
+
+export class CommandError extends DriftguardError {
+  constructor(message: string, cause?: unknown) {
+    super('E_COMMAND', message, { cause });
+  }
+}
+
+export class CollectError extends DriftguardError {
+  constructor(message: string, cause?: unknown) {
+    super('E_COLLECT', message, { cause });
+  }
+}
+
+export function formatPosition(at: SourcePosition): string {
+  return `${at.file}:${at.line}:${at.col}`;
+}
+
+export function formatIssue(issue: Issue): string {
+  const where = issue.at ? `${formatPosition(issue.at)}: ` : '';
+  const path = issue.path && !issue.at ? ` (at ${issue.path})` : '';
+  return `${where}${issue.message}${path}`;
+}
+
+/** Wraps anything thrown into a DriftguardError, keeping ours as they are. */
+export function asDriftguardError(err: unknown): DriftguardError {
+  if (err instanceof DriftguardError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new DriftguardError('E_INTERNAL', message, { cause: err });
+}
+
+/** The message of anything thrown, for error lists that must not carry stacks. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
