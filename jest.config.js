@@ -1,7 +1,7 @@
 // Two projects: fast unit tests of pure code and fixture trees, and integration tests that run
 // the built CLI, real Debian tools and (later) servers. `npm test` builds first, so integration
 // tests exercise exactly what `npx driftguard` runs.
-const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 
 /** @type {import('jest').Config} */
 module.exports = {

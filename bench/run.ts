@@ -1,0 +1,23 @@
+/**
+ * `npm run bench -- NAME [options]`: the project's benchmarks. Timings are measured here and
+ * reported in docs/performance.md — never asserted in tests.
+ */
+import { runCollectBench } from './collect';
+import { benchArgs } from './stats';
+
+const benches: Record<string, (args: Map<string, string>) => Promise<void>> = {
+  collect: runCollectBench,
+};
+
+async function main(): Promise<void> {
+  const [name, ...rest] = process.argv.slice(2);
+  const bench = name ? benches[name] : undefined;
+  if (!bench) {
+    process.stderr.write(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [--runs N] [--root DIR]\n`);
+    process.exitCode = 2;
+    return;
+  }
+  await bench(benchArgs(rest));
+}
+
+void main();

@@ -1,0 +1,52 @@
+/**
+ * `collect`: the state of the node whose `/` is `root` — this host, or a fixture tree.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { collectState } from '../collect';
+import { commandRunnerFor } from '../collect/command-runner';
+import { DiskRootFs } from '../collect/root-fs';
+import type { RootFs } from '../collect/root-fs';
+import { watchPathsFor } from '../desired';
+import type { Desired } from '../model/desired';
+import type { NodeState } from '../model/state';
+
+export interface CollectNodeOptions {
+  root: string;
+  /** Node name; default: the node's hostname. */
+  node?: string;
+  /** When given, the files the node's roles watch are recorded too. */
+  desired?: Desired;
+  now: Date;
+}
+
+export interface CollectedNode {
+  state: NodeState;
+  /** Things the operator should know that did not stop collection. */
+  warnings: string[];
+}
+
+/** The node's own idea of its name: the kernel's hostname, else /etc/hostname. */
+function hostnameOf(fs: RootFs, root: string): string {
+  if (path.resolve(root) === '/') return os.hostname();
+  const fromKernel = fs.readText('/proc/sys/kernel/hostname')?.trim();
+  const fromFile = fs.readText('/etc/hostname')?.trim().split(/\s/)[0];
+  return fromKernel || fromFile || path.basename(path.resolve(root));
+}
+
+export async function collectNode(options: CollectNodeOptions): Promise<CollectedNode> {
+  const fs = new DiskRootFs(options.root);
+  const node = options.node ?? hostnameOf(fs, options.root);
+  const warnings: string[] = [];
+  let watchPaths: string[] = [];
+  if (options.desired) {
+    if (options.desired.nodes[node]) watchPaths = watchPathsFor(options.desired, node);
+    else warnings.push(`node ${node} is not declared in ${options.desired.dir}: only the built-in files are recorded`);
+  }
+  const state = await collectState(
+    { fs, run: commandRunnerFor(options.root), watchPaths },
+    { node, now: options.now },
+  );
+  for (const error of state.errors) warnings.push(`${error.collector}: ${error.message}`);
+  return { state, warnings };
+}

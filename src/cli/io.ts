@@ -1,0 +1,27 @@
+import type { Colors } from 'picocolors/types';
+import { createColors } from 'picocolors';
+
+/** Where a command writes, and whether a person is watching (colour only on a TTY). */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  colors: Colors;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export function processIo(): CliIo {
+  const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    colors: createColors(colour),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/** Pretty JSON on stdout and nothing else there (`--json` contract). */
+export function printJson(io: CliIo, value: unknown): void {
+  io.out(JSON.stringify(value, null, 2) + '\n');
+}

@@ -1,0 +1,99 @@
+/**
+ * The `driftguard` command line (DESIGN §11). This file only declares commands and options;
+ * each command's work lives in `commands/NAME.ts`, loaded when that command runs so that
+ * `collect` never pays for ajv or the compare engine. Errors become exit codes here and only
+ * here (through `exit-codes.ts`).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { DriftguardError, asDriftguardError } from '../shared/errors';
+import { packageVersion } from '../shared/package-info';
+import { EXIT_ERROR, EXIT_OK, exitCodeFor } from './exit-codes';
+import type { CliIo } from './io';
+import { processIo } from './io';
+
+const DEFAULT_DESIRED = './desired-state';
+
+/** Options every command that reads states accepts: a folder of NODE.json, or a server. */
+function stateOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--states <dir>', 'folder of NODE.json states (as written by collect --out)').conflicts('server'))
+    .addOption(new Option('--server <url>', 'driftguard server to read the latest states from'))
+    .option('--json', 'print one JSON document on stdout', false);
+}
+
+function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Command {
+  const program = new Command('driftguard')
+    .description('Keeps both nodes of a high-availability pair identical and ready to fail over.')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(run driftguard --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  program
+    .command('collect')
+    .description("record this node's real state (or a tree's under --root) as NodeState JSON")
+    .option('--root <dir>', "the node's / (a fixture tree or a mounted image)", '/')
+    .option('--node <name>', "the node's name (default: its hostname)")
+    .option('--desired <dir>', "also record the files this node's roles watch")
+    .option('--out <file>', 'write the state to FILE (atomically) instead of stdout')
+    .action((options) => run(async () => (await import('./commands/collect')).runCollect(options, io)));
+
+  program
+    .command('validate')
+    .description('load and check the desired state; print every problem with file:line:col')
+    .option('--desired <dir>', 'desired-state folder', DEFAULT_DESIRED)
+    .option('--json', 'print one JSON document on stdout', false)
+    .action((options) => run(async () => (await import('./commands/validate')).runValidate(options, io)));
+
+  stateOptions(
+    program
+      .command('check')
+      .argument('<node>', 'node to check')
+      .description('drift of a node from its roles, and parity with its pair partner')
+      .option('--desired <dir>', 'desired-state folder', DEFAULT_DESIRED),
+  ).action((node, options) => run(async () => (await import('./commands/check')).runCheck(node, options, io)));
+
+  stateOptions(
+    program
+      .command('diff')
+      .argument('<a>', 'first node (the primary, or the old node of a migration)')
+      .argument('<b>', 'second node')
+      .description('everything that differs between two nodes; what A has that B lacks first')
+      .option('--desired <dir>', `desired state, for a pair's ignore rules (default: ${DEFAULT_DESIRED} if present)`),
+  ).action((a, b, options) => run(async () => (await import('./commands/diff')).runDiff(a, b, options, io)));
+
+  return program;
+}
+
+function reportError(io: CliIo, err: unknown): number {
+  const error = asDriftguardError(err);
+  const prefix = io.colors.red('driftguard: error:');
+  if (error.code === 'E_INTERNAL' && !(err instanceof DriftguardError)) {
+    io.err(`${prefix} ${error.message}\n${err instanceof Error && err.stack ? err.stack + '\n' : ''}`);
+  } else {
+    io.err(`${prefix} ${error.describe()}\n`);
+  }
+  return exitCodeFor(error);
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let pending: Promise<number> | undefined;
+  const program = buildProgram(io, (load) => {
+    pending = load();
+  });
+  try {
+    await program.parseAsync([...argv]);
+    if (!pending) {
+      program.outputHelp();
+      return EXIT_ERROR;
+    }
+    return await pending;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      const informational = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
+      return informational ? EXIT_OK : EXIT_ERROR;
+    }
+    return reportError(io, err);
+  }
+}

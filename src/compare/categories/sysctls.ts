@@ -1,0 +1,128 @@
+import picomatch from 'picomatch';
+import type { Finding } from '../../model/finding';
+import type { PersistedSysctl, SysctlsState } from '../../model/state';
+import { finding, keyedParity, sideName } from '../findings';
+import type { CategoryComparator, ParityContext } from '../types';
+
+/** The kernel prints multi-value sysctls with tabs; compare with whitespace runs collapsed. */
+export function normalizeSysctlValue(value: string): string {
+  return value.trim().replace(/\s+/g, ' ');
+}
+
+/**
+ * The persisted entry that applies to a key: the exact key, or a glob entry
+ * (`net.ipv4.conf.*.rp_filter`, supported by systemd-sysctl since 249) that matches it.
+ */
+export function persistedFor(state: SysctlsState, key: string): PersistedSysctl | undefined {
+  const exact = state.persisted[key];
+  if (exact) return exact;
+  for (const [pattern, entry] of Object.entries(state.persisted)) {
+    if (pattern.includes('*') && picomatch.isMatch(key, pattern, { dot: true })) return entry;
+  }
+  return undefined;
+}
+
+export const sysctlsComparator: CategoryComparator<'sysctls'> = {
+  category: 'sysctls',
+  hasRules: (spec) => Object.keys(spec.sysctls).length > 0,
+
+  drift(spec, state) {
+    const findings: Finding[] = [];
+    for (const [key, rule] of Object.entries(spec.sysctls)) {
+      const wanted = normalizeSysctlValue(rule.value);
+      const live = state.live[key];
+      if (live === undefined) {
+        findings.push(
+          finding({
+            category: 'sysctls',
+            key,
+            kind: 'missing',
+            expected: wanted,
+            message: `${key} does not exist in the running kernel (desired ${wanted})`,
+          }),
+        );
+      } else if (normalizeSysctlValue(live) !== wanted) {
+        findings.push(
+          finding({
+            category: 'sysctls',
+            key,
+            kind: 'mismatch',
+            expected: wanted,
+            actual: live,
+            message: `${key} is ${live} live, desired ${wanted}`,
+          }),
+        );
+      }
+      const persisted = persistedFor(state, key);
+      if (persisted === undefined) {
+        findings.push(
+          finding({
+            category: 'sysctls',
+            key,
+            kind: 'not-persisted',
+            expected: wanted,
+            message: `${key} = ${wanted} is not persisted: no sysctl.d file sets it, so a reboot loses it`,
+          }),
+        );
+      } else if (normalizeSysctlValue(persisted.value) !== wanted) {
+        findings.push(
+          finding({
+            category: 'sysctls',
+            key,
+            kind: 'not-persisted',
+            expected: wanted,
+            actual: persisted.value,
+            message: `${key} is persisted as ${persisted.value} by ${persisted.source}, desired ${wanted}`,
+          }),
+        );
+      }
+    }
+    return findings;
+  },
+
+  parity(first, second, ctx) {
+    return [
+      ...parityOfAspect('live', first.live, second.live, ctx),
+      ...parityOfAspect('persisted', persistedValues(first), persistedValues(second), ctx, {
+        first: first.persisted,
+        second: second.persisted,
+      }),
+    ];
+  },
+};
+
+function persistedValues(state: SysctlsState): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(state.persisted)) values[key] = entry.value;
+  return values;
+}
+
+/** One aspect (live or persisted) of sysctl parity; `sources` adds file:line to messages. */
+function parityOfAspect(
+  aspect: 'live' | 'persisted',
+  first: Record<string, string>,
+  second: Record<string, string>,
+  ctx: ParityContext,
+  sources?: { first: Record<string, PersistedSysctl>; second: Record<string, PersistedSysctl> },
+): Finding[] {
+  const withSource = (value: string, entry: PersistedSysctl | undefined) =>
+    entry ? `${value} (${entry.source})` : value;
+  return keyedParity('sysctls', first, second, ctx, {
+    describe: (key, value, side) => `${key} (${aspect}) = ${withSource(value, sources?.[side][key])}`,
+    recorded: (value) => normalizeSysctlValue(value),
+    compare(key, a, b) {
+      if (normalizeSysctlValue(a) === normalizeSysctlValue(b)) return [];
+      return [
+        finding({
+          category: 'sysctls',
+          key,
+          kind: 'mismatch',
+          side: 'different',
+          expected: normalizeSysctlValue(a),
+          actual: normalizeSysctlValue(b),
+          message: `${key} ${aspect} differs: ${withSource(a, sources?.first[key])} on ${sideName(ctx.sides.first)}, ${withSource(b, sources?.second[key])} on ${sideName(ctx.sides.second)}`,
+        }),
+      ];
+    },
+  });
+}

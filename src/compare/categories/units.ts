@@ -1,0 +1,131 @@
+import type { UnitRule } from '../../model/desired';
+import type { Finding, ParitySides } from '../../model/finding';
+import type { UnitDependencies, UnitEnablement, UnitInfo, UnitsState } from '../../model/state';
+import { finding, formatList, keyedParity, listDifference, sideName } from '../findings';
+import type { CategoryComparator } from '../types';
+
+/** Enablement states in which the unit starts at boot (or whenever what pulls it in starts). */
+const STARTS: ReadonlySet<UnitEnablement> = new Set<UnitEnablement>([
+  'enabled',
+  'enabled-runtime',
+  'static',
+  'indirect',
+  'generated',
+  'alias',
+  'linked',
+  'linked-runtime',
+]);
+
+const MASKED: ReadonlySet<UnitEnablement> = new Set<UnitEnablement>(['masked', 'masked-runtime']);
+
+/** The ordering and requirement lists that parity compares (install sections are covered by enablement). */
+const DEPENDENCY_LISTS = ['after', 'before', 'requires', 'requisite', 'wants', 'bindsTo', 'partOf', 'conflicts'] as const satisfies readonly (keyof UnitDependencies)[];
+
+function driftOfUnit(name: string, rule: UnitRule, unit: UnitInfo | undefined): Finding[] {
+  const base = { category: 'units' as const, key: name };
+  if (!unit) {
+    // Absent is what "disabled" and "not masked" ask for anyway.
+    if (rule.enabled !== true && rule.masked !== true && rule.after.length === 0) return [];
+    return [finding({ ...base, kind: 'missing', expected: rule.masked ? 'masked' : 'enabled', message: `${name} does not exist on the node` })];
+  }
+  const findings: Finding[] = [];
+  const masked = unit.masked || MASKED.has(unit.enablement);
+  if (rule.masked === true && !masked) {
+    findings.push(finding({ ...base, kind: 'mismatch', expected: 'masked', actual: unit.enablement, message: `${name} is ${unit.enablement}, desired masked` }));
+  }
+  if (rule.masked === false && masked) {
+    findings.push(finding({ ...base, kind: 'mismatch', expected: 'not masked', actual: unit.enablement, message: `${name} is masked` }));
+  }
+  if (rule.enabled === true && (masked || !STARTS.has(unit.enablement))) {
+    findings.push(finding({ ...base, kind: 'mismatch', expected: 'enabled', actual: unit.enablement, message: `${name} is ${unit.enablement}, desired enabled` }));
+  }
+  if (rule.enabled === false && (unit.enablement === 'enabled' || unit.enablement === 'enabled-runtime')) {
+    findings.push(finding({ ...base, kind: 'mismatch', expected: 'disabled', actual: unit.enablement, message: `${name} is ${unit.enablement}, desired disabled` }));
+  }
+  const unordered = rule.after.filter((other) => !unit.after.includes(other));
+  if (unordered.length > 0) {
+    findings.push(
+      finding({
+        ...base,
+        kind: 'mismatch',
+        expected: { after: rule.after },
+        actual: { after: unit.after },
+        message: `${name} is not ordered after ${unordered.join(', ')} (After=${formatList(unit.after)})`,
+      }),
+    );
+  }
+  return findings;
+}
+
+function compareUnits(name: string, a: UnitInfo, b: UnitInfo, sides: ParitySides): Finding[] {
+  const findings: Finding[] = [];
+  if (a.enablement !== b.enablement) {
+    findings.push(
+      finding({
+        category: 'units',
+        key: name,
+        kind: 'mismatch',
+        side: 'different',
+        expected: a.enablement,
+        actual: b.enablement,
+        message: `${name} is ${a.enablement} on ${sideName(sides.first)}, ${b.enablement} on ${sideName(sides.second)}`,
+      }),
+    );
+  }
+  const differences = DEPENDENCY_LISTS.flatMap((list) => {
+    const { onlyA, onlyB } = listDifference(a[list], b[list]);
+    if (onlyA.length === 0 && onlyB.length === 0) return [];
+    const parts = [];
+    if (onlyA.length) parts.push(`${formatList(onlyA)} only on ${sideName(sides.first)}`);
+    if (onlyB.length) parts.push(`${formatList(onlyB)} only on ${sideName(sides.second)}`);
+    return [`${capitalize(list)}= ${parts.join('; ')}`];
+  });
+  if (differences.length > 0) {
+    findings.push(
+      finding({
+        category: 'units',
+        key: name,
+        kind: 'mismatch',
+        side: 'different',
+        expected: pickLists(a),
+        actual: pickLists(b),
+        message: `${name} ordering differs: ${differences.join('; ')}`,
+      }),
+    );
+  }
+  return findings;
+}
+
+function capitalize(list: string): string {
+  return list.charAt(0).toUpperCase() + list.slice(1);
+}
+
+function pickLists(unit: UnitInfo): Partial<UnitDependencies> {
+  const picked: Partial<UnitDependencies> = {};
+  for (const list of DEPENDENCY_LISTS) if (unit[list].length) picked[list] = unit[list];
+  return picked;
+}
+
+/** Units made by systemd-fstab-generator mirror fstab, which the mounts category already compares. */
+function withoutGenerated(units: UnitsState): Record<string, UnitInfo> {
+  const kept: Record<string, UnitInfo> = {};
+  for (const [name, unit] of Object.entries(units.items)) if (!unit.generatedBy) kept[name] = unit;
+  return kept;
+}
+
+export const unitsComparator: CategoryComparator<'units'> = {
+  category: 'units',
+  hasRules: (spec) => Object.keys(spec.units).length > 0,
+
+  drift(spec, units) {
+    return Object.entries(spec.units).flatMap(([name, rule]) => driftOfUnit(name, rule, units.items[name]));
+  },
+
+  parity(first, second, ctx) {
+    return keyedParity('units', withoutGenerated(first), withoutGenerated(second), ctx, {
+      describe: (name, unit) => `${name} (${unit.enablement})`,
+      recorded: (unit) => unit.enablement,
+      compare: (name, a, b) => compareUnits(name, a, b, ctx.sides),
+    });
+  },
+};
