@@ -1,0 +1,132 @@
+import {
+  compareDebianVersions,
+  formatDebianVersion,
+  isValidDebianVersion,
+  parseDebianVersion,
+  verrevcmp,
+} from './dpkg';
+import { VersionSyntaxError } from './version-error';
+
+/** Orders `a` against `b` and checks the mirror image too, so a one-sided bug cannot hide. */
+function expectOrder(a: string, b: string, expected: -1 | 0 | 1): void {
+  expect([a, b, compareDebianVersions(a, b)]).toEqual([a, b, expected]);
+  expect([b, a, compareDebianVersions(b, a)]).toEqual([b, a, -expected || 0]);
+}
+
+describe('parseDebianVersion', () => {
+  it('splits epoch at the first colon and revision at the last hyphen', () => {
+    expect(parseDebianVersion('1:9.2p1-2+deb12u6')).toEqual({ epoch: 1, upstream: '9.2p1', revision: '2+deb12u6' });
+    expect(parseDebianVersion('2:1.0-rc1-3')).toEqual({ epoch: 2, upstream: '1.0-rc1', revision: '3' });
+    expect(parseDebianVersion('1:2:3')).toEqual({ epoch: 1, upstream: '2:3', revision: '' });
+    expect(parseDebianVersion('3.11.2')).toEqual({ epoch: 0, upstream: '3.11.2', revision: '' });
+  });
+
+  it('trims surrounding blanks and accepts a signed zero or plus epoch like strtol', () => {
+    expect(parseDebianVersion(' \t1.0-1 ')).toEqual({ epoch: 0, upstream: '1.0', revision: '1' });
+    expect(parseDebianVersion('+1:1.0').epoch).toBe(1);
+    expect(parseDebianVersion('-0:1.0').epoch).toBe(0);
+    expect(parseDebianVersion('2147483647:1').epoch).toBe(2147483647);
+  });
+
+  // The reasons are dpkg's own words (lib/dpkg/parsehelp.c); the integration test checks them
+  // against `dpkg --compare-versions`.
+  it.each([
+    ['', 'version string is empty'],
+    ['   ', 'version string is empty'],
+    ['1 0', 'version string has embedded spaces'],
+    ['1:', 'nothing after colon in version number'],
+    [':1.0', 'epoch in version is empty'],
+    ['a:1.0', 'epoch in version is empty'],
+    ['1a:1.0', 'epoch in version is not number'],
+    ['-1:1.0', 'epoch in version is negative'],
+    ['2147483648:1', 'epoch in version is too big'],
+    ['99999999999999999999:1', 'epoch in version is too big'],
+    ['1.0-', 'revision number is empty'],
+    ['-1', 'version number is empty'],
+    ['1:-1', 'version number is empty'],
+    ['a1.0', 'version number does not start with digit'],
+    ['1.0_1', 'invalid character in version number'],
+    ['1.0é', 'invalid character in version number'],
+    ['1.0-1_1', 'invalid character in revision number'],
+    ['1.0-1/1', 'invalid character in revision number'],
+    ['1.0-1:1', 'epoch in version is not number'],
+  ])('rejects %j: %s', (input, reason) => {
+    let caught: unknown;
+    try {
+      parseDebianVersion(input);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(VersionSyntaxError);
+    expect((caught as VersionSyntaxError).reason).toBe(reason);
+    expect((caught as VersionSyntaxError).input).toBe(input);
+  });
+
+  it('lenient parsing accepts what dpkg only warns about, not what it refuses', () => {
+    expect(parseDebianVersion('a1.0', { lenient: true }).upstream).toBe('a1.0');
+    expect(parseDebianVersion('1.0_1-1_1', { lenient: true })).toEqual({ epoch: 0, upstream: '1.0_1', revision: '1_1' });
+    expect(() => parseDebianVersion('1.0-', { lenient: true })).toThrow('revision number is empty');
+  });
+
+  it('isValidDebianVersion and formatDebianVersion round-trip', () => {
+    expect(isValidDebianVersion('1:2.0~rc1-1')).toBe(true);
+    expect(isValidDebianVersion('1.0-')).toBe(false);
+    for (const text of ['1:9.2p1-2+deb12u6', '3.11.2-1', '0.9', '1.0-rc1-3']) {
+      expect(formatDebianVersion(parseDebianVersion(text))).toBe(text);
+    }
+    // A zero epoch is not shown, as dpkg-query does not show it.
+    expect(formatDebianVersion(parseDebianVersion('0:1.0'))).toBe('1.0');
+  });
+});
+
+describe('verrevcmp', () => {
+  it('puts ~ below the end of the string and letters below other characters', () => {
+    // dpkg's manual: ~~ < ~~a < ~ < (end) < a
+    const sorted = ['~~', '~~a', '~', '', 'a'];
+    for (let i = 0; i + 1 < sorted.length; i++) {
+      expect(verrevcmp(sorted[i] as string, sorted[i + 1] as string)).toBeLessThan(0);
+      expect(verrevcmp(sorted[i + 1] as string, sorted[i] as string)).toBeGreaterThan(0);
+    }
+    expect(verrevcmp('1.0a', '1.0+')).toBeLessThan(0);
+    expect(verrevcmp('1.0+', '1.0.')).toBeLessThan(0);
+  });
+
+  it('compares digit runs as numbers of any length', () => {
+    expect(verrevcmp('1.001', '1.1')).toBe(0);
+    expect(verrevcmp('10', '9')).toBeGreaterThan(0);
+    expect(verrevcmp('18446744073709551616', '18446744073709551615')).toBeGreaterThan(0);
+    expect(verrevcmp('99999999999999999999999', '100000000000000000000000')).toBeLessThan(0);
+    expect(verrevcmp('0', '')).toBe(0);
+  });
+});
+
+describe('compareDebianVersions', () => {
+  it.each<[string, string, -1 | 0 | 1]>([
+    ['1.0', '1.0', 0],
+    ['0:1.0', '1.0', 0],
+    ['1.0', '1.0-0', 0], // an absent revision compares like "0"
+    ['1.01', '1.1', 0],
+    ['1:0.1', '2.0', 1], // the epoch decides first
+    ['1.0~rc1', '1.0', -1],
+    ['1.0~rc1', '1.0~rc2', -1],
+    ['1.0~~', '1.0~', -1],
+    ['1.0', '1.0a', -1],
+    ['1.0', '1.0-1', -1],
+    ['1.0-1', '1.0-1+deb12u1', -1],
+    ['1.0-1+deb12u1', '1.0-1.1', -1], // '+' sorts before '.'
+    ['1.0+b1', '1.0.1', -1],
+    ['1.0-rc1-3', '1.0-rc1-10', -1], // revision after the last hyphen, numeric
+    ['2.9.5-1+b1', '2.8.6-2', 1],
+    ['1:9.2p1-2+deb12u6', '1:9.2p1-2+deb12u5', 1],
+    ['9.2p1', '9.2', 1],
+    ['2.36-9+deb12u14', '2.36-9+deb12u9', 1],
+  ])('%s vs %s = %d', (a, b, expected) => expectOrder(a, b, expected));
+
+  it('accepts parsed versions as well as strings', () => {
+    expect(compareDebianVersions(parseDebianVersion('1:1.0'), '1.5')).toBe(1);
+  });
+
+  it('throws for versions dpkg refuses, even leniently', () => {
+    expect(() => compareDebianVersions('1.0-', '1.0')).toThrow(VersionSyntaxError);
+  });
+});

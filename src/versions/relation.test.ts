@@ -1,0 +1,96 @@
+import {
+  compareVersions,
+  formatVersionConstraint,
+  parseRelationOperator,
+  parseVersionConstraint,
+  RELATION_OPERATORS,
+  relationHolds,
+  satisfies,
+} from './relation';
+import { VersionSyntaxError } from './version-error';
+
+describe('parseRelationOperator', () => {
+  it('accepts the five Debian operators', () => {
+    for (const op of RELATION_OPERATORS) expect(parseRelationOperator(op)).toBe(op);
+  });
+
+  it('refuses the obsolete < and > and says what to write instead', () => {
+    expect(() => parseRelationOperator('<')).toThrow(/dpkg reads it as '<=', most people mean '<<'/);
+    expect(() => parseRelationOperator('>')).toThrow(/write '>=' or '>>'/);
+    expect(() => parseRelationOperator('==')).toThrow(/unknown relation operator/);
+    expect(() => parseRelationOperator('=>')).toThrow(VersionSyntaxError);
+  });
+});
+
+describe('relationHolds', () => {
+  it('maps an ordering onto each operator', () => {
+    const table = RELATION_OPERATORS.map((op) => [op, relationHolds(-1, op), relationHolds(0, op), relationHolds(1, op)]);
+    expect(table).toEqual([
+      ['<<', true, false, false],
+      ['<=', true, true, false],
+      ['=', false, true, false],
+      ['>=', false, true, true],
+      ['>>', false, false, true],
+    ]);
+  });
+});
+
+describe('satisfies', () => {
+  it('dpkg: plain ordering, so an exact version must include the revision', () => {
+    expect(satisfies('dpkg', '3.11.2-1+b1', '>=', '3.11')).toBe(true);
+    expect(satisfies('dpkg', '3.11~rc1-1', '>=', '3.11')).toBe(false);
+    expect(satisfies('dpkg', '3.11-1', '=', '3.11')).toBe(false);
+    expect(satisfies('dpkg', '3.11-1', '=', '3.11-1')).toBe(true);
+    expect(satisfies('dpkg', '1:1.0-1', '>>', '9.9')).toBe(true);
+    expect(satisfies('dpkg', '2.8.6-2', '<<', '2.9.5-1+b1')).toBe(true);
+  });
+
+  it('rpm: range overlap, so a wanted version without release matches every release', () => {
+    expect(satisfies('rpm', '3.9.18-3.el9', '>=', '3.9')).toBe(true);
+    expect(satisfies('rpm', '3.9.18-3.el9', '=', '3.9.18')).toBe(true);
+    expect(satisfies('rpm', '3.9.18-3.el9', '>>', '3.9.18')).toBe(false);
+    expect(satisfies('rpm', '3.9.18-3.el9', '<<', '3.9.18-4.el9')).toBe(true);
+    expect(satisfies('rpm', '32:9.16.23-18.el9', '>=', '10.0')).toBe(true);
+  });
+});
+
+describe('compareVersions', () => {
+  it('uses the scheme the manager uses', () => {
+    // "1.0a" vs "1.0+": dpkg puts letters before other characters; rpm ignores the '+'.
+    expect(compareVersions('dpkg', '1.0a', '1.0+')).toBe(-1);
+    expect(compareVersions('rpm', '1.0a', '1.0+')).toBe(1);
+  });
+});
+
+describe('parseVersionConstraint', () => {
+  it.each<[string, string, string]>([
+    ['>= 3.11', '>=', '3.11'],
+    ['>=3.11', '>=', '3.11'],
+    ['  <<  2:1.0-3  ', '<<', '2:1.0-3'],
+    ['= 1.2.0-1', '=', '1.2.0-1'],
+    ['1.2.0-1', '=', '1.2.0-1'],
+  ])('dpkg %j', (text, relation, version) => {
+    expect(parseVersionConstraint(text, 'dpkg')).toEqual({ relation, version });
+  });
+
+  it('reads rpm EVRs', () => {
+    expect(parseVersionConstraint('>= 1:3.9^git1-2.el9', 'rpm')).toEqual({ relation: '>=', version: '1:3.9^git1-2.el9' });
+  });
+
+  it.each<[string, 'dpkg' | 'rpm', RegExp]>([
+    ['>=', 'dpkg', /no version after the relation operator/],
+    ['> 3.11', 'dpkg', /ambiguous/],
+    ['>= 3.11 3.12', 'dpkg', /embedded spaces/],
+    ['>= python3', 'dpkg', /does not start with digit/],
+    ['>= 3.11-', 'dpkg', /revision number is empty/],
+    ['>= 3.9-', 'rpm', /release is empty/],
+    ['>= 3.9/1', 'rpm', /invalid character in version/],
+    ['=< 3.9', 'rpm', /unknown relation operator/],
+  ])('rejects %j for %s', (text, scheme, message) => {
+    expect(() => parseVersionConstraint(text, scheme)).toThrow(message);
+  });
+
+  it('formats what it parses', () => {
+    expect(formatVersionConstraint(parseVersionConstraint('>=3.11', 'dpkg'))).toBe('>= 3.11');
+  });
+});
