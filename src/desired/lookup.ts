@@ -1,0 +1,37 @@
+/**
+ * Small lookups on a loaded Desired. Unknown names throw NotFoundError with the names that do
+ * exist, so `driftguard ready pypy` answers "no pair named `pypy` — did you mean `pypi`?".
+ */
+import type { Desired, NodeDecl, PairDecl, Role } from '../model/desired';
+import { NotFoundError } from '../shared/errors';
+import { has } from './dict';
+import { didYouMean } from './did-you-mean';
+
+function byName<T>(table: Readonly<Record<string, T>>, name: string, what: string, dir: string): T {
+  const found = has(table, name) ? table[name] : undefined;
+  if (found !== undefined) return found;
+  const names = Object.keys(table);
+  const hint = didYouMean(name, names);
+  const known = names.length === 0 ? `there are none` : `known: ${names.sort().join(', ')}`;
+  throw new NotFoundError(`no ${what} named \`${name}\` in ${dir}${hint || ` (${known})`}`);
+}
+
+export function nodeByName(desired: Desired, name: string): NodeDecl {
+  return byName(desired.nodes, name, 'node', desired.dir);
+}
+
+export function pairByName(desired: Desired, name: string): PairDecl {
+  return byName(desired.pairs, name, 'pair', desired.dir);
+}
+
+export function roleByName(desired: Desired, name: string): Role {
+  return byName(desired.roles, name, 'role', desired.dir);
+}
+
+/** The pairs `nodeName` is part of (a node may be in several), sorted by pair name. */
+export function pairsOf(desired: Desired, nodeName: string): PairDecl[] {
+  nodeByName(desired, nodeName);
+  return Object.values(desired.pairs)
+    .filter((pair) => pair.primary === nodeName || pair.secondary === nodeName)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

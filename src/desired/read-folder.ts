@@ -1,0 +1,99 @@
+/**
+ * The only I/O of src/desired: the YAML files of one desired-state folder, as text.
+ *
+ * Only files directly in the folder are read, not subfolders: what is loaded is then exactly
+ * what `ls desired-state/` shows, and a backup copy (`old/`, `archive/`) or a checked-out
+ * helper repository inside it can never change a machine by surprise. Dotfiles are skipped too —
+ * editors leave `.#pypi.yaml` locks and `.pypi.yaml.swp` next to the real file.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Issue } from '../shared/errors';
+import { errorMessage } from '../shared/errors';
+
+/** Larger than any hand-written desired state; keeps a mistaken `cat /dev/zero >` harmless. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+export interface YamlFile {
+  /** How to name it in messages: relative to the working directory when under it. */
+  file: string;
+  text: string;
+}
+
+export interface FolderContents {
+  files: YamlFile[];
+  issues: Issue[];
+}
+
+/** `desired-state/pypi.yaml` when under the current directory, else the absolute path. */
+export function displayPath(target: string, cwd: string = process.cwd()): string {
+  const absolute = path.resolve(cwd, target);
+  const relative = path.relative(cwd, absolute);
+  if (relative === '') return '.';
+  return relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative;
+}
+
+function isYamlName(name: string): boolean {
+  return !name.startsWith('.') && (name.endsWith('.yaml') || name.endsWith('.yml'));
+}
+
+/** Reads the folder's YAML files, sorted by name (byte order, the same on every machine). */
+export function readYamlFolder(dir: string): FolderContents {
+  const shown = displayPath(dir);
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'ENOTDIR'
+          ? 'is not a folder'
+          : `cannot be read (${errorMessage(err)})`;
+    return { files: [], issues: [{ message: `desired-state folder \`${shown}\` ${why}` }] };
+  }
+  const names = entries
+    .filter(
+      (e) =>
+        isYamlName(e.name) &&
+        (e.isFile() || (e.isSymbolicLink() && isFileBehindLink(path.join(dir, e.name)))),
+    )
+    .map((e) => e.name)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (names.length === 0) {
+    return {
+      files: [],
+      issues: [{ message: `desired-state folder \`${shown}\` has no *.yaml or *.yml files` }],
+    };
+  }
+
+  const files: YamlFile[] = [];
+  const issues: Issue[] = [];
+  for (const name of names) {
+    const full = path.join(dir, name);
+    const file = displayPath(full);
+    try {
+      const size = fs.statSync(full).size;
+      if (size > MAX_FILE_BYTES) {
+        issues.push({
+          message: `file is ${size} bytes, more than the ${MAX_FILE_BYTES} a desired-state file may have`,
+          at: { file, line: 1, col: 1 },
+        });
+        continue;
+      }
+      files.push({ file, text: fs.readFileSync(full, 'utf8') });
+    } catch (err) {
+      issues.push({ message: `cannot read file: ${errorMessage(err)}`, at: { file, line: 1, col: 1 } });
+    }
+  }
+  return { files, issues };
+}
+
+function isFileBehindLink(full: string): boolean {
+  try {
+    return fs.statSync(full).isFile();
+  } catch {
+    return false; // a dangling link is not a desired-state file
+  }
+}
