@@ -77,6 +77,11 @@ export interface PackageEntry {
    */
   status: string;
   flags?: PackageFlag[];
+  /**
+   * rpm only: older versions of the same `name:arch` installed side by side (install-only
+   * packages such as `kernel-core` keep several), newest first. `version` is the newest.
+   */
+  otherVersions?: string[];
 }
 
 export interface PackagesState {
