@@ -126,6 +126,12 @@ describe('compareDebianVersions', () => {
     expect(compareDebianVersions(parseDebianVersion('1:1.0'), '1.5')).toBe(1);
   });
 
+  it('puts the blank version before every other', () => {
+    expectOrder('', '0~', -1);
+    expectOrder('', '0', -1);
+    expectOrder('', '', 0);
+  });
+
   it('throws for versions dpkg refuses, even leniently', () => {
     expect(() => compareDebianVersions('1.0-', '1.0')).toThrow(VersionSyntaxError);
   });

@@ -196,8 +196,11 @@ function toDebianVersion(version: string | DebianVersion): DebianVersion {
 /**
  * Orders two Debian versions like `dpkg --compare-versions`: -1, 0 or 1. Strings are parsed
  * leniently (dpkg compares versions it only warns about); ones dpkg refuses outright throw.
+ * The empty string is dpkg's "blank" version (a package that has none): it sorts before every
+ * other version, even `0~`, as `dpkg --compare-versions '' lt 0~` says.
  */
 export function compareDebianVersions(a: string | DebianVersion, b: string | DebianVersion): -1 | 0 | 1 {
+  if (a === '' || b === '') return a === b ? 0 : a === '' ? -1 : 1;
   const left = toDebianVersion(a);
   const right = toDebianVersion(b);
   if (left.epoch !== right.epoch) return left.epoch > right.epoch ? 1 : -1;

@@ -81,14 +81,17 @@ test(`ordering agrees with dpkg --compare-versions on ${PAIR_COUNT} generated pa
 test('relation operators agree with dpkg --compare-versions A lt/le/eq/ge/gt B', () => {
   const pairs = versionPairs(seededRandom(`${SEED}-relations`), RELATION_PAIR_COUNT, randomDebianVersion, '0123456789.~a', isValidDebianVersion);
   const questions = pairs.flatMap(([a, b]) => RELATION_OPERATORS.map((op) => ({ a, op, b })));
+  // dpkg's blank version (a package without one), on either side.
+  questions.push(...RELATION_OPERATORS.flatMap((op) => [{ a: '', op, b: '0~' }, { a: '0~', op, b: '' }]));
+  // '|' separates the fields: unlike blanks, it keeps an empty version as an empty field.
   const script = `
-    while read -r a word b; do
+    while IFS='|' read -r a word b; do
       dpkg --compare-versions "$a" "$word" "$b"
       echo $?
     done < "$1"`;
   const answers = runLoop(
     script,
-    questions.map(({ a, op, b }) => `${a} ${DPKG_COMPARE_WORDS[op]} ${b}`),
+    questions.map(({ a, op, b }) => `${a}|${DPKG_COMPARE_WORDS[op]}|${b}`),
   );
   const disagreements = questions
     .map((q, index) => ({ ...q, dpkg: answers[index], ours: satisfies('dpkg', q.a, q.op, q.b) ? '0' : '1' }))
