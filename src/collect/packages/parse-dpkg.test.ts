@@ -39,6 +39,9 @@ describe('parseDpkgStanzas', () => {
     expect(parseDpkgStanzas({ path: STATUS, text })).toEqual([
       { name: 'libfoo1', arch: 'i386', version: '1.0-1', multiArch: 'same', want: 'install', errorFlag: 'ok', state: 'installed' },
     ]);
+    // Canonical Package and Status, another case for the rest.
+    const mixed = 'Package: bar\nStatus: install ok installed\narchitecture: all\nVERSION: 2\n';
+    expect(parseDpkgStanzas({ path: STATUS, text: mixed })).toMatchObject([{ arch: 'all', version: '2' }]);
   });
 
   it('ends stanzas only at empty lines: extra empty lines are fine, a line of blanks continues', () => {

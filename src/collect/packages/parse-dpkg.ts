@@ -182,20 +182,17 @@ function exactField(text: string, name: string, start: number, end: number): str
 
 /**
  * The fast reader: five native substring searches per stanza instead of a loop over its ~20
- * lines (most of them Description). dpkg writes field names in this exact case; a stanza where
- * Package or Status is not found this way (hand-written, other case) goes to scanStanza.
+ * lines (most of them Description). dpkg writes field names in exactly this case. A stanza
+ * where Package, Status, Architecture or Version is not found this way (written by hand in
+ * another case, or a bare selection without a version) goes to scanStanza instead.
  */
 function quickStanza(text: string, start: number, end: number): StanzaFields | undefined {
   const name = exactField(text, 'Package:', start, end);
   const status = exactField(text, 'Status:', start, end);
-  if (name === undefined || status === undefined) return undefined;
-  return {
-    name,
-    status,
-    arch: exactField(text, 'Architecture:', start, end) ?? '',
-    version: exactField(text, 'Version:', start, end) ?? '',
-    multiArch: exactField(text, 'Multi-Arch:', start, end) ?? '',
-  };
+  const arch = exactField(text, 'Architecture:', start, end);
+  const version = exactField(text, 'Version:', start, end);
+  if (name === undefined || status === undefined || arch === undefined || version === undefined) return undefined;
+  return { name, status, arch, version, multiArch: exactField(text, 'Multi-Arch:', start, end) ?? '' };
 }
 
 /**
