@@ -6,7 +6,8 @@
  *   a db node gets 30.
  * - Roles side by side — two entries of a node's `roles`, or of one `include` list — have no
  *   order that could decide between them, so if they set the same key to different rules, that
- *   is a conflict, reported with both places.
+ *   is a conflict, reported with both places; unless one of them overrides a rule the other only
+ *   inherited from a role they share (see RoleComposer).
  * - The unit of composition is the whole rule of one key (`units: drbd.service: {...}`), not
  *   each of its fields: an overriding rule replaces the included one whole, and siblings must
  *   agree on it exactly. What a node gets is then always a rule written somewhere, which its
@@ -53,13 +54,39 @@ export function ruleText(category: SpecCategory, rule: AnyRule): string {
   return canonicalJson(shown);
 }
 
+/** A resolved role or list of roles: the rules, which role wrote each, and every role involved. */
+interface Resolved {
+  spec: RoleSpec;
+  /** Per category and key: the role whose own rule this is. */
+  origin: Record<SpecCategory, Map<string, string>>;
+  /** The roles this one includes, transitively, and itself. */
+  closure: Set<string>;
+}
+
+/** One empty Map per category. */
+function perCategory<T>(): Record<SpecCategory, Map<string, T>> {
+  return {
+    packages: new Map(),
+    sysctls: new Map(),
+    mounts: new Map(),
+    units: new Map(),
+    files: new Map(),
+    users: new Map(),
+  };
+}
+
 /**
  * Resolves roles with their includes. Memoised per role, so each role's own include list is
  * checked once however many nodes use it. Assumes the role graph has been checked (names
  * exist, no cycle); meeting either anyway is a DesiredStateError, not an endless loop.
+ *
+ * Siblings that disagree are not always in conflict: when one of them includes the role that
+ * wrote the other's rule and overrode it, the override wins. The common case is a diamond —
+ * `db` and `monitoring` both include `base`, `db` overrides base's `vm.swappiness`: a node with
+ * both gets db's value, since monitoring only inherited base's and db deliberately replaced it.
  */
 export class RoleComposer {
-  private readonly resolved = new Map<string, RoleSpec>();
+  private readonly resolved = new Map<string, Resolved>();
   private readonly visiting = new Set<string>();
   readonly conflicts: RoleConflict[] = [];
 
@@ -67,30 +94,46 @@ export class RoleComposer {
 
   /** The merged spec of roles side by side, as listed by `within`. */
   compose(names: readonly string[], within: RoleConflict['within']): RoleSpec {
-    const merged = emptySpec();
-    const owner: Record<SpecCategory, Map<string, string>> = {
-      packages: new Map(),
-      sysctls: new Map(),
-      mounts: new Map(),
-      units: new Map(),
-      files: new Map(),
-      users: new Map(),
-    };
+    return this.composeResolved(names, within).spec;
+  }
+
+  /** One role with its includes: includes first (side by side), then its own rules over them. */
+  resolve(name: string): RoleSpec {
+    return this.resolveRole(name).spec;
+  }
+
+  private composeResolved(names: readonly string[], within: RoleConflict['within']): Resolved {
+    const merged: Resolved = { spec: emptySpec(), origin: perCategory<string>(), closure: new Set() };
+    /** Per category and key: which sibling brought the rule, and that sibling's closure. */
+    const owner = perCategory<{ sibling: string; closure: Set<string> }>();
     for (const name of names) {
-      const spec = this.resolve(name);
+      const sibling = this.resolveRole(name);
+      for (const role of sibling.closure) merged.closure.add(role);
       for (const category of SPEC_CATEGORIES) {
-        const target = merged[category] as Record<string, AnyRule>;
-        for (const [key, rule] of Object.entries(spec[category] as Record<string, AnyRule>)) {
+        const target = merged.spec[category] as Record<string, AnyRule>;
+        for (const [key, rule] of Object.entries(sibling.spec[category] as Record<string, AnyRule>)) {
           const existing = target[key];
-          const existingOwner = owner[category].get(key);
-          if (existing === undefined || existingOwner === undefined) {
+          const previous = owner[category].get(key);
+          const origin = sibling.origin[category].get(key) ?? name;
+          const take = (): void => {
             target[key] = rule;
-            owner[category].set(key, name);
-          } else if (ruleText(category, existing) !== ruleText(category, rule)) {
+            merged.origin[category].set(key, origin);
+            owner[category].set(key, { sibling: name, closure: sibling.closure });
+          };
+          if (existing === undefined || previous === undefined) {
+            take();
+            continue;
+          }
+          if (ruleText(category, existing) === ruleText(category, rule)) continue;
+          const existingOrigin = merged.origin[category].get(key) ?? previous.sibling;
+          const newOverridesOld = sibling.closure.has(existingOrigin);
+          const oldOverridesNew = previous.closure.has(origin);
+          if (newOverridesOld && !oldOverridesNew) take();
+          else if (!(oldOverridesNew && !newOverridesOld)) {
             this.conflicts.push({
               category,
               key,
-              first: { role: existingOwner, rule: existing },
+              first: { role: previous.sibling, rule: existing },
               second: { role: name, rule },
               within,
             });
@@ -101,8 +144,7 @@ export class RoleComposer {
     return merged;
   }
 
-  /** One role with its includes: includes first (side by side), then its own rules over them. */
-  resolve(name: string): RoleSpec {
+  private resolveRole(name: string): Resolved {
     const done = this.resolved.get(name);
     if (done) return done;
     const role = has(this.roles, name) ? this.roles[name] : undefined;
@@ -113,13 +155,23 @@ export class RoleComposer {
       ]);
     }
     this.visiting.add(name);
-    const spec = this.compose(role.include, { kind: 'Role', name, at: role.at });
+    const before = this.conflicts.length;
+    const result = this.composeResolved(role.include, { kind: 'Role', name, at: role.at });
     this.visiting.delete(name);
-    for (const category of SPEC_CATEGORIES) {
-      Object.assign(spec[category], role[category]);
+    // A conflict among the includes is settled when the including role sets the key itself.
+    for (let i = this.conflicts.length - 1; i >= before; i--) {
+      const c = this.conflicts[i];
+      if (c && c.within.kind === 'Role' && c.within.name === name && has(role[c.category], c.key)) {
+        this.conflicts.splice(i, 1);
+      }
     }
-    this.resolved.set(name, spec);
-    return spec;
+    for (const category of SPEC_CATEGORIES) {
+      Object.assign(result.spec[category], role[category]);
+      for (const key of Object.keys(role[category])) result.origin[category].set(key, name);
+    }
+    result.closure.add(name);
+    this.resolved.set(name, result);
+    return result;
   }
 }
 

@@ -263,9 +263,10 @@ describe('loadDesired refuses a broken folder, naming file:line:col of every pro
   it('conflicting roles side by side: at the second rule, naming both rules and the node', () => {
     const roles = `${SHOWN}/conflicting-roles/roles.yaml`;
     const node = `${SHOWN}/conflicting-roles/nodes.yaml:2:7`;
+    // vm.swappiness is not among them: web overrides base's value, db only inherits it.
     expect(problemsOf('conflicting-roles')).toEqual([
-      `${roles}:4:3: conflicting rules for sysctls \`kernel.panic\`: role \`web\` wants "30" (${roles}:10:3), role \`db\` wants "10" (${roles}:4:3), and both are in the \`roles\` of node \`allinone\` (${node}) — make them agree, or set it in a role that includes both`,
-      `${roles}:18:3: conflicting rules for units \`nginx.service\`: role \`web\` wants {"enabled":true} (${roles}:12:3), role \`db\` wants {"enabled":false} (${roles}:18:3), and both are in the \`roles\` of node \`allinone\` (${node}) — make them agree, or set it in a role that includes both`,
+      `${roles}:20:3: conflicting rules for sysctls \`kernel.panic\`: role \`web\` wants "30" (${roles}:11:3), role \`db\` wants "20" (${roles}:20:3), and both are in the \`roles\` of node \`allinone\` (${node}) — make them agree, or set it in a role that includes both`,
+      `${roles}:22:3: conflicting rules for units \`nginx.service\`: role \`web\` wants {"enabled":true} (${roles}:14:3), role \`db\` wants {"enabled":false} (${roles}:22:3), and both are in the \`roles\` of node \`allinone\` (${node}) — make them agree, or set it in a role that includes both`,
     ]);
   });
 

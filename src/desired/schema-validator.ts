@@ -84,7 +84,8 @@ export function checkDocument(doc: SourceDocument): Checked {
   );
   const issues = errors
     .map((error) => describeError(error, doc, kind as Kind, badKeys))
-    .filter((issue): issue is Issue => issue !== undefined);
+    .filter((issue): issue is Issue => issue !== undefined)
+    .sort((a, b) => (a.at && b.at ? a.at.line - b.at.line || a.at.col - b.at.col : 0));
   return fail(...issues);
 }
 
@@ -121,7 +122,7 @@ function placeName(kind: Kind, segments: readonly string[]): string {
     const entry = first === 'probes' ? `${noun} ${Number(second) + 1}` : `${noun} \`${second}\``;
     return rest.length === 0 ? entry : `\`${fieldPath(rest)}\` of ${entry}`;
   }
-  if (segments.length === 1) return `\`${first}\``;
+  if (segments.length === 1 || /^[0-9]+$/.test(second ?? '')) return `\`${fieldPath(segments)}\``;
   return `\`${fieldPath(segments.slice(1))}\` of \`${first}\``;
 }
 
@@ -257,11 +258,14 @@ function typeMessage(
   if (!expected.includes('string') || typeof error.data !== 'number') return base;
   const node = doc.nodeAt(segments) as { source?: unknown } | undefined;
   const source = typeof node?.source === 'string' ? node.source : String(error.data);
+  // Quoting helps only if the quoted text would then be valid (`"600"` is still no duration).
+  const rule = FORMATS[(error.parentSchema as { format?: string } | undefined)?.format ?? ''];
+  const stillWrong = rule?.check(source);
+  if (rule && stillWrong) return `${base}: \`${source}\` is not a valid ${rule.label} either: ${stillWrong}`;
   const readAs =
     source === String(error.data)
       ? `the number ${source}`
       : `\`${source}\` as the number ${String(error.data)}`;
-  const isMode = (error.parentSchema as { format?: string } | undefined)?.format === 'driftguard-file-mode';
-  const example = isMode ? '"0640"' : `"${source}"`;
+  const example = rule?.label === 'file mode' ? `"${source.padStart(4, '0')}"` : `"${source}"`;
   return `${base}: write it in quotes, like ${example} — unquoted, YAML reads ${readAs}`;
 }
