@@ -245,6 +245,8 @@ export interface SysctlsState {
   live: Record<string, string>;
   /** What sysctl.d would apply at boot. */
   persisted: Record<string, PersistedSysctl>;
+  /** sysctl.d lines systemd-sysctl rejects ("not an assignment") and skips, with where they are. */
+  warnings?: { source: string; line: number; message: string }[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -295,6 +297,8 @@ export interface GroupEntry {
 export interface UsersState {
   users: Record<string, UserEntry>;
   groups: Record<string, GroupEntry>;
+  /** passwd/group lines that were skipped (malformed, NIS compat), with where they are and why. */
+  warnings?: { source: string; line: number; message: string }[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,76 @@
+/**
+ * Differential test: live sysctls of this host against `sysctl -a` from procps (Debian package
+ * `procps`). Where procps prints differently, the difference is normalised here on purpose and
+ * named — never skipped silently:
+ *   - `--deprecated`: without it procps hides net.ipv{4,6}.neigh.*.base_reachable_time and
+ *     retrans_time, which are real, readable keys;
+ *   - a multi-line value (kernel.core_modes, dev.cdrom.info) is printed by procps as one
+ *     `key = line` per line; driftguard keeps one value, lines joined by a space;
+ *   - procps prints tabs inside values as they are (net.ipv4.tcp_rmem); driftguard collapses
+ *     whitespace runs to one space, so procps values are collapsed before comparing;
+ *   - procps prints nothing for a key whose read returns no data (vm.stat_refresh); driftguard
+ *     records it with the empty value;
+ *   - counters change between two reads, so a value may equal either of driftguard's readings
+ *     taken before and after procps', and the few keys that change constantly are listed.
+ */
+import { execFileSync } from 'node:child_process';
+import { DiskRootFs } from '../../src/collect/root-fs';
+import { readLiveSysctls } from '../../src/collect/sysctls/live';
+
+/** Keys that change by themselves from one read to the next (counters, random values). */
+const VOLATILE = [
+  /^fs\.(dentry-state|inode-nr|inode-state|file-nr|aio-nr)$/,
+  /^fs\.quota\./,
+  /^kernel\.(ns_last_pid|random\.uuid|random\.entropy_avail|pty\.nr)$/,
+  /^net\.netfilter\.nf_conntrack_count$/,
+];
+
+function procpsSysctls(): Map<string, string> {
+  const out = execFileSync('sysctl', ['-a', '--deprecated'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const values = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    if (line === '') continue;
+    const separator = line.indexOf(' = ');
+    const key = separator === -1 ? line.replace(/ =$/, '') : line.slice(0, separator);
+    const value = separator === -1 ? '' : line.slice(separator + 3);
+    const previous = values.get(key);
+    values.set(key, previous === undefined ? value : `${previous} ${value}`);
+  }
+  for (const [key, value] of values) values.set(key, value.trim().replace(/\s+/g, ' '));
+  return values;
+}
+
+describe('live sysctls of this host equal `sysctl -a --deprecated` (Debian package procps)', () => {
+  const fs = new DiskRootFs('/');
+  const before = readLiveSysctls(fs) ?? {};
+  const procps = procpsSysctls();
+  const after = readLiveSysctls(fs) ?? {};
+
+  it('reads a realistic number of keys', () => {
+    expect(procps.size).toBeGreaterThan(500);
+  });
+
+  it('has every key procps prints', () => {
+    const missing = [...procps.keys()].filter((key) => !(key in before) && !(key in after));
+    expect(missing).toEqual([]);
+  });
+
+  it('has no key procps does not print, except those whose read returns nothing', () => {
+    const extra = Object.keys(before).filter((key) => !procps.has(key) && before[key] !== '');
+    expect(extra).toEqual([]);
+  });
+
+  it('has the same values', () => {
+    const differing: string[] = [];
+    for (const [key, value] of procps) {
+      if (VOLATILE.some((pattern) => pattern.test(key))) continue;
+      if (value !== before[key] && value !== after[key])
+        differing.push(`${key}: procps ${value} / ours ${before[key]}`);
+    }
+    expect(differing).toEqual([]);
+  });
+});
