@@ -158,6 +158,8 @@ export interface MountsState {
   fstab: FstabEntry[];
   /** The visible mount at each mount point (the topmost of an over-mount stack), in mountinfo order. */
   live: LiveMount[];
+  /** Lines that could not be parsed and were skipped (as mount(8) skips them), with where they are. */
+  warnings?: { source: string; line: number; message: string }[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,6 +222,15 @@ export interface UnitInfo extends UnitDependencies {
   fstabLine?: number;
   /** `ActiveState` when the node could tell (a running systemd). */
   activeState?: string;
+  /** For an alias (a symlink to another unit on the search path): the unit it names. Its dependencies live on that unit. */
+  aliasOf?: string;
+  /**
+   * Dependencies systemd's core adds when it loads the unit, written in no file: for mount units
+   * from fstab, the backing device (`Requires=`+`After=dev-drbd0.device`, `BindsTo=` with
+   * `x-systemd.device-bound`) and the default ordering against local-fs-pre/remote-fs-pre and
+   * umount.target. Kept apart so it is clear they come from systemd itself.
+   */
+  implicit?: Partial<Pick<UnitDependencies, 'after' | 'before' | 'requires' | 'wants' | 'bindsTo' | 'conflicts'>>;
 }
 
 export interface UnitsState {

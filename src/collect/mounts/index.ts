@@ -1,9 +1,11 @@
-// Placeholder until the mounts collector lands (owned by its helper during issue 2).
+/** The `mounts` category: fstab entries with their options interpreted, and the live mount table. */
 import type { Collector } from '../types';
+import { collectMounts } from './collect';
 
 export const mountsCollector: Collector<'mounts'> = {
   category: 'mounts',
-  collect() {
-    return Promise.reject(new Error('mounts collector not implemented yet'));
+  collect(ctx) {
+    // Synchronous reads wrapped in a promise: a throw becomes a rejection for collectState().
+    return new Promise((resolve) => resolve(collectMounts(ctx.fs)));
   },
 };

@@ -1,9 +1,10 @@
-// Placeholder until the units collector lands (owned by its helper during issue 2).
+/** The `units` category: every unit on the search path, plus the units systemd-fstab-generator would make. */
 import type { Collector } from '../types';
+import { collectUnits } from './collect';
 
 export const unitsCollector: Collector<'units'> = {
   category: 'units',
-  collect() {
-    return Promise.reject(new Error('units collector not implemented yet'));
+  collect(ctx) {
+    return collectUnits(ctx.fs, ctx.run);
   },
 };

@@ -1,0 +1,62 @@
+/**
+ * Collects the `units` category: lists the unit search path through the RootFs, simulates
+ * systemd-fstab-generator on the node's /etc/fstab (read through the same RootFs and the shared
+ * fstab parser), builds the model, and — only when systemd is running on the node (sd_booted():
+ * /run/systemd/system exists) — asks systemctl for active states. A node where systemctl cannot
+ * answer simply has no activeState; that is not an error.
+ */
+import type { UnitsState } from '../../model/state';
+import type { CommandRunner } from '../command-runner';
+import { parseFstab } from '../parsers/fstab';
+import type { RootFs } from '../root-fs';
+import { LIST_UNITS_ARGV, parseListUnits } from './active-state';
+import { simulateFstabGenerator } from './fstab-generator';
+import { UnitsModel, withGeneratedUnits } from './model';
+import { scanUnitTree } from './tree';
+
+const FSCK_DIRS = ['/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** fsck_exists_for_fstype(): is there an `fsck.TYPE` on the node's PATH? */
+export function fsckExistsOn(fs: RootFs): (fstype: string) => boolean {
+  const cache = new Map<string, boolean>();
+  return (fstype) => {
+    let exists = cache.get(fstype);
+    if (exists === undefined) {
+      exists = !fstype.includes('/') && FSCK_DIRS.some((dir) => fs.stat(`${dir}/fsck.${fstype}`)?.type === 'file');
+      cache.set(fstype, exists);
+    }
+    return exists;
+  };
+}
+
+async function activeStates(fs: RootFs, run: CommandRunner): Promise<Map<string, string> | undefined> {
+  if (fs.lstat('/run/systemd/system')?.type !== 'directory') return undefined;
+  try {
+    const result = await run.run(LIST_UNITS_ARGV);
+    return result.code === 0 ? parseListUnits(result.stdout) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Everything but active states, synchronously. */
+export function collectUnitsSync(fs: RootFs): UnitsState {
+  const fstab = parseFstab(fs.readText('/etc/fstab') ?? '');
+  const generated = simulateFstabGenerator(fstab.entries, { fsckExists: fsckExistsOn(fs) });
+  const tree = withGeneratedUnits(scanUnitTree(fs), generated);
+  return new UnitsModel(tree, fs).build();
+}
+
+export async function collectUnits(fs: RootFs, run: CommandRunner): Promise<UnitsState> {
+  // systemctl is spawned first and runs while the unit files are read.
+  const pending = activeStates(fs, run);
+  const state = collectUnitsSync(fs);
+  const states = await pending;
+  if (states) {
+    for (const [name, item] of Object.entries(state.items)) {
+      const active = states.get(name);
+      if (active !== undefined) item.activeState = active;
+    }
+  }
+  return state;
+}
