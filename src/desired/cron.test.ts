@@ -2,7 +2,16 @@ import { checkCron } from './cron';
 
 describe('checkCron', () => {
   it('accepts five-field expressions with ranges, steps, lists and names', () => {
-    for (const expression of ['0 3 * * *', '*/15 * * * *', '0 0-6/2 * * 1-5', '5,35 9 1,15 * *', '0 3 * * mon-fri', '0 3 1 jan *', '0 0 * * 7', '  0 3 * * *  ']) {
+    for (const expression of [
+      '0 3 * * *',
+      '*/15 * * * *',
+      '0 0-6/2 * * 1-5',
+      '5,35 9 1,15 * *',
+      '0 3 * * mon-fri',
+      '0 3 1 jan *',
+      '0 0 * * 7',
+      '  0 3 * * *  ',
+    ]) {
       expect([expression, checkCron(expression)]).toEqual([expression, undefined]);
     }
   });

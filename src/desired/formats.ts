@@ -69,3 +69,15 @@ export const FORMATS: Record<string, FormatRule> = {
   'driftguard-schedule-target': { label: 'schedule target', check: checkScheduleTarget },
   'driftguard-ignore-pattern': { label: 'ignore pattern', check: checkIgnorePattern },
 };
+
+/**
+ * The formats as ajv format definitions, for the validators precompiled from the schemas
+ * (generated/validators.ts requires this by name).
+ */
+export const FORMAT_DEFINITIONS: Record<string, { type: 'string'; validate: (value: string) => boolean }> =
+  Object.fromEntries(
+    Object.entries(FORMATS).map(([name, rule]) => [
+      name,
+      { type: 'string' as const, validate: (value: string) => rule.check(value) === undefined },
+    ]),
+  );

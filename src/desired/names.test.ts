@@ -16,14 +16,40 @@ function verdicts(check: (v: string) => string | undefined, values: string[]): R
 
 describe('checkPackageName', () => {
   it('accepts Debian and RPM package names, with an optional architecture', () => {
-    for (const name of ['drbd-utils', 'python3', 'libstdc++6', '0ad', 'g++-12', 'linux-image-6.1.0-26-amd64', 'libc6:amd64', 'NetworkManager', 'perl-Time_HiRes', 'glibc:x86_64', 'R']) {
+    for (const name of [
+      'drbd-utils',
+      'python3',
+      'libstdc++6',
+      '0ad',
+      'g++-12',
+      'linux-image-6.1.0-26-amd64',
+      'libc6:amd64',
+      'NetworkManager',
+      'perl-Time_HiRes',
+      'glibc:x86_64',
+      'R',
+    ]) {
       expect([name, checkPackageName(name)]).toEqual([name, undefined]);
     }
   });
 
   it('refuses shell syntax, blanks and bad architectures, saying why', () => {
-    expect(verdicts(checkPackageName, ['foo; rm -rf /', '$(reboot)', 'a b', '-foo', '', 'foo:', ':amd64', 'foo:AMD64', 'foo|bar', 'a'.repeat(129)])).toEqual({
-      'foo; rm -rf /': '`;` is not allowed, which looks like shell syntax (only letters, digits and `+ . _ -`)',
+    expect(
+      verdicts(checkPackageName, [
+        'foo; rm -rf /',
+        '$(reboot)',
+        'a b',
+        '-foo',
+        '',
+        'foo:',
+        ':amd64',
+        'foo:AMD64',
+        'foo|bar',
+        'a'.repeat(129),
+      ]),
+    ).toEqual({
+      'foo; rm -rf /':
+        '`;` is not allowed, which looks like shell syntax (only letters, digits and `+ . _ -`)',
       '$(reboot)': 'it must start with a letter or digit',
       'a b': 'a space is not allowed (only letters, digits and `+ . _ -`)',
       '-foo': 'it must start with a letter or digit',
@@ -39,16 +65,43 @@ describe('checkPackageName', () => {
 
 describe('checkUnitName', () => {
   it('accepts plain units, templates, instances and \\xHH escapes of every type', () => {
-    for (const name of ['drbd.service', 'drbd@.service', 'drbd@r0.target', 'srv-pypi.mount', 'dev-disk-by\\x2dlabel-data.device', 'system-getty.slice', 'a:b_c.socket', 'getty@tty1.service', 'x.automount', 'x.swap', 'x.path', 'x.timer', 'x.scope']) {
+    for (const name of [
+      'drbd.service',
+      'drbd@.service',
+      'drbd@r0.target',
+      'srv-pypi.mount',
+      'dev-disk-by\\x2dlabel-data.device',
+      'system-getty.slice',
+      'a:b_c.socket',
+      'getty@tty1.service',
+      'x.automount',
+      'x.swap',
+      'x.path',
+      'x.timer',
+      'x.scope',
+    ]) {
       expect([name, checkUnitName(name)]).toEqual([name, undefined]);
     }
   });
 
   it('refuses missing or unknown types, a leading @, bare backslashes and shell syntax', () => {
-    expect(verdicts(checkUnitName, ['drbd', '.service', 'drbd.srvice', '@foo.service', 'a\\b.service', 'a\\x2.service', '$(reboot).service', 'a b.service', `${'a'.repeat(250)}.service`])).toEqual({
+    expect(
+      verdicts(checkUnitName, [
+        'drbd',
+        '.service',
+        'drbd.srvice',
+        '@foo.service',
+        'a\\b.service',
+        'a\\x2.service',
+        '$(reboot).service',
+        'a b.service',
+        `${'a'.repeat(250)}.service`,
+      ]),
+    ).toEqual({
       drbd: 'it has no type suffix such as `.service` or `.mount`',
       '.service': 'it has no type suffix such as `.service` or `.mount`',
-      'drbd.srvice': '`.srvice` is not a unit type (one of .service .socket .device .mount .automount .swap .target .path .timer .slice .scope)',
+      'drbd.srvice':
+        '`.srvice` is not a unit type (one of .service .socket .device .mount .automount .swap .target .path .timer .slice .scope)',
       '@foo.service': 'it must not start with `@`',
       'a\\b.service': 'a `\\` must start an escape like `\\x2d` (see systemd-escape)',
       'a\\x2.service': 'a `\\` must start an escape like `\\x2d` (see systemd-escape)',
@@ -61,11 +114,27 @@ describe('checkUnitName', () => {
 
 describe('checkAbsolutePath', () => {
   it('accepts absolute normalised paths, spaces included', () => {
-    for (const p of ['/', '/etc/drbd.d/r0.res', '/srv/my data', '/etc/.hidden', '/a/b...c']) expect([p, checkAbsolutePath(p)]).toEqual([p, undefined]);
+    for (const p of ['/', '/etc/drbd.d/r0.res', '/srv/my data', '/etc/.hidden', '/a/b...c'])
+      expect([p, checkAbsolutePath(p)]).toEqual([p, undefined]);
   });
 
   it('refuses relative, unnormalised, globbed, control and shell-like paths', () => {
-    expect(verdicts(checkAbsolutePath, ['etc/hosts', '/etc/', '/etc//hosts', '/etc/./hosts', '/etc/../shadow', '/etc/*.conf', '/etc/ho\nsts', '/etc/a\0b', '/tmp/$(reboot)', '/tmp/`id`', '/tmp/a;b', ''])).toEqual({
+    expect(
+      verdicts(checkAbsolutePath, [
+        'etc/hosts',
+        '/etc/',
+        '/etc//hosts',
+        '/etc/./hosts',
+        '/etc/../shadow',
+        '/etc/*.conf',
+        '/etc/ho\nsts',
+        '/etc/a\0b',
+        '/tmp/$(reboot)',
+        '/tmp/`id`',
+        '/tmp/a;b',
+        '',
+      ]),
+    ).toEqual({
       'etc/hosts': 'it must be absolute (start with `/`)',
       '/etc/': 'it must not end with `/`',
       '/etc//hosts': 'it contains `//` (write it normalised)',
@@ -84,13 +153,28 @@ describe('checkAbsolutePath', () => {
 
 describe('checkSysctlKey', () => {
   it('accepts dotted keys, with / for a dot inside an interface name', () => {
-    for (const k of ['kernel.panic', 'net.ipv4.conf.all.rp_filter', 'net.ipv4.conf.eth0/100.rp_filter', 'net.ipv6.conf.br-lan.forwarding', 'fs.inotify.max_user_watches']) {
+    for (const k of [
+      'kernel.panic',
+      'net.ipv4.conf.all.rp_filter',
+      'net.ipv4.conf.eth0/100.rp_filter',
+      'net.ipv6.conf.br-lan.forwarding',
+      'fs.inotify.max_user_watches',
+    ]) {
       expect([k, checkSysctlKey(k)]).toEqual([k, undefined]);
     }
   });
 
   it('refuses single words, empty parts and anything else', () => {
-    expect(verdicts(checkSysctlKey, ['panic', 'kernel..panic', '.kernel.panic', 'kernel.panic=1', 'kernel panic', ''])).toEqual({
+    expect(
+      verdicts(checkSysctlKey, [
+        'panic',
+        'kernel..panic',
+        '.kernel.panic',
+        'kernel.panic=1',
+        'kernel panic',
+        '',
+      ]),
+    ).toEqual({
       panic: 'it must have at least two dot-separated parts (`kernel.panic`)',
       'kernel..panic': 'it has an empty part (leading, trailing or doubled `.`)',
       '.kernel.panic': 'it has an empty part (leading, trailing or doubled `.`)',
@@ -103,7 +187,8 @@ describe('checkSysctlKey', () => {
 
 describe('checkUserName', () => {
   it('accepts useradd-style names, a final $ and exactly 32 characters', () => {
-    for (const u of ['pypi', '_apt', 'systemd-network', 'www-data', 'host1$', 'a'.repeat(32)]) expect([u, checkUserName(u)]).toEqual([u, undefined]);
+    for (const u of ['pypi', '_apt', 'systemd-network', 'www-data', 'host1$', 'a'.repeat(32)])
+      expect([u, checkUserName(u)]).toEqual([u, undefined]);
   });
 
   it('refuses upper case, leading digits, $ inside and 33 characters', () => {
@@ -111,7 +196,8 @@ describe('checkUserName', () => {
       Pypi: 'it must start with a lower-case letter or `_`',
       '1user': 'it must start with a lower-case letter or `_`',
       a$b: '`$` is not allowed, which looks like shell syntax (only lower-case letters, digits, `_`, `-` and a final `$`)',
-      'root$(id)': '`$` is not allowed, which looks like shell syntax (only lower-case letters, digits, `_`, `-` and a final `$`)',
+      'root$(id)':
+        '`$` is not allowed, which looks like shell syntax (only lower-case letters, digits, `_`, `-` and a final `$`)',
       ['a'.repeat(33)]: 'it is longer than 32 characters',
     });
   });
@@ -129,7 +215,18 @@ describe('other names', () => {
   });
 
   it('host:port, IPv6 in brackets', () => {
-    expect(verdicts(checkHostPort, ['10.0.1.11:623', 'bmc.example.com:22', '[fd00::1]:22', 'fd00::1:22', 'host', 'host:0', 'host:65536', 'ho st:22'])).toEqual({
+    expect(
+      verdicts(checkHostPort, [
+        '10.0.1.11:623',
+        'bmc.example.com:22',
+        '[fd00::1]:22',
+        'fd00::1:22',
+        'host',
+        'host:0',
+        'host:65536',
+        'ho st:22',
+      ]),
+    ).toEqual({
       '10.0.1.11:623': 'ok',
       'bmc.example.com:22': 'ok',
       '[fd00::1]:22': 'ok',
@@ -142,7 +239,15 @@ describe('other names', () => {
   });
 
   it('mount options are one option each, without blanks or shell', () => {
-    expect(verdicts(checkMountOption, ['noauto', 'x-systemd.requires=drbd@r0.target', 'noauto,nofail', 'a b', 'x;y'])).toEqual({
+    expect(
+      verdicts(checkMountOption, [
+        'noauto',
+        'x-systemd.requires=drbd@r0.target',
+        'noauto,nofail',
+        'a b',
+        'x;y',
+      ]),
+    ).toEqual({
       noauto: 'ok',
       'x-systemd.requires=drbd@r0.target': 'ok',
       'noauto,nofail': 'it contains `,` (list each option separately)',

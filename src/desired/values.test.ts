@@ -15,7 +15,10 @@ describe('parsePackageRule', () => {
       ['1:2.0', '=', '1:2.0'],
     ];
     for (const [text, relation, version] of cases) {
-      expect([text, parsePackageRule(text)]).toEqual([text, { ok: true, value: { state: 'present', relation, version } }]);
+      expect([text, parsePackageRule(text)]).toEqual([
+        text,
+        { ok: true, value: { state: 'present', relation, version } },
+      ]);
     }
   });
 
@@ -28,11 +31,17 @@ describe('parsePackageRule', () => {
     expect(errors('< 1.0')).toBe('`<` is ambiguous (dpkg reads it as `<=`); write `<<`, `<=` or `=`');
     expect(errors('installed')).toContain('`installed` is not a package rule');
     expect(errors('>=')).toBe('`>=` has an operator but no version');
-    expect(errors('>= 1.0 beta')).toBe('`1.0 beta` is not a valid Debian version: version string has embedded spaces');
-    expect(errors('= a1.0')).toBe('`a1.0` is not a valid Debian version: version number does not start with digit');
+    expect(errors('>= 1.0 beta')).toBe(
+      '`1.0 beta` is not a valid Debian version: version string has embedded spaces',
+    );
+    expect(errors('= a1.0')).toBe(
+      '`a1.0` is not a valid Debian version: version number does not start with digit',
+    );
     expect(errors('= 1.0-')).toBe('`1.0-` is not a valid Debian version: revision number is empty');
     expect(errors('= 1:')).toBe('`1:` is not a valid Debian version: nothing after colon in version number');
-    expect(errors('1.0-1_2')).toBe('`1.0-1_2` is not a valid Debian version: invalid character in revision number');
+    expect(errors('1.0-1_2')).toBe(
+      '`1.0-1_2` is not a valid Debian version: invalid character in revision number',
+    );
   });
 });
 
@@ -47,8 +56,11 @@ describe('sysctlValueText', () => {
   });
 
   it('keeps integers beyond 2^53 exactly, from the YAML source', () => {
-    expect(sysctlValueText(18446744073709551615, '18446744073709551615')).toBe('18446744073709551615');
-    expect(sysctlValueText(9007199254740993, '+9007199254740993')).toBe('9007199254740993');
+    // What YAML hands over for these: the nearest double, and the text as written.
+    expect(sysctlValueText(Number('18446744073709551615'), '18446744073709551615')).toBe(
+      '18446744073709551615',
+    );
+    expect(sysctlValueText(Number('9007199254740993'), '+9007199254740993')).toBe('9007199254740993');
   });
 });
 
@@ -82,6 +94,7 @@ describe('parseDuration', () => {
   });
 
   it('refuses bare numbers, unknown units, blanks and signs', () => {
-    for (const text of ['600', '10 m', '10min', '-5m', 'm', '', '1.5h']) expect([text, parseDuration(text).ok]).toEqual([text, false]);
+    for (const text of ['600', '10 m', '10min', '-5m', 'm', '', '1.5h'])
+      expect([text, parseDuration(text).ok]).toEqual([text, false]);
   });
 });

@@ -5,7 +5,10 @@ const problems = (text: string): string[] => parseYamlFile(text, 'f.yaml').issue
 
 describe('parseYamlFile', () => {
   it('returns every non-empty document with its plain value', () => {
-    const { documents, issues } = parseYamlFile('---\n---\nkind: Role\nname: a\n---\n# only a comment\n---\n[1, 2]\n', 'f.yaml');
+    const { documents, issues } = parseYamlFile(
+      '---\n---\nkind: Role\nname: a\n---\n# only a comment\n---\n[1, 2]\n',
+      'f.yaml',
+    );
     expect(issues).toEqual([]);
     expect(documents.map((d) => [d.index, d.value])).toEqual([
       [1, { kind: 'Role', name: 'a' }],
@@ -14,25 +17,44 @@ describe('parseYamlFile', () => {
   });
 
   it('gives 1-based positions of values, of keys, inside lists, and through aliases', () => {
-    const text = 'kind: Role\nname: a\nunits:\n  x.service: {enabled: true, after: [a.target, b.target]}\nroles: &r [one, two]\nagain: *r\n';
+    const text =
+      'kind: Role\nname: a\nunits:\n  x.service: {enabled: true, after: [a.target, b.target]}\nroles: &r [one, two]\nagain: *r\n';
     const [doc] = parseYamlFile(text, 'dir/f.yaml').documents;
     expect(doc?.positionOf(['name'])).toEqual({ file: 'dir/f.yaml', line: 2, col: 7 });
     expect(doc?.positionOf(['units', 'x.service'], 'key')).toEqual({ file: 'dir/f.yaml', line: 4, col: 3 });
-    expect(doc?.positionOf(['units', 'x.service', 'enabled'], 'key')).toEqual({ file: 'dir/f.yaml', line: 4, col: 15 });
-    expect(doc?.positionOf(['units', 'x.service', 'after', 1])).toEqual({ file: 'dir/f.yaml', line: 4, col: 48 });
+    expect(doc?.positionOf(['units', 'x.service', 'enabled'], 'key')).toEqual({
+      file: 'dir/f.yaml',
+      line: 4,
+      col: 15,
+    });
+    expect(doc?.positionOf(['units', 'x.service', 'after', 1])).toEqual({
+      file: 'dir/f.yaml',
+      line: 4,
+      col: 48,
+    });
     expect(doc?.positionOf(['again', 1])).toEqual({ file: 'dir/f.yaml', line: 5, col: 17 });
     // A path that goes further than the document: the deepest place that exists.
-    expect(doc?.positionOf(['units', 'x.service', 'nope', 'deeper'])).toEqual({ file: 'dir/f.yaml', line: 4, col: 14 });
+    expect(doc?.positionOf(['units', 'x.service', 'nope', 'deeper'])).toEqual({
+      file: 'dir/f.yaml',
+      line: 4,
+      col: 14,
+    });
     expect(doc?.start()).toEqual({ file: 'dir/f.yaml', line: 1, col: 1 });
   });
 
   it('counts lines the same with CRLF line ends', () => {
-    const [doc] = parseYamlFile('kind: Role\r\nname: a\r\npackages:\r\n  chrony: present\r\n', 'f.yaml').documents;
+    const [doc] = parseYamlFile(
+      'kind: Role\r\nname: a\r\npackages:\r\n  chrony: present\r\n',
+      'f.yaml',
+    ).documents;
     expect(doc?.positionOf(['packages', 'chrony'], 'key')).toEqual({ file: 'f.yaml', line: 4, col: 3 });
   });
 
   it('reports syntax errors with their position, and keeps the other documents', () => {
-    const { documents, issues } = parseYamlFile('kind: Role\nname: ok\n---\nkind: Node\nname: "unterminated\n', 'f.yaml');
+    const { documents, issues } = parseYamlFile(
+      'kind: Role\nname: ok\n---\nkind: Node\nname: "unterminated\n',
+      'f.yaml',
+    );
     expect(documents).toHaveLength(1);
     expect(issues.map(formatIssue)).toEqual(['f.yaml:6:1: YAML syntax error: Missing closing "quote']);
   });
@@ -45,20 +67,27 @@ describe('parseYamlFile', () => {
   });
 
   it('refuses keys that are not plain strings', () => {
-    expect(problems('10: a\n')).toEqual(['f.yaml:1:1: every key must be a plain string, not `10` (quote it: `"10": …`)']);
-    expect(problems('? [a, b]\n: c\n')).toEqual(['f.yaml:1:3: every key must be a plain string, not `[a, b]` (quote it: `"10": …`)']);
+    expect(problems('10: a\n')).toEqual([
+      'f.yaml:1:1: every key must be a plain string, not `10` (quote it: `"10": …`)',
+    ]);
+    expect(problems('? [a, b]\n: c\n')).toEqual([
+      'f.yaml:1:3: every key must be a plain string, not `[a, b]` (quote it: `"10": …`)',
+    ]);
     expect(problems('"10": a\nyes: b\n')).toEqual([]);
   });
 
   it('treats unknown tags as errors and merge keys as ordinary keys', () => {
-    expect(problems('kind: !Role Role\n')).toEqual(['f.yaml:1:7: Unresolved tag: !Role (desired state uses no YAML tags)']);
+    expect(problems('kind: !Role Role\n')).toEqual([
+      'f.yaml:1:7: Unresolved tag: !Role (desired state uses no YAML tags)',
+    ]);
     const [doc] = parseYamlFile('base: &b {x: 1}\nother:\n  <<: *b\n', 'f.yaml').documents;
     expect(doc?.value).toEqual({ base: { x: 1 }, other: { '<<': { x: 1 } } });
   });
 
   it('refuses an alias bomb of 9^12 values without expanding it (at the first anchor over the limit)', () => {
     const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i <= 12; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: 9 }, () => `*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i <= 12; i++)
+      lines.push(`a${i}: &a${i} [${Array.from({ length: 9 }, () => `*a${i - 1}`).join(', ')}]`);
     const { documents, issues } = parseYamlFile(`${lines.join('\n')}\n`, 'bomb.yaml');
     expect(documents).toEqual([]);
     expect(issues.map(formatIssue)).toEqual([
@@ -76,6 +105,8 @@ describe('parseYamlFile', () => {
   });
 
   it('refuses an alias inside the value it names (a cycle)', () => {
-    expect(problems('a: &a [1, *a]\n')).toEqual(['f.yaml:1:11: alias `*a` refers to a value that contains it']);
+    expect(problems('a: &a [1, *a]\n')).toEqual([
+      'f.yaml:1:11: alias `*a` refers to a value that contains it',
+    ]);
   });
 });
