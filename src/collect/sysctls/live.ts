@@ -3,7 +3,7 @@
  * so the walk stays plain: synchronous reads, one open+read per key, no intermediate arrays.
  */
 import type { RootFs } from '../root-fs';
-import { normalizeLiveValue, sysctlKeyFromSegments } from './parse';
+import { appendKeySegment, normalizeLiveValue } from './parse';
 
 const PROC_SYS = '/proc/sys';
 
@@ -50,7 +50,7 @@ function isKernelProcSys(fs: RootFs): boolean {
 export function readLiveSysctls(fs: RootFs): Record<string, string> | undefined {
   if (fs.list(PROC_SYS) === undefined) return undefined;
   const live: Record<string, string> = {};
-  walk({ fs, live, checkModes: !isKernelProcSys(fs) }, PROC_SYS, []);
+  walk({ fs, live, checkModes: !isKernelProcSys(fs) }, PROC_SYS, '');
   return live;
 }
 
@@ -60,19 +60,18 @@ interface Walk {
   checkModes: boolean;
 }
 
-function walk(state: Walk, dir: string, segments: string[]): void {
+/** Walks `dir`, whose keys all start with `keyPrefix` (built once per directory, not per key). */
+function walk(state: Walk, dir: string, keyPrefix: string): void {
   const entries = state.fs.list(dir);
   if (!entries) return; // vanished during the walk (an interface went away)
   for (const entry of entries) {
     const nodePath = `${dir}/${entry.name}`;
-    segments.push(entry.name);
     if (entry.type === 'directory') {
-      if (!SKIPPED_DIRS.has(nodePath)) walk(state, nodePath, segments);
+      if (!SKIPPED_DIRS.has(nodePath)) walk(state, nodePath, appendKeySegment(keyPrefix, entry.name));
     } else if (entry.type === 'file') {
       const value = readKey(state, nodePath);
-      if (value !== undefined) state.live[sysctlKeyFromSegments(segments)] = value;
+      if (value !== undefined) state.live[appendKeySegment(keyPrefix, entry.name)] = value;
     }
-    segments.pop();
   }
 }
 

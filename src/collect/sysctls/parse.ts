@@ -12,12 +12,14 @@
  */
 export function sysctlKeyFromSegments(segments: readonly string[]): string {
   let key = '';
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i] as string;
-    if (i > 0) key += '.';
-    key += segment.includes('.') ? segment.replaceAll('.', '/') : segment;
-  }
+  for (let i = 0; i < segments.length; i++) key = appendKeySegment(key, segments[i] as string);
   return key;
+}
+
+/** `key` extended by one proc/sys path segment (see {@link sysctlKeyFromSegments}); `''` starts a key. */
+export function appendKeySegment(key: string, segment: string): string {
+  const part = segment.includes('.') ? segment.replaceAll('.', '/') : segment;
+  return key === '' ? part : `${key}.${part}`;
 }
 
 const NEEDS_COLLAPSE = /\s\s|[\t\n\r\v\f]/;
