@@ -30,7 +30,8 @@ export function displayPath(target: string, cwd: string = process.cwd()): string
   const absolute = path.resolve(cwd, target);
   const relative = path.relative(cwd, absolute);
   if (relative === '') return '.';
-  return relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative;
+  const outside = relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+  return outside ? absolute : relative;
 }
 
 function isYamlName(name: string): boolean {
