@@ -53,6 +53,16 @@ function isMissing(err: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
+/** The value of `read()`, or undefined when what it reads does not exist. */
+function unlessMissing<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+}
+
 function typeOf(stats: fs.Stats | fs.Dirent): EntryType {
   if (stats.isSymbolicLink()) return 'symlink';
   if (stats.isFile()) return 'file';
@@ -126,68 +136,54 @@ export class DiskRootFs implements RootFs {
     return current;
   }
 
-  readBytes(nodePath: string): Buffer | undefined {
+  /** Runs `read` on the resolved host path; undefined when the path (or a parent) does not exist. */
+  private readResolved<T>(nodePath: string, read: (hostPath: string) => T): T | undefined {
     const hostPath = this.resolvedHostPath(nodePath);
-    if (hostPath === undefined) return undefined;
-    try {
-      return fs.readFileSync(hostPath);
-    } catch (err) {
-      if (isMissing(err)) return undefined;
-      throw err;
-    }
+    return hostPath === undefined ? undefined : unlessMissing(() => read(hostPath));
+  }
+
+  /** Like readResolved, but the last component is not followed (lstat, readlink). */
+  private readUnfollowed<T>(nodePath: string, read: (hostPath: string) => T): T | undefined {
+    const normal = normalizeNodePath(nodePath);
+    const parent = this.resolvedHostPath(path.posix.dirname(normal));
+    return parent === undefined ? undefined : unlessMissing(() => read(path.join(parent, path.posix.basename(normal))));
+  }
+
+  readBytes(nodePath: string): Buffer | undefined {
+    return this.readResolved(nodePath, (hostPath) => fs.readFileSync(hostPath));
   }
 
   readText(nodePath: string): string | undefined {
-    return this.readBytes(nodePath)?.toString('utf8');
+    // Not readBytes().toString(): readFileSync with an encoding takes a faster path in Node,
+    // which matters over the ~1,300 files of proc/sys.
+    return this.readResolved(nodePath, (hostPath) => fs.readFileSync(hostPath, 'utf8'));
   }
 
   list(nodePath: string): DirEntry[] | undefined {
-    const hostPath = this.resolvedHostPath(nodePath);
-    if (hostPath === undefined) return undefined;
-    try {
-      return fs
+    return this.readResolved(nodePath, (hostPath) =>
+      fs
         .readdirSync(hostPath, { withFileTypes: true })
         .map((entry) => ({ name: entry.name, type: typeOf(entry) }))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    } catch (err) {
-      if (isMissing(err)) return undefined;
-      throw err;
-    }
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    );
   }
 
   lstat(nodePath: string): FileStat | undefined {
-    const normal = normalizeNodePath(nodePath);
-    // Resolve the parent directories but not the last component.
-    const parent = this.resolvedHostPath(path.posix.dirname(normal));
-    if (parent === undefined) return undefined;
-    try {
-      return toStat(fs.lstatSync(path.join(parent, path.posix.basename(normal))));
-    } catch (err) {
-      if (isMissing(err)) return undefined;
-      throw err;
-    }
+    return this.readUnfollowed(nodePath, (hostPath) => toStat(fs.lstatSync(hostPath)));
   }
 
   stat(nodePath: string): FileStat | undefined {
-    const hostPath = this.resolvedHostPath(nodePath);
-    if (hostPath === undefined) return undefined;
-    try {
-      return toStat(fs.statSync(hostPath));
-    } catch (err) {
-      if (isMissing(err)) return undefined;
-      throw err;
-    }
+    return this.readResolved(nodePath, (hostPath) => toStat(fs.statSync(hostPath)));
   }
 
   readlink(nodePath: string): string | undefined {
-    const normal = normalizeNodePath(nodePath);
-    const parent = this.resolvedHostPath(path.posix.dirname(normal));
-    if (parent === undefined) return undefined;
-    try {
-      return fs.readlinkSync(path.join(parent, path.posix.basename(normal)));
-    } catch (err) {
-      if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'EINVAL') return undefined;
-      throw err;
-    }
+    return this.readUnfollowed(nodePath, (hostPath) => {
+      try {
+        return fs.readlinkSync(hostPath);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EINVAL') return undefined; // not a symlink
+        throw err;
+      }
+    });
   }
 }

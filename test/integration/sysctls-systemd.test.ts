@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { removeTree, writeTree } from '../../src/collect/files/temp-tree';
+import { removeTree, writeTree } from '../helpers/temp-tree';
 import { DiskRootFs } from '../../src/collect/root-fs';
 import { listSysctlConfFiles } from '../../src/collect/sysctls/config-files';
 

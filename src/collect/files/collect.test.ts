@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DiskRootFs } from '../root-fs';
 import { collectFiles } from './collect';
-import { removeTree, writeTree } from './temp-tree';
+import { removeTree, writeTree } from '../../../test/helpers/temp-tree';
 import { BUILTIN_WATCHES } from './watch-list';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/nodes');

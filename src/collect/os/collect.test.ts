@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { CommandRunner } from '../command-runner';
 import { FixtureCommandRunner } from '../command-runner';
 import { DiskRootFs } from '../root-fs';
-import { removeTree, writeTree } from '../files/temp-tree';
+import { removeTree, writeTree } from '../../../test/helpers/temp-tree';
 import { collectOs } from './collect';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/nodes');

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { CommandResult, CommandRunner } from '../command-runner';
 import { FixtureCommandRunner } from '../command-runner';
 import { DiskRootFs } from '../root-fs';
-import { removeTree, writeTree } from '../files/temp-tree';
+import { removeTree, writeTree } from '../../../test/helpers/temp-tree';
 import { collectReplication } from './collect';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/nodes');

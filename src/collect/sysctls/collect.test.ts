@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CollectError } from '../../shared/errors';
 import { DiskRootFs } from '../root-fs';
-import { removeTree, writeTree } from '../files/temp-tree';
+import { removeTree, writeTree } from '../../../test/helpers/temp-tree';
 import { collectSysctls } from './collect';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/nodes');

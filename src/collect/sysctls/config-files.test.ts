@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { DiskRootFs } from '../root-fs';
-import { removeTree, writeTree } from '../files/temp-tree';
+import { removeTree, writeTree } from '../../../test/helpers/temp-tree';
 import { listSysctlConfFiles, resolveNodePath, selectConfFiles } from './config-files';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/nodes');

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { CollectError } from '../../shared/errors';
 import { DiskRootFs } from '../root-fs';
-import { removeTree, writeTree } from '../files/temp-tree';
+import { removeTree, writeTree } from '../../../test/helpers/temp-tree';
 import { collectUsers } from './collect';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/nodes');
