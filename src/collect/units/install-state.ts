@@ -46,6 +46,7 @@ interface InstallInfo {
 }
 
 const MAX_FOLLOW = 64;
+const NOT_FOUND = Object.freeze({ found: false, sameName: false });
 
 /** Reads [Install] from assignments onto `info`; list settings are reset by an empty value. */
 function applyInstallSection(info: InstallInfo, assignments: readonly UnitAssignment[]): void {
@@ -251,13 +252,18 @@ export class InstallState {
   private findSymlinks(info: InstallInfo, matchName: boolean, ignoreSameName: boolean, dir: ScannedDir): { found: boolean; sameName: boolean } {
     const links = this.dirLinks.get(dir) as DirLinks;
     // .wants/.requires/.upholds: the link's own name, or its template, is the unit.
-    for (const linkName of links.linkedAs.get(info.name) ?? []) {
-      if (!matchName || this.isKnownName(info, linkName)) return { found: true, sameName: false };
+    const linked = links.linkedAs.get(info.name);
+    if (linked) {
+      for (const linkName of linked) {
+        if (!matchName || this.isKnownName(info, linkName)) return { found: true, sameName: false };
+      }
     }
     // Top-level symlinks: named like the unit, or pointing at a file named like it.
     let sameName = false;
-    const candidates = [...(links.byDestination.get(info.name) ?? [])];
+    const pointing = links.byDestination.get(info.name);
     const own = dir.units.get(info.name);
+    if (!pointing && own?.type !== 'symlink') return NOT_FOUND;
+    const candidates = pointing ? [...pointing] : [];
     if (own?.type === 'symlink' && !candidates.some((c) => c.name === info.name)) candidates.push({ name: info.name });
     for (const candidate of candidates) {
       const entry = dir.units.get(candidate.name) as TreeEntry;

@@ -48,8 +48,8 @@ export function expandSpecifiers(text: string, unitName: string): string {
         out += unescapeUnitNamePart(finalComponent);
         break;
       case 'f':
-        // unit_name_path_unescape(): `-` is `/` first, then `\xNN` escapes (an escaped dash stays a dash).
-        out += `/${unescapeUnitNamePart((instance !== '' ? instance : prefix).replace(/-/g, '/'))}`.replace(/^\/+/, '/');
+        // unit_name_path_unescape(): the unescaped instance (or prefix) as an absolute path.
+        out += `/${unescapeUnitNamePart(instance !== '' ? instance : prefix)}`.replace(/^\/+/, '/');
         break;
       case '%':
         out += '%';

@@ -53,11 +53,26 @@ export class UnitFiles {
     if (nodePath === '/dev/null') return true;
     let masked = this.masks.get(nodePath);
     if (masked === undefined) {
-      const stat = this.files.stat(nodePath);
-      masked = stat !== undefined && (stat.type === 'other' || (stat.type === 'file' && stat.size === 0));
+      const entry = this.entryAt(nodePath);
+      if (entry?.type === 'file') {
+        // A unit file on the search path: it is read anyway, so its emptiness costs no stat.
+        masked = this.read(nodePath) !== undefined && this.wasEmpty(nodePath);
+      } else {
+        const stat = this.files.stat(nodePath);
+        masked = stat !== undefined && (stat.type === 'other' || (stat.type === 'file' && stat.size === 0));
+      }
       this.masks.set(nodePath, masked);
     }
     return masked;
+  }
+
+  /** The scanned entry at a node path directly inside a search directory, if any. */
+  entryAt(nodePath: string): TreeEntry | undefined {
+    const slash = nodePath.lastIndexOf('/');
+    const dirPath = nodePath.slice(0, slash);
+    const name = nodePath.slice(slash + 1);
+    for (const dir of this.tree.dirs) if (dir.path === dirPath) return dir.units.get(name);
+    return undefined;
   }
 
   /** Is the path inside one of the search directories (an alias) rather than outside (a linked file)? */

@@ -157,13 +157,14 @@ export function unitNameFromPath(path: string, suffix: string): string | undefin
   return Buffer.byteLength(name) < UNIT_NAME_MAX ? name : undefined;
 }
 
-/** unit_name_unescape(): `\xNN` back to bytes (for the `%I` and `%f` specifiers). */
+/** unit_name_unescape(): `-` back to `/`, `\xNN` back to bytes (for the `%I`, `%P`, `%f` specifiers). */
 export function unescapeUnitNamePart(text: string): string {
-  if (!text.includes('\\')) return text;
+  if (!text.includes('\\')) return text.replace(/-/g, '/');
   const bytes: number[] = [];
   for (let i = 0; i < text.length; i++) {
     const ch = text[i] as string;
-    if (ch === '\\' && text[i + 1] === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
+    if (ch === '-') bytes.push(0x2f);
+    else if (ch === '\\' && text[i + 1] === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
       bytes.push(Number.parseInt(text.slice(i + 2, i + 4), 16));
       i += 3;
     } else {
