@@ -18,9 +18,13 @@ const GNU_TIME = '/usr/bin/time';
 
 function oneRun(root: string, out: string): { wallMs: number; rssMb: number } {
   const started = process.hrtime.bigint();
-  const result = spawnSync(GNU_TIME, ['-f', '%M', process.execPath, CLI, 'collect', '--root', root, '--out', out], {
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    GNU_TIME,
+    ['-f', '%M', process.execPath, CLI, 'collect', '--root', root, '--out', out],
+    {
+      encoding: 'utf8',
+    },
+  );
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`collect failed: ${result.stderr}`);
   const kb = Number(result.stderr.trim().split('\n').pop());
@@ -66,6 +70,7 @@ export async function runCollectBench(args: Map<string, string>): Promise<void> 
     `  in-process, per collector (one warm run):`,
   ];
   await perCollector(root);
-  for (const [category, time] of Object.entries(await perCollector(root))) lines.push(`    ${category.padEnd(12)} ${ms(time)}`);
+  for (const [category, time] of Object.entries(await perCollector(root)))
+    lines.push(`    ${category.padEnd(12)} ${ms(time)}`);
   process.stdout.write(lines.join('\n') + '\n');
 }

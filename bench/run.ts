@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   const [name, ...rest] = process.argv.slice(2);
   const bench = name ? benches[name] : undefined;
   if (!bench) {
-    process.stderr.write(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [--runs N] [--root DIR]\n`);
+    process.stderr.write(
+      `usage: npm run bench -- <${Object.keys(benches).join('|')}> [--runs N] [--root DIR]\n`,
+    );
     process.exitCode = 2;
     return;
   }

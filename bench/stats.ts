@@ -6,7 +6,12 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[index] as number;
 }
 
-export function summarize(samples: readonly number[]): { min: number; median: number; p90: number; max: number } {
+export function summarize(samples: readonly number[]): {
+  min: number;
+  median: number;
+  p90: number;
+  max: number;
+} {
   const sorted = [...samples].sort((a, b) => a - b);
   return {
     min: sorted[0] ?? NaN,
@@ -21,7 +26,9 @@ export function benchArgs(args: readonly string[]): Map<string, string> {
   const parsed = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    if (arg.startsWith('--')) parsed.set(arg.slice(2), args[i + 1] ?? 'true'), i++;
+    if (!arg.startsWith('--')) continue;
+    parsed.set(arg.slice(2), args[i + 1] ?? 'true');
+    i++;
   }
   return parsed;
 }

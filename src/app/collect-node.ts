@@ -41,7 +41,10 @@ export async function collectNode(options: CollectNodeOptions): Promise<Collecte
   let watchPaths: string[] = [];
   if (options.desired) {
     if (options.desired.nodes[node]) watchPaths = watchPathsFor(options.desired, node);
-    else warnings.push(`node ${node} is not declared in ${options.desired.dir}: only the built-in files are recorded`);
+    else
+      warnings.push(
+        `node ${node} is not declared in ${options.desired.dir}: only the built-in files are recorded`,
+      );
   }
   const state = await collectState(
     { fs, run: commandRunnerFor(options.root), watchPaths },

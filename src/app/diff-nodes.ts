@@ -41,7 +41,12 @@ function migrationOrder(a: Finding, b: Finding): number {
   );
 }
 
-export async function diffNodes(states: StateSource, a: string, b: string, desired?: Desired): Promise<NodeDiff> {
+export async function diffNodes(
+  states: StateSource,
+  a: string,
+  b: string,
+  desired?: Desired,
+): Promise<NodeDiff> {
   const [first, second] = await Promise.all([states.latest(a), states.latest(b)]);
   const pair = pairOf(desired, a, b);
   const labelOf = (node: string) => (pair ? (pair.primary === node ? 'primary' : 'secondary') : node);

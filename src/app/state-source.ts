@@ -31,7 +31,9 @@ export function parseStateFile(file: string, text: string): NodeState {
     const message = (err as Error).message;
     const position = /position (\d+)/.exec(message);
     const at = position ? { file, ...lineAndColumn(text, Number(position[1])) } : undefined;
-    throw new StateError(`${file} is not valid JSON`, [{ message: message.replace(/^JSON\.parse: /, ''), at }]);
+    throw new StateError(`${file} is not valid JSON`, [
+      { message: message.replace(/^JSON\.parse: /, ''), at },
+    ]);
   }
   return validateState(document, file);
 }
@@ -51,13 +53,17 @@ export class DirectoryStateSource implements StateSource {
       text = await fs.promises.readFile(file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new NotFoundError(`no state for node ${node}: ${file} does not exist (write it with: driftguard collect --node ${node} --out ${file})`);
+        throw new NotFoundError(
+          `no state for node ${node}: ${file} does not exist (write it with: driftguard collect --node ${node} --out ${file})`,
+        );
       }
       throw new IoError(`cannot read ${file}: ${(err as Error).message}`, err);
     }
     const state = parseStateFile(file, text);
     if (state.node !== node) {
-      throw new StateError(`${file} holds the state of node ${JSON.stringify(state.node)}, not ${JSON.stringify(node)}`);
+      throw new StateError(
+        `${file} holds the state of node ${JSON.stringify(state.node)}, not ${JSON.stringify(node)}`,
+      );
     }
     return state;
   }

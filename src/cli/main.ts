@@ -9,14 +9,18 @@ import { DriftguardError, asDriftguardError } from '../shared/errors';
 import { packageVersion } from '../shared/package-info';
 import { EXIT_ERROR, EXIT_OK, exitCodeFor } from './exit-codes';
 import type { CliIo } from './io';
-import { processIo } from './io';
+import { printJson, processIo } from './io';
 
 const DEFAULT_DESIRED = './desired-state';
 
 /** Options every command that reads states accepts: a folder of NODE.json, or a server. */
 function stateOptions(command: Command): Command {
   return command
-    .addOption(new Option('--states <dir>', 'folder of NODE.json states (as written by collect --out)').conflicts('server'))
+    .addOption(
+      new Option('--states <dir>', 'folder of NODE.json states (as written by collect --out)').conflicts(
+        'server',
+      ),
+    )
     .addOption(new Option('--server <url>', 'driftguard server to read the latest states from'))
     .option('--json', 'print one JSON document on stdout', false);
 }
@@ -51,7 +55,9 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
       .argument('<node>', 'node to check')
       .description('drift of a node from its roles, and parity with its pair partner')
       .option('--desired <dir>', 'desired-state folder', DEFAULT_DESIRED),
-  ).action((node, options) => run(async () => (await import('./commands/check')).runCheck(node, options, io)));
+  ).action((node, options) =>
+    run(async () => (await import('./commands/check')).runCheck(node, options, io)),
+  );
 
   stateOptions(
     program
@@ -59,14 +65,22 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
       .argument('<a>', 'first node (the primary, or the old node of a migration)')
       .argument('<b>', 'second node')
       .description('everything that differs between two nodes; what A has that B lacks first')
-      .option('--desired <dir>', `desired state, for a pair's ignore rules (default: ${DEFAULT_DESIRED} if present)`),
+      .option(
+        '--desired <dir>',
+        `desired state, for a pair's ignore rules (default: ${DEFAULT_DESIRED} if present)`,
+      ),
   ).action((a, b, options) => run(async () => (await import('./commands/diff')).runDiff(a, b, options, io)));
 
   return program;
 }
 
-function reportError(io: CliIo, err: unknown): number {
+/**
+ * A person reads the error on stderr; with `--json`, automation also gets it as the one JSON
+ * document on stdout (`{"error": {code, message, issues}}`), so it never has to parse text.
+ */
+function reportError(io: CliIo, err: unknown, json: boolean): number {
   const error = asDriftguardError(err);
+  if (json) printJson(io, { error: error.toJSON() });
   const prefix = io.colors.red('driftguard: error:');
   if (error.code === 'E_INTERNAL' && !(err instanceof DriftguardError)) {
     io.err(`${prefix} ${error.message}\n${err instanceof Error && err.stack ? err.stack + '\n' : ''}`);
@@ -91,9 +105,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return await pending;
   } catch (err) {
     if (err instanceof CommanderError) {
-      const informational = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
+      const informational =
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help';
       return informational ? EXIT_OK : EXIT_ERROR;
     }
-    return reportError(io, err);
+    return reportError(io, err, argv.includes('--json'));
   }
 }

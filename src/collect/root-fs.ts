@@ -146,7 +146,9 @@ export class DiskRootFs implements RootFs {
   private readUnfollowed<T>(nodePath: string, read: (hostPath: string) => T): T | undefined {
     const normal = normalizeNodePath(nodePath);
     const parent = this.resolvedHostPath(path.posix.dirname(normal));
-    return parent === undefined ? undefined : unlessMissing(() => read(path.join(parent, path.posix.basename(normal))));
+    return parent === undefined
+      ? undefined
+      : unlessMissing(() => read(path.join(parent, path.posix.basename(normal))));
   }
 
   readBytes(nodePath: string): Buffer | undefined {

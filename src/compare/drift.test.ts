@@ -19,7 +19,11 @@ describe('drift: packages', () => {
       }),
       state('pypi-2', { packages: installed }),
     );
-    expect(keysOf(findings)).toEqual(['packages pypissh missing', 'packages telnetd unexpected', 'packages python3 mismatch']);
+    expect(keysOf(findings)).toEqual([
+      'packages pypissh missing',
+      'packages telnetd unexpected',
+      'packages python3 mismatch',
+    ]);
     expect(findings[2]).toMatchObject({ expected: '>= 3.11', actual: '3.9.2-3', node: 'pypi-2' });
   });
 
@@ -32,7 +36,16 @@ describe('drift: packages', () => {
   it('reports a package left half-installed by an interrupted run, whatever the roles say', () => {
     const findings = drift(
       spec({ packages: { bash: { state: 'present' } } }),
-      state('n', { packages: dpkg(['bash', '5.2.15-2+b2'], ['libc6', '2.36-9', { status: 'install reinstreq half-installed', flags: ['half-installed', 'reinst-required'] }]) }),
+      state('n', {
+        packages: dpkg(
+          ['bash', '5.2.15-2+b2'],
+          [
+            'libc6',
+            '2.36-9',
+            { status: 'install reinstreq half-installed', flags: ['half-installed', 'reinst-required'] },
+          ],
+        ),
+      }),
     );
     expect(keysOf(findings)).toEqual(['packages libc6:amd64 unsafe']);
     expect(findings[0]?.message).toContain('half-installed');
@@ -40,7 +53,11 @@ describe('drift: packages', () => {
 
   it('reports a category the roles ask about but the node did not collect, with the reason', () => {
     const broken = state('n');
-    broken.errors.push({ collector: 'packages', code: 'E_COLLECT', message: 'var/lib/dpkg/status is unreadable' });
+    broken.errors.push({
+      collector: 'packages',
+      code: 'E_COLLECT',
+      message: 'var/lib/dpkg/status is unreadable',
+    });
     const findings = drift(spec({ packages: { bash: { state: 'present' } } }), broken);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ category: 'packages', severity: 'error' });
@@ -52,7 +69,10 @@ describe('drift: sysctls', () => {
   const panicRule = spec({ sysctls: { 'kernel.panic': { value: '10' } } });
 
   it('wants the value live and persisted: PyPI 2013 had neither', () => {
-    const findings = drift(panicRule, state('pypi-1', { sysctls: { live: { 'kernel.panic': '0' }, persisted: {} } }));
+    const findings = drift(
+      panicRule,
+      state('pypi-1', { sysctls: { live: { 'kernel.panic': '0' }, persisted: {} } }),
+    );
     expect(keysOf(findings)).toEqual(['sysctls kernel.panic mismatch', 'sysctls kernel.panic not-persisted']);
   });
 
@@ -60,7 +80,10 @@ describe('drift: sysctls', () => {
     const findings = drift(
       panicRule,
       state('n', {
-        sysctls: { live: { 'kernel.panic': '10' }, persisted: { 'kernel.panic': { value: '0', source: '/etc/sysctl.d/10-panic.conf:3' } } },
+        sysctls: {
+          live: { 'kernel.panic': '10' },
+          persisted: { 'kernel.panic': { value: '0', source: '/etc/sysctl.d/10-panic.conf:3' } },
+        },
       }),
     );
     expect(keysOf(findings)).toEqual(['sysctls kernel.panic not-persisted']);
@@ -69,7 +92,12 @@ describe('drift: sysctls', () => {
 
   it('accepts a value persisted through a glob key and tab-separated live values', () => {
     const findings = drift(
-      spec({ sysctls: { 'net.ipv4.conf.eth0.rp_filter': { value: '2' }, 'net.ipv4.ip_local_port_range': { value: '1024 65000' } } }),
+      spec({
+        sysctls: {
+          'net.ipv4.conf.eth0.rp_filter': { value: '2' },
+          'net.ipv4.ip_local_port_range': { value: '1024 65000' },
+        },
+      }),
       state('n', {
         sysctls: {
           live: { 'net.ipv4.conf.eth0.rp_filter': '2', 'net.ipv4.ip_local_port_range': '1024\t65000' },
@@ -85,24 +113,48 @@ describe('drift: sysctls', () => {
 });
 
 describe('drift: mounts', () => {
-  const rule = spec({ mounts: { '/srv/pypi': mountRule({ device: '/dev/drbd0', fstype: 'ext4', options: ['noauto'], failover: true }) } });
+  const rule = spec({
+    mounts: {
+      '/srv/pypi': mountRule({ device: '/dev/drbd0', fstype: 'ext4', options: ['noauto'], failover: true }),
+    },
+  });
 
   it('flags the PyPI 2013 fstab line: DRBD mounted at boot, no noauto', () => {
-    const findings = drift(rule, state('pypi-1', { mounts: { fstab: [fstab(12, '/dev/drbd0', '/srv/pypi', 'ext4', 'defaults')], live: [] } }));
+    const findings = drift(
+      rule,
+      state('pypi-1', {
+        mounts: { fstab: [fstab(12, '/dev/drbd0', '/srv/pypi', 'ext4', 'defaults')], live: [] },
+      }),
+    );
     expect(keysOf(findings)).toEqual(['mounts /srv/pypi mismatch', 'mounts /srv/pypi unsafe']);
     expect(findings.every((f) => f.message.includes('fstab line 12'))).toBe(true);
   });
 
   it('is satisfied by noauto, and the later of auto/noauto wins', () => {
-    const ok = drift(rule, state('n', { mounts: { fstab: [fstab(3, '/dev/drbd0', '/srv/pypi/', 'ext4', 'auto,noauto')], live: [] } }));
+    const ok = drift(
+      rule,
+      state('n', {
+        mounts: { fstab: [fstab(3, '/dev/drbd0', '/srv/pypi/', 'ext4', 'auto,noauto')], live: [] },
+      }),
+    );
     expect(ok).toEqual([]);
-    const later = drift(rule, state('n', { mounts: { fstab: [fstab(3, '/dev/drbd0', '/srv/pypi', 'ext4', 'noauto,auto')], live: [] } }));
+    const later = drift(
+      rule,
+      state('n', {
+        mounts: { fstab: [fstab(3, '/dev/drbd0', '/srv/pypi', 'ext4', 'noauto,auto')], live: [] },
+      }),
+    );
     expect(keysOf(later)).toEqual(['mounts /srv/pypi unsafe']);
   });
 
   it('reports a missing entry and a wrong device', () => {
-    expect(keysOf(drift(rule, state('n', { mounts: { fstab: [], live: [] } })))).toEqual(['mounts /srv/pypi missing']);
-    const wrong = drift(rule, state('n', { mounts: { fstab: [fstab(1, '/dev/sdb1', '/srv/pypi', 'ext4', 'noauto')], live: [] } }));
+    expect(keysOf(drift(rule, state('n', { mounts: { fstab: [], live: [] } })))).toEqual([
+      'mounts /srv/pypi missing',
+    ]);
+    const wrong = drift(
+      rule,
+      state('n', { mounts: { fstab: [fstab(1, '/dev/sdb1', '/srv/pypi', 'ext4', 'noauto')], live: [] } }),
+    );
     expect(wrong[0]).toMatchObject({ kind: 'mismatch', expected: '/dev/drbd0', actual: '/dev/sdb1' });
   });
 });
@@ -151,7 +203,14 @@ describe('drift: files and users', () => {
       state('n', {
         files: {
           items: {
-            '/etc/pypi/config.ini': { path: '/etc/pypi/config.ini', exists: true, type: 'file', mode: '0644', owner: 'root', group: 'pypi' },
+            '/etc/pypi/config.ini': {
+              path: '/etc/pypi/config.ini',
+              exists: true,
+              type: 'file',
+              mode: '0644',
+              owner: 'root',
+              group: 'pypi',
+            },
             '/etc/motd': { path: '/etc/motd', exists: true, type: 'file' },
           },
         },

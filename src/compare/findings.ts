@@ -129,7 +129,16 @@ export function keyedParity<T>(
     for (const key of keys) {
       const value = values[key] as T;
       if (skip(key, value)) continue;
-      findings.push(onlyOnOneSide(category, key, side, options.recorded?.(value), ctx.sides, options.describe(key, value, side)));
+      findings.push(
+        onlyOnOneSide(
+          category,
+          key,
+          side,
+          options.recorded?.(value),
+          ctx.sides,
+          options.describe(key, value, side),
+        ),
+      );
     }
   }
   for (const key of both) {

@@ -13,6 +13,7 @@ import { sysctlsComparator } from './categories/sysctls';
 import { capacityComparator, osComparator } from './categories/system';
 import { unitsComparator } from './categories/units';
 import { usersComparator } from './categories/users';
+import { withBuiltInIgnores } from './built-in-ignores';
 import { finding, sideName } from './findings';
 import { ignoreMatcher } from './ignore';
 import type { CategoryComparator } from './types';
@@ -74,6 +75,7 @@ export function drift(spec: RoleSpec, state: NodeState): Finding[] {
 export interface ParityOptions {
   /** Labels for the two sides: `primary`/`secondary` for a pair, the node names otherwise. */
   labels?: { first: string; second: string };
+  /** The pair's ignore globs; the built-in ones (BUILT_IN_PARITY_IGNORE) always apply too. */
   ignore?: IgnoreRules;
   /** Only these categories (default: all that have a comparator). */
   categories?: readonly Category[];
@@ -85,6 +87,7 @@ export function parity(first: NodeState, second: NodeState, options: ParityOptio
     first: { node: first.node, label: options.labels?.first ?? first.node },
     second: { node: second.node, label: options.labels?.second ?? second.node },
   };
+  const ignore = withBuiltInIgnores(options.ignore);
   const findings: Finding[] = [];
   for (const category of options.categories ?? CATEGORIES) {
     const comparator = comparatorOf(category);
@@ -101,8 +104,10 @@ export function parity(first: NodeState, second: NodeState, options: ParityOptio
       }
       continue;
     }
-    const ignored = ignoreMatcher(options.ignore?.[category]);
-    findings.push(...(comparator.parity as (x: typeof a, y: typeof b, c: object) => Finding[])(a, b, { sides, ignored }));
+    const ignored = ignoreMatcher(ignore[category]);
+    findings.push(
+      ...(comparator.parity as (x: typeof a, y: typeof b, c: object) => Finding[])(a, b, { sides, ignored }),
+    );
   }
   return findings;
 }

@@ -5,9 +5,23 @@ import { createTwoFilesPatch } from 'diff';
  * (`pypi-1:/etc/drbd.d/r0.res`). Without the `Index:`/`====` header the `diff` package adds,
  * so it reads like `diff -u` output.
  */
-export function unifiedDiff(path: string, fromLabel: string, toLabel: string, from: string, to: string): string {
-  const patch = createTwoFilesPatch(`${fromLabel}:${path}`, `${toLabel}:${path}`, from, to, undefined, undefined, {
-    context: 3,
-  });
+export function unifiedDiff(
+  path: string,
+  fromLabel: string,
+  toLabel: string,
+  from: string,
+  to: string,
+): string {
+  const patch = createTwoFilesPatch(
+    `${fromLabel}:${path}`,
+    `${toLabel}:${path}`,
+    from,
+    to,
+    undefined,
+    undefined,
+    {
+      context: 3,
+    },
+  );
   return patch.replace(/^=+\n/m, '').trimEnd() + '\n';
 }

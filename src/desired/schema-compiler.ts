@@ -8,9 +8,7 @@
  * `DRIFTGUARD_REGENERATE=1` to rewrite the file after changing a schema.
  */
 // ajv's documented entry points are these paths; they are ajv's, not our build output.
-// eslint-disable-next-line no-restricted-imports
 import Ajv2020 from 'ajv/dist/2020';
-// eslint-disable-next-line no-restricted-imports
 import standaloneCode from 'ajv/dist/standalone';
 import { _ } from 'ajv';
 import { FORMAT_DEFINITIONS } from './formats';

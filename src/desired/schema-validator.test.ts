@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 // The test compiles the meta-schema that the loader skips at run time.
-// eslint-disable-next-line no-restricted-imports
 import Ajv2020 from 'ajv/dist/2020';
 import { formatIssue } from '../shared/errors';
 import { FORMATS } from './formats';

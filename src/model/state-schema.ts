@@ -16,14 +16,28 @@ function object(properties: Record<string, unknown>, required: string[] = []) {
   return { type: 'object', additionalProperties: false, properties, required } as const;
 }
 
+const skippedLines = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      source: { type: 'string' },
+      line: { type: 'integer', minimum: 0 },
+      message: { type: 'string' },
+    },
+    required: ['source', 'line', 'message'],
+  },
+} as const;
+
 function recordOf(value: unknown) {
   return { type: 'object', additionalProperties: value } as const;
 }
 
-const osInfo = object(
-  { id: str, versionId: str, prettyName: str, kernel: str, arch: str, hostname: str },
-  ['id', 'versionId'],
-);
+const osInfo = object({ id: str, versionId: str, prettyName: str, kernel: str, arch: str, hostname: str }, [
+  'id',
+  'versionId',
+]);
 
 const capacity = object({ cpus: count, memoryBytes: count }, ['cpus', 'memoryBytes']);
 
@@ -33,17 +47,29 @@ const packageEntry = object(
     arch: str,
     version: str,
     status: str,
+    otherVersions: strings,
     flags: {
       type: 'array',
       items: {
-        enum: ['held', 'half-installed', 'half-configured', 'unpacked', 'triggers-awaited', 'triggers-pending', 'reinst-required'],
+        enum: [
+          'held',
+          'half-installed',
+          'half-configured',
+          'unpacked',
+          'triggers-awaited',
+          'triggers-pending',
+          'reinst-required',
+        ],
       },
     },
   },
   ['name', 'arch', 'version', 'status'],
 );
 
-const packages = object({ manager: { enum: ['dpkg', 'rpm'] }, items: recordOf(packageEntry) }, ['manager', 'items']);
+const packages = object({ manager: { enum: ['dpkg', 'rpm'] }, items: recordOf(packageEntry) }, [
+  'manager',
+  'items',
+]);
 
 const fstabOptions = object(
   {
@@ -75,7 +101,16 @@ const fstabOptions = object(
 );
 
 const fstabEntry = object(
-  { spec: str, file: str, vfstype: str, options: strings, parsed: fstabOptions, freq: int, passno: int, line: count },
+  {
+    spec: str,
+    file: str,
+    vfstype: str,
+    options: strings,
+    parsed: fstabOptions,
+    freq: int,
+    passno: int,
+    line: count,
+  },
   ['spec', 'file', 'vfstype', 'options', 'parsed', 'freq', 'passno', 'line'],
 );
 
@@ -95,10 +130,14 @@ const liveMount = object(
   ['mountPoint', 'source', 'fstype', 'options', 'superOptions', 'root', 'mountId', 'parentId', 'device'],
 );
 
-const mounts = object({ fstab: { type: 'array', items: fstabEntry }, live: { type: 'array', items: liveMount } }, [
-  'fstab',
-  'live',
-]);
+const mounts = object(
+  {
+    fstab: { type: 'array', items: fstabEntry },
+    live: { type: 'array', items: liveMount },
+    warnings: skippedLines,
+  },
+  ['fstab', 'live'],
+);
 
 const dependencyLists = [
   'after',
@@ -144,6 +183,12 @@ const unitInfo = object(
     mount: object({ what: str, where: str, type: str, options: str }, ['what', 'where']),
     fstabLine: count,
     activeState: str,
+    aliasOf: str,
+    implicit: object(
+      Object.fromEntries(
+        ['after', 'before', 'requires', 'wants', 'bindsTo', 'conflicts'].map((list) => [list, strings]),
+      ),
+    ),
     ...Object.fromEntries(dependencyLists.map((list) => [list, strings])),
   },
   ['name', 'type', 'dropIns', 'masked', 'enablement', 'defaultDependencies', ...dependencyLists],
@@ -160,7 +205,10 @@ const persistedSysctl = object(
   ['value', 'source'],
 );
 
-const sysctls = object({ live: recordOf(str), persisted: recordOf(persistedSysctl) }, ['live', 'persisted']);
+const sysctls = object(
+  { live: recordOf(str), persisted: recordOf(persistedSysctl), warnings: skippedLines },
+  ['live', 'persisted'],
+);
 
 const fileInfo = object(
   {
@@ -183,8 +231,17 @@ const files = object({ items: recordOf(fileInfo) }, ['items']);
 
 const users = object(
   {
-    users: recordOf(object({ name: nonEmpty, uid: count, gid: count, home: str, shell: str }, ['name', 'uid', 'gid', 'home', 'shell'])),
+    users: recordOf(
+      object({ name: nonEmpty, uid: count, gid: count, home: str, shell: str }, [
+        'name',
+        'uid',
+        'gid',
+        'home',
+        'shell',
+      ]),
+    ),
     groups: recordOf(object({ name: nonEmpty, gid: count, members: strings }, ['name', 'gid', 'members'])),
+    warnings: skippedLines,
   },
   ['users', 'groups'],
 );
@@ -193,7 +250,10 @@ const drbdResource = object(
   {
     name: nonEmpty,
     role: str,
-    volumes: { type: 'array', items: object({ volume: count, minor: count, diskState: str }, ['volume', 'minor', 'diskState']) },
+    volumes: {
+      type: 'array',
+      items: object({ volume: count, minor: count, diskState: str }, ['volume', 'minor', 'diskState']),
+    },
     connections: {
       type: 'array',
       items: object(
@@ -239,12 +299,18 @@ export const NODE_STATE_SCHEMA = object(
     collectedAt: { type: 'string', format: 'date-time' },
     errors: {
       type: 'array',
-      items: object({ collector: { enum: categoryNames }, code: str, message: str }, ['collector', 'code', 'message']),
+      items: object({ collector: { enum: categoryNames }, code: str, message: str }, [
+        'collector',
+        'code',
+        'message',
+      ]),
     },
     hashes: {
       type: 'object',
       additionalProperties: false,
-      properties: Object.fromEntries(categoryNames.map((name) => [name, { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' }])),
+      properties: Object.fromEntries(
+        categoryNames.map((name) => [name, { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' }]),
+      ),
     },
     ...CATEGORY_SCHEMAS,
   },

@@ -28,6 +28,14 @@ export function isCategory(value: string): value is Category {
   return (CATEGORIES as readonly string[]).includes(value);
 }
 
+/** A line of a node's configuration that was skipped, the way the real tool skips it. */
+export interface SkippedLine {
+  /** The file on the node. */
+  source: string;
+  line: number;
+  message: string;
+}
+
 // ---------------------------------------------------------------------------------------------
 // os, capacity
 
@@ -159,7 +167,7 @@ export interface MountsState {
   /** The visible mount at each mount point (the topmost of an over-mount stack), in mountinfo order. */
   live: LiveMount[];
   /** Lines that could not be parsed and were skipped (as mount(8) skips them), with where they are. */
-  warnings?: { source: string; line: number; message: string }[];
+  warnings?: SkippedLine[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -230,7 +238,9 @@ export interface UnitInfo extends UnitDependencies {
    * `x-systemd.device-bound`) and the default ordering against local-fs-pre/remote-fs-pre and
    * umount.target. Kept apart so it is clear they come from systemd itself.
    */
-  implicit?: Partial<Pick<UnitDependencies, 'after' | 'before' | 'requires' | 'wants' | 'bindsTo' | 'conflicts'>>;
+  implicit?: Partial<
+    Pick<UnitDependencies, 'after' | 'before' | 'requires' | 'wants' | 'bindsTo' | 'conflicts'>
+  >;
 }
 
 export interface UnitsState {
@@ -257,7 +267,7 @@ export interface SysctlsState {
   /** What sysctl.d would apply at boot. */
   persisted: Record<string, PersistedSysctl>;
   /** sysctl.d lines systemd-sysctl rejects ("not an assignment") and skips, with where they are. */
-  warnings?: { source: string; line: number; message: string }[];
+  warnings?: SkippedLine[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,7 +319,7 @@ export interface UsersState {
   users: Record<string, UserEntry>;
   groups: Record<string, GroupEntry>;
   /** passwd/group lines that were skipped (malformed, NIS compat), with where they are and why. */
-  warnings?: { source: string; line: number; message: string }[];
+  warnings?: SkippedLine[];
 }
 
 // ---------------------------------------------------------------------------------------------

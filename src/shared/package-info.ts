@@ -9,7 +9,10 @@ export function packageRoot(): string {
   let dir = __dirname;
   for (;;) {
     const candidate = path.join(dir, 'package.json');
-    if (fs.existsSync(candidate) && (JSON.parse(fs.readFileSync(candidate, 'utf8')) as { name?: string }).name === 'driftguard') {
+    if (
+      fs.existsSync(candidate) &&
+      (JSON.parse(fs.readFileSync(candidate, 'utf8')) as { name?: string }).name === 'driftguard'
+    ) {
       return dir;
     }
     const parent = path.dirname(dir);
@@ -19,5 +22,7 @@ export function packageRoot(): string {
 }
 
 export function packageVersion(): string {
-  return (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  return (
+    JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }
+  ).version;
 }

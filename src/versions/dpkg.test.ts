@@ -15,7 +15,11 @@ function expectOrder(a: string, b: string, expected: -1 | 0 | 1): void {
 
 describe('parseDebianVersion', () => {
   it('splits epoch at the first colon and revision at the last hyphen', () => {
-    expect(parseDebianVersion('1:9.2p1-2+deb12u6')).toEqual({ epoch: 1, upstream: '9.2p1', revision: '2+deb12u6' });
+    expect(parseDebianVersion('1:9.2p1-2+deb12u6')).toEqual({
+      epoch: 1,
+      upstream: '9.2p1',
+      revision: '2+deb12u6',
+    });
     expect(parseDebianVersion('2:1.0-rc1-3')).toEqual({ epoch: 2, upstream: '1.0-rc1', revision: '3' });
     expect(parseDebianVersion('1:2:3')).toEqual({ epoch: 1, upstream: '2:3', revision: '' });
     expect(parseDebianVersion('3.11.2')).toEqual({ epoch: 0, upstream: '3.11.2', revision: '' });
@@ -64,7 +68,11 @@ describe('parseDebianVersion', () => {
 
   it('lenient parsing accepts what dpkg only warns about, not what it refuses', () => {
     expect(parseDebianVersion('a1.0', { lenient: true }).upstream).toBe('a1.0');
-    expect(parseDebianVersion('1.0_1-1_1', { lenient: true })).toEqual({ epoch: 0, upstream: '1.0_1', revision: '1_1' });
+    expect(parseDebianVersion('1.0_1-1_1', { lenient: true })).toEqual({
+      epoch: 0,
+      upstream: '1.0_1',
+      revision: '1_1',
+    });
     expect(() => parseDebianVersion('1.0-', { lenient: true })).toThrow('revision number is empty');
   });
 

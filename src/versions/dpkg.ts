@@ -106,7 +106,10 @@ function parseEpoch(text: string): number | string {
   while (first < end - 1 && text.charCodeAt(first) === CHAR_0) first++;
   const digits = text.slice(first, end);
   if (negative && digits !== '0') return 'epoch in version is negative';
-  if (digits.length > INT_MAX_DIGITS.length || (digits.length === INT_MAX_DIGITS.length && digits > INT_MAX_DIGITS)) {
+  if (
+    digits.length > INT_MAX_DIGITS.length ||
+    (digits.length === INT_MAX_DIGITS.length && digits > INT_MAX_DIGITS)
+  ) {
     return 'epoch in version is too big';
   }
   return Number(digits);
@@ -166,7 +169,8 @@ export function parseDebianVersion(input: string, options: ParseDebianVersionOpt
   if (!options.lenient) {
     if (!isDigit(upstream.charCodeAt(0))) fail('version number does not start with digit');
     if (firstInvalidChar(upstream, 1, UPSTREAM_PUNCTUATION) >= 0) fail('invalid character in version number');
-    if (firstInvalidChar(revision, 0, REVISION_PUNCTUATION) >= 0) fail('invalid character in revision number');
+    if (firstInvalidChar(revision, 0, REVISION_PUNCTUATION) >= 0)
+      fail('invalid character in revision number');
   }
   return { epoch, upstream, revision };
 }

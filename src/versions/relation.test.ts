@@ -24,7 +24,12 @@ describe('parseRelationOperator', () => {
 
 describe('relationHolds', () => {
   it('maps an ordering onto each operator', () => {
-    const table = RELATION_OPERATORS.map((op) => [op, relationHolds(-1, op), relationHolds(0, op), relationHolds(1, op)]);
+    const table = RELATION_OPERATORS.map((op) => [
+      op,
+      relationHolds(-1, op),
+      relationHolds(0, op),
+      relationHolds(1, op),
+    ]);
     expect(table).toEqual([
       ['<<', true, false, false],
       ['<=', true, true, false],
@@ -74,7 +79,10 @@ describe('parseVersionConstraint', () => {
   });
 
   it('reads rpm EVRs', () => {
-    expect(parseVersionConstraint('>= 1:3.9^git1-2.el9', 'rpm')).toEqual({ relation: '>=', version: '1:3.9^git1-2.el9' });
+    expect(parseVersionConstraint('>= 1:3.9^git1-2.el9', 'rpm')).toEqual({
+      relation: '>=',
+      version: '1:3.9^git1-2.el9',
+    });
   });
 
   it.each<[string, 'dpkg' | 'rpm', RegExp]>([

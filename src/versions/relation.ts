@@ -8,7 +8,14 @@
  * 3.11 under dpkg's reading, and a readiness check must not pass on a misunderstanding.
  */
 import { compareDebianVersions, parseDebianVersion } from './dpkg';
-import { compareRpmEvr, parseRpmEvr, RPMSENSE_EQUAL, RPMSENSE_GREATER, RPMSENSE_LESS, rpmRangesOverlap } from './rpm';
+import {
+  compareRpmEvr,
+  parseRpmEvr,
+  RPMSENSE_EQUAL,
+  RPMSENSE_GREATER,
+  RPMSENSE_LESS,
+  rpmRangesOverlap,
+} from './rpm';
 import { VersionSyntaxError } from './version-error';
 
 /** Which ordering rules apply; the same strings as `PackageManager` in the state model. */
@@ -99,7 +106,7 @@ function isBlank(code: number): boolean {
 }
 
 function isOperatorChar(code: number): boolean {
-  return code === 0x3c /* < */ || code === 0x3d /* = */ || code === 0x3e /* > */;
+  return code === 0x3c /* < */ || code === 0x3d /* = */ || code === 0x3e; /* > */
 }
 
 /**

@@ -24,7 +24,14 @@ function isSeparator(code: number): boolean {
 }
 
 /** strcmp of two substrings, as -1/0/1. */
-function compareRange(a: string, aStart: number, aEnd: number, b: string, bStart: number, bEnd: number): -1 | 0 | 1 {
+function compareRange(
+  a: string,
+  aStart: number,
+  aEnd: number,
+  b: string,
+  bStart: number,
+  bEnd: number,
+): -1 | 0 | 1 {
   const length = Math.min(aEnd - aStart, bEnd - bStart);
   for (let k = 0; k < length; k++) {
     const diff = a.charCodeAt(aStart + k) - b.charCodeAt(bStart + k);
@@ -192,7 +199,12 @@ function epochValue(epoch: string | undefined): number {
  * on one side only counts when non-zero, and a release given on one side only is ignored when
  * the other side includes equality — `python3 >= 3.9` is met by `3.9.18-3.el9`.
  */
-export function rpmRangesOverlap(a: string | RpmEvr, aFlags: number, b: string | RpmEvr, bFlags: number): boolean {
+export function rpmRangesOverlap(
+  a: string | RpmEvr,
+  aFlags: number,
+  b: string | RpmEvr,
+  bFlags: number,
+): boolean {
   const left = toEvr(a);
   const right = toEvr(b);
   let sense = 0;

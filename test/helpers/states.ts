@@ -14,14 +14,23 @@ import type {
 import { STATE_SCHEMA_ID } from '../../src/model/state';
 
 export function state(node: string, values: Partial<CategoryValues> = {}): NodeState {
-  return { schema: STATE_SCHEMA_ID, node, collectedAt: '2026-11-22T10:00:00.000Z', errors: [], hashes: {}, ...values };
+  return {
+    schema: STATE_SCHEMA_ID,
+    node,
+    collectedAt: '2026-11-22T10:00:00.000Z',
+    errors: [],
+    hashes: {},
+    ...values,
+  };
 }
 
 export function spec(parts: Partial<RoleSpec> = {}): RoleSpec {
   return { packages: {}, sysctls: {}, mounts: {}, units: {}, files: {}, users: {}, ...parts };
 }
 
-export function dpkg(...entries: [name: string, version: string, extra?: Partial<PackageEntry>][]): CategoryValues['packages'] {
+export function dpkg(
+  ...entries: [name: string, version: string, extra?: Partial<PackageEntry>][]
+): CategoryValues['packages'] {
   const items: Record<string, PackageEntry> = {};
   for (const [name, version, extra] of entries) {
     const entry: PackageEntry = { name, arch: 'amd64', version, status: 'install ok installed', ...extra };
@@ -43,7 +52,13 @@ const DEFAULT_FSTAB_OPTIONS: FstabOptions = {
   automount: false,
 };
 
-export function fstab(line: number, spec: string, file: string, vfstype: string, options: string): FstabEntry {
+export function fstab(
+  line: number,
+  spec: string,
+  file: string,
+  vfstype: string,
+  options: string,
+): FstabEntry {
   const list = options.split(',');
   const lastOf = (a: string, b: string) => list.lastIndexOf(a) > list.lastIndexOf(b);
   return {

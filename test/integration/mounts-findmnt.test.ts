@@ -27,12 +27,22 @@ interface FindmntEntry {
 }
 
 function findmnt(args: string[]): FindmntEntry[] {
-  const stdout = execFileSync('findmnt', ['-J', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout = execFileSync('findmnt', ['-J', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return (JSON.parse(stdout) as { filesystems: FindmntEntry[] }).filesystems;
 }
 
 function compareMountinfo(file: string): void {
-  const theirs = findmnt(['--list', '--nofsroot', '--tab-file', file, '-o', 'ID,PARENT,TARGET,SOURCE,FSTYPE']).map((entry) => ({
+  const theirs = findmnt([
+    '--list',
+    '--nofsroot',
+    '--tab-file',
+    file,
+    '-o',
+    'ID,PARENT,TARGET,SOURCE,FSTYPE',
+  ]).map((entry) => ({
     id: entry.id,
     parent: entry.parent,
     target: entry.target.replace(/ \(deleted\)$/, ''),
@@ -85,12 +95,14 @@ describe('mountinfo parsing agrees with findmnt', () => {
 
 describe('fstab parsing agrees with findmnt --fstab', () => {
   it.each(fstabFiles.map((file) => [path.relative(NODES, file), file]))('%s', (_name, file) => {
-    const theirs = findmnt(['--fstab', '--tab-file', file, '-o', 'SOURCE,TARGET,FSTYPE,OPTIONS']).map((entry) => ({
-      source: entry.source,
-      target: entry.target,
-      fstype: entry.fstype,
-      options: entry.options ?? '',
-    }));
+    const theirs = findmnt(['--fstab', '--tab-file', file, '-o', 'SOURCE,TARGET,FSTYPE,OPTIONS']).map(
+      (entry) => ({
+        source: entry.source,
+        target: entry.target,
+        fstype: entry.fstype,
+        options: entry.options ?? '',
+      }),
+    );
     const ours = parseFstab(fs.readFileSync(file, 'utf8')).entries.map((entry) => ({
       source: entry.spec,
       target: entry.file,
@@ -122,7 +134,9 @@ describe('fstab parsing agrees with findmnt --fstab', () => {
       const theirs = findmnt(['--fstab', '--tab-file', file, '-o', 'SOURCE,TARGET,FSTYPE,OPTIONS']);
       const parsed = parseFstab(fs.readFileSync(file, 'utf8'));
       expect(parsed.entries.map((entry) => entry.file)).toEqual(theirs.map((entry) => entry.target));
-      expect(parsed.entries.map((entry) => entry.options.join(','))).toEqual(theirs.map((entry) => entry.options ?? ''));
+      expect(parsed.entries.map((entry) => entry.options.join(','))).toEqual(
+        theirs.map((entry) => entry.options ?? ''),
+      );
       expect(parsed.warnings.map((warning) => warning.line)).toEqual([2, 3, 4]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -14,20 +14,43 @@ import { LocalCommandRunner, FixtureCommandRunner } from '../../src/collect/comm
 import { packagesCollector } from '../../src/collect/packages';
 import { DiskRootFs } from '../../src/collect/root-fs';
 import type { PackagesState } from '../../src/model/state';
+import { requireTool } from '../helpers/tools';
 
 const NODES = path.resolve(__dirname, '../fixtures/nodes');
-const DEBIAN_NODES = ['debian12-clean', 'pypi-1', 'pypi-2', 'dpkg-interrupted', 'sysctl-precedence', 'mountinfo-escapes'];
+const DEBIAN_NODES = [
+  'debian12-clean',
+  'pypi-1',
+  'pypi-2',
+  'dpkg-interrupted',
+  'sysctl-precedence',
+  'mountinfo-escapes',
+];
 
 /**
  * The states a NodeState keeps (everything with files on disk), decided here from dpkg-query's
  * own status field — not with the collector's code.
  */
-const KEPT_STATES = new Set(['installed', 'half-installed', 'unpacked', 'half-configured', 'triggers-awaited', 'triggers-pending']);
+const KEPT_STATES = new Set([
+  'installed',
+  'half-installed',
+  'unpacked',
+  'half-configured',
+  'triggers-awaited',
+  'triggers-pending',
+]);
 
 /** `name:arch version status` for each kept package, as dpkg-query sees the database. */
 function dpkgQueryRows(admindir?: string): string[] {
-  const args = [...(admindir ? [`--admindir=${admindir}`] : []), '-W', '-f=${Package}\\t${Architecture}\\t${Version}\\t${Status}\\n'];
-  const output = execFileSync('dpkg-query', args, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [
+    ...(admindir ? [`--admindir=${admindir}`] : []),
+    '-W',
+    '-f=${Package}\\t${Architecture}\\t${Version}\\t${Status}\\n',
+  ];
+  const output = execFileSync('dpkg-query', args, {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return output
     .split('\n')
     .filter((line) => line !== '')
@@ -49,11 +72,7 @@ async function collectRoot(root: string): Promise<PackagesState> {
 }
 
 beforeAll(() => {
-  try {
-    execFileSync('dpkg-query', ['--version'], { stdio: 'ignore' });
-  } catch (err) {
-    throw new Error(`dpkg-query is needed for this test (Debian package "dpkg"): ${String(err)}`);
-  }
+  requireTool(['dpkg-query', '--version'], 'dpkg');
 });
 
 test('this host: the collected packages are exactly what dpkg-query lists', async () => {
@@ -98,7 +117,8 @@ describe('journal edge cases, checked against dpkg-query on databases built here
   let root: string;
 
   function stanza(fields: Record<string, string>): string {
-    const description = 'Description: test package\n Package: in a description is not a field.\n .\n Version: 0';
+    const description =
+      'Description: test package\n Package: in a description is not a field.\n .\n Version: 0';
     return Object.entries(fields)
       .map(([name, value]) => `${name}: ${value}`)
       .concat(description)
@@ -121,8 +141,22 @@ describe('journal edge cases, checked against dpkg-query on databases built here
     return expected;
   }
 
-  const pkg = (name: string, arch: string, version: string, status = 'install ok installed', extra: Record<string, string> = {}): string =>
-    stanza({ Package: name, Status: status, Priority: 'optional', Maintainer: 'Test <t@example.org>', Architecture: arch, ...extra, Version: version });
+  const pkg = (
+    name: string,
+    arch: string,
+    version: string,
+    status = 'install ok installed',
+    extra: Record<string, string> = {},
+  ): string =>
+    stanza({
+      Package: name,
+      Status: status,
+      Priority: 'optional',
+      Maintainer: 'Test <t@example.org>',
+      Architecture: arch,
+      ...extra,
+      Version: version,
+    });
 
   beforeAll(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'driftguard-dpkg-journal-'));
@@ -130,11 +164,21 @@ describe('journal edge cases, checked against dpkg-query on databases built here
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   test('upgrade, install, removal and purge across two journal files', async () => {
-    writeDatabase([pkg('alpha', 'amd64', '1.0-1'), pkg('beta', 'all', '2.0-1'), pkg('gamma', 'amd64', '3.0-1')], {
-      '0000': [pkg('alpha', 'amd64', '1.1-1', 'install ok unpacked'), pkg('beta', 'all', '2.0-1', 'deinstall ok config-files'), pkg('delta', 'amd64', '4.0-1', 'install ok half-installed')],
-      '0001': [pkg('alpha', 'amd64', '1.1-1'), pkg('gamma', 'amd64', '3.0-1', 'purge ok not-installed')],
-    });
-    expect(await expectAgreement()).toEqual(['alpha:amd64 1.1-1 install ok installed', 'delta:amd64 4.0-1 install ok half-installed']);
+    writeDatabase(
+      [pkg('alpha', 'amd64', '1.0-1'), pkg('beta', 'all', '2.0-1'), pkg('gamma', 'amd64', '3.0-1')],
+      {
+        '0000': [
+          pkg('alpha', 'amd64', '1.1-1', 'install ok unpacked'),
+          pkg('beta', 'all', '2.0-1', 'deinstall ok config-files'),
+          pkg('delta', 'amd64', '4.0-1', 'install ok half-installed'),
+        ],
+        '0001': [pkg('alpha', 'amd64', '1.1-1'), pkg('gamma', 'amd64', '3.0-1', 'purge ok not-installed')],
+      },
+    );
+    expect(await expectAgreement()).toEqual([
+      'alpha:amd64 1.1-1 install ok installed',
+      'delta:amd64 4.0-1 install ok half-installed',
+    ]);
   });
 
   test('journal files apply in numeric order, not in the order they were written', async () => {
@@ -160,7 +204,12 @@ describe('journal edge cases, checked against dpkg-query on databases built here
   });
 
   test('held packages and field names in any case', async () => {
-    writeDatabase(['package: lower\nstatus: hold ok installed\nmaintainer: Test <t@example.org>\narchitecture: amd64\nversion: 1:2.0-3\ndescription: x'], {});
+    writeDatabase(
+      [
+        'package: lower\nstatus: hold ok installed\nmaintainer: Test <t@example.org>\narchitecture: amd64\nversion: 1:2.0-3\ndescription: x',
+      ],
+      {},
+    );
     expect(await expectAgreement()).toEqual(['lower:amd64 1:2.0-3 hold ok installed']);
   });
 });

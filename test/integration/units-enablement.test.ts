@@ -25,10 +25,19 @@ function runRealGenerator(root: string): void {
   const late = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-late-'));
   // unshare: a fresh PID namespace where the generator is PID 1 with container= empty, so it does
   // not decide it runs in a container (it would then drop swap entries).
-  execFileSync('unshare', ['--pid', '--fork', '--mount-proc', 'env', 'container=', GENERATOR, out, out, late], {
-    env: { ...process.env, SYSTEMD_FSTAB: path.join(root, 'etc', 'fstab'), SYSTEMD_PROC_CMDLINE: '', SYSTEMD_LOG_LEVEL: 'err' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  execFileSync(
+    'unshare',
+    ['--pid', '--fork', '--mount-proc', 'env', 'container=', GENERATOR, out, out, late],
+    {
+      env: {
+        ...process.env,
+        SYSTEMD_FSTAB: path.join(root, 'etc', 'fstab'),
+        SYSTEMD_PROC_CMDLINE: '',
+        SYSTEMD_LOG_LEVEL: 'err',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   fs.rmSync(late, { recursive: true, force: true });
 }
 
@@ -38,7 +47,10 @@ function systemctlIsEnabled(root: string, units: string[]): Map<string, string> 
     const batch = units.slice(i, i + BATCH);
     let stdout: string;
     try {
-      stdout = execFileSync('systemctl', [`--root=${root}`, 'is-enabled', '--', ...batch], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      stdout = execFileSync('systemctl', [`--root=${root}`, 'is-enabled', '--', ...batch], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     } catch (err) {
       // is-enabled exits non-zero when any unit is not enabled; the answers are still on stdout.
       stdout = (err as { stdout?: string }).stdout ?? '';
@@ -50,11 +62,24 @@ function systemctlIsEnabled(root: string, units: string[]): Map<string, string> 
   return answers;
 }
 
-const nodes = fs.readdirSync(NODES).filter((name) => fs.existsSync(path.join(NODES, name, 'etc', 'fstab'))).sort();
+const nodes = fs
+  .readdirSync(NODES)
+  .filter((name) => fs.existsSync(path.join(NODES, name, 'etc', 'fstab')))
+  .sort();
 
 describe('units enablement agrees with systemctl --root is-enabled', () => {
   it('covers the seven fixture nodes', () => {
-    expect(nodes).toEqual(expect.arrayContaining(['debian12-clean', 'pypi-1', 'pypi-2', 'dpkg-interrupted', 'sysctl-precedence', 'mountinfo-escapes', 'rpm-el9']));
+    expect(nodes).toEqual(
+      expect.arrayContaining([
+        'debian12-clean',
+        'pypi-1',
+        'pypi-2',
+        'dpkg-interrupted',
+        'sysctl-precedence',
+        'mountinfo-escapes',
+        'rpm-el9',
+      ]),
+    );
   });
 
   it.each(nodes)('%s', (node) => {
@@ -67,7 +92,9 @@ describe('units enablement agrees with systemctl --root is-enabled', () => {
       expect(names.length).toBeGreaterThan(20);
       const expected = systemctlIsEnabled(root, names);
       const ours = new Map(names.map((name) => [name, units.items[name]?.enablement as string]));
-      const differences = names.filter((name) => ours.get(name) !== expected.get(name)).map((name) => `${name}: ours=${ours.get(name)} systemctl=${expected.get(name)}`);
+      const differences = names
+        .filter((name) => ours.get(name) !== expected.get(name))
+        .map((name) => `${name}: ours=${ours.get(name)} systemctl=${expected.get(name)}`);
       expect(differences).toEqual([]);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });

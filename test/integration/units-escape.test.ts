@@ -43,7 +43,10 @@ const PATHS = [
 
 /** systemd-escape prints all results on one line, separated by spaces (escaped names have none). */
 function systemdEscape(args: string[], inputs: string[]): string[] {
-  const stdout = execFileSync('systemd-escape', [...args, '--', ...inputs], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const stdout = execFileSync('systemd-escape', [...args, '--', ...inputs], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const names = stdout.trim().split(' ');
   expect(names).toHaveLength(inputs.length);
   return names;
@@ -58,7 +61,9 @@ describe('path escaping agrees with systemd-escape --path', () => {
   it('names mount units like systemd-escape --path --suffix=mount', () => {
     const theirs = systemdEscape(['--path', '--suffix=mount'], PATHS);
     const ours = PATHS.map((p) => unitNameFromPath(p, '.mount'));
-    expect(ours.map((name, i) => `${JSON.stringify(PATHS[i])} → ${name}`)).toEqual(theirs.map((name, i) => `${JSON.stringify(PATHS[i])} → ${name}`));
+    expect(ours.map((name, i) => `${JSON.stringify(PATHS[i])} → ${name}`)).toEqual(
+      theirs.map((name, i) => `${JSON.stringify(PATHS[i])} → ${name}`),
+    );
   });
 
   it('escapes like systemd-escape --path (no suffix)', () => {
@@ -66,7 +71,10 @@ describe('path escaping agrees with systemd-escape --path', () => {
   });
 
   it('unescapes what systemd-escape produced back to the same bytes as systemd-escape --unescape', () => {
-    const escaped = systemdEscape([], PATHS.filter((p) => !p.includes('\n')));
+    const escaped = systemdEscape(
+      [],
+      PATHS.filter((p) => !p.includes('\n')),
+    );
     const theirs = escaped.map(systemdUnescape);
     expect(escaped.map((e) => unescapeUnitNamePart(e))).toEqual(theirs);
   });

@@ -42,16 +42,22 @@ function runReal(fstabPath: string): Output {
   try {
     // The generator exits non-zero after some entries it refuses (a duplicate mount point) but
     // still writes the rest, so its output is compared whatever its exit status.
-    const run = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'env', 'container=', GENERATOR, out, out, out], {
-      env: { ...process.env, SYSTEMD_FSTAB: fstabPath, SYSTEMD_PROC_CMDLINE: '', SYSTEMD_LOG_LEVEL: 'err' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-      encoding: 'utf8',
-    });
-    if (run.error || run.status === null || run.status > 1) throw new Error(`generator did not run: ${run.error?.message ?? run.stderr}`);
+    const run = spawnSync(
+      'unshare',
+      ['--pid', '--fork', '--mount-proc', 'env', 'container=', GENERATOR, out, out, out],
+      {
+        env: { ...process.env, SYSTEMD_FSTAB: fstabPath, SYSTEMD_PROC_CMDLINE: '', SYSTEMD_LOG_LEVEL: 'err' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+        encoding: 'utf8',
+      },
+    );
+    if (run.error || run.status === null || run.status > 1)
+      throw new Error(`generator did not run: ${run.error?.message ?? run.stderr}`);
     const units = new Map<string, string[]>();
     const links: string[] = [];
     for (const entry of fs.readdirSync(out, { withFileTypes: true })) {
-      if (entry.isFile()) units.set(entry.name, assignmentLines(fs.readFileSync(path.join(out, entry.name), 'utf8')));
+      if (entry.isFile())
+        units.set(entry.name, assignmentLines(fs.readFileSync(path.join(out, entry.name), 'utf8')));
       else if (entry.isDirectory() && /\.(wants|requires)$/.test(entry.name)) {
         for (const unit of fs.readdirSync(path.join(out, entry.name))) links.push(`${entry.name}/${unit}`);
       }
@@ -64,9 +70,13 @@ function runReal(fstabPath: string): Output {
 
 function runOurs(fstabPath: string): Output {
   const parsed = parseFstab(fs.readFileSync(fstabPath, 'utf8'));
-  const result = simulateFstabGenerator(parsed.entries, { sourcePath: fstabPath, fsckExists: hostFsckExists });
+  const result = simulateFstabGenerator(parsed.entries, {
+    sourcePath: fstabPath,
+    fsckExists: hostFsckExists,
+  });
   const units = new Map<string, string[]>();
-  for (const unit of result.units) units.set(unit.name, unit.assignments.map((a) => `[${a.section}] ${a.key}=${a.value}`).sort());
+  for (const unit of result.units)
+    units.set(unit.name, unit.assignments.map((a) => `[${a.section}] ${a.key}=${a.value}`).sort());
   return { units, links: result.links.map((link) => `${link.target}.${link.kind}/${link.unit}`).sort() };
 }
 
@@ -74,7 +84,8 @@ function compare(fstabPath: string): void {
   const real = runReal(fstabPath);
   const ours = runOurs(fstabPath);
   expect([...ours.units.keys()].sort()).toEqual([...real.units.keys()].sort());
-  for (const [name, lines] of real.units) expect({ unit: name, lines: ours.units.get(name) }).toEqual({ unit: name, lines });
+  for (const [name, lines] of real.units)
+    expect({ unit: name, lines: ours.units.get(name) }).toEqual({ unit: name, lines });
   expect(ours.links).toEqual(real.links);
 }
 
@@ -88,9 +99,12 @@ describe('fstab-generator simulation agrees with systemd-fstab-generator', () =>
     expect(fixtureFstabs).toHaveLength(7);
   });
 
-  it.each(fixtureFstabs.map((file) => [path.basename(path.dirname(path.dirname(file))), file]))('fixture %s', (_node, file) => {
-    compare(file);
-  });
+  it.each(fixtureFstabs.map((file) => [path.basename(path.dirname(path.dirname(file))), file]))(
+    'fixture %s',
+    (_node, file) => {
+      compare(file);
+    },
+  );
 
   const variants: Record<string, string> = {
     'DRBD boot hang': '/dev/drbd0 /srv/pypi ext4 defaults 0 2',
@@ -101,20 +115,31 @@ describe('fstab-generator simulation agrees with systemd-fstab-generator', () =>
     _netdev: '/dev/sdc1 /mnt/iscsi ext4 _netdev 0 0',
     'nfs and nfs4': 'srv:/export /mnt/nfs nfs defaults 0 0\nsrv:/home /home nfs4 nofail 0 0',
     'nfs bg': 'srv:/export /mnt/nfs nfs bg,soft 0 0',
-    'cifs and fuse.sshfs': '//srv/share /mnt/smb cifs credentials=/etc/smb.cred 0 0\nuser@host:/ /mnt/ssh fuse.sshfs defaults 0 0',
-    automount: '/dev/sdd1 /mnt/auto ext4 noauto,x-systemd.automount 0 0\nsrv:/a /mnt/z nfs x-systemd.automount,nofail 0 0',
-    'x-systemd dependencies': '/dev/sde1 /mnt/deps ext4 x-systemd.requires=foo.service,x-systemd.requires=/srv/base,x-systemd.after=bar.service,x-systemd.before=baz.service,x-systemd.requires-mounts-for=/var/lib 0 0',
-    'x-systemd.wanted-by / required-by': '/dev/sdf1 /mnt/w ext4 x-systemd.wanted-by=multi-user.target 0 0\n/dev/sdf2 /mnt/r ext4 noauto,x-systemd.required-by=app.service 0 0',
-    'escaped comma and backslash in values': '/dev/sdg1 /mnt/a ext4 x-systemd.after=a\\,b.service,x-systemd.after=foo\\x2dbar.service 0 0',
-    'device timeout is moved out of Options; time spans normalised': '/dev/sdh1 /mnt/t ext4 x-systemd.device-timeout=5s,noatime 0 0\n/dev/sdh2 /mnt/u ext4 x-systemd.mount-timeout=90 0 0\n/dev/sdh3 /mnt/v ext4 noauto,x-systemd.automount,x-systemd.idle-timeout=1h30min 0 0\n/dev/sdh4 /mnt/x ext4 x-systemd.mount-timeout=1.5s 0 0',
+    'cifs and fuse.sshfs':
+      '//srv/share /mnt/smb cifs credentials=/etc/smb.cred 0 0\nuser@host:/ /mnt/ssh fuse.sshfs defaults 0 0',
+    automount:
+      '/dev/sdd1 /mnt/auto ext4 noauto,x-systemd.automount 0 0\nsrv:/a /mnt/z nfs x-systemd.automount,nofail 0 0',
+    'x-systemd dependencies':
+      '/dev/sde1 /mnt/deps ext4 x-systemd.requires=foo.service,x-systemd.requires=/srv/base,x-systemd.after=bar.service,x-systemd.before=baz.service,x-systemd.requires-mounts-for=/var/lib 0 0',
+    'x-systemd.wanted-by / required-by':
+      '/dev/sdf1 /mnt/w ext4 x-systemd.wanted-by=multi-user.target 0 0\n/dev/sdf2 /mnt/r ext4 noauto,x-systemd.required-by=app.service 0 0',
+    'escaped comma and backslash in values':
+      '/dev/sdg1 /mnt/a ext4 x-systemd.after=a\\,b.service,x-systemd.after=foo\\x2dbar.service 0 0',
+    'device timeout is moved out of Options; time spans normalised':
+      '/dev/sdh1 /mnt/t ext4 x-systemd.device-timeout=5s,noatime 0 0\n/dev/sdh2 /mnt/u ext4 x-systemd.mount-timeout=90 0 0\n/dev/sdh3 /mnt/v ext4 noauto,x-systemd.automount,x-systemd.idle-timeout=1h30min 0 0\n/dev/sdh4 /mnt/x ext4 x-systemd.mount-timeout=1.5s 0 0',
     swap: '/dev/sda2 none swap sw 0 0\n/dev/sda3 none swap sw,nofail 0 0\n/dev/sda4 none swap noauto 0 0\nUUID=0a1b none swap sw 0 0',
     'root and /usr': 'UUID=1234-abcd / ext4 errors=remount-ro,noauto,nofail 0 1\nLABEL=usr /usr ext4 ro 0 2',
-    'tags: LABEL, UUID, PARTUUID, PARTLABEL': 'LABEL=My\\040Disk /mnt/l ext4 defaults 0 2\nPARTUUID=0001-02 /mnt/p ext4 defaults 0 0\nPARTLABEL=data /mnt/q ext4 defaults 0 0',
-    'escaped and odd mount points': '/dev/sdi1 /srv/my\\040data ext4 defaults 0 0\n/dev/sdi2 /srv/-dash.x ext4 defaults 0 0\n/dev/sdi3 /srv//double/./dot/ ext4 defaults 0 0\n/dev/sdi4 /srv/café ext4 defaults 0 0\n/dev/sdi5 /srv/.hidden ext4 defaults 0 0',
-    'API file systems and non-paths are skipped': 'tmpfs /dev/shm tmpfs defaults 0 0\nproc /proc proc defaults 0 0\ntmpfs /run/lock tmpfs defaults 0 0\ntmpfs /tmp tmpfs defaults 0 0\n/dev/sdj1 none ext4 defaults 0 0\nbpf /sys/fs/bpf bpf defaults 0 0',
+    'tags: LABEL, UUID, PARTUUID, PARTLABEL':
+      'LABEL=My\\040Disk /mnt/l ext4 defaults 0 2\nPARTUUID=0001-02 /mnt/p ext4 defaults 0 0\nPARTLABEL=data /mnt/q ext4 defaults 0 0',
+    'escaped and odd mount points':
+      '/dev/sdi1 /srv/my\\040data ext4 defaults 0 0\n/dev/sdi2 /srv/-dash.x ext4 defaults 0 0\n/dev/sdi3 /srv//double/./dot/ ext4 defaults 0 0\n/dev/sdi4 /srv/café ext4 defaults 0 0\n/dev/sdi5 /srv/.hidden ext4 defaults 0 0',
+    'API file systems and non-paths are skipped':
+      'tmpfs /dev/shm tmpfs defaults 0 0\nproc /proc proc defaults 0 0\ntmpfs /run/lock tmpfs defaults 0 0\ntmpfs /tmp tmpfs defaults 0 0\n/dev/sdj1 none ext4 defaults 0 0\nbpf /sys/fs/bpf bpf defaults 0 0',
     'bind mount and auto type': '/srv/a /srv/b none bind 0 0\n/dev/sdk1 /mnt/any auto defaults 0 0',
-    'duplicate mount point: first wins': '/dev/sdl1 /mnt/dup ext4 defaults 0 0\n/dev/sdl2 /mnt/dup ext4 nofail 0 0',
-    'fsck on a non-device and a missing helper': 'srv:/x /mnt/n nfs defaults 0 2\n/dev/sdm1 /mnt/f h2-nonexistent-fs defaults 0 2',
+    'duplicate mount point: first wins':
+      '/dev/sdl1 /mnt/dup ext4 defaults 0 0\n/dev/sdl2 /mnt/dup ext4 nofail 0 0',
+    'fsck on a non-device and a missing helper':
+      'srv:/x /mnt/n nfs defaults 0 2\n/dev/sdm1 /mnt/f h2-nonexistent-fs defaults 0 2',
   };
 
   it.each(Object.entries(variants))('%s', (_name, text) => {

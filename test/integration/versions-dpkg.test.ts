@@ -20,6 +20,7 @@ import {
   VersionSyntaxError,
 } from '../../src/versions';
 import { randomDebianVersion, seededRandom, versionPairs } from './versions-random';
+import { requireTool } from '../helpers/tools';
 
 const SEED = 'driftguard-dpkg-versions-1';
 const PAIR_COUNT = 600;
@@ -35,11 +36,7 @@ function runLoop(script: string, lines: string[]): string[] {
 }
 
 beforeAll(() => {
-  try {
-    execFileSync('dpkg', ['--version'], { stdio: 'ignore' });
-  } catch (err) {
-    throw new Error(`dpkg is needed for this test (Debian package "dpkg"): ${String(err)}`);
-  }
+  requireTool(['dpkg', '--version'], 'dpkg');
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftguard-versions-dpkg-'));
 });
 
@@ -48,7 +45,13 @@ afterAll(() => {
 });
 
 test(`ordering agrees with dpkg --compare-versions on ${PAIR_COUNT} generated pairs (seed ${SEED})`, () => {
-  const pairs = versionPairs(seededRandom(SEED), PAIR_COUNT, randomDebianVersion, '0123456789.+~-:ab', isValidDebianVersion);
+  const pairs = versionPairs(
+    seededRandom(SEED),
+    PAIR_COUNT,
+    randomDebianVersion,
+    '0123456789.+~-:ab',
+    isValidDebianVersion,
+  );
   // Prints -1, 0 or 1 per pair; E<code> if dpkg refused a version.
   const script = `
     while read -r a b; do
@@ -79,10 +82,21 @@ test(`ordering agrees with dpkg --compare-versions on ${PAIR_COUNT} generated pa
 });
 
 test('relation operators agree with dpkg --compare-versions A lt/le/eq/ge/gt B', () => {
-  const pairs = versionPairs(seededRandom(`${SEED}-relations`), RELATION_PAIR_COUNT, randomDebianVersion, '0123456789.~a', isValidDebianVersion);
+  const pairs = versionPairs(
+    seededRandom(`${SEED}-relations`),
+    RELATION_PAIR_COUNT,
+    randomDebianVersion,
+    '0123456789.~a',
+    isValidDebianVersion,
+  );
   const questions = pairs.flatMap(([a, b]) => RELATION_OPERATORS.map((op) => ({ a, op, b })));
   // dpkg's blank version (a package without one), on either side.
-  questions.push(...RELATION_OPERATORS.flatMap((op) => [{ a: '', op, b: '0~' }, { a: '0~', op, b: '' }]));
+  questions.push(
+    ...RELATION_OPERATORS.flatMap((op) => [
+      { a: '', op, b: '0~' },
+      { a: '0~', op, b: '' },
+    ]),
+  );
   // '|' separates the fields: unlike blanks, it keeps an empty version as an empty field.
   const script = `
     while IFS='|' read -r a word b; do

@@ -49,7 +49,9 @@ export function randomDebianVersion(random: Random): string {
   const epoch = chance(random, 0.25) ? `${pick(random, ['0', '1', '2', '10', '01'])}:` : '';
   let upstream = segments(random, ['.', '.', '.', '+', '~', '-'], 1 + Math.floor(random() * 4));
   if (chance(random, 0.15)) upstream += '~';
-  const revision = chance(random, 0.6) ? `-${segments(random, ['.', '+', '~'], 1 + Math.floor(random() * 3))}` : '';
+  const revision = chance(random, 0.6)
+    ? `-${segments(random, ['.', '+', '~'], 1 + Math.floor(random() * 3))}`
+    : '';
   return epoch + upstream + revision;
 }
 

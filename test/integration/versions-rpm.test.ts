@@ -9,6 +9,7 @@
  * first on PATH). The Lua code avoids `%`, which rpm would take for a macro.
  */
 import { execFileSync } from 'node:child_process';
+import { requireTool } from '../helpers/tools';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -29,7 +30,10 @@ function writeLines(name: string, lines: string[]): string {
 
 /** rpm.vercmp(a, b) for each line "a b" of the file. */
 function rpmVercmp(pairs: [string, string][], name: string): string[] {
-  const file = writeLines(name, pairs.map(([a, b]) => `${a} ${b}`));
+  const file = writeLines(
+    name,
+    pairs.map(([a, b]) => `${a} ${b}`),
+  );
   const lua = `for l in io.lines("${file}") do local a, b = l:match("([^ ]+) ([^ ]+)"); print(rpm.vercmp(a, b) .. "\\n") end`;
   const output = execFileSync('rpm', ['--eval', `%{lua: ${lua}}`], { encoding: 'utf8', maxBuffer: 16 << 20 });
   return output.split('\n').slice(0, pairs.length);
@@ -39,21 +43,14 @@ const isPlainVersion = (version: string): boolean => version !== '' && !/[-:]/.t
 
 function randomEvr(random: Random): string {
   const epoch = random() < 0.3 ? `${pick(random, ['0', '1', '2', '32', '01'])}:` : '';
-  const release = random() < 0.85 ? `-${randomRpmVersion(random)}${pick(random, ['', '.el9', '.el9_4', '.fc40'])}` : '';
+  const release =
+    random() < 0.85 ? `-${randomRpmVersion(random)}${pick(random, ['', '.el9', '.el9_4', '.fc40'])}` : '';
   return `${epoch}${randomRpmVersion(random)}${release}`;
 }
 
 beforeAll(() => {
-  try {
-    execFileSync('rpm', ['--version'], { stdio: 'ignore' });
-  } catch (err) {
-    throw new Error(`rpm is needed for this test (Debian package "rpm"): ${String(err)}`);
-  }
-  try {
-    execFileSync(DEBIAN_PYTHON, ['-c', 'import rpm'], { stdio: 'ignore' });
-  } catch (err) {
-    throw new Error(`python3 rpm bindings are needed for this test (Debian package "python3-rpm"): ${String(err)}`);
-  }
+  requireTool(['rpm', '--version'], 'rpm');
+  requireTool([DEBIAN_PYTHON, '-c', 'import rpm'], 'python3-rpm');
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftguard-versions-rpm-'));
 });
 
@@ -74,7 +71,13 @@ test(`rpmvercmp agrees with rpm on 600 generated version pairs (seed ${SEED})`, 
 });
 
 test('EVR ordering agrees with rpm on 300 generated epoch:version-release pairs', () => {
-  const pairs = versionPairs(seededRandom(`${SEED}-evr`), 300, randomEvr, '0123456789.-:~^', (v) => v !== '' && !v.startsWith('-'));
+  const pairs = versionPairs(
+    seededRandom(`${SEED}-evr`),
+    300,
+    randomEvr,
+    '0123456789.-:~^',
+    (v) => v !== '' && !v.startsWith('-'),
+  );
   const answers = rpmVercmp(pairs, 'evrs.txt');
   const disagreements = pairs
     .map(([a, b], index) => ({ a, b, rpm: answers[index], ours: String(compareRpmEvr(a, b)) }))
@@ -113,7 +116,11 @@ for line in open(sys.argv[1]):
 `;
   const answers = execFileSync(DEBIAN_PYTHON, ['-c', python, file], { encoding: 'utf8' }).split('\n');
   const disagreements = questions
-    .map((q, index) => ({ ...q, rpm: answers[index], ours: satisfies('rpm', q.installed, q.op, q.wanted) ? '1' : '0' }))
+    .map((q, index) => ({
+      ...q,
+      rpm: answers[index],
+      ours: satisfies('rpm', q.installed, q.op, q.wanted) ? '1' : '0',
+    }))
     .filter((row) => row.rpm !== row.ours);
   expect(disagreements).toEqual([]);
   expect(new Set(answers.slice(0, questions.length))).toEqual(new Set(['0', '1']));

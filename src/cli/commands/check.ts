@@ -24,13 +24,18 @@ export async function runCheck(node: string, options: CheckOptions, io: CliIo): 
 export function renderCheck(result: NodeCheck, io: CliIo): string {
   const { colors } = io;
   const lines: string[] = [];
-  lines.push(colors.bold(`${result.node}`) + colors.dim(` · roles ${result.roles.join(', ') || '(none)'} · state of ${result.collectedAt}`));
+  lines.push(
+    colors.bold(`${result.node}`) +
+      colors.dim(` · roles ${result.roles.join(', ') || '(none)'} · state of ${result.collectedAt}`),
+  );
   for (const error of result.collectionErrors) {
     lines.push(`  ${colors.yellow('!')} ${error.collector} were not collected on the node: ${error.message}`);
   }
   lines.push('');
   const drift = [...result.drift].sort(byCategory);
-  lines.push(colors.bold(`Drift from desired state: ${drift.length === 0 ? 'none' : plural(drift.length, 'finding')}`));
+  lines.push(
+    colors.bold(`Drift from desired state: ${drift.length === 0 ? 'none' : plural(drift.length, 'finding')}`),
+  );
   lines.push(...renderFindings(drift, colors));
   for (const pair of result.parity) {
     lines.push('');
@@ -41,11 +46,15 @@ export function renderCheck(result: NodeCheck, io: CliIo): string {
       continue;
     }
     const findings = [...pair.findings].sort(byCategory);
-    lines.push(colors.bold(`${title}: ${findings.length === 0 ? 'identical' : plural(findings.length, 'difference')}`));
+    lines.push(
+      colors.bold(`${title}: ${findings.length === 0 ? 'identical' : plural(findings.length, 'difference')}`),
+    );
     lines.push(...renderFindings(findings, colors));
   }
   lines.push('');
-  const actionable = result.drift.filter(isActionable).length + result.parity.reduce((n, p) => n + p.findings.filter(isActionable).length, 0);
+  const actionable =
+    result.drift.filter(isActionable).length +
+    result.parity.reduce((n, p) => n + p.findings.filter(isActionable).length, 0);
   lines.push(
     result.status === 'clean'
       ? colors.green(`${result.node} is clean`)

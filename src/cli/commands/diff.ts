@@ -34,22 +34,39 @@ export function renderDiff(result: NodeDiff, io: CliIo): string {
   const first = sideTitle(result.first);
   const second = sideTitle(result.second);
   const sections: { title: string; findings: Finding[] }[] = [
-    { title: `Only on ${first} — what ${result.second.node} lacks`, findings: result.findings.filter((f) => f.side === 'only-first') },
-    { title: `Only on ${second} — what ${result.first.node} lacks`, findings: result.findings.filter((f) => f.side === 'only-second') },
-    { title: 'Different on both', findings: result.findings.filter((f) => f.side !== 'only-first' && f.side !== 'only-second') },
+    {
+      title: `Only on ${first} — what ${result.second.node} lacks`,
+      findings: result.findings.filter((f) => f.side === 'only-first'),
+    },
+    {
+      title: `Only on ${second} — what ${result.first.node} lacks`,
+      findings: result.findings.filter((f) => f.side === 'only-second'),
+    },
+    {
+      title: 'Different on both',
+      findings: result.findings.filter((f) => f.side !== 'only-first' && f.side !== 'only-second'),
+    },
   ];
   const lines = [
-    colors.bold(`${first} ↔ ${second}`) + colors.dim(`${result.pair ? ` · pair ${result.pair}` : ''} · states of ${result.first.collectedAt} and ${result.second.collectedAt}`),
+    colors.bold(`${first} ↔ ${second}`) +
+      colors.dim(
+        `${result.pair ? ` · pair ${result.pair}` : ''} · states of ${result.first.collectedAt} and ${result.second.collectedAt}`,
+      ),
   ];
   for (const section of sections) {
-    lines.push('', colors.bold(`${section.title}: ${section.findings.length === 0 ? 'nothing' : section.findings.length}`));
+    lines.push(
+      '',
+      colors.bold(`${section.title}: ${section.findings.length === 0 ? 'nothing' : section.findings.length}`),
+    );
     lines.push(...renderFindings(section.findings, colors));
   }
   lines.push(
     '',
     result.status === 'same'
       ? colors.green(`${result.first.node} and ${result.second.node} are the same`)
-      : colors.red(`${result.first.node} and ${result.second.node} differ: ${plural(result.findings.length, 'difference')}`),
+      : colors.red(
+          `${result.first.node} and ${result.second.node} differ: ${plural(result.findings.length, 'difference')}`,
+        ),
   );
   return lines.join('\n') + '\n';
 }

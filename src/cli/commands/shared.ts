@@ -12,7 +12,9 @@ export interface StateOptions {
 export function stateSourceFrom(options: StateOptions): StateSource {
   if (options.states) return new DirectoryStateSource(options.states);
   if (options.server) {
-    throw new UsageError('--server needs the driftguard server, which this version does not include yet; use --states DIR');
+    throw new UsageError(
+      '--server needs the driftguard server, which this version does not include yet; use --states DIR',
+    );
   }
   throw new UsageError('say where the states are: --states DIR (a folder of NODE.json) or --server URL');
 }

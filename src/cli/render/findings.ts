@@ -25,13 +25,14 @@ function indentDiff(diff: string, colors: Colors, indent: string): string {
     .trimEnd()
     .split('\n')
     .map((line) => {
-      const coloured = line.startsWith('+') && !line.startsWith('+++')
-        ? colors.green(line)
-        : line.startsWith('-') && !line.startsWith('---')
-          ? colors.red(line)
-          : line.startsWith('@@')
-            ? colors.cyan(line)
-            : line;
+      const coloured =
+        line.startsWith('+') && !line.startsWith('+++')
+          ? colors.green(line)
+          : line.startsWith('-') && !line.startsWith('---')
+            ? colors.red(line)
+            : line.startsWith('@@')
+              ? colors.cyan(line)
+              : line;
       return `${indent}${coloured}`;
     })
     .join('\n');
@@ -44,15 +45,21 @@ export function renderFindings(findings: readonly Finding[], colors: Colors, ind
   for (const result of findings) {
     const category = result.category === previous ? '' : result.category;
     previous = result.category;
-    lines.push(`${indent}${mark(result, colors)} ${colors.bold(category.padEnd(CATEGORY_WIDTH))}${result.message}`);
-    if (result.diff) lines.push(indentDiff(result.diff, colors, `${indent}    ${' '.repeat(CATEGORY_WIDTH)}`));
+    lines.push(
+      `${indent}${mark(result, colors)} ${colors.bold(category.padEnd(CATEGORY_WIDTH))}${result.message}`,
+    );
+    if (result.diff)
+      lines.push(indentDiff(result.diff, colors, `${indent}    ${' '.repeat(CATEGORY_WIDTH)}`));
   }
   return lines;
 }
 
 /** Stable order for display: category order, then key (the comparators' own order within a key). */
 export function byCategory(a: Finding, b: Finding): number {
-  return CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return (
+    CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) ||
+    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+  );
 }
 
 export function plural(count: number, word: string): string {

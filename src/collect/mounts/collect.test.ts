@@ -15,14 +15,21 @@ describe('collectMounts', () => {
     expect(state.warnings).toBeUndefined();
     expect(state.fstab.map((entry) => entry.file)).toContain('/srv/tab\tdir');
     const stack = state.live.filter((mount) => mount.mountPoint === '/srv/stack');
-    expect(stack).toEqual([expect.objectContaining({ mountId: 97, source: 'scratch space', overmounted: 2 })]);
-    expect(state.live.map((mount) => mount.mountPoint)).toEqual(expect.arrayContaining(['/srv/my data', '/srv/café', '/srv/old dir', '/srv/empty-source']));
+    expect(stack).toEqual([
+      expect.objectContaining({ mountId: 97, source: 'scratch space', overmounted: 2 }),
+    ]);
+    expect(state.live.map((mount) => mount.mountPoint)).toEqual(
+      expect.arrayContaining(['/srv/my data', '/srv/café', '/srv/old dir', '/srv/empty-source']),
+    );
   });
 
   it('shows /srv/pypi mounted on the primary and not on the secondary', () => {
     const primary = collectMounts(new DiskRootFs(path.join(NODES, 'pypi-1')));
     const secondary = collectMounts(new DiskRootFs(path.join(NODES, 'pypi-2')));
-    expect(primary.live.find((mount) => mount.mountPoint === '/srv/pypi')).toMatchObject({ source: '/dev/drbd0', fstype: 'ext4' });
+    expect(primary.live.find((mount) => mount.mountPoint === '/srv/pypi')).toMatchObject({
+      source: '/dev/drbd0',
+      fstype: 'ext4',
+    });
     expect(secondary.live.find((mount) => mount.mountPoint === '/srv/pypi')).toBeUndefined();
     expect(secondary.fstab.find((entry) => entry.file === '/srv/pypi')?.parsed.nofail).toBe(false);
   });
@@ -44,7 +51,9 @@ describe('collectMounts', () => {
       write('etc/fstab', '/dev/vda1 / ext4 defaults 0 1\nbroken-line\n');
       const state = collectMounts(new DiskRootFs(root));
       expect(state.live).toHaveLength(1);
-      expect(state.warnings).toEqual([{ source: '/etc/fstab', line: 2, message: expect.stringContaining('fields') }]);
+      expect(state.warnings).toEqual([
+        { source: '/etc/fstab', line: 2, message: expect.stringContaining('fields') },
+      ]);
     });
 
     it('has an empty fstab when there is none, and fails when no mountinfo can be read', async () => {
@@ -52,7 +61,13 @@ describe('collectMounts', () => {
       expect(collectMounts(new DiskRootFs(root)).fstab).toEqual([]);
       fs.rmSync(path.join(root, 'proc'), { recursive: true });
       expect(() => collectMounts(new DiskRootFs(root))).toThrow(CollectError);
-      await expect(mountsCollector.collect({ fs: new DiskRootFs(root), run: new FixtureCommandRunner(root), watchPaths: [] })).rejects.toThrow(/mountinfo/);
+      await expect(
+        mountsCollector.collect({
+          fs: new DiskRootFs(root),
+          run: new FixtureCommandRunner(root),
+          watchPaths: [],
+        }),
+      ).rejects.toThrow(/mountinfo/);
     });
   });
 });

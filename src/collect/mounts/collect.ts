@@ -38,13 +38,19 @@ export function collectMounts(fs: RootFs): MountsState {
 
   const mountinfo = readFirst(fs, MOUNTINFO_PATHS);
   if (!mountinfo) {
-    throw new CollectError(`no readable mountinfo on ${fs.description} (tried ${MOUNTINFO_PATHS.join(', ')})`);
+    throw new CollectError(
+      `no readable mountinfo on ${fs.description} (tried ${MOUNTINFO_PATHS.join(', ')})`,
+    );
   }
   const live = parseMountinfo(mountinfo.text);
 
   const warnings = [
     ...fstab.warnings.map((w) => ({ source: FSTAB_PATH, line: w.line, message: w.message })),
-    ...live.badLines.map((line) => ({ source: mountinfo.path, line, message: 'not a mountinfo line, skipped' })),
+    ...live.badLines.map((line) => ({
+      source: mountinfo.path,
+      line,
+      message: 'not a mountinfo line, skipped',
+    })),
   ];
   const state: MountsState = { fstab: fstab.entries, live: visibleMounts(live.entries) };
   if (warnings.length > 0) state.warnings = warnings;

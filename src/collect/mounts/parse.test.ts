@@ -2,7 +2,9 @@ import { parseMountinfo, parseMountinfoLine, visibleMounts } from './parse';
 
 describe('parseMountinfoLine', () => {
   it('parses the example of proc(5), with one optional field', () => {
-    expect(parseMountinfoLine('36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue')).toEqual({
+    expect(
+      parseMountinfoLine('36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue'),
+    ).toEqual({
       mountId: 36,
       parentId: 35,
       device: '98:0',
@@ -17,20 +19,30 @@ describe('parseMountinfoLine', () => {
 
   it('finds the separator whatever the number of optional fields', () => {
     expect(parseMountinfoLine('1 0 8:1 / / rw - ext4 /dev/sda1 rw')?.source).toBe('/dev/sda1');
-    expect(parseMountinfoLine('1 0 8:1 / / rw shared:1 master:2 propagate_from:3 - ext4 /dev/sda1 rw')?.fstype).toBe('ext4');
+    expect(
+      parseMountinfoLine('1 0 8:1 / / rw shared:1 master:2 propagate_from:3 - ext4 /dev/sda1 rw')?.fstype,
+    ).toBe('ext4');
   });
 
   it('keeps an empty source (two spaces)', () => {
-    expect(parseMountinfoLine('100 28 0:55 / /srv/e rw - tmpfs  rw,size=1024k')).toMatchObject({ fstype: 'tmpfs', source: '', superOptions: ['rw', 'size=1024k'] });
+    expect(parseMountinfoLine('100 28 0:55 / /srv/e rw - tmpfs  rw,size=1024k')).toMatchObject({
+      fstype: 'tmpfs',
+      source: '',
+      superOptions: ['rw', 'size=1024k'],
+    });
   });
 
   it('decodes escapes in paths and the source, and drops the (deleted) suffix', () => {
-    expect(parseMountinfoLine('90 28 254:17 /a\\040b /srv/my\\040data rw - ext4 /dev/x\\134y rw')).toMatchObject({
+    expect(
+      parseMountinfoLine('90 28 254:17 /a\\040b /srv/my\\040data rw - ext4 /dev/x\\134y rw'),
+    ).toMatchObject({
       root: '/a b',
       mountPoint: '/srv/my data',
       source: '/dev/x\\y',
     });
-    expect(parseMountinfoLine('99 28 254:81 / /srv/old\\040dir\\040(deleted) rw - ext4 /dev/vdf1 rw')?.mountPoint).toBe('/srv/old dir');
+    expect(
+      parseMountinfoLine('99 28 254:81 / /srv/old\\040dir\\040(deleted) rw - ext4 /dev/vdf1 rw')?.mountPoint,
+    ).toBe('/srv/old dir');
   });
 
   it('rejects lines that are not mountinfo', () => {

@@ -54,9 +54,10 @@ export function parseMountinfoLine(line: string): MountinfoEntry | undefined {
   const fstype = fields[separator + 1] as string;
   const source = fields[separator + 2] as string;
   const superOptions = fields[separator + 3] ?? '';
-  const mountPoint = target.endsWith(DELETED_SUFFIX) && target.length > DELETED_SUFFIX.length
-    ? target.slice(0, -DELETED_SUFFIX.length)
-    : target;
+  const mountPoint =
+    target.endsWith(DELETED_SUFFIX) && target.length > DELETED_SUFFIX.length
+      ? target.slice(0, -DELETED_SUFFIX.length)
+      : target;
   return {
     mountPoint: decodeOctalEscapes(mountPoint),
     source: decodeOctalEscapes(source),
@@ -108,7 +109,10 @@ export function visibleMounts(entries: readonly MountinfoEntry[]): LiveMount[] {
     }
     const parentsInStack = new Set(stack.map((entry) => entry.parentId));
     const tops = stack.filter((entry) => !parentsInStack.has(entry.mountId));
-    const top = tops.length > 0 ? (tops[tops.length - 1] as MountinfoEntry) : (stack[stack.length - 1] as MountinfoEntry);
+    const top =
+      tops.length > 0
+        ? (tops[tops.length - 1] as MountinfoEntry)
+        : (stack[stack.length - 1] as MountinfoEntry);
     visible.add(top);
     hidden.set(top, stack.length - 1);
   }

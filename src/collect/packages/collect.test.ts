@@ -16,7 +16,8 @@ function context(root: string, run: CommandRunner = commandRunnerFor(root)): Col
   return { fs: new DiskRootFs(root), run, watchPaths: [] };
 }
 
-const collectNode = (name: string): Promise<PackagesState> => packagesCollector.collect(context(path.join(NODES, name)));
+const collectNode = (name: string): Promise<PackagesState> =>
+  packagesCollector.collect(context(path.join(NODES, name)));
 
 async function failureOf(promise: Promise<unknown>): Promise<DriftguardError> {
   try {
@@ -33,7 +34,10 @@ describe('packages collector on the fixture nodes', () => {
     const state = await collectNode('debian12-clean');
     expect(state.manager).toBe('dpkg');
     expect(Object.keys(state.items).length).toBeGreaterThanOrEqual(30);
-    expect(state.items['openssh-server:amd64']).toMatchObject({ name: 'openssh-server', status: 'install ok installed' });
+    expect(state.items['openssh-server:amd64']).toMatchObject({
+      name: 'openssh-server',
+      status: 'install ok installed',
+    });
     expect(state.items['tzdata:all']?.arch).toBe('all');
     expect(Object.values(state.items).filter((entry) => entry.flags)).toEqual([]);
   });
@@ -41,9 +45,18 @@ describe('packages collector on the fixture nodes', () => {
   it('pypi-1 and pypi-2: the secondary lacks pypissh and has older python packages', async () => {
     const [primary, secondary] = await Promise.all([collectNode('pypi-1'), collectNode('pypi-2')]);
     for (const key of ['drbd-utils:amd64', 'python3:amd64', 'openssh-server:amd64']) {
-      expect([key, primary.items[key]?.status, secondary.items[key]?.status]).toEqual([key, 'install ok installed', 'install ok installed']);
+      expect([key, primary.items[key]?.status, secondary.items[key]?.status]).toEqual([
+        key,
+        'install ok installed',
+        'install ok installed',
+      ]);
     }
-    expect(primary.items['pypissh:all']).toEqual({ name: 'pypissh', arch: 'all', version: '1.2.0-1', status: 'install ok installed' });
+    expect(primary.items['pypissh:all']).toEqual({
+      name: 'pypissh',
+      arch: 'all',
+      version: '1.2.0-1',
+      status: 'install ok installed',
+    });
     expect(secondary.items['pypissh:all']).toBeUndefined();
     for (const key of ['python3-psycopg2:amd64', 'python3-sqlalchemy:all']) {
       const newer = primary.items[key]?.version as string;
@@ -57,10 +70,16 @@ describe('packages collector on the fixture nodes', () => {
     const statusFile = fs.readFileSync(path.join(NODES, 'dpkg-interrupted/var/lib/dpkg/status'), 'utf8');
     // Upgraded in the journal: the status file still says the old version.
     expect(statusFile).toContain('Version: 3.0.15-1~deb12u1');
-    expect(items['libssl3:amd64']).toMatchObject({ version: '3.0.19-1~deb12u2', status: 'install ok installed' });
+    expect(items['libssl3:amd64']).toMatchObject({
+      version: '3.0.19-1~deb12u2',
+      status: 'install ok installed',
+    });
     expect(items['libssl3:amd64']?.flags).toBeUndefined();
     expect(items['openssl:amd64']).toMatchObject({ version: '3.0.19-1~deb12u2', flags: ['unpacked'] });
-    expect(items['tzdata:all']).toMatchObject({ status: 'install reinstreq half-installed', flags: ['half-installed', 'reinst-required'] });
+    expect(items['tzdata:all']).toMatchObject({
+      status: 'install reinstreq half-installed',
+      flags: ['half-installed', 'reinst-required'],
+    });
     expect(items['man-db:amd64']?.flags).toEqual(['triggers-pending']);
     expect(items['openssh-server:amd64']?.flags).toEqual(['held']);
     // Removed in the journal (only its conffiles are left).
@@ -71,7 +90,12 @@ describe('packages collector on the fixture nodes', () => {
   it('rpm-el9: the captured rpm query, with epochs and install-only kernels', async () => {
     const state = await collectNode('rpm-el9');
     expect(state.manager).toBe('rpm');
-    expect(state.items['bash:x86_64']).toEqual({ name: 'bash', arch: 'x86_64', version: '5.1.8-9.el9', status: 'installed' });
+    expect(state.items['bash:x86_64']).toEqual({
+      name: 'bash',
+      arch: 'x86_64',
+      version: '5.1.8-9.el9',
+      status: 'installed',
+    });
     expect(state.items['openssl-libs:x86_64']?.version).toBe('1:3.0.7-27.el9');
     expect(state.items['perl-interpreter:x86_64']?.version).toBe('4:5.32.1-481.el9');
     expect(state.items['rocky-release:noarch']?.arch).toBe('noarch');
@@ -83,7 +107,14 @@ describe('packages collector on the fixture nodes', () => {
   });
 
   it('every Debian fixture node parses', async () => {
-    for (const node of ['debian12-clean', 'pypi-1', 'pypi-2', 'dpkg-interrupted', 'sysctl-precedence', 'mountinfo-escapes']) {
+    for (const node of [
+      'debian12-clean',
+      'pypi-1',
+      'pypi-2',
+      'dpkg-interrupted',
+      'sysctl-precedence',
+      'mountinfo-escapes',
+    ]) {
       const state = await collectNode(node);
       expect([node, state.manager]).toEqual([node, 'dpkg']);
     }
@@ -104,7 +135,9 @@ describe('packages collector without a usable database', () => {
   });
 
   it('reports a failing rpm as a command error with its stderr', async () => {
-    const failing: CommandRunner = { run: () => Promise.resolve({ code: 1, stdout: '', stderr: 'error: rpmdb open failed\n' }) };
+    const failing: CommandRunner = {
+      run: () => Promise.resolve({ code: 1, stdout: '', stderr: 'error: rpmdb open failed\n' }),
+    };
     const error = await failureOf(packagesCollector.collect(context(emptyRoot, failing)));
     expect(error.code).toBe('E_COMMAND');
     expect(error.message).toContain('rpmdb open failed');
@@ -114,10 +147,18 @@ describe('packages collector without a usable database', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'driftguard-packages-'));
     try {
       fs.mkdirSync(path.join(root, 'var/lib/dpkg'), { recursive: true });
-      fs.writeFileSync(path.join(root, 'var/lib/dpkg/status'), 'Package: a\nStatus: install ok installed\nArchitecture: all\nVersion: 1\n');
-      const rpm: CommandRunner = { run: () => Promise.resolve({ code: 0, stdout: 'b\t0\t1\t1\tnoarch\n', stderr: '' }) };
+      fs.writeFileSync(
+        path.join(root, 'var/lib/dpkg/status'),
+        'Package: a\nStatus: install ok installed\nArchitecture: all\nVersion: 1\n',
+      );
+      const rpm: CommandRunner = {
+        run: () => Promise.resolve({ code: 0, stdout: 'b\t0\t1\t1\tnoarch\n', stderr: '' }),
+      };
       const state = await packagesCollector.collect(context(root, rpm));
-      expect(state).toEqual({ manager: 'dpkg', items: { 'a:all': { name: 'a', arch: 'all', version: '1', status: 'install ok installed' } } });
+      expect(state).toEqual({
+        manager: 'dpkg',
+        items: { 'a:all': { name: 'a', arch: 'all', version: '1', status: 'install ok installed' } },
+      });
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -18,7 +18,9 @@ export const DPKG_UPDATES = '/var/lib/dpkg/updates';
 export function readDpkgFiles(fs: RootFs): { status: DpkgFile; journal: DpkgFile[] } | undefined {
   const statusText = fs.readText(DPKG_STATUS);
   if (statusText === undefined) return undefined;
-  const names = (fs.list(DPKG_UPDATES) ?? []).filter((entry) => entry.type !== 'directory').map((entry) => entry.name);
+  const names = (fs.list(DPKG_UPDATES) ?? [])
+    .filter((entry) => entry.type !== 'directory')
+    .map((entry) => entry.name);
   const journal = journalFileOrder(names, DPKG_UPDATES).map((name) => {
     const path = `${DPKG_UPDATES}/${name}`;
     // Listed a moment ago; if dpkg removed it since, it has been merged into status already.

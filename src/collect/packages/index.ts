@@ -11,6 +11,12 @@ export const packagesCollector: Collector<'packages'> = {
 };
 
 export { collectPackages, readDpkgFiles, DPKG_STATUS, DPKG_UPDATES } from './collect';
-export { parseDpkgStanzas, readDpkgDatabase, dpkgPackageItems, journalFileOrder, isKeptDpkgState } from './parse-dpkg';
+export {
+  parseDpkgStanzas,
+  readDpkgDatabase,
+  dpkgPackageItems,
+  journalFileOrder,
+  isKeptDpkgState,
+} from './parse-dpkg';
 export type { DpkgDatabase, DpkgFile, DpkgRecord, DpkgState } from './parse-dpkg';
 export { parseRpmQuery, RPM_QUERY_ARGV, RPM_QUERY_FORMAT } from './parse-rpm';

@@ -3,7 +3,13 @@ import type { DpkgFile } from './parse-dpkg';
 import { dpkgPackageItems, journalFileOrder, parseDpkgStanzas, readDpkgDatabase } from './parse-dpkg';
 
 /** A stanza as dpkg writes it, with the multi-line fields that must not leak into values. */
-function stanza(name: string, version: string, status = 'install ok installed', arch = 'amd64', extra = ''): string {
+function stanza(
+  name: string,
+  version: string,
+  status = 'install ok installed',
+  arch = 'amd64',
+  extra = '',
+): string {
   return [
     `Package: ${name}`,
     `Status: ${status}`,
@@ -27,17 +33,44 @@ const STATUS = '/var/lib/dpkg/status';
 
 describe('parseDpkgStanzas', () => {
   it('reads the five kept fields and ignores continuation lines and look-alike fields', () => {
-    const records = parseDpkgStanzas(file(STATUS, stanza('bash', '5.2.15-2+b8'), stanza('tzdata', '2025b-0+deb12u2', undefined, 'all')));
+    const records = parseDpkgStanzas(
+      file(STATUS, stanza('bash', '5.2.15-2+b8'), stanza('tzdata', '2025b-0+deb12u2', undefined, 'all')),
+    );
     expect(records).toEqual([
-      { name: 'bash', arch: 'amd64', version: '5.2.15-2+b8', multiArch: '', want: 'install', errorFlag: 'ok', state: 'installed' },
-      { name: 'tzdata', arch: 'all', version: '2025b-0+deb12u2', multiArch: '', want: 'install', errorFlag: 'ok', state: 'installed' },
+      {
+        name: 'bash',
+        arch: 'amd64',
+        version: '5.2.15-2+b8',
+        multiArch: '',
+        want: 'install',
+        errorFlag: 'ok',
+        state: 'installed',
+      },
+      {
+        name: 'tzdata',
+        arch: 'all',
+        version: '2025b-0+deb12u2',
+        multiArch: '',
+        want: 'install',
+        errorFlag: 'ok',
+        state: 'installed',
+      },
     ]);
   });
 
   it('matches field names case-insensitively, as dpkg does', () => {
-    const text = 'package: libfoo1\nSTATUS: install ok installed\nmulti-arch: same\nArchitecture: i386\nversion: 1.0-1\n';
+    const text =
+      'package: libfoo1\nSTATUS: install ok installed\nmulti-arch: same\nArchitecture: i386\nversion: 1.0-1\n';
     expect(parseDpkgStanzas({ path: STATUS, text })).toEqual([
-      { name: 'libfoo1', arch: 'i386', version: '1.0-1', multiArch: 'same', want: 'install', errorFlag: 'ok', state: 'installed' },
+      {
+        name: 'libfoo1',
+        arch: 'i386',
+        version: '1.0-1',
+        multiArch: 'same',
+        want: 'install',
+        errorFlag: 'ok',
+        state: 'installed',
+      },
     ]);
     // Canonical Package and Status, another case for the rest.
     const mixed = 'Package: bar\nStatus: install ok installed\narchitecture: all\nVERSION: 2\n';
@@ -53,7 +86,9 @@ describe('parseDpkgStanzas', () => {
 
   it('reads Status words separated by any blanks', () => {
     const text = 'Package: d\nStatus: hold \t ok   installed\nVersion: 1\n';
-    expect(parseDpkgStanzas({ path: STATUS, text })).toMatchObject([{ want: 'hold', errorFlag: 'ok', state: 'installed' }]);
+    expect(parseDpkgStanzas({ path: STATUS, text })).toMatchObject([
+      { want: 'hold', errorFlag: 'ok', state: 'installed' },
+    ]);
   });
 
   it('refuses a stanza without Package or with an invalid Status, naming file and line', () => {
@@ -61,7 +96,9 @@ describe('parseDpkgStanzas', () => {
     expect(() => parseDpkgStanzas(noPackage)).toThrow(CollectError);
     expect(() => parseDpkgStanzas(noPackage)).toThrow(`${STATUS}:15: stanza has no 'Package' field`); // 13 lines, an empty one, then it
     const badStatus = file(STATUS, stanza('a', '1', 'install ok exploded'));
-    expect(() => parseDpkgStanzas(badStatus)).toThrow(`${STATUS}:1: package 'a' has an invalid Status 'install ok exploded'`);
+    expect(() => parseDpkgStanzas(badStatus)).toThrow(
+      `${STATUS}:1: package 'a' has an invalid Status 'install ok exploded'`,
+    );
     expect(() => parseDpkgStanzas(file(STATUS, stanza('a', '1', 'install ok')))).toThrow(/invalid Status/);
   });
 });
@@ -74,7 +111,11 @@ describe('dpkgPackageItems', () => {
       stanza('libc6', '2.36-9+deb12u14', undefined, 'i386', 'Multi-Arch: same'),
       stanza('tzdata', '2025b-0+deb12u2', undefined, 'all'),
     );
-    expect(Object.keys(dpkgPackageItems(readDpkgDatabase(status, [])))).toEqual(['libc6:amd64', 'libc6:i386', 'tzdata:all']);
+    expect(Object.keys(dpkgPackageItems(readDpkgDatabase(status, [])))).toEqual([
+      'libc6:amd64',
+      'libc6:i386',
+      'tzdata:all',
+    ]);
   });
 
   it('keeps installed and interrupted states with flags, drops not-installed and config-files', () => {
@@ -92,7 +133,9 @@ describe('dpkgPackageItems', () => {
       stanza('selected', '1', 'install ok not-installed'),
     );
     const items = dpkgPackageItems(readDpkgDatabase(status, []));
-    expect(Object.fromEntries(Object.entries(items).map(([key, entry]) => [key, [entry.status, entry.flags]]))).toEqual({
+    expect(
+      Object.fromEntries(Object.entries(items).map(([key, entry]) => [key, [entry.status, entry.flags]])),
+    ).toEqual({
       'awaited:amd64': ['install ok triggers-awaited', ['triggers-awaited']],
       'half-conf:amd64': ['install ok half-configured', ['half-configured']],
       'half-inst:amd64': ['install reinstreq half-installed', ['half-installed', 'reinst-required']],
@@ -101,13 +144,22 @@ describe('dpkgPackageItems', () => {
       'pending:amd64': ['hold ok triggers-pending', ['held', 'triggers-pending']],
       'unpacked:amd64': ['install ok unpacked', ['unpacked']],
     });
-    expect(items['ok:amd64']).toEqual({ name: 'ok', arch: 'amd64', version: '1', status: 'install ok installed' });
+    expect(items['ok:amd64']).toEqual({
+      name: 'ok',
+      arch: 'amd64',
+      version: '1',
+      status: 'install ok installed',
+    });
   });
 });
 
 describe('journalFileOrder', () => {
   it('takes digit-only names in order and ignores the rest', () => {
-    expect(journalFileOrder(['0010', 'tmp.i', '0002', '0001', '.keep'], '/u')).toEqual(['0001', '0002', '0010']);
+    expect(journalFileOrder(['0010', 'tmp.i', '0002', '0001', '.keep'], '/u')).toEqual([
+      '0001',
+      '0002',
+      '0010',
+    ]);
     expect(journalFileOrder([], '/u')).toEqual([]);
   });
 
@@ -120,14 +172,31 @@ describe('journalFileOrder', () => {
 describe('readDpkgDatabase with a journal', () => {
   const keyed = (status: DpkgFile, journal: DpkgFile[]): Record<string, string> =>
     Object.fromEntries(
-      Object.entries(dpkgPackageItems(readDpkgDatabase(status, journal))).map(([key, entry]) => [key, `${entry.version} ${entry.status}`]),
+      Object.entries(dpkgPackageItems(readDpkgDatabase(status, journal))).map(([key, entry]) => [
+        key,
+        `${entry.version} ${entry.status}`,
+      ]),
     );
 
   it('replaces, adds and removes packages, later journal files winning', () => {
-    const status = file(STATUS, stanza('libssl3', '3.0.15-1~deb12u1'), stanza('rsyslog', '8.2302.0-1'), stanza('tzdata', '2024a-0+deb12u1', undefined, 'all'));
+    const status = file(
+      STATUS,
+      stanza('libssl3', '3.0.15-1~deb12u1'),
+      stanza('rsyslog', '8.2302.0-1'),
+      stanza('tzdata', '2024a-0+deb12u1', undefined, 'all'),
+    );
     const journal = [
-      file('/u/0000', stanza('libssl3', '3.0.17-1~deb12u2'), stanza('rsyslog', '8.2302.0-1', 'deinstall ok config-files'), stanza('curl', '7.88.1-10+deb12u14', 'install ok unpacked')),
-      file('/u/0001', stanza('curl', '7.88.1-10+deb12u14'), stanza('tzdata', '2025b-0+deb12u2', 'install reinstreq half-installed', 'all')),
+      file(
+        '/u/0000',
+        stanza('libssl3', '3.0.17-1~deb12u2'),
+        stanza('rsyslog', '8.2302.0-1', 'deinstall ok config-files'),
+        stanza('curl', '7.88.1-10+deb12u14', 'install ok unpacked'),
+      ),
+      file(
+        '/u/0001',
+        stanza('curl', '7.88.1-10+deb12u14'),
+        stanza('tzdata', '2025b-0+deb12u2', 'install reinstreq half-installed', 'all'),
+      ),
     ];
     expect(keyed(status, journal)).toEqual({
       'curl:amd64': '7.88.1-10+deb12u14 install ok installed',
@@ -151,8 +220,13 @@ describe('readDpkgDatabase with a journal', () => {
   });
 
   it('updates the matching architecture when several instances are installed', () => {
-    const both = [stanza('libfoo1', '1.0-1', undefined, 'amd64', 'Multi-Arch: same'), stanza('libfoo1', '1.0-1', undefined, 'i386', 'Multi-Arch: same')];
-    const journal = [file('/u/0000', stanza('libfoo1', '1.0-1', 'purge ok not-installed', 'i386', 'Multi-Arch: same'))];
+    const both = [
+      stanza('libfoo1', '1.0-1', undefined, 'amd64', 'Multi-Arch: same'),
+      stanza('libfoo1', '1.0-1', undefined, 'i386', 'Multi-Arch: same'),
+    ];
+    const journal = [
+      file('/u/0000', stanza('libfoo1', '1.0-1', 'purge ok not-installed', 'i386', 'Multi-Arch: same')),
+    ];
     expect(keyed(file(STATUS, ...both), journal)).toEqual({ 'libfoo1:amd64': '1.0-1 install ok installed' });
   });
 });

@@ -120,7 +120,12 @@ function toRecord(fields: StanzaFields, file: DpkgFile, offset: number): DpkgRec
   let words = status.split(' ');
   if (words.length !== 3) words = status.split(/[ \t]+/);
   const [want = '', errorFlag = '', state = ''] = words;
-  if (words.length !== 3 || !WANTS.includes(want) || !ERROR_FLAGS.includes(errorFlag) || !STATES.includes(state)) {
+  if (
+    words.length !== 3 ||
+    !WANTS.includes(want) ||
+    !ERROR_FLAGS.includes(errorFlag) ||
+    !STATES.includes(state)
+  ) {
     throw new CollectError(`${where()}: package '${fields.name}' has an invalid Status '${status}'`);
   }
   return {
@@ -191,7 +196,8 @@ function quickStanza(text: string, start: number, end: number): StanzaFields | u
   const status = exactField(text, 'Status:', start, end);
   const arch = exactField(text, 'Architecture:', start, end);
   const version = exactField(text, 'Version:', start, end);
-  if (name === undefined || status === undefined || arch === undefined || version === undefined) return undefined;
+  if (name === undefined || status === undefined || arch === undefined || version === undefined)
+    return undefined;
   return { name, status, arch, version, multiArch: exactField(text, 'Multi-Arch:', start, end) ?? '' };
 }
 
@@ -231,7 +237,9 @@ export function journalFileOrder(names: readonly string[], directory: string): s
       throw new CollectError(`${directory}/${name}: journal file name is too long (max ${JOURNAL_NAME_MAX})`);
     }
     if (name.length !== (journal[0] as string).length) {
-      throw new CollectError(`${directory}: journal files have names of different lengths (${journal[0]} and ${name})`);
+      throw new CollectError(
+        `${directory}: journal files have names of different lengths (${journal[0]} and ${name})`,
+      );
     }
   }
   return journal.sort();

@@ -6,17 +6,36 @@ const lines = (...rows: string[][]): string => rows.map((row) => row.join('\t') 
 describe('parseRpmQuery', () => {
   it('asks rpm for tab-separated fields with the numeric epoch', () => {
     // rpm expands the \t and \n escapes itself; argv carries them literally.
-    expect(RPM_QUERY_ARGV).toEqual(['rpm', '-qa', '--qf', '%{NAME}\\t%{EPOCHNUM}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\n']);
+    expect(RPM_QUERY_ARGV).toEqual([
+      'rpm',
+      '-qa',
+      '--qf',
+      '%{NAME}\\t%{EPOCHNUM}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\n',
+    ]);
   });
 
   it('builds [epoch:]version-release with the epoch only when it is not 0', () => {
     const items = parseRpmQuery(
-      lines(['bash', '0', '5.1.8', '9.el9', 'x86_64'], ['openssl-libs', '1', '3.0.7', '27.el9', 'x86_64'], ['bind-license', '32', '9.16.23', '18.el9_4.1', 'noarch']),
+      lines(
+        ['bash', '0', '5.1.8', '9.el9', 'x86_64'],
+        ['openssl-libs', '1', '3.0.7', '27.el9', 'x86_64'],
+        ['bind-license', '32', '9.16.23', '18.el9_4.1', 'noarch'],
+      ),
     );
     expect(items).toEqual({
       'bash:x86_64': { name: 'bash', arch: 'x86_64', version: '5.1.8-9.el9', status: 'installed' },
-      'bind-license:noarch': { name: 'bind-license', arch: 'noarch', version: '32:9.16.23-18.el9_4.1', status: 'installed' },
-      'openssl-libs:x86_64': { name: 'openssl-libs', arch: 'x86_64', version: '1:3.0.7-27.el9', status: 'installed' },
+      'bind-license:noarch': {
+        name: 'bind-license',
+        arch: 'noarch',
+        version: '32:9.16.23-18.el9_4.1',
+        status: 'installed',
+      },
+      'openssl-libs:x86_64': {
+        name: 'openssl-libs',
+        arch: 'x86_64',
+        version: '1:3.0.7-27.el9',
+        status: 'installed',
+      },
     });
   });
 

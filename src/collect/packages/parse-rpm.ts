@@ -39,8 +39,17 @@ export function parseRpmQuery(text: string, source = 'rpm -qa'): Record<string, 
     if (lineEnd > pos) {
       const fields = text.slice(pos, lineEnd).split('\t');
       const [name, epoch, version, release, arch] = fields;
-      if (fields.length !== 5 || !name || !version || release === undefined || !arch || !/^[0-9]*$/.test(epoch as string)) {
-        throw new CollectError(`${source}: line ${lineNumber} is not 'name TAB epoch TAB version TAB release TAB arch'`);
+      if (
+        fields.length !== 5 ||
+        !name ||
+        !version ||
+        release === undefined ||
+        !arch ||
+        !/^[0-9]*$/.test(epoch as string)
+      ) {
+        throw new CollectError(
+          `${source}: line ${lineNumber} is not 'name TAB epoch TAB version TAB release TAB arch'`,
+        );
       }
       if (!PSEUDO_PACKAGES.has(name)) {
         const key = `${name}:${arch}`;

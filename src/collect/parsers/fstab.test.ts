@@ -1,6 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodeOctalEscapes, interpretFstabOptions, parseFstab, splitMountOptions, splitSystemdOptions } from './fstab';
+import {
+  decodeOctalEscapes,
+  interpretFstabOptions,
+  parseFstab,
+  splitMountOptions,
+  splitSystemdOptions,
+} from './fstab';
 
 const NODES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'nodes');
 
@@ -31,8 +37,13 @@ describe('option splitting', () => {
   });
 
   it('splits like systemd: a backslash escapes a comma, quotes mean nothing', () => {
-    expect(splitSystemdOptions('x-systemd.after=a\\,b.service,nofail')).toEqual(['x-systemd.after=a,b.service', 'nofail']);
-    expect(splitSystemdOptions('x-systemd.after=foo\\x2dbar.service')).toEqual(['x-systemd.after=foo\\x2dbar.service']);
+    expect(splitSystemdOptions('x-systemd.after=a\\,b.service,nofail')).toEqual([
+      'x-systemd.after=a,b.service',
+      'nofail',
+    ]);
+    expect(splitSystemdOptions('x-systemd.after=foo\\x2dbar.service')).toEqual([
+      'x-systemd.after=foo\\x2dbar.service',
+    ]);
     expect(splitSystemdOptions('"a,b"')).toEqual(['"a', 'b"']);
   });
 });
@@ -78,10 +89,18 @@ describe('interpretFstabOptions', () => {
 
 describe('parseFstab', () => {
   it("reads pypi-1's fstab: the DRBD line with its line number, no noauto, no nofail", () => {
-    const { entries, warnings } = parseFstab(fs.readFileSync(path.join(NODES, 'pypi-1', 'etc', 'fstab'), 'utf8'));
+    const { entries, warnings } = parseFstab(
+      fs.readFileSync(path.join(NODES, 'pypi-1', 'etc', 'fstab'), 'utf8'),
+    );
     expect(warnings).toEqual([]);
     const drbd = entries.find((entry) => entry.spec === '/dev/drbd0');
-    expect(drbd).toMatchObject({ file: '/srv/pypi', vfstype: 'ext4', options: ['defaults'], freq: 0, passno: 2 });
+    expect(drbd).toMatchObject({
+      file: '/srv/pypi',
+      vfstype: 'ext4',
+      options: ['defaults'],
+      freq: 0,
+      passno: 2,
+    });
     expect(drbd?.parsed).toMatchObject({ auto: true, nofail: false, netdev: false });
     const lines = fs.readFileSync(path.join(NODES, 'pypi-1', 'etc', 'fstab'), 'utf8').split('\n');
     expect(lines[(drbd?.line ?? 0) - 1]).toMatch(/^\/dev\/drbd0\s+\/srv\/pypi/);
@@ -89,9 +108,13 @@ describe('parseFstab', () => {
   });
 
   it('unescapes every field of the escapes fixture', () => {
-    const { entries } = parseFstab(fs.readFileSync(path.join(NODES, 'mountinfo-escapes', 'etc', 'fstab'), 'utf8'));
+    const { entries } = parseFstab(
+      fs.readFileSync(path.join(NODES, 'mountinfo-escapes', 'etc', 'fstab'), 'utf8'),
+    );
     const files = entries.map((entry) => entry.file);
-    expect(files).toEqual(expect.arrayContaining(['/srv/my data', '/srv/tab\tdir', '/srv/back\\slash', '/srv/café']));
+    expect(files).toEqual(
+      expect.arrayContaining(['/srv/my data', '/srv/tab\tdir', '/srv/back\\slash', '/srv/café']),
+    );
     expect(entries.find((entry) => entry.file === '/mnt/backup')?.spec).toBe('LABEL=Backup Disk');
     expect(entries.find((entry) => entry.file === '/mnt/media-share')?.options).toEqual([
       '_netdev',

@@ -53,8 +53,16 @@ export function decodeOctalEscapes(field: string): string {
   let length = 0;
   for (let i = 0; i < bytes.length; i++) {
     const byte = bytes[i] as number;
-    if (byte === BACKSLASH && isOctalDigit(bytes[i + 1]) && isOctalDigit(bytes[i + 2]) && isOctalDigit(bytes[i + 3])) {
-      out[length++] = (((bytes[i + 1] as number) & 7) << 6) | (((bytes[i + 2] as number) & 7) << 3) | ((bytes[i + 3] as number) & 7);
+    if (
+      byte === BACKSLASH &&
+      isOctalDigit(bytes[i + 1]) &&
+      isOctalDigit(bytes[i + 2]) &&
+      isOctalDigit(bytes[i + 3])
+    ) {
+      out[length++] =
+        (((bytes[i + 1] as number) & 7) << 6) |
+        (((bytes[i + 2] as number) & 7) << 3) |
+        ((bytes[i + 3] as number) & 7);
       i += 3;
     } else {
       out[length++] = byte;
@@ -162,7 +170,8 @@ export function interpretFstabOptions(optionString: string): FstabOptions {
       const value = optionValue(word, name);
       if (value !== undefined) list.push(value);
     }
-    const deviceTimeout = optionValue(word, 'x-systemd.device-timeout') ?? optionValue(word, 'comment=systemd.device-timeout');
+    const deviceTimeout =
+      optionValue(word, 'x-systemd.device-timeout') ?? optionValue(word, 'comment=systemd.device-timeout');
     if (deviceTimeout !== undefined) parsed.deviceTimeout = deviceTimeout;
     const mountTimeout = optionValue(word, 'x-systemd.mount-timeout');
     if (mountTimeout !== undefined) parsed.mountTimeout = mountTimeout;
@@ -212,13 +221,19 @@ export function parseFstab(text: string): ParsedFstab {
     if (first === undefined || first.startsWith('#')) continue;
     const lineNumber = index + 1;
     if (fields.length < 3) {
-      warnings.push({ line: lineNumber, message: `expected at least 3 fields (source, mount point, type), found ${fields.length}` });
+      warnings.push({
+        line: lineNumber,
+        message: `expected at least 3 fields (source, mount point, type), found ${fields.length}`,
+      });
       continue;
     }
     const freq = fields[4] === undefined ? 0 : parseFieldNumber(fields[4]);
     const passno = fields[5] === undefined ? 0 : parseFieldNumber(fields[5]);
     if (freq === undefined || passno === undefined) {
-      warnings.push({ line: lineNumber, message: `${freq === undefined ? 'dump frequency' : 'fsck pass number'} is not a number` });
+      warnings.push({
+        line: lineNumber,
+        message: `${freq === undefined ? 'dump frequency' : 'fsck pass number'} is not a number`,
+      });
       continue;
     }
     // Fields past the sixth are ignored, as libmount ignores them.

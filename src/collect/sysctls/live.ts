@@ -4,6 +4,7 @@
  */
 import type { RootFs } from '../root-fs';
 import { appendKeySegment, normalizeLiveValue } from './parse';
+import { isVolatileSysctl } from './volatile';
 
 const PROC_SYS = '/proc/sys';
 
@@ -69,8 +70,10 @@ function walk(state: Walk, dir: string, keyPrefix: string): void {
     if (entry.type === 'directory') {
       if (!SKIPPED_DIRS.has(nodePath)) walk(state, nodePath, appendKeySegment(keyPrefix, entry.name));
     } else if (entry.type === 'file') {
+      const key = appendKeySegment(keyPrefix, entry.name);
+      if (isVolatileSysctl(key)) continue;
       const value = readKey(state, nodePath);
-      if (value !== undefined) state.live[appendKeySegment(keyPrefix, entry.name)] = value;
+      if (value !== undefined) state.live[key] = value;
     }
   }
 }

@@ -3,7 +3,15 @@
  * unit name out. Each line: UNIT LOAD ACTIVE SUB DESCRIPTION. A leading status mark (`●`, `*`)
  * that some versions print for failed units is skipped.
  */
-export const LIST_UNITS_ARGV = ['systemctl', 'list-units', '--all', '--plain', '--no-legend', '--no-pager', '--full'] as const;
+export const LIST_UNITS_ARGV = [
+  'systemctl',
+  'list-units',
+  '--all',
+  '--plain',
+  '--no-legend',
+  '--no-pager',
+  '--full',
+] as const;
 
 export function parseListUnits(text: string): Map<string, string> {
   const states = new Map<string, string>();

@@ -28,12 +28,19 @@ describe('units of the fixture nodes', () => {
       expect(mount?.implicit?.requires).toEqual(['dev-drbd0.device']);
       expect(state.items['local-fs.target']?.requires).toContain('srv-pypi.mount');
       // drbd.service is what creates /dev/drbd0, and it is ordered after the network, i.e. after local-fs.
-      expect(state.items['drbd.service']).toMatchObject({ enablement: 'enabled', after: expect.arrayContaining(['network-online.target']) });
+      expect(state.items['drbd.service']).toMatchObject({
+        enablement: 'enabled',
+        after: expect.arrayContaining(['network-online.target']),
+      });
     }
   });
 
   it('shows what the secondary lacks: pypissh.service', () => {
-    expect(pypi1.items['pypissh.service']).toMatchObject({ enablement: 'enabled', wantedByLinks: ['multi-user.target'], requires: ['srv-pypi.mount'] });
+    expect(pypi1.items['pypissh.service']).toMatchObject({
+      enablement: 'enabled',
+      wantedByLinks: ['multi-user.target'],
+      requires: ['srv-pypi.mount'],
+    });
     expect(pypi2.items['pypissh.service']).toBeUndefined();
   });
 
@@ -48,25 +55,41 @@ describe('units of the fixture nodes', () => {
     });
     expect(pypi2.items['pypi-web.service']?.dropIns).toEqual([]);
     // Debian's rc-local.service ships a drop-in; user-.slice.d is a prefix drop-in for user-UID.slice.
-    expect(pypi1.items['rc-local.service']?.dropIns).toEqual(['/usr/lib/systemd/system/rc-local.service.d/debian.conf']);
+    expect(pypi1.items['rc-local.service']?.dropIns).toEqual([
+      '/usr/lib/systemd/system/rc-local.service.d/debian.conf',
+    ]);
     expect(pypi1.items['rc-local.service']?.after).toEqual(expect.arrayContaining(['network-online.target']));
   });
 
   it('reports aliases, masks, templates, instances and the default target', () => {
-    expect(pypi1.items['sshd.service']).toMatchObject({ aliasOf: 'ssh.service', enablement: 'alias', path: '/etc/systemd/system/sshd.service' });
+    expect(pypi1.items['sshd.service']).toMatchObject({
+      aliasOf: 'ssh.service',
+      enablement: 'alias',
+      path: '/etc/systemd/system/sshd.service',
+    });
     expect(pypi1.items['hwclock.service']).toMatchObject({ masked: true, enablement: 'masked', after: [] });
     expect(pypi1.items['getty@.service']?.enablement).toBe('enabled');
-    expect(pypi1.items['getty@tty1.service']).toMatchObject({ wantedByLinks: ['getty.target'], path: '/usr/lib/systemd/system/getty@.service' });
+    expect(pypi1.items['getty@tty1.service']).toMatchObject({
+      wantedByLinks: ['getty.target'],
+      path: '/usr/lib/systemd/system/getty@.service',
+    });
     expect(pypi1.defaultTarget).toBe('graphical.target');
     expect(node('rpm-el9').defaultTarget).toBe('multi-user.target');
   });
 
   it('fills activeState only where systemd runs and systemctl answered', async () => {
-    const withStates = await collectUnits(new DiskRootFs(path.join(NODES, 'pypi-2')), new FixtureCommandRunner(path.join(NODES, 'pypi-2')));
+    const withStates = await collectUnits(
+      new DiskRootFs(path.join(NODES, 'pypi-2')),
+      new FixtureCommandRunner(path.join(NODES, 'pypi-2')),
+    );
     expect(withStates.items['pypi-web.service']?.activeState).toBe('failed');
     expect(withStates.items['srv-pypi.mount']?.activeState).toBe('inactive');
     const clean = path.join(NODES, 'debian12-clean');
-    const without = await unitsCollector.collect({ fs: new DiskRootFs(clean), run: new FixtureCommandRunner(clean), watchPaths: [] });
+    const without = await unitsCollector.collect({
+      fs: new DiskRootFs(clean),
+      run: new FixtureCommandRunner(clean),
+      watchPaths: [],
+    });
     expect(Object.values(without.items).some((item) => item.activeState !== undefined)).toBe(false);
   });
 });
@@ -94,7 +117,10 @@ describe('units on a made-up tree', () => {
     write(`etc/systemd/system/foo-bar-baz.service.d/30-vendor.conf`, '[Unit]\nAfter=etc-override.service\n');
     write(`${VENDOR}/foo-.service.d/20-prefix.conf`, '[Unit]\nWants=prefix.service\n');
     write(`etc/systemd/system/service.d/10-type.conf`, '[Unit]\nBefore=type.target\n');
-    write(`run/systemd/system/foo-bar-baz.service.d/40-runtime.conf`, '[Unit]\nAfter=\nDefaultDependencies=no\n');
+    write(
+      `run/systemd/system/foo-bar-baz.service.d/40-runtime.conf`,
+      '[Unit]\nAfter=\nDefaultDependencies=no\n',
+    );
     const item = collectUnitsSync(new DiskRootFs(root)).items['foo-bar-baz.service'];
     expect(item?.dropIns).toEqual([
       '/etc/systemd/system/service.d/10-type.conf',
@@ -116,17 +142,27 @@ describe('units on a made-up tree', () => {
     link('etc/systemd/system/masked.service', '/dev/null');
     write(`${VENDOR}/masked.service`, '[Unit]\nAfter=x.service\n');
     const items = collectUnitsSync(new DiskRootFs(root)).items;
-    expect(items['srv-pypi.mount']).toMatchObject({ path: '/etc/systemd/system/srv-pypi.mount', requiredByLinks: ['local-fs.target'] });
+    expect(items['srv-pypi.mount']).toMatchObject({
+      path: '/etc/systemd/system/srv-pypi.mount',
+      requiredByLinks: ['local-fs.target'],
+    });
     expect(items['srv-pypi.mount']?.generatedBy).toBeUndefined();
     expect(items['empty.service']).toMatchObject({ masked: true, enablement: 'masked' });
     expect(items['masked.service']).toMatchObject({ masked: true, enablement: 'masked', after: [] });
   });
 
   it('reads [Install] with reset on empty values, and resolves instance specifiers', () => {
-    write(`${VENDOR}/app@.service`, '[Unit]\nRequires=data@%i.mount\nAfter=data@%i.mount\n[Install]\nWantedBy=old.target\nWantedBy=\nWantedBy=multi-user.target\n');
+    write(
+      `${VENDOR}/app@.service`,
+      '[Unit]\nRequires=data@%i.mount\nAfter=data@%i.mount\n[Install]\nWantedBy=old.target\nWantedBy=\nWantedBy=multi-user.target\n',
+    );
     link('etc/systemd/system/multi-user.target.wants/app@one.service', `/${VENDOR}/app@.service`);
     const items = collectUnitsSync(new DiskRootFs(root)).items;
     expect(items['app@.service']).toMatchObject({ wantedBy: ['multi-user.target'], enablement: 'indirect' });
-    expect(items['app@one.service']).toMatchObject({ requires: ['data@one.mount'], wantedByLinks: ['multi-user.target'], enablement: 'enabled' });
+    expect(items['app@one.service']).toMatchObject({
+      requires: ['data@one.mount'],
+      wantedByLinks: ['multi-user.target'],
+      enablement: 'enabled',
+    });
   });
 });

@@ -22,7 +22,8 @@ export function fsckExistsOn(fs: RootFs): (fstype: string) => boolean {
   return (fstype) => {
     let exists = cache.get(fstype);
     if (exists === undefined) {
-      exists = !fstype.includes('/') && FSCK_DIRS.some((dir) => fs.stat(`${dir}/fsck.${fstype}`)?.type === 'file');
+      exists =
+        !fstype.includes('/') && FSCK_DIRS.some((dir) => fs.stat(`${dir}/fsck.${fstype}`)?.type === 'file');
       cache.set(fstype, exists);
     }
     return exists;

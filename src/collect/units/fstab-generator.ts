@@ -34,11 +34,19 @@ import type { FstabEntry, UnitDependencies } from '../../model/state';
 import { splitSystemdOptions } from '../parsers/fstab';
 import { normaliseTimespan } from './timespan';
 import type { UnitAssignment } from './unit-file';
-import { escapeUnitNamePart, isDevicePath, mangleUnitName, simplifyPath, unitNameFromPath } from './unit-name';
+import {
+  escapeUnitNamePart,
+  isDevicePath,
+  mangleUnitName,
+  simplifyPath,
+  unitNameFromPath,
+} from './unit-name';
 
 export const FSTAB_GENERATOR = 'systemd-fstab-generator';
 
-type ImplicitDependencies = Partial<Pick<UnitDependencies, 'after' | 'before' | 'requires' | 'wants' | 'bindsTo' | 'conflicts'>>;
+type ImplicitDependencies = Partial<
+  Pick<UnitDependencies, 'after' | 'before' | 'requires' | 'wants' | 'bindsTo' | 'conflicts'>
+>;
 
 export interface GeneratedUnitFile {
   name: string;
@@ -132,7 +140,8 @@ export function fstabSpecToNode(spec: string): string {
   for (const [tag, dir] of tags) {
     if (!spec.startsWith(tag)) continue;
     let value = spec.slice(tag.length);
-    if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0] as string)) value = value.slice(1, -1);
+    if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0] as string))
+      value = value.slice(1, -1);
     return `/dev/disk/${dir}/${encodeDevnodeName(value)}`;
   }
   return spec;
@@ -154,7 +163,8 @@ function optionValues(words: readonly string[], ...names: string[]): string[] {
   const values: string[] = [];
   for (const word of words) {
     for (const name of names) {
-      if (word.length > name.length && word.startsWith(name) && word[name.length] === '=') values.push(word.slice(name.length + 1));
+      if (word.length > name.length && word.startsWith(name) && word[name.length] === '=')
+        values.push(word.slice(name.length + 1));
     }
   }
   return values;
@@ -228,8 +238,22 @@ function header(out: UnitAssignment[], sourcePath: string): void {
 }
 
 /** Dependencies systemd's core adds to a mount unit loaded from fstab (mount.c, systemd 252). */
-function implicitMountDependencies(what: string, where: string, fstype: string, words: readonly string[], network: boolean, nofail: boolean): ImplicitDependencies {
-  const implicit: Required<ImplicitDependencies> = { after: [], before: [], requires: [], wants: [], bindsTo: [], conflicts: [] };
+function implicitMountDependencies(
+  what: string,
+  where: string,
+  fstype: string,
+  words: readonly string[],
+  network: boolean,
+  nofail: boolean,
+): ImplicitDependencies {
+  const implicit: Required<ImplicitDependencies> = {
+    after: [],
+    before: [],
+    requires: [],
+    wants: [],
+    bindsTo: [],
+    conflicts: [],
+  };
   const bind = hasOption(words, 'bind', 'rbind');
   if (!bind && isDevicePath(what) && what !== '/dev/root' && what !== '/dev/nfs' && where !== '/') {
     const device = unitNameFromPath(what, '.device');
@@ -239,7 +263,9 @@ function implicitMountDependencies(what: string, where: string, fstype: string, 
       implicit.after.push(device);
     }
   }
-  const virtualBelow = ['/proc', '/sys', '/dev', '/run/initramfs'].some((prefix) => where === prefix || where.startsWith(`${prefix}/`));
+  const virtualBelow = ['/proc', '/sys', '/dev', '/run/initramfs'].some(
+    (prefix) => where === prefix || where.startsWith(`${prefix}/`),
+  );
   if (where !== '/' && where !== '/usr' && !virtualBelow) {
     if (network) {
       implicit.after.push('network.target', 'network-online.target', 'remote-fs-pre.target');
@@ -260,7 +286,10 @@ function implicitMountDependencies(what: string, where: string, fstype: string, 
   return result;
 }
 
-export function simulateFstabGenerator(entries: readonly FstabEntry[], options: FstabGeneratorOptions = {}): FstabGeneratorResult {
+export function simulateFstabGenerator(
+  entries: readonly FstabEntry[],
+  options: FstabGeneratorOptions = {},
+): FstabGeneratorResult {
   const sourcePath = options.sourcePath ?? '/etc/fstab';
   const fsckExists = options.fsckExists ?? (() => true);
   const units: GeneratedUnitFile[] = [];
@@ -340,7 +369,11 @@ export function simulateFstabGenerator(entries: readonly FstabEntry[], options: 
 
     const assignments: UnitAssignment[] = [];
     header(assignments, sourcePath);
-    if ((entry.vfstype === 'nfs' || entry.vfstype === 'nfs4') && !automount && lastOf(words, 'bg', 'fg') === true) {
+    if (
+      (entry.vfstype === 'nfs' || entry.vfstype === 'nfs4') &&
+      !automount &&
+      lastOf(words, 'bg', 'fg') === true
+    ) {
       // mount.nfs would retry in the background for days; systemd turns that into a nofail mount
       // that never times out instead.
       nofail = true;
@@ -350,7 +383,10 @@ export function simulateFstabGenerator(entries: readonly FstabEntry[], options: 
     writeExtraDependencies(assignments, words);
     if (!nofail) assign(assignments, 'Unit', 'Before', targetUnit);
     if (entry.passno !== 0) {
-      if (isDevicePath(what) && (entry.vfstype === '' || entry.vfstype === 'auto' || fsckExists(entry.vfstype))) {
+      if (
+        isDevicePath(what) &&
+        (entry.vfstype === '' || entry.vfstype === 'auto' || fsckExists(entry.vfstype))
+      ) {
         if (where === '/') link('local-fs.target', 'wants', 'systemd-fsck-root.service');
         else {
           const fsck = `systemd-fsck@${escapeUnitNamePart(simplifyPath(what).slice(1))}.service`;
@@ -390,7 +426,12 @@ export function simulateFstabGenerator(entries: readonly FstabEntry[], options: 
       const idle = optionValues(words, 'x-systemd.idle-timeout').pop();
       const idleSpan = idle === undefined ? undefined : normaliseTimespan(idle);
       if (idleSpan !== undefined) assign(automountAssignments, 'Automount', 'TimeoutIdleSec', idleSpan);
-      units.push({ name: automountName, type: 'automount', fstabLine: entry.line, assignments: automountAssignments });
+      units.push({
+        name: automountName,
+        type: 'automount',
+        fstabLine: entry.line,
+        assignments: automountAssignments,
+      });
       link(targetUnit, nofail ? 'wants' : 'requires', automountName);
     } else if (!noauto && wantedBy.length === 0 && requiredBy.length === 0) {
       link(targetUnit, nofail ? 'wants' : 'requires', name);

@@ -50,7 +50,10 @@ const NOT_FOUND = Object.freeze({ found: false, sameName: false });
 
 /** Reads [Install] from assignments onto `info`; list settings are reset by an empty value. */
 function applyInstallSection(info: InstallInfo, assignments: readonly UnitAssignment[]): void {
-  const lists: Record<string, keyof Pick<InstallInfo, 'wantedBy' | 'requiredBy' | 'upheldBy' | 'aliases' | 'also'>> = {
+  const lists: Record<
+    string,
+    keyof Pick<InstallInfo, 'wantedBy' | 'requiredBy' | 'upheldBy' | 'aliases' | 'also'>
+  > = {
     WantedBy: 'wantedBy',
     RequiredBy: 'requiredBy',
     UpheldBy: 'upheldBy',
@@ -137,7 +140,11 @@ export class InstallState {
       const target = this.files.symlinkTarget(located);
       if (target === undefined) return false;
       info.symlinkTarget = target;
-      info.mode = this.files.isMaskTarget(target) ? 'masked' : this.files.isInSearchPath(target) ? 'alias' : 'linked';
+      info.mode = this.files.isMaskTarget(target)
+        ? 'masked'
+        : this.files.isInSearchPath(target)
+          ? 'alias'
+          : 'linked';
       return true;
     }
     if (located && located.entry.type !== 'file') {
@@ -249,7 +256,12 @@ export class InstallState {
   }
 
   /** find_symlinks() in one directory: found = a matching link; sameName = a `linked` symlink. */
-  private findSymlinks(info: InstallInfo, matchName: boolean, ignoreSameName: boolean, dir: ScannedDir): { found: boolean; sameName: boolean } {
+  private findSymlinks(
+    info: InstallInfo,
+    matchName: boolean,
+    ignoreSameName: boolean,
+    dir: ScannedDir,
+  ): { found: boolean; sameName: boolean } {
     const links = this.dirLinks.get(dir) as DirLinks;
     // .wants/.requires/.upholds: the link's own name, or its template, is the unit.
     const linked = links.linkedAs.get(info.name);
@@ -264,7 +276,8 @@ export class InstallState {
     const own = dir.units.get(info.name);
     if (!pointing && own?.type !== 'symlink') return NOT_FOUND;
     const candidates = pointing ? [...pointing] : [];
-    if (own?.type === 'symlink' && !candidates.some((c) => c.name === info.name)) candidates.push({ name: info.name });
+    if (own?.type === 'symlink' && !candidates.some((c) => c.name === info.name))
+      candidates.push({ name: info.name });
     for (const candidate of candidates) {
       const entry = dir.units.get(candidate.name) as TreeEntry;
       const foundDest = entry.target !== undefined && path.posix.basename(entry.target) === info.name;
@@ -309,15 +322,25 @@ export class InstallState {
   enablement(name: string): UnitEnablement | undefined {
     const info = this.discover(name);
     if (!info) return undefined;
-    if (info.mode === 'masked') return isRuntimePath(path.posix.dirname(info.path)) ? 'masked-runtime' : 'masked';
+    if (info.mode === 'masked')
+      return isRuntimePath(path.posix.dirname(info.path)) ? 'masked-runtime' : 'masked';
     if (name !== path.posix.basename(info.path) && !isInstance(info.name)) return 'alias';
-    const dir = this.files.tree.dirs.find((candidate) => isInside(info.path, candidate.path) && !info.path.slice(candidate.path.length + 1).includes('/'));
+    const dir = this.files.tree.dirs.find(
+      (candidate) =>
+        isInside(info.path, candidate.path) && !info.path.slice(candidate.path.length + 1).includes('/'),
+    );
     if (dir?.kind === 'generator') return 'generated';
     if (dir?.kind === 'transient') return 'transient';
     const byName = this.findSymlinksInScope(info, true);
     if (byName !== undefined) return byName;
     if (this.findSymlinksInScope(info, false) !== undefined) return 'indirect';
-    if (info.aliases.length > 0 || info.wantedBy.length > 0 || info.requiredBy.length > 0 || info.upheldBy.length > 0) return 'disabled';
+    if (
+      info.aliases.length > 0 ||
+      info.wantedBy.length > 0 ||
+      info.requiredBy.length > 0 ||
+      info.upheldBy.length > 0
+    )
+      return 'disabled';
     if (info.also.length > 0) return 'indirect';
     return 'static';
   }

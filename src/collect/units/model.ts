@@ -24,9 +24,17 @@ import type { ScannedDir, TreeEntry, UnitTree } from './tree';
 import { splitWords } from './unit-file';
 import type { NodeFiles, Located } from './unit-files';
 import { UnitFiles } from './unit-files';
-import { isInstance, isValidUnitName, parseUnitName, templateOf, unitNameFromPath, withInstance } from './unit-name';
+import {
+  isInstance,
+  isValidUnitName,
+  parseUnitName,
+  templateOf,
+  unitNameFromPath,
+  withInstance,
+} from './unit-name';
 
-type DependencyKey = 'after' | 'before' | 'requires' | 'requisite' | 'wants' | 'bindsTo' | 'partOf' | 'conflicts';
+type DependencyKey =
+  'after' | 'before' | 'requires' | 'requisite' | 'wants' | 'bindsTo' | 'partOf' | 'conflicts';
 
 const DEPENDENCY_KEYS: Record<string, DependencyKey> = {
   After: 'after',
@@ -69,7 +77,9 @@ export function withGeneratedUnits(tree: UnitTree, generated: FstabGeneratorResu
   const dirs = tree.dirs.map((dir): ScannedDir => {
     if (dir.path !== GENERATOR_DIR) return dir;
     const units = new Map(dir.units);
-    const linkDirs = new Map<string, TreeEntry[]>([...dir.linkDirs].map(([key, entries]): [string, TreeEntry[]] => [key, [...entries]]));
+    const linkDirs = new Map<string, TreeEntry[]>(
+      [...dir.linkDirs].map(([key, entries]): [string, TreeEntry[]] => [key, [...entries]]),
+    );
     for (const unit of generated.units) {
       const onDisk = units.has(unit.name);
       units.set(unit.name, { name: unit.name, type: 'file', generated: unit, ...(onDisk ? { onDisk } : {}) });
@@ -77,7 +87,8 @@ export function withGeneratedUnits(tree: UnitTree, generated: FstabGeneratorResu
     for (const link of generated.links) {
       const key = `${link.target}.${link.kind}`;
       const entries = linkDirs.get(key) ?? [];
-      if (!entries.some((entry) => entry.name === link.unit)) entries.push({ name: link.unit, type: 'symlink', target: `../${link.unit}` });
+      if (!entries.some((entry) => entry.name === link.unit))
+        entries.push({ name: link.unit, type: 'symlink', target: `../${link.unit}` });
       linkDirs.set(key, entries);
     }
     return { ...dir, units, linkDirs };
@@ -127,7 +138,11 @@ export class UnitsModel {
       if (seen.has(dir.linkDirs)) continue; // /lib and /usr/lib: the same directory
       seen.add(dir.linkDirs);
       for (const [dirName, entries] of dir.linkDirs) {
-        const kind = dirName.endsWith('.wants') ? 'wants' : dirName.endsWith('.requires') ? 'requires' : undefined;
+        const kind = dirName.endsWith('.wants')
+          ? 'wants'
+          : dirName.endsWith('.requires')
+            ? 'requires'
+            : undefined;
         if (kind === undefined) continue;
         const target = dirName.slice(0, dirName.lastIndexOf('.'));
         for (const entry of entries) {
@@ -149,7 +164,8 @@ export class UnitsModel {
     if (!located && isInstance(name)) located = this.files.find(templateOf(name) as string);
     if (!located) return { kind: 'missing' };
     const entry = located.entry;
-    if (entry.generated) return { kind: 'regular', located, fragmentPath: located.path, generated: entry.generated };
+    if (entry.generated)
+      return { kind: 'regular', located, fragmentPath: located.path, generated: entry.generated };
     if (entry.type === 'symlink') {
       const target = this.files.symlinkTarget(located);
       if (target === undefined) return { kind: 'missing' };
@@ -158,7 +174,10 @@ export class UnitsModel {
       const ownName = path.posix.basename(located.path);
       if (this.files.isInSearchPath(target) && targetName !== ownName) {
         // An instance through a template alias keeps its instance: foo@a.service → bar@.service ⇒ bar@a.service.
-        const filled = isInstance(name) && parseUnitName(targetName)?.instance === '' ? withInstance(targetName, parseUnitName(name)?.instance as string) : undefined;
+        const filled =
+          isInstance(name) && parseUnitName(targetName)?.instance === ''
+            ? withInstance(targetName, parseUnitName(name)?.instance as string)
+            : undefined;
         return { kind: 'alias', located, target: filled ?? targetName };
       }
       const content = this.files.read(target);
@@ -166,7 +185,8 @@ export class UnitsModel {
       if (this.files.wasEmpty(target)) return { kind: 'masked', located };
       return { kind: 'regular', located, fragmentPath: target };
     }
-    if (entry.type === 'other') return this.files.isMaskTarget(located.path) ? { kind: 'masked', located } : { kind: 'missing' };
+    if (entry.type === 'other')
+      return this.files.isMaskTarget(located.path) ? { kind: 'masked', located } : { kind: 'missing' };
     if (entry.type !== 'file') return { kind: 'missing' };
     const content = this.files.read(located.path);
     if (content === undefined) return { kind: 'missing' };
@@ -200,7 +220,11 @@ export class UnitsModel {
     return [...names].sort();
   }
 
-  private dependencies(name: string, names: readonly string[], loaded: Extract<Loaded, { kind: 'regular' }>): { deps: UnitDependencies; dropIns: string[]; defaultDependencies: boolean } {
+  private dependencies(
+    name: string,
+    names: readonly string[],
+    loaded: Extract<Loaded, { kind: 'regular' }>,
+  ): { deps: UnitDependencies; dropIns: string[]; defaultDependencies: boolean } {
     const deps = emptyDependencies();
     const sets = new Map<DependencyKey, Set<string>>();
     for (const key of Object.values(DEPENDENCY_KEYS)) sets.set(key, new Set());
@@ -240,7 +264,10 @@ export class UnitsModel {
       }
     }
     // `.wants/` and `.requires/` directories add Wants=/Requires= (symlinks only, masks skipped).
-    for (const [suffix, key] of [['.wants', 'wants'], ['.requires', 'requires']] as const) {
+    for (const [suffix, key] of [
+      ['.wants', 'wants'],
+      ['.requires', 'requires'],
+    ] as const) {
       for (const link of this.files.dropIns(names, 'links', suffix)) {
         if (link.entry.type !== 'symlink' || !isValidUnitName(link.entry.name)) continue;
         const target = this.files.symlinkTarget(link);
@@ -279,7 +306,11 @@ export class UnitsModel {
       const enablement = this.install.enablement(name) ?? 'bad';
       let info: UnitInfo;
       if (loaded.kind === 'regular') {
-        const { deps, dropIns, defaultDependencies } = this.dependencies(name, [name, ...(aliasesOf.get(name) ?? [])], loaded);
+        const { deps, dropIns, defaultDependencies } = this.dependencies(
+          name,
+          [name, ...(aliasesOf.get(name) ?? [])],
+          loaded,
+        );
         const install = this.install.installTargets(name);
         info = { name, type, ...deps, ...install, dropIns, masked: false, enablement, defaultDependencies };
         const generated = loaded.generated;
@@ -288,10 +319,20 @@ export class UnitsModel {
           info.generatedBy = FSTAB_GENERATOR;
           info.fstabLine = generated.fstabLine;
           if (generated.mount) info.mount = { ...generated.mount };
-          if (generated.implicit && Object.keys(generated.implicit).length > 0) info.implicit = generated.implicit;
+          if (generated.implicit && Object.keys(generated.implicit).length > 0)
+            info.implicit = generated.implicit;
         }
       } else {
-        info = { name, type, ...emptyDependencies(), dropIns: [], masked: loaded.kind === 'masked', enablement, defaultDependencies: true, path: loaded.located.path };
+        info = {
+          name,
+          type,
+          ...emptyDependencies(),
+          dropIns: [],
+          masked: loaded.kind === 'masked',
+          enablement,
+          defaultDependencies: true,
+          path: loaded.located.path,
+        };
         if (loaded.kind === 'alias') info.aliasOf = this.finalName(name);
       }
       info.wantedByLinks = links ? [...links.wants].sort() : [];
@@ -302,7 +343,8 @@ export class UnitsModel {
     }
     const state: UnitsState = { items };
     const defaultTarget = this.load('default.target');
-    if (defaultTarget.kind !== 'missing' && defaultTarget.kind !== 'masked') state.defaultTarget = this.finalName('default.target');
+    if (defaultTarget.kind !== 'missing' && defaultTarget.kind !== 'masked')
+      state.defaultTarget = this.finalName('default.target');
     return state;
   }
 }

@@ -50,7 +50,10 @@ export function isInside(path: string, dir: string): boolean {
 }
 
 /** The search directory that directly holds `path`, if any. */
-export function searchDirOf(path: string, dirs: readonly SearchDir[] = SYSTEM_UNIT_PATH): SearchDir | undefined {
+export function searchDirOf(
+  path: string,
+  dirs: readonly SearchDir[] = SYSTEM_UNIT_PATH,
+): SearchDir | undefined {
   const slash = path.lastIndexOf('/');
   const parent = slash <= 0 ? '/' : path.slice(0, slash);
   return dirs.find((dir) => dir.path === parent);

@@ -90,7 +90,6 @@ export function formatTimespan(usec: number): string {
       // systemd prints every digit down to the microsecond: 1.500000s, 2.250ms.
       const fraction = String(remainder).padStart(digits, '0');
       parts.push(`${whole}.${fraction}${name}`);
-      rest = 0;
       break;
     }
     parts.push(`${whole}${name}`);

@@ -25,7 +25,8 @@ describe('parseUnitFile', () => {
   });
 
   it('joins continuation lines with a space and skips comments inside them', () => {
-    const text = '[Unit]\nAfter=a.service \\\n# comment in between\n  b.service \\\n c.service\nBefore=d.service';
+    const text =
+      '[Unit]\nAfter=a.service \\\n# comment in between\n  b.service \\\n c.service\nBefore=d.service';
     expect(parseUnitFile(text)).toEqual([
       { section: 'Unit', key: 'After', value: 'a.service  b.service  c.service', line: 2 },
       { section: 'Unit', key: 'Before', value: 'd.service', line: 6 },

@@ -123,7 +123,10 @@ export class UnitFiles {
       prefix = prefix.slice(0, dash);
       chopped = true;
     }
-    return UnitFiles.candidateNames(parts.instance ? `${prefix}@${parts.instance}.${parts.type}` : `${prefix}.${parts.type}`, out);
+    return UnitFiles.candidateNames(
+      parts.instance ? `${prefix}@${parts.instance}.${parts.type}` : `${prefix}.${parts.type}`,
+      out,
+    );
   }
 
   /** Keys (`foo.service` for drop-ins, `foo.service.wants` for links) present in any directory. */
@@ -131,7 +134,8 @@ export class UnitFiles {
     let keys = kind === 'dropIn' ? this.dropInKeys : this.linkKeys;
     if (!keys) {
       keys = new Set();
-      for (const dir of this.tree.dirs) for (const key of (kind === 'dropIn' ? dir.dropInDirs : dir.linkDirs).keys()) keys.add(key);
+      for (const dir of this.tree.dirs)
+        for (const key of (kind === 'dropIn' ? dir.dropInDirs : dir.linkDirs).keys()) keys.add(key);
       if (kind === 'dropIn') this.dropInKeys = keys;
       else this.linkKeys = keys;
     }
@@ -149,7 +153,12 @@ export class UnitFiles {
     const type = names[0] === undefined ? undefined : parseUnitName(names[0])?.type;
     // Most units have no drop-ins at all: look only for keys that exist somewhere.
     const groups: string[][] = [];
-    for (const name of names) groups.push(UnitFiles.candidateNames(name).map((candidate) => candidate + suffix).filter((key) => present.has(key)));
+    for (const name of names)
+      groups.push(
+        UnitFiles.candidateNames(name)
+          .map((candidate) => candidate + suffix)
+          .filter((key) => present.has(key)),
+      );
     if (type !== undefined && present.has(type + suffix)) groups.push([type + suffix]);
     if (groups.every((group) => group.length === 0)) return [];
     const byBasename = new Map<string, Located>();
@@ -160,12 +169,15 @@ export class UnitFiles {
           if (!entries) continue;
           const folder = kind === 'dropIn' ? `${dir.path}/${key}.d` : `${dir.path}/${key}`;
           for (const entry of entries) {
-            if (!byBasename.has(entry.name)) byBasename.set(entry.name, { dir, entry, path: `${folder}/${entry.name}` });
+            if (!byBasename.has(entry.name))
+              byBasename.set(entry.name, { dir, entry, path: `${folder}/${entry.name}` });
           }
         }
       }
     }
-    return [...byBasename.values()].sort((a, b) => (a.entry.name < b.entry.name ? -1 : a.entry.name > b.entry.name ? 1 : 0));
+    return [...byBasename.values()].sort((a, b) =>
+      a.entry.name < b.entry.name ? -1 : a.entry.name > b.entry.name ? 1 : 0,
+    );
   }
 
   /** `NAME.d/*.conf` of exactly these names (no prefixes, no type level): what [Install] reads. */
@@ -174,10 +186,13 @@ export class UnitFiles {
     for (const name of names) {
       for (const dir of this.tree.dirs) {
         for (const entry of dir.dropInDirs.get(name) ?? []) {
-          if (!byBasename.has(entry.name)) byBasename.set(entry.name, { dir, entry, path: `${dir.path}/${name}.d/${entry.name}` });
+          if (!byBasename.has(entry.name))
+            byBasename.set(entry.name, { dir, entry, path: `${dir.path}/${name}.d/${entry.name}` });
         }
       }
     }
-    return [...byBasename.values()].sort((a, b) => (a.entry.name < b.entry.name ? -1 : a.entry.name > b.entry.name ? 1 : 0));
+    return [...byBasename.values()].sort((a, b) =>
+      a.entry.name < b.entry.name ? -1 : a.entry.name > b.entry.name ? 1 : 0,
+    );
   }
 }

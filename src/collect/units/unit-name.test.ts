@@ -1,4 +1,12 @@
-import { escapePath, isValidUnitName, mangleUnitName, parseUnitName, templateOf, unitNameFromPath, withInstance } from './unit-name';
+import {
+  escapePath,
+  isValidUnitName,
+  mangleUnitName,
+  parseUnitName,
+  templateOf,
+  unitNameFromPath,
+  withInstance,
+} from './unit-name';
 
 describe('unit names', () => {
   it('splits plain units, templates and instances', () => {
@@ -11,7 +19,15 @@ describe('unit names', () => {
   });
 
   it('rejects what systemd rejects', () => {
-    for (const bad of ['', 'noSuffix', '.service', 'foo.unknown', 'a b.service', '@x.service', `${'a'.repeat(250)}.service`]) {
+    for (const bad of [
+      '',
+      'noSuffix',
+      '.service',
+      'foo.unknown',
+      'a b.service',
+      '@x.service',
+      `${'a'.repeat(250)}.service`,
+    ]) {
       expect(isValidUnitName(bad)).toBe(false);
     }
     expect(isValidUnitName('srv-my\\x20data.mount')).toBe(true);

@@ -58,7 +58,12 @@ export function parseUnitName(name: string): UnitNameParts | undefined {
 
 function parseUncached(name: string): UnitNameParts | undefined {
   // Byte length only matters for long names; ASCII names have as many bytes as characters.
-  if (name.length === 0 || name.length >= UNIT_NAME_MAX || (name.length > UNIT_NAME_MAX / 4 && Buffer.byteLength(name) >= UNIT_NAME_MAX)) return undefined;
+  if (
+    name.length === 0 ||
+    name.length >= UNIT_NAME_MAX ||
+    (name.length > UNIT_NAME_MAX / 4 && Buffer.byteLength(name) >= UNIT_NAME_MAX)
+  )
+    return undefined;
   const dot = name.lastIndexOf('.');
   if (dot <= 0) return undefined;
   const type = name.slice(dot + 1);
@@ -124,7 +129,8 @@ export function escapeUnitNamePart(text: string): string {
     const byte = bytes[i] as number;
     if (byte === 0x2f) out += '-';
     else if (i === 0 && byte === 0x2e) out += escapeByte(byte);
-    else if (byte === 0x2d || byte === 0x5c || byte >= 0x80 || !isValidNameChar(byte)) out += escapeByte(byte);
+    else if (byte === 0x2d || byte === 0x5c || byte >= 0x80 || !isValidNameChar(byte))
+      out += escapeByte(byte);
     else out += String.fromCharCode(byte);
   }
   return out;

@@ -27,7 +27,15 @@ function driftOfFile(path: string, rule: FileRule, file: FileInfo | undefined): 
   }
   if (!wantsPresent) {
     return file.exists
-      ? [finding({ ...base, kind: 'unexpected', expected: 'absent', actual: file.type, message: `${path} exists, desired absent` })]
+      ? [
+          finding({
+            ...base,
+            kind: 'unexpected',
+            expected: 'absent',
+            actual: file.type,
+            message: `${path} exists, desired absent`,
+          }),
+        ]
       : [];
   }
   if (!file.exists) {
@@ -50,7 +58,9 @@ function driftOfFile(path: string, rule: FileRule, file: FileInfo | undefined): 
 }
 
 function describeFile(file: FileInfo): string {
-  return file.exists ? `${file.type ?? 'file'} ${file.mode ?? ''} ${file.owner ?? ''}:${file.group ?? ''}`.trim() : 'absent';
+  return file.exists
+    ? `${file.type ?? 'file'} ${file.mode ?? ''} ${file.owner ?? ''}:${file.group ?? ''}`.trim()
+    : 'absent';
 }
 
 function compareFiles(path: string, a: FileInfo, b: FileInfo, sides: ParitySides): Finding[] {
@@ -76,7 +86,8 @@ function compareFiles(path: string, a: FileInfo, b: FileInfo, sides: ParitySides
     }
   }
   const contentDiffers = a.sha256 !== b.sha256 || a.target !== b.target;
-  if (contentDiffers) differences.unshift(a.target !== b.target ? `link target ${a.target} vs ${b.target}` : 'content');
+  if (contentDiffers)
+    differences.unshift(a.target !== b.target ? `link target ${a.target} vs ${b.target}` : 'content');
   if (differences.length === 0) return [];
   const diff =
     contentDiffers && a.text !== undefined && b.text !== undefined

@@ -10,19 +10,39 @@ function normalizeMountPoint(mountPoint: string): string {
 }
 
 /**
- * fstab entries keyed by mount point (swap, whose mount point is `none`, by device). When a
- * mount point appears twice the later line wins, as it does when mount(8) and systemd read it.
+ * fstab entries keyed by mount point. Swap areas have no mount point (`none`) and each node's
+ * swap is its own disk, so they are keyed by their place among the swap lines (`swap #1`).
+ * When a mount point appears twice the later line wins, as it does for mount(8) and systemd.
  */
 export function fstabByMountPoint(mounts: MountsState): Record<string, FstabEntry> {
   const byKey: Record<string, FstabEntry> = {};
+  let swaps = 0;
   for (const entry of mounts.fstab) {
-    const key = entry.vfstype === 'swap' ? `swap:${entry.spec}` : normalizeMountPoint(entry.file);
+    const key = entry.vfstype === 'swap' ? `swap #${++swaps}` : normalizeMountPoint(entry.file);
     byKey[key] = entry;
   }
   return byKey;
 }
 
-function driftOfMount(mountPoint: string, rule: MountRule, entry: FstabEntry | undefined, mounts: MountsState): Finding[] {
+/**
+ * Tags that name a filesystem by an identifier generated for that very disk. Two nodes never
+ * share a disk UUID, so `UUID=a…` on one and `UUID=b…` on the other is the same definition —
+ * while `/dev/drbd0` against `/dev/sdb1` is not. Labels are chosen by people and compared.
+ */
+const NODE_LOCAL_TAGS = ['UUID=', 'PARTUUID=', '/dev/disk/by-uuid/', '/dev/disk/by-partuuid/'];
+
+function sameDevice(a: string, b: string): boolean {
+  if (a === b) return true;
+  const tag = NODE_LOCAL_TAGS.find((prefix) => a.startsWith(prefix));
+  return tag !== undefined && b.startsWith(tag);
+}
+
+function driftOfMount(
+  mountPoint: string,
+  rule: MountRule,
+  entry: FstabEntry | undefined,
+  mounts: MountsState,
+): Finding[] {
   const base = { category: 'mounts' as const, key: mountPoint };
   if (!entry) {
     return [
@@ -38,12 +58,24 @@ function driftOfMount(mountPoint: string, rule: MountRule, entry: FstabEntry | u
   const findings: Finding[] = [];
   if (rule.device !== undefined && entry.spec !== rule.device) {
     findings.push(
-      finding({ ...base, kind: 'mismatch', expected: rule.device, actual: entry.spec, message: `${mountPoint} mounts ${entry.spec}, desired ${rule.device} (${where})` }),
+      finding({
+        ...base,
+        kind: 'mismatch',
+        expected: rule.device,
+        actual: entry.spec,
+        message: `${mountPoint} mounts ${entry.spec}, desired ${rule.device} (${where})`,
+      }),
     );
   }
   if (rule.fstype !== undefined && entry.vfstype !== rule.fstype) {
     findings.push(
-      finding({ ...base, kind: 'mismatch', expected: rule.fstype, actual: entry.vfstype, message: `${mountPoint} is ${entry.vfstype}, desired ${rule.fstype} (${where})` }),
+      finding({
+        ...base,
+        kind: 'mismatch',
+        expected: rule.fstype,
+        actual: entry.vfstype,
+        message: `${mountPoint} is ${entry.vfstype}, desired ${rule.fstype} (${where})`,
+      }),
     );
   }
   const absent = rule.options.filter((option) => !entry.options.includes(option));
@@ -71,7 +103,14 @@ function driftOfMount(mountPoint: string, rule: MountRule, entry: FstabEntry | u
   }
   if (!rule.failover && mounts.live.length > 0 && !mounts.live.some((m) => m.mountPoint === mountPoint)) {
     findings.push(
-      finding({ ...base, kind: 'missing', severity: 'warning', expected: 'mounted', actual: 'not mounted', message: `${mountPoint} is defined but not mounted` }),
+      finding({
+        ...base,
+        kind: 'missing',
+        severity: 'warning',
+        expected: 'mounted',
+        actual: 'not mounted',
+        message: `${mountPoint} is defined but not mounted`,
+      }),
     );
   }
   return findings;
@@ -83,11 +122,13 @@ function describeEntry(entry: FstabEntry): string {
 
 function compareEntries(key: string, a: FstabEntry, b: FstabEntry, sides: ParitySides): Finding[] {
   const differences: string[] = [];
-  if (a.spec !== b.spec) differences.push(`device ${a.spec} vs ${b.spec}`);
+  if (!sameDevice(a.spec, b.spec)) differences.push(`device ${a.spec} vs ${b.spec}`);
   if (a.vfstype !== b.vfstype) differences.push(`type ${a.vfstype} vs ${b.vfstype}`);
   const options = listDifference(a.options, b.options);
-  if (options.onlyA.length) differences.push(`options only on ${sideName(sides.first)}: ${formatList(options.onlyA)}`);
-  if (options.onlyB.length) differences.push(`options only on ${sideName(sides.second)}: ${formatList(options.onlyB)}`);
+  if (options.onlyA.length)
+    differences.push(`options only on ${sideName(sides.first)}: ${formatList(options.onlyA)}`);
+  if (options.onlyB.length)
+    differences.push(`options only on ${sideName(sides.second)}: ${formatList(options.onlyB)}`);
   if (a.passno !== b.passno) differences.push(`fsck pass ${a.passno} vs ${b.passno}`);
   if (differences.length === 0) return [];
   return [

@@ -4,6 +4,35 @@ import type { PersistedSysctl, SysctlsState } from '../../model/state';
 import { finding, keyedParity, sideName } from '../findings';
 import type { CategoryComparator, ParityContext } from '../types';
 
+/**
+ * Live values the kernel computes at boot from the machine's memory or CPU count. Between two
+ * nodes of different size they differ by construction; unless an operator persisted one, that
+ * difference is a consequence of capacity (compared by its own check), not configuration drift,
+ * so it is reported as information.
+ */
+const SCALES_WITH_HARDWARE = new Set([
+  'fs.epoll.max_user_watches',
+  'fs.file-max',
+  'fs.inotify.max_user_watches',
+  'kernel.pid_max',
+  'kernel.threads-max',
+  'net.core.netdev_max_backlog',
+  'net.ipv4.tcp_max_orphans',
+  'net.ipv4.tcp_max_syn_backlog',
+  'net.ipv4.tcp_max_tw_buckets',
+  'net.ipv4.tcp_mem',
+  'net.ipv4.tcp_rmem',
+  'net.ipv4.tcp_wmem',
+  'net.ipv4.udp_mem',
+  'net.netfilter.nf_conntrack_buckets',
+  'net.netfilter.nf_conntrack_max',
+  'net.nf_conntrack_max',
+  'vm.admin_reserve_kbytes',
+  'vm.min_free_kbytes',
+  'vm.user_reserve_kbytes',
+  'vm.watermark_boost_factor',
+]);
+
 /** The kernel prints multi-value sysctls with tabs; compare with whitespace runs collapsed. */
 export function normalizeSysctlValue(value: string): string {
   return value.trim().replace(/\s+/g, ' ');
@@ -81,8 +110,18 @@ export const sysctlsComparator: CategoryComparator<'sysctls'> = {
   },
 
   parity(first, second, ctx) {
+    const setByOperator = (key: string) =>
+      persistedFor(first, key) !== undefined || persistedFor(second, key) !== undefined;
     return [
-      ...parityOfAspect('live', first.live, second.live, ctx),
+      ...parityOfAspect('live', first.live, second.live, ctx).map((result) =>
+        result.kind === 'mismatch' && SCALES_WITH_HARDWARE.has(result.key) && !setByOperator(result.key)
+          ? {
+              ...result,
+              severity: 'info' as const,
+              message: `${result.message} — a kernel default that scales with memory or CPUs (see capacity)`,
+            }
+          : result,
+      ),
       ...parityOfAspect('persisted', persistedValues(first), persistedValues(second), ctx, {
         first: first.persisted,
         second: second.persisted,

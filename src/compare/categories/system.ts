@@ -3,37 +3,64 @@ import type { Category } from '../../model/state';
 import { finding, sideName } from '../findings';
 import type { CategoryComparator } from '../types';
 
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+interface FieldRule<T> {
+  field: keyof T & string;
+  severity: Finding['severity'];
+  show?: (value: never) => string;
+}
+
 /** Field-by-field parity of small flat records (os release, capacity). */
 function recordParity<T extends object>(
   category: Category,
   first: T,
   second: T,
-  fields: readonly (keyof T & string)[],
+  fields: readonly FieldRule<T>[],
   sides: ParitySides,
-  severity: (field: keyof T & string) => Finding['severity'],
 ): Finding[] {
   return fields
-    .filter((field) => first[field] !== second[field])
-    .map((field) =>
-      finding({
+    .filter(({ field }) => first[field] !== second[field])
+    .map(({ field, severity, show }) => {
+      const shown = (value: unknown) =>
+        value === undefined ? '(unknown)' : show ? show(value as never) : String(value);
+      return finding({
         category,
         key: field,
         kind: 'mismatch',
         side: 'different',
-        severity: severity(field),
+        severity,
         expected: first[field],
         actual: second[field],
-        message: `${category} ${field} differs: ${String(first[field] ?? '(unknown)')} on ${sideName(sides.first)}, ${String(second[field] ?? '(unknown)')} on ${sideName(sides.second)}`,
-      }),
-    );
+        message: `${category} ${field} differs: ${shown(first[field])} on ${sideName(sides.first)}, ${shown(second[field])} on ${sideName(sides.second)}`,
+      });
+    });
 }
 
 /** The OS release must match; a different kernel build is worth a warning, not a failure. */
 export const osComparator: CategoryComparator<'os'> = {
   category: 'os',
   parity: (first, second, { sides }) =>
-    recordParity('os', first, second, ['id', 'versionId', 'kernel', 'arch'], sides, (field) =>
-      field === 'kernel' ? 'warning' : 'error',
+    recordParity(
+      'os',
+      first,
+      second,
+      [
+        { field: 'id', severity: 'error' },
+        { field: 'versionId', severity: 'error' },
+        { field: 'arch', severity: 'error' },
+        { field: 'kernel', severity: 'warning' },
+      ],
+      sides,
     ),
 };
 
@@ -41,5 +68,14 @@ export const osComparator: CategoryComparator<'os'> = {
 export const capacityComparator: CategoryComparator<'capacity'> = {
   category: 'capacity',
   parity: (first, second, { sides }) =>
-    recordParity('capacity', first, second, ['cpus', 'memoryBytes'], sides, () => 'warning'),
+    recordParity(
+      'capacity',
+      first,
+      second,
+      [
+        { field: 'cpus', severity: 'warning' },
+        { field: 'memoryBytes', severity: 'warning', show: formatBytes },
+      ],
+      sides,
+    ),
 };

@@ -19,28 +19,76 @@ const STARTS: ReadonlySet<UnitEnablement> = new Set<UnitEnablement>([
 const MASKED: ReadonlySet<UnitEnablement> = new Set<UnitEnablement>(['masked', 'masked-runtime']);
 
 /** The ordering and requirement lists that parity compares (install sections are covered by enablement). */
-const DEPENDENCY_LISTS = ['after', 'before', 'requires', 'requisite', 'wants', 'bindsTo', 'partOf', 'conflicts'] as const satisfies readonly (keyof UnitDependencies)[];
+const DEPENDENCY_LISTS = [
+  'after',
+  'before',
+  'requires',
+  'requisite',
+  'wants',
+  'bindsTo',
+  'partOf',
+  'conflicts',
+] as const satisfies readonly (keyof UnitDependencies)[];
 
 function driftOfUnit(name: string, rule: UnitRule, unit: UnitInfo | undefined): Finding[] {
   const base = { category: 'units' as const, key: name };
   if (!unit) {
     // Absent is what "disabled" and "not masked" ask for anyway.
     if (rule.enabled !== true && rule.masked !== true && rule.after.length === 0) return [];
-    return [finding({ ...base, kind: 'missing', expected: rule.masked ? 'masked' : 'enabled', message: `${name} does not exist on the node` })];
+    return [
+      finding({
+        ...base,
+        kind: 'missing',
+        expected: rule.masked ? 'masked' : 'enabled',
+        message: `${name} does not exist on the node`,
+      }),
+    ];
   }
   const findings: Finding[] = [];
   const masked = unit.masked || MASKED.has(unit.enablement);
   if (rule.masked === true && !masked) {
-    findings.push(finding({ ...base, kind: 'mismatch', expected: 'masked', actual: unit.enablement, message: `${name} is ${unit.enablement}, desired masked` }));
+    findings.push(
+      finding({
+        ...base,
+        kind: 'mismatch',
+        expected: 'masked',
+        actual: unit.enablement,
+        message: `${name} is ${unit.enablement}, desired masked`,
+      }),
+    );
   }
   if (rule.masked === false && masked) {
-    findings.push(finding({ ...base, kind: 'mismatch', expected: 'not masked', actual: unit.enablement, message: `${name} is masked` }));
+    findings.push(
+      finding({
+        ...base,
+        kind: 'mismatch',
+        expected: 'not masked',
+        actual: unit.enablement,
+        message: `${name} is masked`,
+      }),
+    );
   }
   if (rule.enabled === true && (masked || !STARTS.has(unit.enablement))) {
-    findings.push(finding({ ...base, kind: 'mismatch', expected: 'enabled', actual: unit.enablement, message: `${name} is ${unit.enablement}, desired enabled` }));
+    findings.push(
+      finding({
+        ...base,
+        kind: 'mismatch',
+        expected: 'enabled',
+        actual: unit.enablement,
+        message: `${name} is ${unit.enablement}, desired enabled`,
+      }),
+    );
   }
   if (rule.enabled === false && (unit.enablement === 'enabled' || unit.enablement === 'enabled-runtime')) {
-    findings.push(finding({ ...base, kind: 'mismatch', expected: 'disabled', actual: unit.enablement, message: `${name} is ${unit.enablement}, desired disabled` }));
+    findings.push(
+      finding({
+        ...base,
+        kind: 'mismatch',
+        expected: 'disabled',
+        actual: unit.enablement,
+        message: `${name} is ${unit.enablement}, desired disabled`,
+      }),
+    );
   }
   const unordered = rule.after.filter((other) => !unit.after.includes(other));
   if (unordered.length > 0) {
@@ -106,10 +154,35 @@ function pickLists(unit: UnitInfo): Partial<UnitDependencies> {
   return picked;
 }
 
-/** Units made by systemd-fstab-generator mirror fstab, which the mounts category already compares. */
-function withoutGenerated(units: UnitsState): Record<string, UnitInfo> {
+/**
+ * The units as configured: without the units systemd-fstab-generator makes, and without the
+ * links the generator adds to targets for them (swap.target requiring
+ * `dev-disk-by\x2duuid-….swap`). Those mirror fstab, which the mounts category compares with
+ * node-local disk ids understood. An ordering an operator wrote against a generated unit
+ * (`After=srv-pypi.mount`) is kept.
+ */
+function configuredUnits(units: UnitsState): Record<string, UnitInfo> {
+  const linkedByGenerator = new Map<string, Set<string>>();
+  for (const unit of Object.values(units.items)) {
+    if (!unit.generatedBy) continue;
+    for (const target of [...unit.wantedByLinks, ...unit.requiredByLinks]) {
+      const linked = linkedByGenerator.get(target) ?? new Set<string>();
+      linked.add(unit.name);
+      linkedByGenerator.set(target, linked);
+    }
+  }
   const kept: Record<string, UnitInfo> = {};
-  for (const [name, unit] of Object.entries(units.items)) if (!unit.generatedBy) kept[name] = unit;
+  for (const [name, unit] of Object.entries(units.items)) {
+    if (unit.generatedBy) continue;
+    const generatedLinks = linkedByGenerator.get(name);
+    kept[name] = generatedLinks
+      ? {
+          ...unit,
+          wants: unit.wants.filter((other) => !generatedLinks.has(other)),
+          requires: unit.requires.filter((other) => !generatedLinks.has(other)),
+        }
+      : unit;
+  }
   return kept;
 }
 
@@ -122,7 +195,7 @@ export const unitsComparator: CategoryComparator<'units'> = {
   },
 
   parity(first, second, ctx) {
-    return keyedParity('units', withoutGenerated(first), withoutGenerated(second), ctx, {
+    return keyedParity('units', configuredUnits(first), configuredUnits(second), ctx, {
       describe: (name, unit) => `${name} (${unit.enablement})`,
       recorded: (unit) => unit.enablement,
       compare: (name, a, b) => compareUnits(name, a, b, ctx.sides),

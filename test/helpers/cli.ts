@@ -1,0 +1,33 @@
+/**
+ * Runs the built CLI (`bin/driftguard.js`, as `npx driftguard` does) in a child process.
+ * Integration tests go through the real binary: argument parsing, exit codes and the
+ * stdout/stderr split are part of the contract.
+ */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+export const REPO = path.resolve(__dirname, '../..');
+export const CLI = path.join(REPO, 'bin/driftguard.js');
+
+/** The time example states were collected at (DRIFTGUARD_NOW). */
+export const EXAMPLE_TIME = '2026-11-22T10:00:00.000Z';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): CliResult {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? REPO,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error) throw result.error;
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}

@@ -1,0 +1,91 @@
+/**
+ * `driftguard collect --root test/fixtures/nodes/X` reproduces the checked-in state of every
+ * fixture node (examples/states/X.json), and every collected state is a valid NodeState.
+ * `DRIFTGUARD_REGENERATE=1 npx jest cli-collect` rewrites the expected states after a
+ * deliberate change to a collector or a fixture — review the diff before committing it.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { validateState } from '../../src/model/validate-state';
+import type { DriftguardError } from '../../src/shared/errors';
+import { EXAMPLE_TIME, REPO, runCli } from '../helpers/cli';
+import { fixtureNodeNames, preparedFixtureRoot } from '../helpers/fixture-nodes';
+
+const STATES_DIR = path.join(REPO, 'examples/states');
+const regenerate = process.env.DRIFTGUARD_REGENERATE === '1';
+
+describe('collect on fixture trees', () => {
+  const nodes = fixtureNodeNames();
+
+  it('has the fixture nodes the project promises', () => {
+    expect(nodes).toEqual(
+      expect.arrayContaining([
+        'debian12-clean',
+        'pypi-1',
+        'pypi-2',
+        'dpkg-interrupted',
+        'sysctl-precedence',
+        'mountinfo-escapes',
+        'rpm-el9',
+      ]),
+    );
+  });
+
+  it.each(nodes)('%s: reproduces examples/states/%s.json', (node) => {
+    const root = preparedFixtureRoot(node);
+    try {
+      const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dg-out-')), `${node}.json`);
+      const result = runCli(
+        ['collect', '--root', root, '--node', node, '--desired', 'desired-state', '--out', out],
+        {
+          env: { DRIFTGUARD_NOW: EXAMPLE_TIME },
+        },
+      );
+      expect(result.stdout).toBe('');
+      expect(result.code).toBe(0);
+      const collected = fs.readFileSync(out, 'utf8');
+      let state;
+      try {
+        state = validateState(JSON.parse(collected), out);
+      } catch (err) {
+        throw new Error((err as DriftguardError).describe(), { cause: err });
+      }
+      expect(state.node).toBe(node);
+      const expectedFile = path.join(STATES_DIR, `${node}.json`);
+      if (regenerate) fs.writeFileSync(expectedFile, collected);
+      expect(JSON.parse(collected)).toEqual(JSON.parse(fs.readFileSync(expectedFile, 'utf8')));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('writes the state to stdout without --out, and nothing else there', () => {
+    const result = runCli(['collect', '--root', 'test/fixtures/nodes/debian12-clean'], {
+      env: { DRIFTGUARD_NOW: EXAMPLE_TIME },
+    });
+    expect(result.code).toBe(0);
+    const state = JSON.parse(result.stdout);
+    expect(state.node).toBe('debian12-clean'); // the fixture's own hostname
+    expect(state.collectedAt).toBe(EXAMPLE_TIME);
+  });
+
+  it('records a failing collector in errors and still reports the rest', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-empty-'));
+    fs.mkdirSync(path.join(root, 'etc'));
+    fs.writeFileSync(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+    fs.writeFileSync(path.join(root, 'etc/group'), 'root:x:0:\n');
+    const result = runCli(['collect', '--root', root, '--node', 'bare']);
+    expect(result.code).toBe(0);
+    const state = JSON.parse(result.stdout);
+    expect(state.users.users.root.uid).toBe(0);
+    expect(state.errors.map((e: { collector: string }) => e.collector)).toContain('packages');
+    expect(result.stderr).toContain('warning: packages:');
+  });
+
+  it('refuses an unknown option with exit code 2', () => {
+    const result = runCli(['collect', '--rot', '/']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown option '--rot'");
+  });
+});
