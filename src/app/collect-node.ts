@@ -7,16 +7,17 @@ import { collectState } from '../collect';
 import { commandRunnerFor } from '../collect/command-runner';
 import { DiskRootFs } from '../collect/root-fs';
 import type { RootFs } from '../collect/root-fs';
-import { watchPathsFor } from '../desired';
-import type { Desired } from '../model/desired';
 import type { NodeState } from '../model/state';
 
 export interface CollectNodeOptions {
   root: string;
   /** Node name; default: the node's hostname. */
   node?: string;
-  /** When given, the files the node's roles watch are recorded too. */
-  desired?: Desired;
+  /**
+   * The files the node's roles watch, when the caller has a desired state (`watchPathsFor`).
+   * Computed by the caller so that collection never loads the YAML and schema machinery.
+   */
+  watchPaths?: (node: string) => string[];
   now: Date;
 }
 
@@ -38,14 +39,7 @@ export async function collectNode(options: CollectNodeOptions): Promise<Collecte
   const fs = new DiskRootFs(options.root);
   const node = options.node ?? hostnameOf(fs, options.root);
   const warnings: string[] = [];
-  let watchPaths: string[] = [];
-  if (options.desired) {
-    if (options.desired.nodes[node]) watchPaths = watchPathsFor(options.desired, node);
-    else
-      warnings.push(
-        `node ${node} is not declared in ${options.desired.dir}: only the built-in files are recorded`,
-      );
-  }
+  const watchPaths = options.watchPaths?.(node) ?? [];
   const state = await collectState(
     { fs, run: commandRunnerFor(options.root), watchPaths },
     { node, now: options.now },

@@ -74,8 +74,13 @@ function toStat(stats: fs.Stats): FileStat {
   return { type: typeOf(stats), mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, size: stats.size };
 }
 
+/** Already absolute and free of `//`, `/./`, `/../` and a trailing slash: nothing to do. */
+const NEEDS_NORMALISING = /\/\/|\/\.\.?(\/|$)|.\/$/;
+
 /** Normalises a node path to an absolute, `..`-free path (`..` never climbs above `/`). */
 export function normalizeNodePath(nodePath: string): string {
+  // Collectors pass clean paths thousands of times (proc/sys); skip path.resolve for them.
+  if (nodePath.startsWith('/') && !NEEDS_NORMALISING.test(nodePath)) return nodePath;
   return path.posix.resolve('/', nodePath);
 }
 

@@ -4,22 +4,36 @@ import { createHash } from 'node:crypto';
  * JSON with object keys sorted at every level, so that equal values always serialise to the
  * same bytes. Category hashes depend on this: an agent re-sends a category only when its hash
  * changes, and a hash must not change because a Map was filled in another order.
+ *
+ * Written straight into one string rather than by building a key-sorted copy of the value and
+ * calling JSON.stringify: states hold thousands of small objects, and the copy doubled the
+ * garbage a collection makes. Undefined properties are left out, as JSON.stringify does.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeysDeep(value));
+  return write(value) ?? 'null';
 }
 
-function sortKeysDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeysDeep);
-  if (value !== null && typeof value === 'object') {
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const child = (value as Record<string, unknown>)[key];
-      if (child !== undefined) sorted[key] = sortKeysDeep(child);
-    }
-    return sorted;
+function write(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') {
+    return typeof value === 'function' || typeof value === 'symbol' ? undefined : JSON.stringify(value);
   }
-  return value;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + (write(value[i]) ?? 'null');
+    return out + ']';
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    return write((value as { toJSON(): unknown }).toJSON());
+  const record = value as Record<string, unknown>;
+  let out = '{';
+  let first = true;
+  for (const key of Object.keys(record).sort()) {
+    const child = write(record[key]);
+    if (child === undefined) continue;
+    out += (first ? '' : ',') + JSON.stringify(key) + ':' + child;
+    first = false;
+  }
+  return out + '}';
 }
 
 export function sha256Hex(data: string | Buffer): string {

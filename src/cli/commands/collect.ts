@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import { collectNode } from '../../app/collect-node';
-import { loadDesired } from '../../desired';
 import { writeFileAtomic } from '../../shared/atomic-write';
 import { currentTime } from '../../shared/clock';
 import { EXIT_OK } from '../exit-codes';
@@ -13,15 +12,33 @@ export interface CollectOptions {
   out?: string;
 }
 
+/** The files the node's roles watch; the desired-state loader is required only when asked for. */
+async function watchPathsFrom(
+  dir: string | undefined,
+  io: CliIo,
+): Promise<((node: string) => string[]) | undefined> {
+  if (!dir) return undefined;
+  const { loadDesired, watchPathsFor } = await import('../../desired');
+  const desired = loadDesired(dir);
+  return (node) => {
+    if (desired.nodes[node]) return watchPathsFor(desired, node);
+    warn(io, `node ${node} is not declared in ${dir}: only the built-in files are recorded`);
+    return [];
+  };
+}
+
+function warn(io: CliIo, message: string): void {
+  io.err(`${io.colors.yellow('driftguard: warning:')} ${message}\n`);
+}
+
 export async function runCollect(options: CollectOptions, io: CliIo): Promise<number> {
-  const desired = options.desired ? loadDesired(options.desired) : undefined;
   const { state, warnings } = await collectNode({
     root: options.root,
     node: options.node,
-    desired,
+    watchPaths: await watchPathsFrom(options.desired, io),
     now: currentTime(io.env),
   });
-  for (const warning of warnings) io.err(`${io.colors.yellow('driftguard: warning:')} ${warning}\n`);
+  for (const warning of warnings) warn(io, warning);
   const json = JSON.stringify(state, null, 2) + '\n';
   if (options.out) {
     writeFileAtomic(path.resolve(io.cwd, options.out), json);

@@ -22,7 +22,7 @@ export async function runValidate(options: ValidateOptions, io: CliIo): Promise<
     printJson(io, { valid: true, dir: desired.dir, hash: desired.hash, ...counts });
   } else {
     io.out(
-      `${io.colors.green('✓')} ${desired.dir} is valid: ${plural(counts.roles, 'role')}, ${plural(counts.nodes, 'node')}, ${plural(counts.pairs, 'pair')}, ${plural(counts.schedules, 'schedule')}\n`,
+      `${io.colors.green('✓')} ${options.desired} is valid: ${plural(counts.roles, 'role')}, ${plural(counts.nodes, 'node')}, ${plural(counts.pairs, 'pair')}, ${plural(counts.schedules, 'schedule')}\n`,
     );
   }
   return EXIT_OK;

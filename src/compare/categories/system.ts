@@ -16,6 +16,8 @@ export function formatBytes(bytes: number): string {
 
 interface FieldRule<T> {
   field: keyof T & string;
+  /** How a person calls it: `memory`, not `memoryBytes`. */
+  label: string;
   severity: Finding['severity'];
   show?: (value: never) => string;
 }
@@ -30,7 +32,7 @@ function recordParity<T extends object>(
 ): Finding[] {
   return fields
     .filter(({ field }) => first[field] !== second[field])
-    .map(({ field, severity, show }) => {
+    .map(({ field, label, severity, show }) => {
       const shown = (value: unknown) =>
         value === undefined ? '(unknown)' : show ? show(value as never) : String(value);
       return finding({
@@ -41,7 +43,7 @@ function recordParity<T extends object>(
         severity,
         expected: first[field],
         actual: second[field],
-        message: `${category} ${field} differs: ${shown(first[field])} on ${sideName(sides.first)}, ${shown(second[field])} on ${sideName(sides.second)}`,
+        message: `${label}: ${shown(first[field])} on ${sideName(sides.first)}, ${shown(second[field])} on ${sideName(sides.second)}`,
       });
     });
 }
@@ -55,10 +57,10 @@ export const osComparator: CategoryComparator<'os'> = {
       first,
       second,
       [
-        { field: 'id', severity: 'error' },
-        { field: 'versionId', severity: 'error' },
-        { field: 'arch', severity: 'error' },
-        { field: 'kernel', severity: 'warning' },
+        { field: 'id', label: 'OS', severity: 'error' },
+        { field: 'versionId', label: 'OS version', severity: 'error' },
+        { field: 'arch', label: 'architecture', severity: 'error' },
+        { field: 'kernel', label: 'kernel', severity: 'warning' },
       ],
       sides,
     ),
@@ -73,8 +75,8 @@ export const capacityComparator: CategoryComparator<'capacity'> = {
       first,
       second,
       [
-        { field: 'cpus', severity: 'warning' },
-        { field: 'memoryBytes', severity: 'warning', show: formatBytes },
+        { field: 'cpus', label: 'CPUs', severity: 'warning' },
+        { field: 'memoryBytes', label: 'memory', severity: 'warning', show: formatBytes },
       ],
       sides,
     ),
