@@ -1,19 +1,9 @@
-import { DesiredStateError, formatIssue, NotFoundError } from '../shared/errors';
+import { NotFoundError } from '../shared/errors';
 import { effectiveSpec, watchPathsFor } from './compose';
-import { desiredFromFiles } from './load';
+import { loadYaml, problems } from '../../test/helpers/desired';
 import { nodeByName, pairByName, pairsOf, roleByName } from './lookup';
 
-const load = (text: string) => desiredFromFiles('/desired', [{ file: 'd.yaml', text }]);
-
-function problems(text: string): string[] {
-  try {
-    load(text);
-  } catch (err) {
-    if (err instanceof DesiredStateError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  throw new Error('expected a DesiredStateError');
-}
+const load = (text: string) => loadYaml(text);
 
 const LAYERED = `
 kind: Role

@@ -1,17 +1,7 @@
-import { DesiredStateError, formatIssue } from '../shared/errors';
-import { desiredFromFiles } from './load';
+import { loadYaml, problems as problemsIn } from '../../test/helpers/desired';
 
-const load = (text: string) => desiredFromFiles('/d', [{ file: 'd.yaml', text }]);
-
-function problems(text: string): string[] {
-  try {
-    load(text);
-  } catch (err) {
-    if (err instanceof DesiredStateError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  throw new Error('expected a DesiredStateError');
-}
+const load = (text: string) => loadYaml(text, '/d');
+const problems = (text: string) => problemsIn(text, '/d');
 
 describe('normalisation', () => {
   it('fills rule defaults and keeps only what was written', () => {

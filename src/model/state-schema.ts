@@ -5,6 +5,8 @@
  * collector but not here fails there.
  */
 
+import { UNIT_DEPENDENCY_LISTS } from './state';
+
 const str = { type: 'string' } as const;
 const nonEmpty = { type: 'string', minLength: 1 } as const;
 const int = { type: 'integer' } as const;
@@ -139,20 +141,7 @@ const mounts = object(
   ['fstab', 'live'],
 );
 
-const dependencyLists = [
-  'after',
-  'before',
-  'requires',
-  'requisite',
-  'wants',
-  'bindsTo',
-  'partOf',
-  'conflicts',
-  'wantedBy',
-  'requiredBy',
-  'wantedByLinks',
-  'requiredByLinks',
-];
+const dependencyLists = [...UNIT_DEPENDENCY_LISTS];
 
 const unitInfo = object(
   {

@@ -210,6 +210,32 @@ export interface UnitDependencies {
   requiredByLinks: string[];
 }
 
+/** The requirement and ordering lists of a unit, as its [Unit] section and drop-ins set them. */
+export const UNIT_ORDERING_LISTS = [
+  'after',
+  'before',
+  'requires',
+  'requisite',
+  'wants',
+  'bindsTo',
+  'partOf',
+  'conflicts',
+] as const satisfies readonly (keyof UnitDependencies)[];
+
+/** Every list of UnitDependencies, in the order they are shown. */
+export const UNIT_DEPENDENCY_LISTS = [
+  ...UNIT_ORDERING_LISTS,
+  'wantedBy',
+  'requiredBy',
+  'wantedByLinks',
+  'requiredByLinks',
+] as const satisfies readonly (keyof UnitDependencies)[];
+
+/** A unit that depends on nothing yet: every list empty. */
+export function emptyUnitDependencies(): UnitDependencies {
+  return Object.fromEntries(UNIT_DEPENDENCY_LISTS.map((list) => [list, []])) as unknown as UnitDependencies;
+}
+
 export interface UnitInfo extends UnitDependencies {
   name: string;
   /** `service`, `mount`, `target`, `socket`, `timer`, `device`, `path`, `slice`, `scope`, `swap`, `automount`. */

@@ -11,6 +11,22 @@ import { REPO } from './cli';
 
 export const FIXTURE_NODES_DIR = path.join(REPO, 'test/fixtures/nodes');
 
+/** The whole fake nodes the project promises (issue 2): six Debian 12 nodes and a Rocky 9 one. */
+export const DEBIAN_FIXTURE_NODES = [
+  'debian12-clean',
+  'pypi-1',
+  'pypi-2',
+  'dpkg-interrupted',
+  'sysctl-precedence',
+  'mountinfo-escapes',
+] as const;
+export const FIXTURE_NODES = [...DEBIAN_FIXTURE_NODES, 'rpm-el9'] as const;
+
+/** The fixture tree of a node, used in place (read-only). */
+export function fixtureRoot(name: string): string {
+  return path.join(FIXTURE_NODES_DIR, name);
+}
+
 export function fixtureNodeNames(): string[] {
   return fs
     .readdirSync(FIXTURE_NODES_DIR, { withFileTypes: true })

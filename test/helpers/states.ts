@@ -3,15 +3,9 @@
  * state per test instead of a fixture file, with only the categories the test is about.
  */
 import type { MountRule, RoleSpec, UnitRule } from '../../src/model/desired';
-import type {
-  CategoryValues,
-  FstabEntry,
-  FstabOptions,
-  NodeState,
-  PackageEntry,
-  UnitInfo,
-} from '../../src/model/state';
-import { STATE_SCHEMA_ID } from '../../src/model/state';
+import type { CategoryValues, FstabEntry, NodeState, PackageEntry, UnitInfo } from '../../src/model/state';
+import { emptyUnitDependencies, STATE_SCHEMA_ID } from '../../src/model/state';
+import { parseFstab } from '../../src/collect/parsers/fstab';
 
 export function state(node: string, values: Partial<CategoryValues> = {}): NodeState {
   return {
@@ -39,19 +33,7 @@ export function dpkg(
   return { manager: 'dpkg', items };
 }
 
-const DEFAULT_FSTAB_OPTIONS: FstabOptions = {
-  auto: true,
-  nofail: false,
-  netdev: false,
-  systemdRequires: [],
-  systemdAfter: [],
-  systemdBefore: [],
-  systemdWantedBy: [],
-  systemdRequiredBy: [],
-  systemdRequiresMountsFor: [],
-  automount: false,
-};
-
+/** One fstab line, parsed by the real parser, as line `line` of the file. */
 export function fstab(
   line: number,
   spec: string,
@@ -59,18 +41,10 @@ export function fstab(
   vfstype: string,
   options: string,
 ): FstabEntry {
-  const list = options.split(',');
-  const lastOf = (a: string, b: string) => list.lastIndexOf(a) > list.lastIndexOf(b);
-  return {
-    spec,
-    file,
-    vfstype,
-    options: list,
-    parsed: { ...DEFAULT_FSTAB_OPTIONS, auto: !lastOf('noauto', 'auto'), nofail: lastOf('nofail', 'fail') },
-    freq: 0,
-    passno: 2,
-    line,
-  };
+  const text = `${'\n'.repeat(line - 1)}${spec} ${file} ${vfstype} ${options} 0 2\n`;
+  const [entry] = parseFstab(text).entries;
+  if (!entry) throw new Error(`not an fstab line: ${text}`);
+  return entry;
 }
 
 export function mountRule(rule: Partial<MountRule>): MountRule {
@@ -90,18 +64,7 @@ export function unit(name: string, extra: Partial<UnitInfo> = {}): UnitInfo {
     masked: false,
     enablement: 'enabled',
     defaultDependencies: true,
-    after: [],
-    before: [],
-    requires: [],
-    requisite: [],
-    wants: [],
-    bindsTo: [],
-    partOf: [],
-    conflicts: [],
-    wantedBy: [],
-    requiredBy: [],
-    wantedByLinks: [],
-    requiredByLinks: [],
+    ...emptyUnitDependencies(),
     ...extra,
   };
 }

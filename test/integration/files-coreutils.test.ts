@@ -9,8 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { collectFiles } from '../../src/collect/files/collect';
 import { DiskRootFs } from '../../src/collect/root-fs';
-
-const FIXTURES = path.resolve(__dirname, '../fixtures/nodes');
+import { FIXTURE_NODES_DIR as FIXTURES } from '../helpers/fixture-nodes';
 
 const sha256sum = (hostPath: string) =>
   `sha256:${execFileSync('sha256sum', ['--', hostPath], { encoding: 'utf8' }).split(' ')[0]}`;

@@ -14,8 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseMountinfo } from '../../src/collect/mounts/parse';
 import { parseFstab } from '../../src/collect/parsers/fstab';
-
-const NODES = path.join(__dirname, '..', 'fixtures', 'nodes');
+import { FIXTURE_NODES_DIR as NODES } from '../helpers/fixture-nodes';
 
 interface FindmntEntry {
   id?: number;

@@ -15,16 +15,9 @@ import { packagesCollector } from '../../src/collect/packages';
 import { DiskRootFs } from '../../src/collect/root-fs';
 import type { PackagesState } from '../../src/model/state';
 import { requireTool } from '../helpers/tools';
+import { DEBIAN_FIXTURE_NODES, FIXTURE_NODES_DIR as NODES } from '../helpers/fixture-nodes';
 
-const NODES = path.resolve(__dirname, '../fixtures/nodes');
-const DEBIAN_NODES = [
-  'debian12-clean',
-  'pypi-1',
-  'pypi-2',
-  'dpkg-interrupted',
-  'sysctl-precedence',
-  'mountinfo-escapes',
-];
+const DEBIAN_NODES = [...DEBIAN_FIXTURE_NODES];
 
 /**
  * The states a NodeState keeps (everything with files on disk), decided here from dpkg-query's

@@ -9,8 +9,7 @@ import * as path from 'node:path';
 import { removeTree, writeTree } from '../helpers/temp-tree';
 import { DiskRootFs } from '../../src/collect/root-fs';
 import { listSysctlConfFiles } from '../../src/collect/sysctls/config-files';
-
-const FIXTURES = path.resolve(__dirname, '../fixtures/nodes');
+import { FIXTURE_NODES, FIXTURE_NODES_DIR as FIXTURES } from '../helpers/fixture-nodes';
 
 /** The file list of `systemd-analyze cat-config sysctl.d`, as node paths. */
 function systemdFileList(root: string): string[] {
@@ -31,15 +30,7 @@ function systemdFileList(root: string): string[] {
 }
 
 describe('sysctl.d file precedence equals `systemd-analyze cat-config sysctl.d` (Debian package systemd)', () => {
-  it.each([
-    'debian12-clean',
-    'pypi-1',
-    'pypi-2',
-    'dpkg-interrupted',
-    'sysctl-precedence',
-    'mountinfo-escapes',
-    'rpm-el9',
-  ])('on the %s fixture', (node) => {
+  it.each([...FIXTURE_NODES])('on the %s fixture', (node) => {
     const root = path.join(FIXTURES, node);
     const expected = systemdFileList(root);
     expect(expected.length).toBeGreaterThan(0);

@@ -14,8 +14,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DiskRootFs } from '../../src/collect/root-fs';
 import { collectUnitsSync } from '../../src/collect/units/collect';
+import { FIXTURE_NODES, FIXTURE_NODES_DIR as NODES } from '../helpers/fixture-nodes';
 
-const NODES = path.join(__dirname, '..', 'fixtures', 'nodes');
 const GENERATOR = '/lib/systemd/system-generators/systemd-fstab-generator';
 const BATCH = 200;
 
@@ -69,17 +69,7 @@ const nodes = fs
 
 describe('units enablement agrees with systemctl --root is-enabled', () => {
   it('covers the seven fixture nodes', () => {
-    expect(nodes).toEqual(
-      expect.arrayContaining([
-        'debian12-clean',
-        'pypi-1',
-        'pypi-2',
-        'dpkg-interrupted',
-        'sysctl-precedence',
-        'mountinfo-escapes',
-        'rpm-el9',
-      ]),
-    );
+    expect(nodes).toEqual(expect.arrayContaining([...FIXTURE_NODES]));
   });
 
   it.each(nodes)('%s', (node) => {

@@ -17,8 +17,8 @@ import * as path from 'node:path';
 import { parseFstab } from '../../src/collect/parsers/fstab';
 import { simulateFstabGenerator } from '../../src/collect/units/fstab-generator';
 import { parseUnitFile } from '../../src/collect/units/unit-file';
+import { FIXTURE_NODES_DIR as NODES } from '../helpers/fixture-nodes';
 
-const NODES = path.join(__dirname, '..', 'fixtures', 'nodes');
 const GENERATOR = '/lib/systemd/system-generators/systemd-fstab-generator';
 
 interface Output {

@@ -5,8 +5,8 @@ import { DiskRootFs } from '../root-fs';
 import { removeTree, writeTree } from '../../../test/helpers/temp-tree';
 import { collectCapacity } from './collect';
 import { memTotalBytes } from './parse';
+import { FIXTURE_NODES_DIR as FIXTURES } from '../../../test/helpers/fixture-nodes';
 
-const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/nodes');
 const capacityOf = (name: string) => collectCapacity(new DiskRootFs(path.join(FIXTURES, name)));
 
 describe('collectCapacity on fixtures', () => {

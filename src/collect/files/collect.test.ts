@@ -5,8 +5,8 @@ import { DiskRootFs } from '../root-fs';
 import { collectFiles } from './collect';
 import { removeTree, writeTree } from '../../../test/helpers/temp-tree';
 import { BUILTIN_WATCHES } from './watch-list';
+import { FIXTURE_NODES_DIR as FIXTURES } from '../../../test/helpers/fixture-nodes';
 
-const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/nodes');
 const sha256 = (data: string | Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
 describe('collectFiles on generated trees', () => {

@@ -6,8 +6,7 @@ import { DiskRootFs } from '../root-fs';
 import { CollectError } from '../../shared/errors';
 import { collectMounts } from './collect';
 import { mountsCollector } from './index';
-
-const NODES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'nodes');
+import { FIXTURE_NODES_DIR as NODES } from '../../../test/helpers/fixture-nodes';
 
 describe('collectMounts', () => {
   it('reads fstab and the live mounts of the escapes node', () => {

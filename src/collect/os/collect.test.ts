@@ -4,8 +4,8 @@ import { FixtureCommandRunner } from '../command-runner';
 import { DiskRootFs } from '../root-fs';
 import { removeTree, writeTree } from '../../../test/helpers/temp-tree';
 import { collectOs } from './collect';
+import { FIXTURE_NODES_DIR as FIXTURES } from '../../../test/helpers/fixture-nodes';
 
-const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/nodes');
 const osOf = (node: string) => {
   const root = path.join(FIXTURES, node);
   return collectOs(new DiskRootFs(root), new FixtureCommandRunner(root));

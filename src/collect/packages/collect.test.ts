@@ -9,8 +9,7 @@ import { commandRunnerFor } from '../command-runner';
 import { DiskRootFs } from '../root-fs';
 import type { CollectContext } from '../types';
 import { packagesCollector } from './index';
-
-const NODES = path.resolve(__dirname, '../../../test/fixtures/nodes');
+import { DEBIAN_FIXTURE_NODES, FIXTURE_NODES_DIR as NODES } from '../../../test/helpers/fixture-nodes';
 
 function context(root: string, run: CommandRunner = commandRunnerFor(root)): CollectContext {
   return { fs: new DiskRootFs(root), run, watchPaths: [] };
@@ -107,14 +106,7 @@ describe('packages collector on the fixture nodes', () => {
   });
 
   it('every Debian fixture node parses', async () => {
-    for (const node of [
-      'debian12-clean',
-      'pypi-1',
-      'pypi-2',
-      'dpkg-interrupted',
-      'sysctl-precedence',
-      'mountinfo-escapes',
-    ]) {
+    for (const node of [...DEBIAN_FIXTURE_NODES]) {
       const state = await collectNode(node);
       expect([node, state.manager]).toEqual([node, 'dpkg']);
     }

@@ -7,8 +7,7 @@ import {
   splitMountOptions,
   splitSystemdOptions,
 } from './fstab';
-
-const NODES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'nodes');
+import { FIXTURE_NODES_DIR as NODES } from '../../../test/helpers/fixture-nodes';
 
 describe('decodeOctalEscapes', () => {
   it('decodes the escapes fstab and mountinfo use', () => {

@@ -5,8 +5,8 @@ import { FixtureCommandRunner } from '../command-runner';
 import { DiskRootFs } from '../root-fs';
 import { removeTree, writeTree } from '../../../test/helpers/temp-tree';
 import { collectReplication } from './collect';
+import { FIXTURE_NODES_DIR as FIXTURES } from '../../../test/helpers/fixture-nodes';
 
-const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/nodes');
 const sample = (name: string) => fs.readFileSync(path.join(__dirname, '__fixtures__', name), 'utf8');
 
 /** A runner that answers every command the same way and remembers what it was asked. */

@@ -4,8 +4,8 @@ import { CollectError } from '../../shared/errors';
 import { DiskRootFs } from '../root-fs';
 import { removeTree, writeTree } from '../../../test/helpers/temp-tree';
 import { collectSysctls } from './collect';
+import { FIXTURE_NODES_DIR as FIXTURES } from '../../../test/helpers/fixture-nodes';
 
-const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/nodes');
 const collectNode = (name: string) => collectSysctls(new DiskRootFs(path.join(FIXTURES, name)));
 
 /** 1-based number of the line of a fixture file that equals `text`, so sources are checked against the file itself. */

@@ -2,8 +2,7 @@ import * as path from 'node:path';
 import { DiskRootFs } from '../root-fs';
 import { removeTree, writeTree } from '../../../test/helpers/temp-tree';
 import { listSysctlConfFiles, resolveNodePath, selectConfFiles } from './config-files';
-
-const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/nodes');
+import { FIXTURE_NODES_DIR as FIXTURES } from '../../../test/helpers/fixture-nodes';
 
 describe('selectConfFiles', () => {
   it("keeps the first directory's file of each name and orders by name", () => {

@@ -5,8 +5,8 @@ import { FixtureCommandRunner } from '../command-runner';
 import { DiskRootFs } from '../root-fs';
 import { collectUnits, collectUnitsSync } from './collect';
 import { unitsCollector } from './index';
+import { FIXTURE_NODES_DIR as NODES } from '../../../test/helpers/fixture-nodes';
 
-const NODES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'nodes');
 const node = (name: string) => collectUnitsSync(new DiskRootFs(path.join(NODES, name)));
 
 describe('units of the fixture nodes', () => {

@@ -15,6 +15,7 @@
  */
 import * as path from 'node:path';
 import type { UnitDependencies, UnitInfo, UnitsState } from '../../model/state';
+import { emptyUnitDependencies } from '../../model/state';
 import type { FstabGeneratorResult } from './fstab-generator';
 import { FSTAB_GENERATOR } from './fstab-generator';
 import { InstallState } from './install-state';
@@ -102,23 +103,6 @@ type Loaded =
   | { kind: 'masked'; located: Located }
   | { kind: 'alias'; located: Located; target: string }
   | { kind: 'missing' };
-
-function emptyDependencies(): UnitDependencies {
-  return {
-    after: [],
-    before: [],
-    requires: [],
-    requisite: [],
-    wants: [],
-    bindsTo: [],
-    partOf: [],
-    conflicts: [],
-    wantedBy: [],
-    requiredBy: [],
-    wantedByLinks: [],
-    requiredByLinks: [],
-  };
-}
 
 export class UnitsModel {
   readonly files: UnitFiles;
@@ -225,7 +209,7 @@ export class UnitsModel {
     names: readonly string[],
     loaded: Extract<Loaded, { kind: 'regular' }>,
   ): { deps: UnitDependencies; dropIns: string[]; defaultDependencies: boolean } {
-    const deps = emptyDependencies();
+    const deps = emptyUnitDependencies();
     const sets = new Map<DependencyKey, Set<string>>();
     for (const key of Object.values(DEPENDENCY_KEYS)) sets.set(key, new Set());
     let defaultDependencies = true;
@@ -326,7 +310,7 @@ export class UnitsModel {
         info = {
           name,
           type,
-          ...emptyDependencies(),
+          ...emptyUnitDependencies(),
           dropIns: [],
           masked: loaded.kind === 'masked',
           enablement,

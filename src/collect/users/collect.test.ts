@@ -3,8 +3,7 @@ import { CollectError } from '../../shared/errors';
 import { DiskRootFs } from '../root-fs';
 import { removeTree, writeTree } from '../../../test/helpers/temp-tree';
 import { collectUsers } from './collect';
-
-const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/nodes');
+import { FIXTURE_NODES_DIR as FIXTURES } from '../../../test/helpers/fixture-nodes';
 
 describe('collectUsers', () => {
   it('finds the pypi user with a different uid on each node of the pair', () => {

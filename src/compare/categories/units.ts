@@ -1,6 +1,7 @@
 import type { UnitRule } from '../../model/desired';
 import type { Finding, ParitySides } from '../../model/finding';
 import type { UnitDependencies, UnitEnablement, UnitInfo, UnitsState } from '../../model/state';
+import { UNIT_ORDERING_LISTS } from '../../model/state';
 import { finding, formatList, keyedParity, listDifference, sideName } from '../findings';
 import type { CategoryComparator } from '../types';
 
@@ -18,17 +19,8 @@ const STARTS: ReadonlySet<UnitEnablement> = new Set<UnitEnablement>([
 
 const MASKED: ReadonlySet<UnitEnablement> = new Set<UnitEnablement>(['masked', 'masked-runtime']);
 
-/** The ordering and requirement lists that parity compares (install sections are covered by enablement). */
-const DEPENDENCY_LISTS = [
-  'after',
-  'before',
-  'requires',
-  'requisite',
-  'wants',
-  'bindsTo',
-  'partOf',
-  'conflicts',
-] as const satisfies readonly (keyof UnitDependencies)[];
+/** Parity compares the ordering lists; [Install] sections show up as enablement. */
+const DEPENDENCY_LISTS = UNIT_ORDERING_LISTS;
 
 function driftOfUnit(name: string, rule: UnitRule, unit: UnitInfo | undefined): Finding[] {
   const base = { category: 'units' as const, key: name };
