@@ -71,6 +71,21 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
       ),
   ).action((a, b, options) => run(async () => (await import('./commands/diff')).runDiff(a, b, options, io)));
 
+  program
+    .command('serve')
+    .description('run the server: reports in, drift and parity out, on the embedded SQLite store')
+    .option('--desired <dir>', 'desired-state folder (watched; reloaded on change or SIGHUP)', DEFAULT_DESIRED)
+    .option('--db <file>', 'SQLite store', './var/driftguard.db')
+    .option('--listen <host:port>', 'where to listen', '127.0.0.1:8080')
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)')
+    .option('--tls-key <file>', 'and this key (PEM)')
+    .option('--anonymous-read', 'allow reads without a token (default: only when listening on loopback)')
+    .option('--no-anonymous-read', 'require a token for reads even on loopback')
+    .option('--import <dir...>', 'feed these folders of NODE.json states in at start')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info')
+    .option('--durable', 'fsync every commit (survives power loss; slower)', false)
+    .action((options) => run(async () => (await import('./commands/serve')).runServe(options, io)));
+
   return program;
 }
 

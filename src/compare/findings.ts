@@ -15,6 +15,7 @@ export interface FindingInput {
   severity?: Severity;
   diff?: string;
   side?: Finding['side'];
+  aspect?: string;
 }
 
 export function finding(input: FindingInput): Finding {
@@ -29,6 +30,7 @@ export function finding(input: FindingInput): Finding {
   if (input.actual !== undefined) result.actual = input.actual;
   if (input.diff !== undefined) result.diff = input.diff;
   if (input.side !== undefined) result.side = input.side;
+  if (input.aspect !== undefined) result.aspect = input.aspect;
   return result;
 }
 
@@ -105,6 +107,8 @@ export interface KeyedParityOptions<T> {
   compare(key: string, first: T, second: T): Finding[];
   /** Extra ignore rule besides the pair's globs (e.g. match on package name as well as name:arch). */
   ignoredToo?(key: string, value: T): boolean;
+  /** The aspect one-sided findings are about (`live`, `persisted`), when the category has several. */
+  aspect?: string;
 }
 
 /**

@@ -79,6 +79,11 @@ export interface ParityOptions {
   ignore?: IgnoreRules;
   /** Only these categories (default: all that have a comparator). */
   categories?: readonly Category[];
+  /**
+   * Two states of the same node (then and now) rather than two nodes: the built-in ignores,
+   * which exist because two nodes differ by identity, do not apply.
+   */
+  sameNode?: boolean;
 }
 
 /** How two nodes differ, category by category, in Spacewalk's words (only on …, newer on …). */
@@ -87,7 +92,7 @@ export function parity(first: NodeState, second: NodeState, options: ParityOptio
     first: { node: first.node, label: options.labels?.first ?? first.node },
     second: { node: second.node, label: options.labels?.second ?? second.node },
   };
-  const ignore = withBuiltInIgnores(options.ignore);
+  const ignore = options.sameNode ? (options.ignore ?? {}) : withBuiltInIgnores(options.ignore);
   const findings: Finding[] = [];
   for (const category of options.categories ?? CATEGORIES) {
     const comparator = comparatorOf(category);

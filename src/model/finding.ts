@@ -19,6 +19,12 @@ export interface Finding {
   message: string;
   /** The node the finding is about (drift), absent for parity findings about a pair. */
   node?: string;
+  /**
+   * Which property of the key the finding is about when one key can have several findings of
+   * one kind (`live`/`persisted` for a sysctl, `mode`/`owner` for a file, `uid` for a user).
+   * Part of a finding's identity over time (its fingerprint).
+   */
+  aspect?: string;
   /** For files: a unified diff from expected to actual. */
   diff?: string;
   /** Which side has the thing, for parity: Spacewalk's vocabulary. */
@@ -29,4 +35,13 @@ export interface Finding {
 export interface ParitySides {
   first: { node: string; label: string };
   second: { node: string; label: string };
+}
+
+/**
+ * The identity of a finding over time: the same difference found again in the next evaluation
+ * has the same fingerprint, even when its values or wording changed, so the drift timeline can
+ * say since when it has been open.
+ */
+export function findingFingerprint(finding: Finding): string {
+  return [finding.category, finding.key, finding.kind, finding.aspect ?? '', finding.side ?? ''].join('|');
 }

@@ -28,17 +28,32 @@ export type ErrorCode =
   | 'E_IO' // reading or writing a file failed
   | 'E_COMMAND' // an external command failed to run
   | 'E_COLLECT' // a collector could not read what it needs
+  | 'E_REQUEST_INVALID' // an HTTP request whose body or parameters are wrong
+  | 'E_UNAUTHENTICATED' // no token, or a token the server does not know
+  | 'E_FORBIDDEN' // a known token that may not do this (a node reporting as another)
+  | 'E_NEEDS_CATEGORIES' // a report names category hashes whose content the server lacks
+  | 'E_OUT_OF_ORDER' // a report older than what the server already has
+  | 'E_TOO_LARGE' // a body over the size limit
+  | 'E_UNSUPPORTED_MEDIA' // a body that is not JSON
+  | 'E_SERVER' // a server could not be used (unreachable, unexpected answer)
   | 'E_INTERNAL'; // a bug
 
 export class DriftguardError extends Error {
   readonly code: ErrorCode;
   readonly issues: readonly Issue[];
+  /** Machine-readable extras for the caller (e.g. which categories a report must resend). */
+  readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, message: string, options: { issues?: Issue[]; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { issues?: Issue[]; cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.issues = options.issues ?? [];
+    this.details = options.details ?? {};
   }
 
   /** The message followed by one line per issue, `file:line:col: message`. */
@@ -47,8 +62,8 @@ export class DriftguardError extends Error {
     return [this.message, ...this.issues.map((issue) => `  ${formatIssue(issue)}`)].join('\n');
   }
 
-  toJSON(): { code: ErrorCode; message: string; issues: readonly Issue[] } {
-    return { code: this.code, message: this.message, issues: this.issues };
+  toJSON(): { code: ErrorCode; message: string; issues: readonly Issue[] } & Record<string, unknown> {
+    return { code: this.code, message: this.message, issues: this.issues, ...this.details };
   }
 }
 
@@ -85,6 +100,24 @@ export class IoError extends DriftguardError {
 export class CommandError extends DriftguardError {
   constructor(message: string, cause?: unknown) {
     super('E_COMMAND', message, { cause });
+  }
+}
+
+export class RequestError extends DriftguardError {
+  constructor(message: string, issues: Issue[] = []) {
+    super('E_REQUEST_INVALID', message, { issues });
+  }
+}
+
+export class AuthError extends DriftguardError {
+  constructor(code: 'E_UNAUTHENTICATED' | 'E_FORBIDDEN', message: string) {
+    super(code, message);
+  }
+}
+
+export class ServerError extends DriftguardError {
+  constructor(message: string, cause?: unknown) {
+    super('E_SERVER', message, { cause });
   }
 }
 

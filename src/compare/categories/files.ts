@@ -49,6 +49,7 @@ function driftOfFile(path: string, rule: FileRule, file: FileInfo | undefined): 
       finding({
         ...base,
         kind: 'mismatch',
+        aspect: property,
         expected: { [property]: wanted },
         actual: { [property]: actual },
         message: `${path} ${property} is ${actual ?? '(unknown)'}, desired ${wanted}`,

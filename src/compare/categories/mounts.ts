@@ -61,6 +61,7 @@ function driftOfMount(
       finding({
         ...base,
         kind: 'mismatch',
+        aspect: 'device',
         expected: rule.device,
         actual: entry.spec,
         message: `${mountPoint} mounts ${entry.spec}, desired ${rule.device} (${where})`,
@@ -72,6 +73,7 @@ function driftOfMount(
       finding({
         ...base,
         kind: 'mismatch',
+        aspect: 'fstype',
         expected: rule.fstype,
         actual: entry.vfstype,
         message: `${mountPoint} is ${entry.vfstype}, desired ${rule.fstype} (${where})`,
@@ -84,6 +86,7 @@ function driftOfMount(
       finding({
         ...base,
         kind: 'mismatch',
+        aspect: 'options',
         expected: rule.options,
         actual: entry.options,
         message: `${mountPoint} lacks option${absent.length > 1 ? 's' : ''} ${absent.join(', ')} (${where}: ${entry.options.join(',')})`,
@@ -106,6 +109,7 @@ function driftOfMount(
       finding({
         ...base,
         kind: 'missing',
+        aspect: 'live',
         severity: 'warning',
         expected: 'mounted',
         actual: 'not mounted',

@@ -66,6 +66,7 @@ export const sysctlsComparator: CategoryComparator<'sysctls'> = {
             category: 'sysctls',
             key,
             kind: 'missing',
+            aspect: 'live',
             expected: wanted,
             message: `${key} does not exist in the running kernel (desired ${wanted})`,
           }),
@@ -76,6 +77,7 @@ export const sysctlsComparator: CategoryComparator<'sysctls'> = {
             category: 'sysctls',
             key,
             kind: 'mismatch',
+            aspect: 'live',
             expected: wanted,
             actual: live,
             message: `${key} is ${live} live, desired ${wanted}`,
@@ -89,6 +91,7 @@ export const sysctlsComparator: CategoryComparator<'sysctls'> = {
             category: 'sysctls',
             key,
             kind: 'not-persisted',
+            aspect: 'persisted',
             expected: wanted,
             message: `${key} = ${wanted} is not persisted: no sysctl.d file sets it, so a reboot loses it`,
           }),
@@ -99,6 +102,7 @@ export const sysctlsComparator: CategoryComparator<'sysctls'> = {
             category: 'sysctls',
             key,
             kind: 'not-persisted',
+            aspect: 'persisted',
             expected: wanted,
             actual: persisted.value,
             message: `${key} is persisted as ${persisted.value} by ${persisted.source}, desired ${wanted}`,
@@ -147,6 +151,7 @@ function parityOfAspect(
   const withSource = (value: string, entry: PersistedSysctl | undefined) =>
     entry ? `${value} (${entry.source})` : value;
   return keyedParity('sysctls', first, second, ctx, {
+    aspect,
     describe: (key, value, side) => `${key} (${aspect}) = ${withSource(value, sources?.[side][key])}`,
     recorded: (value) => normalizeSysctlValue(value),
     compare(key, a, b) {
@@ -157,6 +162,7 @@ function parityOfAspect(
           key,
           kind: 'mismatch',
           side: 'different',
+          aspect,
           expected: normalizeSysctlValue(a),
           actual: normalizeSysctlValue(b),
           message: `${key} ${aspect} differs: ${withSource(a, sources?.first[key])} on ${sideName(ctx.sides.first)}, ${withSource(b, sources?.second[key])} on ${sideName(ctx.sides.second)}`,

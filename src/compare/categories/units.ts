@@ -43,6 +43,7 @@ function driftOfUnit(name: string, rule: UnitRule, unit: UnitInfo | undefined): 
       finding({
         ...base,
         kind: 'mismatch',
+        aspect: 'masked',
         expected: 'masked',
         actual: unit.enablement,
         message: `${name} is ${unit.enablement}, desired masked`,
@@ -54,6 +55,7 @@ function driftOfUnit(name: string, rule: UnitRule, unit: UnitInfo | undefined): 
       finding({
         ...base,
         kind: 'mismatch',
+        aspect: 'masked',
         expected: 'not masked',
         actual: unit.enablement,
         message: `${name} is masked`,
@@ -65,6 +67,7 @@ function driftOfUnit(name: string, rule: UnitRule, unit: UnitInfo | undefined): 
       finding({
         ...base,
         kind: 'mismatch',
+        aspect: 'enablement',
         expected: 'enabled',
         actual: unit.enablement,
         message: `${name} is ${unit.enablement}, desired enabled`,
@@ -76,6 +79,7 @@ function driftOfUnit(name: string, rule: UnitRule, unit: UnitInfo | undefined): 
       finding({
         ...base,
         kind: 'mismatch',
+        aspect: 'enablement',
         expected: 'disabled',
         actual: unit.enablement,
         message: `${name} is ${unit.enablement}, desired disabled`,
@@ -88,6 +92,7 @@ function driftOfUnit(name: string, rule: UnitRule, unit: UnitInfo | undefined): 
       finding({
         ...base,
         kind: 'mismatch',
+        aspect: 'after',
         expected: { after: rule.after },
         actual: { after: unit.after },
         message: `${name} is not ordered after ${unordered.join(', ')} (After=${formatList(unit.after)})`,
@@ -106,6 +111,7 @@ function compareUnits(name: string, a: UnitInfo, b: UnitInfo, sides: ParitySides
         key: name,
         kind: 'mismatch',
         side: 'different',
+        aspect: 'enablement',
         expected: a.enablement,
         actual: b.enablement,
         message: `${name} is ${a.enablement} on ${sideName(sides.first)}, ${b.enablement} on ${sideName(sides.second)}`,
@@ -127,6 +133,7 @@ function compareUnits(name: string, a: UnitInfo, b: UnitInfo, sides: ParitySides
         key: name,
         kind: 'mismatch',
         side: 'different',
+        aspect: 'ordering',
         expected: pickLists(a),
         actual: pickLists(b),
         message: `${name} ordering differs: ${differences.join('; ')}`,

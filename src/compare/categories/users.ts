@@ -36,6 +36,7 @@ function driftOfUser(name: string, rule: UserRule, user: UserEntry | undefined):
         finding({
           ...base,
           kind: 'mismatch',
+          aspect: id,
           expected: { [id]: wanted },
           actual: { [id]: user[id] },
           message: `user ${name} has ${id} ${user[id]}, desired ${wanted}`,

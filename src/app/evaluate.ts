@@ -1,0 +1,95 @@
+/**
+ * Evaluation on the server: after a report, the node's drift and the parity of every pair it
+ * is in are computed again and recorded as findings with their timeline. Reports of a burst
+ * for one node are coalesced: the node is evaluated once, after the burst, on its newest state.
+ */
+import { drift, parity } from '../compare';
+import { effectiveSpec, pairsOf } from '../desired';
+import type { Desired } from '../model/desired';
+import type { Store } from '../store';
+
+export interface EvaluationSummary {
+  node: string;
+  drift?: { open: number; opened: number; resolved: number };
+  pairs: { pair: string; open: number; opened: number; resolved: number }[];
+}
+
+/** Drift of one node and parity of its pairs, recorded in the store. Synchronous: pure compare + SQLite. */
+export function evaluateNode(store: Store, desired: Desired, node: string, now: Date): EvaluationSummary {
+  const at = now.toISOString();
+  const summary: EvaluationSummary = { node, pairs: [] };
+  const state = store.states.latestState(node);
+  if (!state) return summary;
+  if (desired.nodes[node]) {
+    const findings = drift(effectiveSpec(desired, node), state);
+    summary.drift = store.transaction(() => store.findings.recordEvaluation(`node:${node}`, 'drift', findings, at));
+  }
+  for (const pair of pairsOf(desired, node)) {
+    const partner = pair.primary === node ? pair.secondary : pair.primary;
+    const partnerState = store.states.latestState(partner);
+    if (!partnerState) continue;
+    const [primary, secondary] = pair.primary === node ? [state, partnerState] : [partnerState, state];
+    const findings = parity(primary, secondary, { labels: { first: 'primary', second: 'secondary' }, ignore: pair.parity.ignore });
+    const change = store.transaction(() => store.findings.recordEvaluation(`pair:${pair.name}`, 'parity', findings, at));
+    summary.pairs.push({ pair: pair.name, ...change });
+  }
+  return summary;
+}
+
+export interface EvaluatorDeps {
+  store: Store;
+  desired: () => Desired | undefined;
+  now: () => Date;
+  onError: (node: string, err: unknown) => void;
+  onEvaluated?: (summary: EvaluationSummary) => void;
+}
+
+/** Coalescing queue of nodes to evaluate, drained on the next turn of the event loop. */
+export class Evaluator {
+  private readonly pending = new Set<string>();
+  private scheduled = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly deps: EvaluatorDeps) {}
+
+  schedule(node: string): void {
+    this.pending.add(node);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.drain());
+  }
+
+  /** Every node the store knows, e.g. after the desired state changed. */
+  scheduleAll(): void {
+    for (const row of this.deps.store.states.nodes()) this.schedule(row.name);
+  }
+
+  /** Resolves when nothing is pending (tests and shutdown). */
+  idle(): Promise<void> {
+    if (!this.scheduled && this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private drain(): void {
+    const desired = this.deps.desired();
+    const nodes = [...this.pending];
+    this.pending.clear();
+    for (const node of nodes) {
+      if (!desired) continue;
+      try {
+        const summary = evaluateNode(this.deps.store, desired, node, this.deps.now());
+        this.deps.onEvaluated?.(summary);
+      } catch (err) {
+        this.deps.onError(node, err);
+      }
+    }
+    if (this.pending.size > 0) {
+      setImmediate(() => this.drain());
+      return;
+    }
+    this.scheduled = false;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Taking in a report (src/model/report.ts): who may send it, whether its content matches its
+ * hashes, whether the server has what the report only names by hash — then one transaction
+ * that stores the report, the categories that changed, and the node's last-seen time. All of
+ * it or nothing: a refused report leaves the store as it was.
+ */
+import type { Report, ReportKind } from '../model/report';
+import { reportKind } from '../model/report';
+import type { Category } from '../model/state';
+import { CATEGORIES } from '../model/state';
+import { hashOf } from '../shared/canonical-json';
+import { AuthError, DriftguardError, RequestError } from '../shared/errors';
+import type { Store, TokenInfo } from '../store';
+
+export interface IngestResult {
+  stored: boolean;
+  duplicate: boolean;
+  kind: ReportKind;
+  /** Categories whose content changed (or that stopped being collected). */
+  changed: Category[];
+}
+
+/** A node's token reports only as that node; an admin token (the SSH sweep) as any node. */
+export function authorizeReport(caller: TokenInfo, node: string): void {
+  if (caller.role === 'admin') return;
+  if (caller.role === 'node' && caller.node === node) return;
+  if (caller.role === 'node') {
+    throw new AuthError('E_FORBIDDEN', `this token belongs to node ${caller.node}: it cannot report as ${node}`);
+  }
+  throw new AuthError('E_FORBIDDEN', `a ${caller.role} token cannot send reports`);
+}
+
+/** The content of every category sent must be what its hash says: checked before anything is stored. */
+function checkContent(report: Report): void {
+  for (const category of Object.keys(report.categories) as Category[]) {
+    const claimed = report.hashes[category];
+    if (claimed === undefined) {
+      throw new RequestError(`the report sends ${category} but lists no hash for it`, [{ message: 'missing hash', path: `/hashes/${category}` }]);
+    }
+    if (hashOf(report.categories[category]) !== claimed) {
+      throw new RequestError(`the content of ${category} does not match its hash`, [
+        { message: `hash of the content is not ${claimed}`, path: `/categories/${category}` },
+      ]);
+    }
+  }
+}
+
+export function ingestReport(store: Store, report: Report, caller: TokenInfo, receivedAt: Date): IngestResult {
+  authorizeReport(caller, report.node);
+  checkContent(report);
+  const kind = reportKind(report);
+  const received = receivedAt.toISOString();
+
+  return store.transaction(() => {
+    const { states } = store;
+    if (states.reportSeen(report.node, report.reportId)) return { stored: false, duplicate: true, kind, changed: [] };
+
+    const node = states.node(report.node);
+    if (node && report.collectedAt < node.collectedAt) {
+      throw new DriftguardError(
+        'E_OUT_OF_ORDER',
+        `report ${report.reportId} was collected at ${report.collectedAt}, before the latest state of ${report.node} (${node.collectedAt})`,
+      );
+    }
+
+    const latest = states.latestHashes(report.node);
+    const sent = report.categories as Partial<Record<Category, unknown>>;
+    const needed = CATEGORIES.filter((category) => {
+      const hash = report.hashes[category];
+      return hash !== undefined && sent[category] === undefined && latest.get(category) !== hash;
+    });
+    if (needed.length > 0) {
+      throw new DriftguardError('E_NEEDS_CATEGORIES', `the server does not have this content of ${needed.join(', ')}: send it`, {
+        details: { categories: needed },
+      });
+    }
+
+    const changed: Category[] = [];
+    for (const category of CATEGORIES) {
+      const hash = report.hashes[category];
+      if (hash === undefined) {
+        if (latest.has(category)) {
+          states.dropCategory(report.node, category);
+          changed.push(category);
+        }
+        continue;
+      }
+      if (sent[category] === undefined || latest.get(category) === hash) continue;
+      states.putCategory({
+        node: report.node,
+        category,
+        hash,
+        content: JSON.stringify(sent[category]),
+        collectedAt: report.collectedAt,
+        receivedAt: received,
+      });
+      changed.push(category);
+    }
+    states.recordReport({ node: report.node, reportId: report.reportId, receivedAt: received, collectedAt: report.collectedAt, kind, changed });
+    states.touchNode(report.node, { receivedAt: received, collectedAt: report.collectedAt, errors: report.errors });
+    return { stored: true, duplicate: false, kind, changed };
+  });
+}

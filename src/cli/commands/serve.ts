@@ -1,0 +1,125 @@
+/**
+ * `driftguard serve`: the server on the embedded SQLite store, with the desired state loaded
+ * and watched, evaluation on every report, optional import of saved states, and the plain page.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DesiredHolder } from '../../app/desired-holder';
+import { Evaluator } from '../../app/evaluate';
+import { importStates } from '../../app/import-states';
+import { watchFolder } from '../../app/watch-desired';
+import { loadDesired } from '../../desired';
+import { buildServer } from '../../server/app';
+import { writeFileAtomic } from '../../shared/atomic-write';
+import { currentTime } from '../../shared/clock';
+import { IoError, UsageError, errorMessage } from '../../shared/errors';
+import { openStore } from '../../store';
+import type { CliIo } from '../io';
+
+export interface ServeOptions {
+  desired: string;
+  db: string;
+  listen: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  anonymousRead?: boolean;
+  import?: string[];
+  logLevel: string;
+  durable: boolean;
+}
+
+export function parseListen(listen: string): { host: string; port: number } {
+  const match = /^(\[[0-9a-fA-F:]+\]|[^:]+):(\d{1,5})$/.exec(listen);
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || port > 65535) throw new UsageError(`--listen wants HOST:PORT, e.g. 127.0.0.1:8080, not ${JSON.stringify(listen)}`);
+  return { host: (match[1] as string).replace(/^\[|\]$/g, ''), port };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+function readTls(options: ServeOptions): { key: Buffer; cert: Buffer } | undefined {
+  if (!options.tlsCert && !options.tlsKey) return undefined;
+  if (!options.tlsCert || !options.tlsKey) throw new UsageError('TLS needs both --tls-cert and --tls-key');
+  try {
+    return { cert: fs.readFileSync(options.tlsCert), key: fs.readFileSync(options.tlsKey) };
+  } catch (err) {
+    throw new IoError(`cannot read the TLS certificate or key: ${errorMessage(err)}`, err);
+  }
+}
+
+export async function runServe(options: ServeOptions, io: CliIo): Promise<number> {
+  const { host, port } = parseListen(options.listen);
+  const https = readTls(options);
+  const now = () => currentTime(io.env);
+  const store = openStore(options.db, { durable: options.durable });
+  const holder = new DesiredHolder(options.desired, loadDesired, now);
+  const first = holder.reload();
+  if (!first.ok) throw first.error; // nothing good to fall back on at start
+
+  const server = await (async () => {
+    let log: { error(obj: object, msg: string): void; info(obj: object, msg: string): void } | undefined;
+    const evaluator = new Evaluator({
+      store,
+      desired: () => holder.desired,
+      now,
+      onError: (node, err) => log?.error({ node, err }, 'evaluation failed'),
+    });
+    const built = await buildServer({
+      store,
+      desired: holder,
+      evaluator,
+      now,
+      anonymousRead: options.anonymousRead ?? isLoopback(host),
+      https,
+      logger: { level: options.logLevel },
+    });
+    log = built.app.log;
+    return { ...built, evaluator };
+  })();
+  const { app, evaluator } = server;
+
+  // The first admin token is written to a file beside the store, readable by its owner only.
+  if (!store.tokens.hasAdmin()) {
+    const created = store.tokens.create({ role: 'admin', label: 'created at first start' }, now().toISOString());
+    const file = path.join(path.dirname(path.resolve(options.db)), 'admin.token');
+    writeFileAtomic(file, created.token + '\n', 0o600);
+    io.err(`driftguard: created the first admin token in ${file}\n`);
+  }
+
+  for (const dir of options.import ?? []) {
+    const result = importStates(store, holder.desired, dir, now());
+    app.log.info({ dir, imported: result.imported, skipped: result.skipped.map((s) => `${s.file}: ${s.reason}`) }, 'states imported');
+  }
+  evaluator.scheduleAll();
+
+  const reload = () => {
+    const result = holder.reload();
+    if (result.ok) {
+      if (result.changed) evaluator.scheduleAll();
+      app.log.info({ hash: result.desired.hash }, result.changed ? 'desired state reloaded' : 'desired state unchanged');
+    } else {
+      app.log.error({ error: result.error.toJSON() }, 'desired state refused: the last good one keeps running');
+    }
+  };
+  const stopWatching = watchFolder(options.desired, reload);
+  process.on('SIGHUP', reload);
+
+  await app.listen({ host, port });
+  const scheme = https ? 'https' : 'http';
+  io.err(`driftguard: serving ${scheme}://${host.includes(':') ? `[${host}]` : host}:${port} — store ${options.db}, desired state ${options.desired}\n`);
+
+  return new Promise<number>((resolve) => {
+    const stop = async () => {
+      stopWatching();
+      process.off('SIGHUP', reload);
+      await app.close();
+      await evaluator.idle();
+      store.close();
+      resolve(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+  });
+}

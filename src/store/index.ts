@@ -1,0 +1,41 @@
+/**
+ * The embedded store (DESIGN §10): the only module that imports better-sqlite3 or speaks SQL.
+ */
+import type { Db, OpenOptions } from './database';
+import { openDatabase, schemaVersion } from './database';
+import { FindingsRepository } from './findings';
+import { StatesRepository } from './states';
+import { TokensRepository } from './tokens';
+
+export type { NodeRow, CategoryVersion } from './states';
+export type { StoredFinding, FindingSource, EvaluationChange } from './findings';
+export type { TokenInfo, TokenRole } from './tokens';
+
+export class Store {
+  readonly states: StatesRepository;
+  readonly findings: FindingsRepository;
+  readonly tokens: TokensRepository;
+
+  constructor(private readonly db: Db) {
+    this.states = new StatesRepository(db);
+    this.findings = new FindingsRepository(db);
+    this.tokens = new TokensRepository(db);
+  }
+
+  /** Runs `work` in one transaction: all of it is stored, or none. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  get schemaVersion(): number {
+    return schemaVersion(this.db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+export function openStore(file: string, options: OpenOptions = {}): Store {
+  return new Store(openDatabase(file, options));
+}

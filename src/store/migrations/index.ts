@@ -1,0 +1,88 @@
+/**
+ * Numbered schema migrations, applied in order at open inside one transaction each; SQLite's
+ * `user_version` records how far a database has come. Never edit a released migration: add
+ * the next number.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'nodes, reports, category versions, findings, tokens',
+    sql: `
+      CREATE TABLE nodes (
+        name          TEXT PRIMARY KEY,
+        first_seen    TEXT NOT NULL,
+        last_seen     TEXT NOT NULL,  -- when the last report (heartbeats too) arrived
+        collected_at  TEXT NOT NULL,  -- collectedAt of that report
+        errors        TEXT NOT NULL   -- JSON: the collectors that failed in it
+      ) STRICT;
+
+      -- One row per report received: idempotency (a retried report is stored once) and audit.
+      CREATE TABLE reports (
+        id            INTEGER PRIMARY KEY,
+        node          TEXT NOT NULL,
+        report_id     TEXT NOT NULL,
+        received_at   TEXT NOT NULL,
+        collected_at  TEXT NOT NULL,
+        kind          TEXT NOT NULL CHECK (kind IN ('full', 'delta', 'heartbeat')),
+        changed       TEXT NOT NULL,  -- JSON: categories whose content changed
+        UNIQUE (node, report_id)
+      ) STRICT;
+      CREATE INDEX reports_by_received ON reports (received_at);
+
+      -- Each distinct content of a category, stored when its hash changes: the history.
+      CREATE TABLE category_versions (
+        id            INTEGER PRIMARY KEY,
+        node          TEXT NOT NULL,
+        category      TEXT NOT NULL,
+        hash          TEXT NOT NULL,
+        content       TEXT NOT NULL,  -- JSON
+        collected_at  TEXT NOT NULL,  -- first collected in this version
+        received_at   TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX category_versions_by_node ON category_versions (node, category, collected_at);
+
+      -- The version each category of each node is at now.
+      CREATE TABLE category_latest (
+        node          TEXT NOT NULL,
+        category      TEXT NOT NULL,
+        version_id    INTEGER NOT NULL REFERENCES category_versions (id),
+        hash          TEXT NOT NULL,
+        PRIMARY KEY (node, category)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Drift and parity findings with the time they were first and last seen: the timeline.
+      CREATE TABLE findings (
+        id            INTEGER PRIMARY KEY,
+        scope         TEXT NOT NULL,  -- node:NAME or pair:NAME
+        source        TEXT NOT NULL CHECK (source IN ('drift', 'parity')),
+        fingerprint   TEXT NOT NULL,
+        category      TEXT NOT NULL,
+        key           TEXT NOT NULL,
+        severity      TEXT NOT NULL,
+        finding       TEXT NOT NULL,  -- JSON of the latest Finding
+        first_seen    TEXT NOT NULL,
+        last_seen     TEXT NOT NULL,
+        resolved_at   TEXT
+      ) STRICT;
+      CREATE UNIQUE INDEX findings_open ON findings (scope, source, fingerprint) WHERE resolved_at IS NULL;
+      CREATE INDEX findings_by_scope ON findings (scope, resolved_at, first_seen);
+
+      CREATE TABLE tokens (
+        id            INTEGER PRIMARY KEY,
+        role          TEXT NOT NULL CHECK (role IN ('node', 'admin', 'reader')),
+        node          TEXT,
+        hash          TEXT NOT NULL UNIQUE,  -- sha256 of the token: the token itself is never stored
+        label         TEXT,
+        created_at    TEXT NOT NULL,
+        revoked_at    TEXT,
+        CHECK ((role = 'node') = (node IS NOT NULL))
+      ) STRICT;
+    `,
+  },
+];

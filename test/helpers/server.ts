@@ -1,0 +1,52 @@
+/**
+ * A real driftguard server for tests: a real SQLite file in a temp dir, the desired state from
+ * a folder, built with buildServer; callers use `inject()` or `listen` on a loopback port.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DesiredHolder } from '../../src/app/desired-holder';
+import { Evaluator } from '../../src/app/evaluate';
+import { buildServer } from '../../src/server/app';
+import type { DriftguardServer } from '../../src/server/app';
+import { loadDesired } from '../../src/desired';
+import { openStore } from '../../src/store';
+import type { Store } from '../../src/store';
+
+export interface TestServer extends DriftguardServer {
+  store: Store;
+  evaluator: Evaluator;
+  holder: DesiredHolder;
+  dir: string;
+  dbFile: string;
+  adminToken: string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(options: { desiredDir?: string; anonymousRead?: boolean; now?: () => Date; bodyLimit?: number } = {}): Promise<TestServer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-server-'));
+  const dbFile = path.join(dir, 'driftguard.db');
+  const store = openStore(dbFile);
+  const now = options.now ?? (() => new Date());
+  const holder = new DesiredHolder(options.desiredDir ?? 'desired-state', loadDesired, now);
+  const loaded = holder.reload();
+  if (!loaded.ok) throw loaded.error;
+  const evaluator = new Evaluator({ store, desired: () => holder.desired, now, onError: (node, err) => { throw new Error(`evaluating ${node}: ${String(err)}`); } });
+  const server = await buildServer({ store, desired: holder, evaluator, now, anonymousRead: options.anonymousRead ?? false, bodyLimit: options.bodyLimit });
+  const adminToken = store.tokens.create({ role: 'admin', label: 'test' }, now().toISOString()).token;
+  return {
+    ...server,
+    store,
+    evaluator,
+    holder,
+    dir,
+    dbFile,
+    adminToken,
+    async close() {
+      await server.app.close();
+      await evaluator.idle();
+      store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
