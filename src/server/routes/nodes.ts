@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { changesSince, listNodes, requireKnownNode, timed } from '../../app/queries';
+import { watchPathsFor } from '../../desired';
 import { NotFoundError } from '../../shared/errors';
 import type { ServerDeps } from '../app';
 import { NAME_PARAMS, NO_QUERY, SINCE_QUERY } from './schemas';
@@ -24,6 +25,12 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
     app.get<Named>('/nodes/:name/drift', { config: read, schema: { summary: 'Open drift findings of the node, with since when', tags: ['nodes'], params: NAME_PARAMS, querystring: NO_QUERY } }, async (request) => {
       requireKnownNode(deps.store, deps.desired.desired, request.params.name);
       return { node: request.params.name, findings: deps.store.findings.open(`node:${request.params.name}`, 'drift').map(timed) };
+    });
+
+    app.get<Named>('/nodes/:name/watch', { config: read, schema: { summary: "Paths the node's roles watch: what its agent records in `files` besides the built-in list", tags: ['nodes'], params: NAME_PARAMS, querystring: NO_QUERY } }, async (request) => {
+      const desired = deps.desired.desired;
+      const declared = desired?.nodes[request.params.name] !== undefined;
+      return { node: request.params.name, declared, paths: declared && desired ? watchPathsFor(desired, request.params.name) : [] };
     });
 
     app.get<NamedSince>('/nodes/:name/history', { config: read, schema: { summary: 'Category versions collected since a time', tags: ['nodes'], params: NAME_PARAMS, querystring: SINCE_QUERY } }, async (request) => {
