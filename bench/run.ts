@@ -3,10 +3,12 @@
  * reported in docs/performance.md — never asserted in tests.
  */
 import { runCollectBench } from './collect';
+import { runIngestBench } from './ingest';
 import { benchArgs } from './stats';
 
 const benches: Record<string, (args: Map<string, string>) => Promise<void>> = {
   collect: runCollectBench,
+  ingest: runIngestBench,
 };
 
 async function main(): Promise<void> {

@@ -7,6 +7,7 @@ import type { Report } from '../model/report';
 import { REPORT_SCHEMA_ID } from '../model/report';
 import type { Category, CategoryValues, NodeState } from '../model/state';
 import { CATEGORIES } from '../model/state';
+import { canonicalCopy } from '../shared/canonical-json';
 
 export function buildReport(
   state: NodeState,
@@ -19,7 +20,8 @@ export function buildReport(
     const value = state[category];
     if (value === undefined) continue;
     if (serverHashes && serverHashes[category] === state.hashes[category]) continue;
-    (categories as Record<Category, unknown>)[category] = value;
+    // In canonical key order, so the server can verify the hash with one native JSON.stringify.
+    (categories as Record<Category, unknown>)[category] = canonicalCopy(value);
   }
   return {
     schema: REPORT_SCHEMA_ID,

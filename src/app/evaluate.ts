@@ -14,12 +14,17 @@ export interface EvaluationSummary {
   pairs: { pair: string; open: number; opened: number; resolved: number }[];
 }
 
-/** Drift of one node and parity of its pairs, recorded in the store. Synchronous: pure compare + SQLite. */
-export function evaluateNode(store: Store, desired: Desired, node: string, now: Date): EvaluationSummary {
-  const at = now.toISOString();
+/**
+ * Drift of one node and parity of its pairs, recorded in the store. Synchronous: pure compare
+ * + SQLite. Findings are stamped with when the state that shows them was collected — not when
+ * the server got round to evaluating it — so a report spooled through an outage tells the
+ * truth about when a difference appeared or went away.
+ */
+export function evaluateNode(store: Store, desired: Desired, node: string): EvaluationSummary {
   const summary: EvaluationSummary = { node, pairs: [] };
   const state = store.states.latestState(node);
   if (!state) return summary;
+  const at = state.collectedAt;
   if (desired.nodes[node]) {
     const findings = drift(effectiveSpec(desired, node), state);
     summary.drift = store.transaction(() => store.findings.recordEvaluation(`node:${node}`, 'drift', findings, at));
@@ -30,7 +35,8 @@ export function evaluateNode(store: Store, desired: Desired, node: string, now: 
     if (!partnerState) continue;
     const [primary, secondary] = pair.primary === node ? [state, partnerState] : [partnerState, state];
     const findings = parity(primary, secondary, { labels: { first: 'primary', second: 'secondary' }, ignore: pair.parity.ignore });
-    const change = store.transaction(() => store.findings.recordEvaluation(`pair:${pair.name}`, 'parity', findings, at));
+    const pairAt = primary.collectedAt > secondary.collectedAt ? primary.collectedAt : secondary.collectedAt;
+    const change = store.transaction(() => store.findings.recordEvaluation(`pair:${pair.name}`, 'parity', findings, pairAt));
     summary.pairs.push({ pair: pair.name, ...change });
   }
   return summary;
@@ -39,13 +45,23 @@ export function evaluateNode(store: Store, desired: Desired, node: string, now: 
 export interface EvaluatorDeps {
   store: Store;
   desired: () => Desired | undefined;
-  now: () => Date;
   onError: (node: string, err: unknown) => void;
   onEvaluated?: (summary: EvaluationSummary) => void;
 }
 
+const DRAIN_SLICE_MS = 20;
+
+/** What the server needs of an evaluator: in this thread (Evaluator) or in a worker (WorkerEvaluator). */
+export interface EvaluationQueue {
+  schedule(node: string): void;
+  /** Every node the store knows, e.g. after the desired state changed. */
+  scheduleAll(): void;
+  /** Resolves when nothing is pending (tests and shutdown). */
+  idle(): Promise<void>;
+}
+
 /** Coalescing queue of nodes to evaluate, drained on the next turn of the event loop. */
-export class Evaluator {
+export class Evaluator implements EvaluationQueue {
   private readonly pending = new Set<string>();
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
@@ -72,16 +88,18 @@ export class Evaluator {
 
   private drain(): void {
     const desired = this.deps.desired();
-    const nodes = [...this.pending];
-    this.pending.clear();
-    for (const node of nodes) {
+    // A slice at a time, so a burst of evaluations never holds the event loop for long.
+    const deadline = Date.now() + DRAIN_SLICE_MS;
+    for (const node of this.pending) {
+      this.pending.delete(node);
       if (!desired) continue;
       try {
-        const summary = evaluateNode(this.deps.store, desired, node, this.deps.now());
+        const summary = evaluateNode(this.deps.store, desired, node);
         this.deps.onEvaluated?.(summary);
       } catch (err) {
         this.deps.onError(node, err);
       }
+      if (Date.now() >= deadline) break;
     }
     if (this.pending.size > 0) {
       setImmediate(() => this.drain());

@@ -8,7 +8,7 @@ import type { Report, ReportKind } from '../model/report';
 import { reportKind } from '../model/report';
 import type { Category } from '../model/state';
 import { CATEGORIES } from '../model/state';
-import { hashOf } from '../shared/canonical-json';
+import { verifiedCanonicalText } from '../shared/canonical-json';
 import { AuthError, DriftguardError, RequestError } from '../shared/errors';
 import type { Store, TokenInfo } from '../store';
 
@@ -30,24 +30,31 @@ export function authorizeReport(caller: TokenInfo, node: string): void {
   throw new AuthError('E_FORBIDDEN', `a ${caller.role} token cannot send reports`);
 }
 
-/** The content of every category sent must be what its hash says: checked before anything is stored. */
-function checkContent(report: Report): void {
+/**
+ * The content of every category sent must be what its hash says: checked before anything is
+ * stored. Returns each category's canonical JSON text — what the store keeps.
+ */
+function verifiedContent(report: Report): Map<Category, string> {
+  const texts = new Map<Category, string>();
   for (const category of Object.keys(report.categories) as Category[]) {
     const claimed = report.hashes[category];
     if (claimed === undefined) {
       throw new RequestError(`the report sends ${category} but lists no hash for it`, [{ message: 'missing hash', path: `/hashes/${category}` }]);
     }
-    if (hashOf(report.categories[category]) !== claimed) {
+    const text = verifiedCanonicalText(report.categories[category], claimed);
+    if (text === undefined) {
       throw new RequestError(`the content of ${category} does not match its hash`, [
         { message: `hash of the content is not ${claimed}`, path: `/categories/${category}` },
       ]);
     }
+    texts.set(category, text);
   }
+  return texts;
 }
 
 export function ingestReport(store: Store, report: Report, caller: TokenInfo, receivedAt: Date): IngestResult {
   authorizeReport(caller, report.node);
-  checkContent(report);
+  const texts = verifiedContent(report);
   const kind = reportKind(report);
   const received = receivedAt.toISOString();
 
@@ -64,10 +71,9 @@ export function ingestReport(store: Store, report: Report, caller: TokenInfo, re
     }
 
     const latest = states.latestHashes(report.node);
-    const sent = report.categories as Partial<Record<Category, unknown>>;
     const needed = CATEGORIES.filter((category) => {
       const hash = report.hashes[category];
-      return hash !== undefined && sent[category] === undefined && latest.get(category) !== hash;
+      return hash !== undefined && !texts.has(category) && latest.get(category) !== hash;
     });
     if (needed.length > 0) {
       throw new DriftguardError('E_NEEDS_CATEGORIES', `the server does not have this content of ${needed.join(', ')}: send it`, {
@@ -85,12 +91,13 @@ export function ingestReport(store: Store, report: Report, caller: TokenInfo, re
         }
         continue;
       }
-      if (sent[category] === undefined || latest.get(category) === hash) continue;
+      const content = texts.get(category);
+      if (content === undefined || latest.get(category) === hash) continue;
       states.putCategory({
         node: report.node,
         category,
         hash,
-        content: JSON.stringify(sent[category]),
+        content,
         collectedAt: report.collectedAt,
         receivedAt: received,
       });

@@ -7,7 +7,7 @@
 import Fastify, { LogController } from 'fastify';
 import type { FastifyError, FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { DesiredHolder } from '../app/desired-holder';
-import type { Evaluator } from '../app/evaluate';
+import type { EvaluationQueue } from '../app/evaluate';
 import { DriftguardError, asDriftguardError } from '../shared/errors';
 import type { Store } from '../store';
 import { authHook } from './auth';
@@ -23,7 +23,7 @@ import { openApiRoutes } from './routes/openapi';
 export interface ServerDeps {
   store: Store;
   desired: DesiredHolder;
-  evaluator: Evaluator;
+  evaluator: EvaluationQueue;
   now: () => Date;
   /** Reads without a token (default: only when listening on loopback). */
   anonymousRead: boolean;
@@ -52,6 +52,8 @@ export async function buildServer(deps: ServerDeps): Promise<DriftguardServer> {
     logController: new LogController({ disableRequestLogging: true }),
   });
   const metrics = new Metrics(deps.store, deps.now);
+  // JSON in, JSON out: a text/plain body is not parsed into a string, it is refused (415).
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = error instanceof DriftguardError ? error : fromFastifyError(error);

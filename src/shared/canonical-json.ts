@@ -44,3 +44,21 @@ export function sha256Hex(data: string | Buffer): string {
 export function hashOf(value: unknown): string {
   return `sha256:${sha256Hex(canonicalJson(value))}`;
 }
+
+/**
+ * The canonical text of a value whose hash is claimed to be `claimed`, or undefined when the
+ * claim is false. Fast path: a value that arrived in canonical key order (what buildReport
+ * sends) serialises to its canonical text with the native JSON.stringify — and if that text has
+ * the claimed hash, it is the canonical text. Otherwise the sorting writer decides.
+ */
+export function verifiedCanonicalText(value: unknown, claimed: string): string | undefined {
+  const fast = JSON.stringify(value);
+  if (`sha256:${sha256Hex(fast)}` === claimed) return fast;
+  const canonical = canonicalJson(value);
+  return `sha256:${sha256Hex(canonical)}` === claimed ? canonical : undefined;
+}
+
+/** A copy of a value with every object's keys in canonical order (as far as JavaScript keeps order). */
+export function canonicalCopy<T>(value: T): T {
+  return JSON.parse(canonicalJson(value)) as T;
+}

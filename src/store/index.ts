@@ -22,9 +22,13 @@ export class Store {
     this.tokens = new TokensRepository(db);
   }
 
-  /** Runs `work` in one transaction: all of it is stored, or none. */
+  /**
+   * Runs `work` in one transaction: all of it is stored, or none. IMMEDIATE: the write lock is
+   * taken at the start, so two connections (the server and its evaluation worker) wait for each
+   * other through busy_timeout instead of failing with SQLITE_BUSY when a read turns into a write.
+   */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.db.transaction(work).immediate();
   }
 
   get schemaVersion(): number {

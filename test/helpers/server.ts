@@ -31,7 +31,7 @@ export async function startTestServer(options: { desiredDir?: string; anonymousR
   const holder = new DesiredHolder(options.desiredDir ?? 'desired-state', loadDesired, now);
   const loaded = holder.reload();
   if (!loaded.ok) throw loaded.error;
-  const evaluator = new Evaluator({ store, desired: () => holder.desired, now, onError: (node, err) => { throw new Error(`evaluating ${node}: ${String(err)}`); } });
+  const evaluator = new Evaluator({ store, desired: () => holder.desired, onError: (node, err) => { throw new Error(`evaluating ${node}: ${String(err)}`); } });
   const server = await buildServer({ store, desired: holder, evaluator, now, anonymousRead: options.anonymousRead ?? false, bodyLimit: options.bodyLimit });
   const adminToken = store.tokens.create({ role: 'admin', label: 'test' }, now().toISOString()).token;
   return {
@@ -49,4 +49,20 @@ export async function startTestServer(options: { desiredDir?: string; anonymousR
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Every row of every table of a store file, as one string: "the store is unchanged" means this
+ * is equal before and after. Reads through its own connection (WAL lets it read beside the server).
+ */
+export function storeSnapshot(dbFile: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Database = require('better-sqlite3') as typeof import('better-sqlite3');
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+    return JSON.stringify(tables.map((table) => [table, db.prepare(`SELECT * FROM "${table}" ORDER BY 1`).all()]));
+  } finally {
+    db.close();
+  }
 }

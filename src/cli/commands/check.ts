@@ -15,7 +15,7 @@ export interface CheckOptions extends StateOptions {
 
 export async function runCheck(node: string, options: CheckOptions, io: CliIo): Promise<number> {
   const desired = loadDesired(options.desired);
-  const result = await checkNode(desired, stateSourceFrom(options), node);
+  const result = await checkNode(desired, stateSourceFrom(options, io.env), node);
   if (options.json) printJson(io, result);
   else io.out(renderCheck(result, io));
   return result.status === 'clean' ? EXIT_OK : EXIT_FINDINGS;

@@ -19,7 +19,7 @@ const DEFAULT_DESIRED = './desired-state';
 export async function runDiff(a: string, b: string, options: DiffOptions, io: CliIo): Promise<number> {
   const desiredDir = options.desired ?? (fs.existsSync(DEFAULT_DESIRED) ? DEFAULT_DESIRED : undefined);
   const desired = desiredDir ? loadDesired(desiredDir) : undefined;
-  const result = await diffNodes(stateSourceFrom(options), a, b, desired);
+  const result = await diffNodes(stateSourceFrom(options, io.env), a, b, desired);
   if (options.json) printJson(io, result);
   else io.out(renderDiff(result, io));
   return result.status === 'same' ? EXIT_OK : EXIT_FINDINGS;

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DesiredHolder } from '../../app/desired-holder';
-import { Evaluator } from '../../app/evaluate';
+import { WorkerEvaluator } from '../../app/worker-evaluator';
 import { importStates } from '../../app/import-states';
 import { watchFolder } from '../../app/watch-desired';
 import { loadDesired } from '../../desired';
@@ -60,12 +60,10 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
 
   const server = await (async () => {
     let log: { error(obj: object, msg: string): void; info(obj: object, msg: string): void } | undefined;
-    const evaluator = new Evaluator({
-      store,
-      desired: () => holder.desired,
-      now,
-      onError: (node, err) => log?.error({ node, err }, 'evaluation failed'),
-    });
+    const evaluator = new WorkerEvaluator({ dbFile: options.db, durable: options.durable }, (node, message) =>
+      log?.error({ node, error: message }, 'evaluation failed'),
+    );
+    evaluator.setDesired(first.desired);
     const built = await buildServer({
       store,
       desired: holder,
@@ -97,7 +95,10 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   const reload = () => {
     const result = holder.reload();
     if (result.ok) {
-      if (result.changed) evaluator.scheduleAll();
+      if (result.changed) {
+        evaluator.setDesired(result.desired);
+        evaluator.scheduleAll();
+      }
       app.log.info({ hash: result.desired.hash }, result.changed ? 'desired state reloaded' : 'desired state unchanged');
     } else {
       app.log.error({ error: result.error.toJSON() }, 'desired state refused: the last good one keeps running');
@@ -115,7 +116,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       stopWatching();
       process.off('SIGHUP', reload);
       await app.close();
-      await evaluator.idle();
+      await evaluator.close();
       store.close();
       resolve(0);
     };

@@ -1,20 +1,29 @@
+import * as fs from 'node:fs';
+import { ServerStateSource } from '../../app/server-state-source';
 import { DirectoryStateSource } from '../../app/state-source';
 import type { StateSource } from '../../app/state-source';
-import { UsageError } from '../../shared/errors';
+import { IoError, UsageError } from '../../shared/errors';
 
 export interface StateOptions {
   states?: string;
   server?: string;
+  tokenFile?: string;
   json: boolean;
 }
 
-/** The state source a command was pointed at; exactly one of --states and --server. */
-export function stateSourceFrom(options: StateOptions): StateSource {
-  if (options.states) return new DirectoryStateSource(options.states);
-  if (options.server) {
-    throw new UsageError(
-      '--server needs the driftguard server, which this version does not include yet; use --states DIR',
-    );
+/** A token from a file (first line), else from DRIFTGUARD_TOKEN, else none. */
+export function readToken(tokenFile: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (tokenFile === undefined) return env.DRIFTGUARD_TOKEN || undefined;
+  try {
+    return fs.readFileSync(tokenFile, 'utf8').split('\n')[0]?.trim() || undefined;
+  } catch (err) {
+    throw new IoError(`cannot read the token file ${tokenFile}: ${(err as Error).message}`, err);
   }
+}
+
+/** The state source a command was pointed at; exactly one of --states and --server. */
+export function stateSourceFrom(options: StateOptions, env: NodeJS.ProcessEnv): StateSource {
+  if (options.states) return new DirectoryStateSource(options.states);
+  if (options.server) return new ServerStateSource(options.server, readToken(options.tokenFile, env));
   throw new UsageError('say where the states are: --states DIR (a folder of NODE.json) or --server URL');
 }

@@ -27,7 +27,8 @@ export function reportRoutes(deps: ServerDeps, metrics: Metrics): FastifyPluginA
         try {
           const result = ingestReport(deps.store, report, request.caller!, deps.now());
           metrics.reports.inc({ kind, outcome: result.duplicate ? 'duplicate' : 'stored' });
-          if (result.stored) deps.evaluator.schedule(report.node);
+          // A heartbeat changes no content: nothing to evaluate again.
+          if (result.changed.length > 0) deps.evaluator.schedule(report.node);
           return reply.code(result.stored ? 201 : 200).send({ stored: result.stored, duplicate: result.duplicate, changed: result.changed });
         } catch (err) {
           metrics.reports.inc({ kind, outcome: asDriftguardError(err).code });

@@ -1,0 +1,73 @@
+/**
+ * The main thread's side of the evaluation worker (evaluation-worker.ts): the same interface as
+ * the in-thread Evaluator, so the server does not know which one it has.
+ */
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Desired } from '../model/desired';
+import type { EvaluationQueue } from './evaluate';
+import type { FromWorker, ToWorker, WorkerData } from './evaluation-worker';
+
+export class WorkerEvaluator implements EvaluationQueue {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, () => void>();
+  private nextId = 1;
+  private pending: string[] = [];
+  private flushScheduled = false;
+
+  constructor(data: WorkerData, onError: (node: string, message: string) => void) {
+    this.worker = new Worker(path.join(__dirname, 'evaluation-worker.js'), { workerData: data });
+    this.worker.on('message', (message: FromWorker) => {
+      if (message.type === 'error') onError(message.node, message.message);
+      if (message.type === 'idle') {
+        this.waiting.get(message.id)?.();
+        this.waiting.delete(message.id);
+      }
+    });
+    this.worker.on('error', (err) => onError('(worker)', err.stack ?? err.message));
+  }
+
+  private post(message: ToWorker): void {
+    this.worker.postMessage(message);
+  }
+
+  setDesired(desired: Desired): void {
+    this.post({ type: 'desired', desired });
+  }
+
+  /** Nodes reported in one turn of the event loop go to the worker in one message. */
+  schedule(node: string): void {
+    this.pending.push(node);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const nodes = this.pending;
+      this.pending = [];
+      this.post({ type: 'evaluate', nodes });
+    });
+  }
+
+  scheduleAll(): void {
+    this.post({ type: 'all' });
+  }
+
+  idle(): Promise<void> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      // After any pending flush, so "idle" covers everything scheduled before it.
+      setImmediate(() => this.post({ type: 'idle', id }));
+    });
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.worker.once('message', function closed(message: FromWorker) {
+        if (message.type === 'closed') resolve();
+      });
+      this.post({ type: 'close' });
+    });
+    await this.worker.terminate();
+  }
+}
