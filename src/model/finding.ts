@@ -25,6 +25,8 @@ export interface Finding {
    * Part of a finding's identity over time (its fingerprint).
    */
   aspect?: string;
+  /** Lines that show why, for a person: a dependency chain, an ordering cycle, the fstab line. */
+  evidence?: string[];
   /** For files: a unified diff from expected to actual. */
   diff?: string;
   /** Which side has the thing, for parity: Spacewalk's vocabulary. */

@@ -1,0 +1,71 @@
+/**
+ * Pre-failover readiness (DESIGN §8, a firm contract): `ready PAIR` evaluates these checks,
+ * each pass, warn or fail with its findings; the verdict is NO-GO when any check fails.
+ * JSON: { pair, primary, secondary, verdict, evaluatedAt, checks: [{ id, status, summary, findings }] }.
+ */
+import type { Finding } from './finding';
+
+export const READINESS_CHECK_IDS = [
+  'fresh-reports',
+  'secondary-conforms',
+  'parity-packages',
+  'parity-sysctls',
+  'parity-mounts',
+  'parity-units',
+  'parity-files',
+  'parity-users',
+  'boot-safety',
+  'panic-reboot',
+  'capacity',
+  'replication',
+  'reachability',
+] as const;
+
+export type ReadinessCheckId = (typeof READINESS_CHECK_IDS)[number];
+
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+
+/** What `plan` would do about a finding: reviewable argv commands and file edits, never a shell string. */
+export interface ProposedFix {
+  node: string;
+  description: string;
+  commands: string[][];
+  files: { path: string; before?: string; after?: string }[];
+}
+
+export interface ReadinessFinding extends Finding {
+  /** The node the finding is about (for parity: the one to change — the secondary). */
+  node?: string;
+  fix?: ProposedFix;
+}
+
+export interface CheckResult {
+  id: ReadinessCheckId;
+  status: CheckStatus;
+  /** One line for a person. */
+  summary: string;
+  findings: ReadinessFinding[];
+}
+
+export type Verdict = 'GO' | 'NO-GO';
+
+export interface Readiness {
+  pair: string;
+  primary: string;
+  secondary: string;
+  verdict: Verdict;
+  evaluatedAt: string;
+  checks: CheckResult[];
+}
+
+/** The outcome of one reachability probe, run by the caller (TCP connect with a timeout). */
+export interface ProbeResult {
+  node: string;
+  name: string;
+  /** `host:port` */
+  target: string;
+  ok: boolean;
+  /** Why it did not answer: refused, timed out, unreachable … */
+  error?: string;
+  latencyMs?: number;
+}
