@@ -1,0 +1,191 @@
+/**
+ * What a sweep fetches in its first round: exactly what the collectors read, collector by
+ * collector, so that one round trip usually brings back everything. Each entry names the
+ * collector code it serves; when a collector changes what it reads, this list must follow
+ * (test/integration/sweep-fixtures.test.ts fails if a fixture node needs a second round).
+ *
+ * What cannot be known before seeing the node — a symlink pointing outside these places, a
+ * linked unit file under /opt — is not guessed: the collectors run on the snapshot, every read
+ * of something the snapshot does not hold is recorded, and the sweep fetches those in another
+ * round on the same connection (src/sweep/session.ts).
+ */
+import { DPKG_STATUS, DPKG_UPDATES } from '../collect/packages/collect';
+import { classifyWatchPath, looksSecret } from '../collect/files/parse';
+import { BUILTIN_WATCHES } from '../collect/files/watch-list';
+import { FSTAB_PATH, MOUNTINFO_PATHS } from '../collect/mounts/collect';
+import { normalizeNodePath } from '../collect/root-fs';
+import { SYSCTL_CONF_DIRS } from '../collect/sysctls/config-files';
+import { SYSTEM_UNIT_PATH } from '../collect/units/search-path';
+import type { CommandRequest, PathOp, PathRequest, Request } from './requests';
+import { ancestorsOf, isKernelPath, isListingOp } from './requests';
+
+/** os/collect.ts OS_RELEASE_PATHS, and /etc/hostname (the name when the kernel's is unset). */
+const OS_FILES = ['/etc/os-release', '/usr/lib/os-release', '/etc/hostname'];
+/** capacity/collect.ts: online CPUs (sysfs, else cpuinfo) and MemTotal. */
+const CAPACITY_FILES = ['/sys/devices/system/cpu/online', '/proc/cpuinfo', '/proc/meminfo'];
+/** replication/collect.ts: the DRBD module's status file. */
+const PROC_DRBD = '/proc/drbd';
+/** sysctls/live.ts walks this tree; os/collect.ts reads kernel/{arch,osrelease,hostname} from it. */
+const PROC_SYS = '/proc/sys';
+/** units/collect.ts FSCK_DIRS: where fsck.TYPE is looked for (listed whole: fsck.ext4 → e2fsck). */
+const FSCK_DIRS = ['/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+/** units/collect.ts: systemd is running when this is a directory (sd_booted()). */
+const SYSTEMD_RUNTIME_DIR = '/run/systemd/system';
+/**
+ * units/unit-files.ts symlinkTarget() joins a link's relative target to the search directory,
+ * also for links inside `NAME.wants/` — so `../dbus.socket` there is looked up (stat, for a mask)
+ * in the search directory's parent: /usr/lib/systemd/dbus.socket. Listing those parents answers
+ * the lookups exactly as the disk does ("not there").
+ */
+const UNIT_DIR_PARENTS = [
+  ...new Set(SYSTEM_UNIT_PATH.map((dir) => dir.path.slice(0, dir.path.lastIndexOf('/')))),
+];
+/** The usual mask target; a sysctl.d mask is read through it. */
+const DEV_NULL = '/dev/null';
+/** sysctls: /etc/sysctl.d/99-sysctl.conf → ../sysctl.conf on Debian and EL. */
+const SYSCTL_CONF = '/etc/sysctl.conf';
+/** files/collect.ts and users/collect.ts: the node's own account names. */
+const ACCOUNT_FILES = ['/etc/passwd', '/etc/group'];
+
+/**
+ * Never read by a sweep, whatever a role watches: password hashes and SSH host private keys
+ * are of no use to a comparison that a hash of something else would not serve, and copying
+ * them off a node is the kind of thing an attacker does. As find(1) `-path` patterns over
+ * `./`-prefixed paths (`*` matches `/` too).
+ */
+export const NEVER_READ_PATTERNS: readonly string[] = [
+  './etc/shadow',
+  './etc/shadow-',
+  './etc/gshadow',
+  './etc/gshadow-',
+  './etc/ssh/ssh_host_*_key',
+];
+
+/** Whether a node path is one the sweep never reads (same patterns, matched here). */
+export function isNeverRead(nodePath: string): boolean {
+  const wire = `.${nodePath}`;
+  return NEVER_READ_PATTERNS.some((pattern) => {
+    const star = pattern.indexOf('*');
+    if (star < 0) return wire === pattern;
+    const head = pattern.slice(0, star);
+    const tail = pattern.slice(star + 1);
+    return wire.length >= head.length + tail.length && wire.startsWith(head) && wire.endsWith(tail);
+  });
+}
+
+/** How a watched path is fetched: content unless its name says secret (then only its hash). */
+function watchRequests(watchPath: string): PathRequest[] {
+  const pattern = classifyWatchPath(normalizeNodePath(watchPath));
+  switch (pattern.kind) {
+    case 'literal': {
+      const name = pattern.path.slice(pattern.path.lastIndexOf('/') + 1);
+      return [{ op: looksSecret(name) ? 'hash' : 'watch', path: pattern.path }];
+    }
+    case 'glob':
+      // The whole directory is listed and its files fetched as watches; the collector matches.
+      return [{ op: 'watch-dir', path: pattern.dir }];
+    case 'invalid':
+      return []; // the files collector records the error itself
+  }
+}
+
+const commands: CommandRequest[] = [
+  { op: 'command', id: 'uname-m', when: { test: 'missing', path: `${PROC_SYS}/kernel/arch` } },
+  { op: 'command', id: 'list-units', when: { test: 'dir', path: SYSTEMD_RUNTIME_DIR } },
+  // Only with /proc/drbd: drbdsetup loads the module when it is missing (replication/collect.ts).
+  { op: 'command', id: 'drbd-status', when: { test: 'exists', path: PROC_DRBD } },
+  { op: 'command', id: 'rpm-query', when: { test: 'missing', path: DPKG_STATUS } },
+];
+
+/** The first round's requests for a node whose roles watch `watchPaths`. */
+export function initialRequests(watchPaths: readonly string[]): Request[] {
+  const paths: PathRequest[] = [
+    // os
+    ...OS_FILES.map((path): PathRequest => ({ op: 'file', path })),
+    // capacity, mounts (PID 1's mount table, else the script's own), replication
+    ...[...CAPACITY_FILES, ...MOUNTINFO_PATHS, PROC_DRBD].map((path): PathRequest => ({
+      op: 'kernel',
+      path,
+    })),
+    // sysctls (live): the listing gives modes and sizes, the kernel read gives values
+    { op: 'walk', path: PROC_SYS },
+    { op: 'kernel', path: PROC_SYS },
+    // packages
+    { op: 'file', path: DPKG_STATUS },
+    { op: 'tree', path: DPKG_UPDATES },
+    // mounts and units
+    { op: 'file', path: FSTAB_PATH },
+    ...FSCK_DIRS.map((path): PathRequest => ({ op: 'dir', path })),
+    ...SYSTEM_UNIT_PATH.map((dir): PathRequest => ({ op: 'tree', path: dir.path })),
+    ...UNIT_DIR_PARENTS.map((path): PathRequest => ({ op: 'dir', path })),
+    { op: 'stat', path: DEV_NULL },
+    // sysctls (persisted)
+    ...SYSCTL_CONF_DIRS.map((path): PathRequest => ({ op: 'tree', path })),
+    { op: 'file', path: SYSCTL_CONF },
+    // users, and owner names for files
+    ...ACCOUNT_FILES.map((path): PathRequest => ({ op: 'file', path })),
+    // files
+    ...[...BUILTIN_WATCHES.map((watch) => watch.path), ...watchPaths].flatMap(watchRequests),
+  ];
+  return [...withAncestors(mergePathRequests(paths)), ...commands];
+}
+
+/**
+ * Which op wins when one path is asked for several ways: content beats hash-if-private beats
+ * hash beats lstat; a two-level listing with contents beats a one-level one. A path the sweep
+ * never reads keeps only its lstat facts.
+ */
+const RANK: Record<PathOp, number> = {
+  stat: 0,
+  hash: 1,
+  watch: 2,
+  file: 3,
+  dir: 0,
+  'watch-dir': 1,
+  tree: 2,
+  walk: 3,
+  kernel: 0,
+};
+
+type OpFamily = 'single' | 'listing' | 'walk' | 'kernel';
+
+function familyOf(op: PathOp): OpFamily {
+  if (op === 'kernel') return 'kernel';
+  if (op === 'walk') return 'walk';
+  return isListingOp(op) ? 'listing' : 'single';
+}
+
+/** One request per path and family, the strongest op kept, first-seen order preserved. */
+export function mergePathRequests(requests: readonly PathRequest[]): PathRequest[] {
+  const byKey = new Map<string, PathRequest>();
+  for (const request of requests) {
+    let op = request.op;
+    if (isNeverRead(request.path) && (op === 'file' || op === 'watch' || op === 'hash')) op = 'stat';
+    const key = `${familyOf(op)} ${request.path}`;
+    const previous = byKey.get(key);
+    if (!previous || RANK[op] > RANK[previous.op]) byKey.set(key, { op, path: request.path });
+  }
+  // A lone lstat request is redundant next to any request that reports lstat facts too.
+  const covered = new Set(
+    [...byKey.values()].filter((r) => r.op !== 'stat' && r.op !== 'kernel').map((r) => r.path),
+  );
+  return [...byKey.values()].filter((r) => r.op !== 'stat' || !covered.has(r.path));
+}
+
+/**
+ * Adds lstat requests for every ancestor of every (non-kernel) path: the snapshot resolves
+ * symlinks itself, so it must know which directories on the way are symlinks (/lib → usr/lib).
+ */
+export function withAncestors(requests: readonly PathRequest[]): PathRequest[] {
+  const requested = new Set(requests.map((r) => r.path));
+  const ancestors: PathRequest[] = [];
+  for (const request of requests) {
+    if (isKernelPath(request.path)) continue;
+    for (const ancestor of ancestorsOf(request.path)) {
+      if (requested.has(ancestor)) continue;
+      requested.add(ancestor);
+      ancestors.push({ op: 'stat', path: ancestor });
+    }
+  }
+  return [...ancestors, ...requests];
+}

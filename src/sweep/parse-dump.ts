@@ -1,0 +1,405 @@
+/**
+ * The local half of the remote script's protocol (src/sweep/remote-script.ts): cuts the byte
+ * stream into batches, decodes each batch's sections, and files what they say into a
+ * {@link SnapshotRootFs} and a {@link CapturedCommands}. Pure: bytes and the requests that were
+ * sent in, snapshot facts out; no I/O.
+ */
+import type { SnapshotRootFs, SnapshotStat } from '../collect/snapshot-fs';
+import type { EntryType } from '../collect/root-fs';
+import { CommandError } from '../shared/errors';
+import type { CapturedCommands } from './captured-commands';
+import type { CommandId } from './commands';
+import { COMMAND_IDS } from './commands';
+import { isNeverRead } from './manifest';
+import { DUMP_GREETING } from './remote-script';
+import type { PathRequest, Request } from './requests';
+import { LISTING_DEPTH, isKernelPath, nodePathFromWire, wirePath } from './requests';
+import { readTar } from './tar';
+
+/** One answer of the script: exit codes of the commands it ran and its section files. */
+export interface RawBatch {
+  number: number;
+  exitCodes: Map<string, number>;
+  sections: Map<string, Buffer>;
+  /** Bytes this batch took on the wire. */
+  bytes: number;
+}
+
+const END_MARK = Buffer.from('\n@end\n');
+
+/**
+ * Cuts the script's stdout into batches as chunks arrive. Chunks are only joined once a whole
+ * batch is there, so a multi-megabyte answer is copied once, not once per chunk.
+ */
+export class DumpStream {
+  private chunks: Buffer[] = [];
+  private length = 0;
+  private greeted = false;
+  private header:
+    { end: number; sizes: { name: string; size: number }[]; total: number; raw: string } | undefined;
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+  }
+
+  /** Bytes received and not yet handed out as a batch. */
+  get buffered(): number {
+    return this.length;
+  }
+
+  /** The next complete batch, or undefined when more bytes are needed. */
+  takeBatch(): RawBatch | undefined {
+    if (!this.greeted) {
+      if (this.length < DUMP_GREETING.length) return undefined;
+      const head = this.joined().subarray(0, DUMP_GREETING.length).toString('latin1');
+      if (head !== DUMP_GREETING) {
+        throw new CommandError(
+          `the node did not answer like driftguard's sweep script: ${JSON.stringify(head)}`,
+        );
+      }
+      this.consume(DUMP_GREETING.length);
+      this.greeted = true;
+    }
+    if (!this.header) {
+      const all = this.joined();
+      const mark = all.indexOf(END_MARK);
+      if (mark < 0) return undefined;
+      const raw = all.subarray(0, mark + 1).toString('utf8');
+      const sizes = parseSizes(raw);
+      this.header = {
+        end: mark + END_MARK.length,
+        sizes,
+        total: sizes.reduce((sum, section) => sum + section.size, 0),
+        raw,
+      };
+    }
+    const { end, sizes, total, raw } = this.header;
+    if (this.length < end + total) return undefined;
+    const all = this.joined();
+    const sections = new Map<string, Buffer>();
+    let offset = end;
+    for (const { name, size } of sizes) {
+      sections.set(name, all.subarray(offset, offset + size));
+      offset += size;
+    }
+    this.consume(end + total);
+    this.header = undefined;
+    const { number, exitCodes } = parseHeaderLines(raw);
+    return { number, exitCodes, sections, bytes: end + total };
+  }
+
+  private joined(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.length)];
+    return this.chunks[0] ?? Buffer.alloc(0);
+  }
+
+  private consume(count: number): void {
+    const rest = this.joined().subarray(count);
+    this.chunks = rest.length > 0 ? [rest] : [];
+    this.length = rest.length;
+  }
+}
+
+/** `wc -c` lines: `  SIZE /tmp/driftguard.XXXX/NAME`; the `total` line is not a section. */
+function parseSizes(header: string): { name: string; size: number }[] {
+  const sizes: { name: string; size: number }[] = [];
+  for (const line of header.split('\n')) {
+    const match = /^\s*(\d+) (.*)$/.exec(line);
+    if (!match || line.startsWith('@')) continue;
+    const file = match[2] as string;
+    const name = file.slice(file.lastIndexOf('/') + 1);
+    if (name === 'total' && !file.includes('/')) continue;
+    sizes.push({ name, size: Number(match[1]) });
+  }
+  return sizes;
+}
+
+function parseHeaderLines(header: string): { number: number; exitCodes: Map<string, number> } {
+  let number = 0;
+  const exitCodes = new Map<string, number>();
+  for (const line of header.split('\n')) {
+    if (line.startsWith('@batch ')) number = Number(line.slice(7));
+    else if (line.startsWith('@rc ')) {
+      const [, id, code] = line.split(' ');
+      // No code: the command's subshell died before writing one.
+      exitCodes.set(id as string, code === undefined || code === '' ? 255 : Number(code));
+    }
+  }
+  return { number, exitCodes };
+}
+
+// ---- sections ---------------------------------------------------------------------------------
+
+export interface StatRecord {
+  /** As find printed it: `./etc/fstab`. */
+  wire: string;
+  stat: SnapshotStat;
+}
+
+const FIND_TYPES: Record<string, EntryType> = { f: 'file', d: 'directory', l: 'symlink' };
+
+/** find -printf '%y %m %U %G %s %p\0%l\0' records. */
+export function parseStatRecords(data: Buffer): StatRecord[] {
+  const records: StatRecord[] = [];
+  let pos = 0;
+  while (pos < data.length) {
+    const pathEnd = data.indexOf(0, pos);
+    if (pathEnd < 0) break;
+    const targetEnd = data.indexOf(0, pathEnd + 1);
+    if (targetEnd < 0) break;
+    const head = data.subarray(pos, pathEnd).toString('utf8');
+    const target = data.subarray(pathEnd + 1, targetEnd).toString('utf8');
+    pos = targetEnd + 1;
+    // Five space-separated numbers and letters, then the path (which may hold spaces).
+    let cut = 0;
+    for (let field = 0; field < 5; field++) cut = head.indexOf(' ', cut) + 1;
+    const [type, mode, uid, gid, size] = head.slice(0, cut - 1).split(' ');
+    const stat: SnapshotStat = {
+      type: FIND_TYPES[type as string] ?? 'other',
+      mode: parseInt(mode as string, 8),
+      uid: Number(uid),
+      gid: Number(gid),
+      size: Number(size),
+    };
+    if (stat.type === 'symlink') stat.target = target;
+    records.push({ wire: head.slice(cut), stat });
+  }
+  return records;
+}
+
+/** NUL-separated pairs (alias sections). */
+function parsePairs(data: Buffer): [string, string][] {
+  const words = data.toString('utf8').split('\0');
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < words.length; i += 2) pairs.push([words[i] as string, words[i + 1] as string]);
+  return pairs;
+}
+
+/** grep -r -H -Z '' output: `PATH\0LINE\n` per line; the lines of each file, newlines kept. */
+export function parseKernelData(data: Buffer): Map<string, Buffer[]> {
+  const lines = new Map<string, Buffer[]>();
+  let pos = 0;
+  while (pos < data.length) {
+    const nul = data.indexOf(0, pos);
+    if (nul < 0) break;
+    let end = data.indexOf(0x0a, nul + 1);
+    if (end < 0) end = data.length - 1;
+    const wire = data.subarray(pos, nul).toString('utf8');
+    const line = data.subarray(nul + 1, end + 1);
+    const list = lines.get(wire);
+    if (list) list.push(line);
+    else lines.set(wire, [line]);
+    pos = end + 1;
+  }
+  return lines;
+}
+
+/** strerror() texts in the C locale → errno names, for the errors grep and tar print. */
+const ERRNO_BY_TEXT: Record<string, string> = {
+  'No such file or directory': 'ENOENT',
+  'Not a directory': 'ENOTDIR',
+  'Permission denied': 'EACCES',
+  'Operation not permitted': 'EPERM',
+  'Input/output error': 'EIO',
+  'Invalid argument': 'EINVAL',
+  'Operation not supported': 'EOPNOTSUPP',
+  'No such device': 'ENODEV',
+  'No such device or address': 'ENXIO',
+  'Is a directory': 'EISDIR',
+  'No data available': 'ENODATA',
+  'Resource temporarily unavailable': 'EAGAIN',
+};
+
+export interface ToolError {
+  code: string;
+  message: string;
+}
+
+/**
+ * `TOOL: PATH: [what: ]strerror` lines, keyed by the wire path. Paths may hold `: `, so the
+ * path is the longest prefix that names something asked about or listed (`known`).
+ */
+export function parseToolErrors(
+  data: Buffer,
+  tool: string,
+  known: (wire: string) => boolean,
+): Map<string, ToolError> {
+  const errors = new Map<string, ToolError>();
+  const prefix = `${tool}: `;
+  for (const line of data.toString('utf8').split('\n')) {
+    if (!line.startsWith(prefix)) continue;
+    const rest = line.slice(prefix.length);
+    let cut = rest.lastIndexOf(': ');
+    while (cut > 0 && !known(rest.slice(0, cut))) cut = rest.lastIndexOf(': ', cut - 1);
+    if (cut <= 0) continue;
+    const wire = rest.slice(0, cut);
+    const text = rest.slice(rest.lastIndexOf(': ') + 2);
+    errors.set(wire, { code: ERRNO_BY_TEXT[text] ?? 'EIO', message: rest.slice(cut + 2) });
+  }
+  return errors;
+}
+
+/** sha256sum -z lines: `HEX  PATH\0`. */
+function parseHashes(data: Buffer): Map<string, string> {
+  const hashes = new Map<string, string>();
+  for (const record of data.toString('utf8').split('\0')) {
+    if (record.length < 66) continue;
+    hashes.set(record.slice(66), record.slice(0, 64));
+  }
+  return hashes;
+}
+
+// ---- filing a batch into the snapshot --------------------------------------------------------
+
+function depthOf(wire: string): number {
+  let depth = 0;
+  for (let i = 0; i < wire.length; i++) if (wire.charCodeAt(i) === 0x2f) depth++;
+  return wire.endsWith('/') ? depth - 1 : depth;
+}
+
+const NEVER_READ_REASON = 'never read by a sweep (password hashes and host private keys stay on the node)';
+const HASH_ONLY_REASON = 'a secret: only its sha256 left the node';
+
+/**
+ * Files one answer into the snapshot, given the requests it answers. Paths are filed where
+ * they are on the node: a path the script reached through a symlinked directory
+ * (`./lib/systemd/system/x` with /lib → usr/lib) is filed under the symlink's target, so the
+ * snapshot resolves symlinks itself exactly as DiskRootFs does.
+ */
+export function applyBatch(
+  snapshot: SnapshotRootFs,
+  commands: CapturedCommands,
+  sent: readonly Request[],
+  batch: RawBatch,
+): void {
+  const section = (name: string): Buffer => batch.sections.get(name) ?? Buffer.alloc(0);
+  const records = parseStatRecords(section('stat'));
+  const placeOf = new Map<string, string>();
+  const place = (wire: string): string => {
+    let where = placeOf.get(wire);
+    if (where === undefined) {
+      const nodePath = nodePathFromWire(wire);
+      where = isKernelPath(nodePath) ? nodePath : snapshot.canonicalPath(nodePath);
+      placeOf.set(wire, where);
+    }
+    return where;
+  };
+
+  // Parents before children, and at one depth symlinks first: a child is filed through them.
+  const ordered = records
+    .map((record, index) => ({ record, index, depth: depthOf(record.wire) }))
+    .sort(
+      (a, b) =>
+        a.depth - b.depth ||
+        Number(b.record.stat.type === 'symlink') - Number(a.record.stat.type === 'symlink') ||
+        a.index - b.index,
+    );
+  const reported = new Set<string>();
+  for (const { record } of ordered) {
+    snapshot.setEntry(place(record.wire), record.stat);
+    reported.add(record.wire);
+  }
+
+  const aliased = new Set<string>();
+  for (const [alias, same] of parsePairs(section('alias'))) {
+    aliased.add(alias);
+    const from = place(alias);
+    const to = place(same);
+    if (from !== to) snapshot.bind(from, to);
+  }
+
+  const pathRequests = sent.filter((request): request is PathRequest => request.op !== 'command');
+  const kernelRequests = pathRequests.filter((request) => request.op === 'kernel');
+  for (const request of pathRequests) {
+    if (request.op === 'kernel') continue;
+    const wire = wirePath(request.path);
+    if (!reported.has(wire) && !aliased.has(wire)) snapshot.markAbsent(place(wire));
+  }
+  markListings(snapshot, pathRequests, records, place);
+
+  // Kernel files: values, read errors, and empty files (listed or asked for, no line, no error).
+  const kernelLines = parseKernelData(section('kdata'));
+  const kernelWires = new Set(kernelRequests.map((request) => wirePath(request.path)));
+  const isKernelKnown = (wire: string): boolean =>
+    kernelLines.has(wire) || kernelWires.has(wire) || reported.has(wire);
+  const kernelErrors = parseToolErrors(section('kerr'), 'grep', isKernelKnown);
+  for (const [wire, error] of kernelErrors) {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') snapshot.markAbsent(place(wire));
+    else snapshot.setContentGap(place(wire), { kind: 'read-error', ...error });
+  }
+  for (const [wire, lines] of kernelLines) snapshot.setContent(place(wire), Buffer.concat(lines));
+  for (const wire of kernelWires) {
+    if (kernelLines.has(wire) || kernelErrors.has(wire)) continue;
+    const listedUnder = records.filter(
+      (record) => record.stat.type === 'file' && record.wire.startsWith(`${wire}/`),
+    );
+    if (listedUnder.length === 0 && !records.some((r) => r.wire === wire && r.stat.type === 'directory')) {
+      snapshot.setContent(place(wire), Buffer.alloc(0)); // a kernel file that reads empty
+      continue;
+    }
+    for (const record of listedUnder) {
+      if (!kernelLines.has(record.wire) && !kernelErrors.has(record.wire)) {
+        snapshot.setContent(place(record.wire), Buffer.alloc(0));
+      }
+    }
+  }
+
+  // Regular files: contents from tar, read errors tar reported, hashes of secrets.
+  // Errors first: tar also warns about files it did archive ("file changed as we read it").
+  const tarErrors = parseToolErrors(section('terr'), 'tar', (wire) => reported.has(wire));
+  for (const [wire, error] of tarErrors)
+    snapshot.setContentGap(place(wire), { kind: 'read-error', ...error });
+  for (const file of readTar(section('tar'))) snapshot.setContent(place(file.name), file.content);
+  for (const [wire, sha256] of parseHashes(section('hash'))) {
+    snapshot.setContentGap(place(wire), { kind: 'withheld', reason: HASH_ONLY_REASON, sha256 });
+  }
+  for (const record of records) {
+    if (record.stat.type === 'file' && isNeverRead(place(record.wire))) {
+      snapshot.setContentGap(place(record.wire), { kind: 'withheld', reason: NEVER_READ_REASON });
+    }
+  }
+
+  for (const [id, code] of batch.exitCodes) {
+    if (!(COMMAND_IDS as string[]).includes(id)) continue;
+    commands.set(id as CommandId, {
+      code,
+      stdout: section(`c.${id}.out`).toString('utf8'),
+      stderr: section(`c.${id}.err`).toString('utf8'),
+    });
+  }
+}
+
+/**
+ * Directories whose every child the batch reported: the listed directory itself and, for a
+ * deeper listing, its subdirectories down to the requested depth.
+ */
+function markListings(
+  snapshot: SnapshotRootFs,
+  requests: readonly PathRequest[],
+  records: readonly StatRecord[],
+  place: (wire: string) => string,
+): void {
+  const listings = new Map<string, number | undefined>();
+  for (const request of requests) {
+    if (!(request.op in LISTING_DEPTH)) continue;
+    listings.set(wirePath(request.path).replace(/\/$/, '') || '.', LISTING_DEPTH[request.op]);
+  }
+  if (listings.size === 0) return;
+  for (const record of records) {
+    if (record.stat.type !== 'directory') continue;
+    let ancestor = record.wire.replace(/\/$/, '') || '.';
+    for (let levels = 0; ; levels++) {
+      if (listings.has(ancestor)) {
+        const depth = listings.get(ancestor);
+        if (depth === undefined || levels < depth) {
+          snapshot.markListed(place(record.wire));
+          break;
+        }
+      }
+      const slash = ancestor.lastIndexOf('/');
+      if (slash <= 0) break;
+      ancestor = ancestor.slice(0, slash);
+    }
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * One node's collection over a running remote script: send the manifest, file the answer into a
+ * snapshot, run the SAME collectors on it (collectState), and — when they read something the
+ * snapshot did not hold — ask for exactly that on the same channel and collect again. Usually
+ * one round; a symlink out of the manifest's places (a linked unit under /opt) costs one more.
+ */
+import { categoryHashes, collectState } from '../collect';
+import { SnapshotRootFs } from '../collect/snapshot-fs';
+import type { UnknownNeed } from '../collect/snapshot-fs';
+import { looksSecret } from '../collect/files/parse';
+import type { NodeState } from '../model/state';
+import { CapturedCommands, SnapshotCommandRunner } from './captured-commands';
+import type { CommandId } from './commands';
+import { initialRequests, isNeverRead, mergePathRequests, withAncestors } from './manifest';
+import type { RawBatch } from './parse-dump';
+import { applyBatch } from './parse-dump';
+import type { PathRequest, Request } from './requests';
+import { formatBatch, isKernelPath } from './requests';
+
+/** A running remote script: requests go in, batches come out. */
+export interface DumpChannel {
+  send(text: string): void;
+  /** The next complete answer; rejects when the channel fails or closes first. */
+  nextBatch(): Promise<RawBatch>;
+}
+
+export interface DumpCollectOptions {
+  node: string;
+  now: Date;
+  watchPaths: readonly string[];
+  /** For messages: where the snapshot came from (`ssh://root@10.0.0.11:22`). */
+  description: string;
+  /** Rounds before giving up on paths the node keeps not answering for. */
+  maxRounds?: number;
+}
+
+export interface DumpCollectResult {
+  state: NodeState;
+  rounds: number;
+  /** Bytes received from the node. */
+  bytes: number;
+  /** Things that did not stop collection but make the state less than complete. */
+  warnings: string[];
+  /** What the rounds after the first asked for (`op path`, `command ID`): the manifest's blind spots. */
+  followUps: string[];
+}
+
+const DEFAULT_MAX_ROUNDS = 6;
+
+/** What the collectors missed in one run, as the requests that would answer it. */
+class Needs {
+  readonly paths: PathRequest[] = [];
+  readonly commands = new Set<CommandId>();
+
+  add(need: UnknownNeed): void {
+    if (isKernelPath(need.path)) {
+      this.paths.push({
+        op: need.kind === 'content' ? 'kernel' : need.kind === 'list' ? 'dir' : 'stat',
+        path: need.path,
+      });
+      return;
+    }
+    switch (need.kind) {
+      case 'stat':
+        this.paths.push({ op: 'stat', path: need.path });
+        break;
+      case 'list':
+        this.paths.push({ op: 'dir', path: need.path });
+        break;
+      case 'content': {
+        // Reached only through a symlink or an unusual path; a secret-looking name is hashed
+        // on the node (the files collector keeps no more than that), anything else is fetched.
+        const name = need.path.slice(need.path.lastIndexOf('/') + 1);
+        this.paths.push({
+          op: looksSecret(name) || isNeverRead(need.path) ? 'hash' : 'file',
+          path: need.path,
+        });
+        break;
+      }
+    }
+  }
+
+  get empty(): boolean {
+    return this.paths.length === 0 && this.commands.size === 0;
+  }
+}
+
+function requestKey(request: Request): string {
+  return request.op === 'command' ? `C ${request.id}` : `${request.op} ${request.path}`;
+}
+
+/**
+ * The files collector hashes what it reads; for a file the node only hashed (a secret), the
+ * snapshot refused the read, so the item says "cannot read". Put the node's hash and size in.
+ */
+function fillWithheldHashes(state: NodeState, snapshot: SnapshotRootFs): void {
+  const items = state.files?.items;
+  if (!items) return;
+  let changed = false;
+  for (const item of Object.values(items)) {
+    if (!item.exists || item.error === undefined || (item.type !== 'file' && item.type !== 'symlink'))
+      continue;
+    const destination = snapshot.realPath(item.path);
+    const sha256 = destination === undefined ? undefined : snapshot.withheldHash(destination);
+    if (sha256 === undefined || destination === undefined) continue;
+    item.sha256 = `sha256:${sha256}`;
+    item.size = snapshot.entryStat(destination)?.size ?? item.size;
+    delete item.error;
+    changed = true;
+  }
+  if (changed) state.hashes = categoryHashes(state);
+}
+
+export async function collectThroughDump(
+  channel: DumpChannel,
+  options: DumpCollectOptions,
+): Promise<DumpCollectResult> {
+  const snapshot = new SnapshotRootFs(options.description);
+  const captured = new CapturedCommands();
+  const runner = new SnapshotCommandRunner(captured);
+  const maxRounds = options.maxRounds ?? DEFAULT_MAX_ROUNDS;
+  const asked = new Set<string>();
+  const warnings: string[] = [];
+  const followUps: string[] = [];
+  let requests: Request[] = initialRequests(options.watchPaths);
+  let bytes = 0;
+
+  for (let round = 1; ; round++) {
+    for (const request of requests) asked.add(requestKey(request));
+    channel.send(formatBatch(requests));
+    const batch = await channel.nextBatch();
+    bytes += batch.bytes;
+    applyBatch(snapshot, captured, requests, batch);
+
+    const needs = new Needs();
+    snapshot.onUnknown = (need) => needs.add(need);
+    runner.onMissing = (id) => needs.commands.add(id);
+    const state = await collectState(
+      { fs: snapshot, run: runner, watchPaths: options.watchPaths },
+      { node: options.node, now: options.now },
+    );
+    snapshot.onUnknown = undefined;
+    runner.onMissing = undefined;
+
+    if (needs.empty) {
+      fillWithheldHashes(state, snapshot);
+      return { state, rounds: round, bytes, warnings, followUps };
+    }
+    const next: Request[] = [
+      ...withAncestors(mergePathRequests(needs.paths)).filter(
+        (request) => request.op !== 'stat' || !snapshot.has(request.path),
+      ),
+      ...[...needs.commands].map((id): Request => ({ op: 'command', id })),
+    ].filter((request) => !asked.has(requestKey(request)));
+    if (next.length === 0 || round >= maxRounds) {
+      // The node keeps not answering for these (unreadable, or vanishing while read): they
+      // count as missing, as a failed read does for a local collection.
+      const open = [
+        ...needs.paths.map((p) => `${p.op} ${p.path}`),
+        ...[...needs.commands].map((id) => `command ${id}`),
+      ];
+      warnings.push(`no answer from the node after ${round} round(s) for: ${[...new Set(open)].join(', ')}`);
+      fillWithheldHashes(state, snapshot);
+      return { state, rounds: round, bytes, warnings, followUps };
+    }
+    requests = next;
+    followUps.push(...next.map((request) => requestKey(request)));
+  }
+}
