@@ -19,7 +19,7 @@ const common = {
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
-    { displayName: 'unit', ...common, testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'] },
+    { displayName: 'unit', ...common, testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/agents/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'] },
     { displayName: 'integration', ...common, testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
   ],
 };

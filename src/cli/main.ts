@@ -86,6 +86,23 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
     .option('--durable', 'fsync every commit (survives power loss; slower)', false)
     .action((options) => run(async () => (await import('./commands/serve')).runServe(options, io)));
 
+  program
+    .command('agent')
+    .description('run the node agent: collect on an interval, report to the server, spool while it is away')
+    .requiredOption('--server <url>', 'driftguard server, e.g. https://driftguard.example:8443')
+    .requiredOption('--token-file <file>', "this node's token (from driftguard token create NODE); mode 0600")
+    .option('--interval <duration>', 'time between collections, ±10 % jitter (30s, 5m …)', '60s')
+    .option('--root <dir>', "the node's / (a fixture tree or a mounted image)", '/')
+    .option('--node <name>', "the node's name (default: its hostname)")
+    .option('--spool <dir>', 'where reports wait until the server has them', '/var/lib/driftguard/spool')
+    .option('--spool-max-reports <n>', 'most reports the spool keeps (oldest dropped first)', '10000')
+    .option('--spool-max-size <size>', 'most bytes the spool keeps (100M, 1G …)', '100M')
+    .option('--backoff-max <duration>', 'longest wait between attempts while the server is away', '5m')
+    .option('--watch-refresh <n>', "ask the server for the node's watched files every N collections", '10')
+    .option('--once', 'collect, deliver what the spool holds, exit: 0 delivered, 2 still spooled', false)
+    .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info')
+    .action((options) => run(async () => (await import('./commands/agent')).runAgent(options, io)));
+
   return program;
 }
 

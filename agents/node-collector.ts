@@ -1,0 +1,74 @@
+/**
+ * The agent's default `collect()`: `collectNode` on the node's root, with the paths the node's
+ * roles watch as the server tells them (`GET /api/v1/nodes/{node}/watch`). The list is fetched
+ * at the first collection and again every `refreshEvery` collections, so an edited role reaches
+ * its nodes without restarting agents. A server that cannot answer is not fatal: the agent keeps
+ * the list it has (at first: none, only the built-in files) and asks again at the next refresh.
+ */
+import { collectNode } from '../src/app/collect-node';
+import type { NodeState } from '../src/model/state';
+import { errorMessage } from '../src/shared/errors';
+import type { AgentLog } from './log';
+
+export interface NodeCollectorOptions {
+  root: string;
+  /** Node name; default: the node's hostname (learnt from the first collection). */
+  node?: string;
+  /** Asks the server for the node's watch paths; omitted = only the built-in files. */
+  fetchWatchPaths?: (node: string) => Promise<string[]>;
+  /** Ask again every this many collections. */
+  refreshEvery: number;
+  now: () => Date;
+  log: AgentLog;
+}
+
+export function nodeCollector(options: NodeCollectorOptions): () => Promise<NodeState> {
+  let paths: string[] = [];
+  let collections = 0;
+  let lastAsked: number | undefined;
+  let lastWarnings = '';
+
+  /** True when the list changed (so a collection made without it is worth redoing). */
+  const refresh = async (node: string): Promise<boolean> => {
+    lastAsked = collections;
+    if (!options.fetchWatchPaths) return false;
+    try {
+      const fetched = await options.fetchWatchPaths(node);
+      const changed = fetched.join('\n') !== paths.join('\n');
+      if (changed) options.log.info({ node, paths: fetched }, 'watching the files the node’s roles name');
+      paths = fetched;
+      return changed;
+    } catch (err) {
+      options.log.warn(
+        { node, err: errorMessage(err) },
+        'cannot get the watch list from the server: keeping the one I have',
+      );
+      return false;
+    }
+  };
+  const due = () => lastAsked === undefined || collections - lastAsked >= options.refreshEvery;
+
+  const collectOnce = async (): Promise<NodeState> => {
+    const collected = await collectNode({
+      root: options.root,
+      node: options.node,
+      watchPaths: () => paths,
+      now: options.now(),
+    });
+    // Collector problems are logged when they change, not at every interval.
+    const warnings = collected.warnings.join('\n');
+    if (warnings !== lastWarnings && collected.warnings.length > 0)
+      options.log.warn({ warnings: collected.warnings }, 'collected with problems');
+    lastWarnings = warnings;
+    return collected.state;
+  };
+
+  return async () => {
+    if (options.node !== undefined && due()) await refresh(options.node);
+    let state = await collectOnce();
+    // Without --node the name is known only now; the first collection is redone with the list.
+    if (options.node === undefined && due() && (await refresh(state.node))) state = await collectOnce();
+    collections++;
+    return state;
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * `driftguard agent`: the node agent (agents/): collects this node (or a tree under --root) on
+ * an interval, reports to the server, spools while the server is away. Runs until SIGTERM or
+ * SIGINT, which finish the delivery under way and leave the rest spooled; `--once` collects,
+ * delivers what it can, and exits (0 when the spool is empty, 2 when reports still wait).
+ */
+import * as path from 'node:path';
+import { createAgent } from '../../../agents/agent';
+import { LOG_LEVELS, createAgentLogger } from '../../../agents/log';
+import { nodeCollector } from '../../../agents/node-collector';
+import { parseSize } from '../../../agents/size';
+import { Spool } from '../../../agents/spool';
+import { readTokenFile } from '../../../agents/token-file';
+import { fetchWatchPaths, httpTransport } from '../../../agents/transport';
+import { parseDuration } from '../../desired/values';
+import { currentTime } from '../../shared/clock';
+import { ServerError, UsageError } from '../../shared/errors';
+import { EXIT_OK } from '../exit-codes';
+import type { CliIo } from '../io';
+
+export interface AgentCliOptions {
+  server: string;
+  tokenFile: string;
+  interval: string;
+  root: string;
+  node?: string;
+  spool: string;
+  spoolMaxReports: string;
+  spoolMaxSize: string;
+  backoffMax: string;
+  watchRefresh: string;
+  once: boolean;
+  logLevel: string;
+}
+
+function durationMs(flag: string, text: string, minimumMs: number): number {
+  const parsed = parseDuration(text);
+  if (!parsed.ok) throw new UsageError(`${flag}: ${parsed.error}`);
+  if (parsed.value < minimumMs)
+    throw new UsageError(`${flag} ${text} is too short: at least ${minimumMs / 1000}s`);
+  return parsed.value;
+}
+
+function positiveInteger(flag: string, text: string): number {
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new UsageError(`${flag} wants a whole number of at least 1, not ${JSON.stringify(text)}`);
+  return value;
+}
+
+function serverUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(
+      `--server wants a URL like https://driftguard.example:8443, not ${JSON.stringify(text)}`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--server must be an http or https URL, not ${text}`);
+  return url;
+}
+
+/** Resolves on the first SIGTERM or SIGINT. */
+function untilStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve(signal);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
+
+export async function runAgent(options: AgentCliOptions, io: CliIo): Promise<number> {
+  const server = serverUrl(options.server);
+  const intervalMs = durationMs('--interval', options.interval, 1000);
+  const backoffMaxMs = durationMs('--backoff-max', options.backoffMax, 1000);
+  const refreshEvery = positiveInteger('--watch-refresh', options.watchRefresh);
+  const maxReports = positiveInteger('--spool-max-reports', options.spoolMaxReports);
+  const maxBytes = parseSize(options.spoolMaxSize);
+  if (maxBytes === undefined || maxBytes < 1)
+    throw new UsageError(
+      `--spool-max-size wants a size like 100M, not ${JSON.stringify(options.spoolMaxSize)}`,
+    );
+  if (!(LOG_LEVELS as readonly string[]).includes(options.logLevel))
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  const token = readTokenFile(path.resolve(io.cwd, options.tokenFile));
+
+  const log = createAgentLogger(options.logLevel);
+  const { spool, quarantined } = Spool.open(path.resolve(io.cwd, options.spool), { maxReports, maxBytes });
+  for (const bad of quarantined)
+    log.error({ file: bad.file, reason: bad.reason }, 'moved an unreadable spool file to quarantine');
+  try {
+    const http = { server: server.href, token };
+    const now = () => currentTime(io.env);
+    const agent = createAgent({
+      collect: nodeCollector({
+        root: path.resolve(io.cwd, options.root),
+        node: options.node,
+        fetchWatchPaths: (node) => fetchWatchPaths(node, http),
+        refreshEvery,
+        now,
+        log,
+      }),
+      transport: httpTransport(http),
+      spool,
+      intervalMs,
+      backoff: { baseMs: Math.min(1000, backoffMaxMs), maxMs: backoffMaxMs },
+      now,
+      log,
+    });
+
+    if (options.once) {
+      const round = await agent.runOnce();
+      if (round.waiting > 0) {
+        throw new ServerError(
+          `${round.waiting} report(s) wait in the spool ${spool.dir} for the next run: ${round.problem ?? 'not delivered'}`,
+        );
+      }
+      io.err(`driftguard: report delivered to ${server.origin}\n`);
+      return EXIT_OK;
+    }
+    agent.start();
+    const signal = await untilStopSignal();
+    log.info({ signal }, 'stopping');
+    await agent.stop();
+    return EXIT_OK;
+  } finally {
+    spool.close();
+  }
+}

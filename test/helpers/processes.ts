@@ -1,0 +1,266 @@
+/**
+ * Real driftguard processes for reliability tests: `driftguard serve` on a free loopback port
+ * with a SQLite file in a temp dir, and `driftguard agent` processes pointed at it — started
+ * through the built CLI (bin/driftguard.js) exactly as an operator starts them, stopped with
+ * SIGTERM or killed with SIGKILL. Every process started here is tracked, so `killAll()` in an
+ * afterEach/afterAll reaps whatever a failing test left running.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import { CLI, REPO } from './cli';
+
+const running = new Set<ChildProcess>();
+
+/** A port nobody listens on right now: bind port 0 on loopback, read it, let it go. */
+export async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** Polls `check` until it returns something other than undefined/false, or the deadline passes. */
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  { timeoutMs = 15_000, everyMs = 100 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** A CLI process with its output captured. */
+export class CliProcess {
+  stdout = '';
+  stderr = '';
+  /** The exit code (null when a signal ended it). */
+  readonly exited: Promise<number | null>;
+  private done = false;
+
+  constructor(readonly child: ChildProcess) {
+    running.add(child);
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code) => {
+        running.delete(child);
+        this.done = true;
+        resolve(code);
+      });
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid as number;
+  }
+
+  get alive(): boolean {
+    return !this.done;
+  }
+
+  /** SIGTERM (a clean stop) and the exit code. */
+  async stop(): Promise<number | null> {
+    if (this.alive) this.child.kill('SIGTERM');
+    return this.exited;
+  }
+
+  /** kill -9: no cleanup of any kind. */
+  async kill9(): Promise<void> {
+    if (this.alive) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** stderr's pino JSON lines (others skipped). */
+  logLines(): Record<string, unknown>[] {
+    return this.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+}
+
+function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: REPO,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new CliProcess(child);
+}
+
+export interface ServerProcess extends CliProcess {
+  url: string;
+  port: number;
+  db: string;
+  adminToken: string;
+}
+
+/**
+ * `driftguard serve --db DB --listen 127.0.0.1:PORT --desired DESIRED`, resolved once /healthz
+ * answers. Pass the `db` and `port` of a stopped server to start it again on the same store.
+ */
+export async function startServer(
+  options: { db?: string; port?: number; desired?: string; args?: string[] } = {},
+): Promise<ServerProcess> {
+  const db = options.db ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dg-serve-')), 'driftguard.db');
+  const port = options.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const server = startCli([
+    'serve',
+    '--db',
+    db,
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--desired',
+    options.desired ?? 'desired-state',
+    '--log-level',
+    'warn',
+    ...(options.args ?? []),
+  ]);
+  const state = await waitFor(`the server on ${url}`, async () => {
+    if (!server.alive) return 'exited';
+    const response = await fetch(`${url}/healthz`).catch(() => undefined);
+    return response?.ok === true && 'ready';
+  });
+  if (state === 'exited')
+    throw new Error(`driftguard serve exited with ${await server.exited}: ${server.stderr}`);
+  const adminToken = fs.readFileSync(path.join(path.dirname(db), 'admin.token'), 'utf8').trim();
+  return Object.assign(server, { url, port, db, adminToken }) as ServerProcess;
+}
+
+export interface AgentProcessOptions {
+  server: string;
+  tokenFile: string;
+  root: string;
+  spool: string;
+  interval?: string;
+  node?: string;
+  args?: string[];
+}
+
+/** `driftguard agent …` with the given flags (debug logs, so tests see every heartbeat and coalescing). */
+export function startAgent(options: AgentProcessOptions): CliProcess {
+  return startCli(agentArgs(options));
+}
+
+export function agentArgs(options: AgentProcessOptions): string[] {
+  return [
+    'agent',
+    '--server',
+    options.server,
+    '--token-file',
+    options.tokenFile,
+    '--root',
+    options.root,
+    '--spool',
+    options.spool,
+    '--interval',
+    options.interval ?? '1s',
+    '--log-level',
+    'debug',
+    ...(options.node ? ['--node', options.node] : []),
+    ...(options.args ?? []),
+  ];
+}
+
+/** A node token created through the API with the server's admin token, written 0600 in `dir`. */
+export async function createNodeToken(server: ServerProcess, node: string, dir: string): Promise<string> {
+  const created = (await api(server, '/api/v1/tokens', {
+    method: 'POST',
+    token: server.adminToken,
+    body: { role: 'node', node },
+  })) as { token: string };
+  const file = path.join(dir, `${node}.token`);
+  fs.writeFileSync(file, `${created.token}\n`, { mode: 0o600 });
+  return file;
+}
+
+/** A JSON API call; throws on a non-2xx answer. */
+export async function api(
+  server: { url: string; adminToken: string },
+  route: string,
+  options: { method?: string; token?: string; body?: unknown } = {},
+): Promise<unknown> {
+  const response = await fetch(`${server.url}${route}`, {
+    method: options.method ?? 'GET',
+    headers: {
+      authorization: `Bearer ${options.token ?? server.adminToken}`,
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const body = (await response.json()) as unknown;
+  if (!response.ok)
+    throw new Error(
+      `${options.method ?? 'GET'} ${route} answered ${response.status}: ${JSON.stringify(body)}`,
+    );
+  return body;
+}
+
+export interface StoredReport {
+  id: number;
+  node: string;
+  reportId: string;
+  kind: 'full' | 'delta' | 'heartbeat';
+  collectedAt: string;
+  changed: string[];
+}
+
+/** The store's reports table, in the order rows were stored, read through a read-only connection. */
+export function storedReports(db: string, node?: string): StoredReport[] {
+  const connection = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    const rows = connection
+      .prepare(
+        `SELECT id, node, report_id AS reportId, kind, collected_at AS collectedAt, changed FROM reports
+         ${node ? 'WHERE node = ?' : ''} ORDER BY id`,
+      )
+      .all(...(node ? [node] : [])) as (Omit<StoredReport, 'changed'> & { changed: string })[];
+    return rows.map((row) => ({ ...row, changed: JSON.parse(row.changed) as string[] }));
+  } finally {
+    connection.close();
+  }
+}
+
+/** Report ids waiting in an agent's spool, oldest first. */
+export function spooledIds(spool: string): string[] {
+  if (!fs.existsSync(spool)) return [];
+  return fs
+    .readdirSync(spool)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => name.slice(0, -'.json'.length));
+}
+
+/** kill -9 every process started here that is still running (for afterEach/afterAll). */
+export async function killAll(): Promise<void> {
+  const left = [...running];
+  for (const child of left) child.kill('SIGKILL');
+  await Promise.all(
+    left.map((child) =>
+      child.exitCode === null && child.signalCode === null ? once(child, 'exit') : undefined,
+    ),
+  );
+}
