@@ -29,7 +29,8 @@ export function evaluateNode(store: Store, desired: Desired, node: string): Eval
     const findings = drift(effectiveSpec(desired, node), state);
     summary.drift = store.transaction(() => store.findings.recordEvaluation(`node:${node}`, 'drift', findings, at));
   }
-  for (const pair of pairsOf(desired, node)) {
+  // An undeclared node (an agent whose hostname the desired state does not name) has no pairs.
+  for (const pair of desired.nodes[node] ? pairsOf(desired, node) : []) {
     const partner = pair.primary === node ? pair.secondary : pair.primary;
     const partnerState = store.states.latestState(partner);
     if (!partnerState) continue;

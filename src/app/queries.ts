@@ -60,7 +60,7 @@ export function listNodes(store: Store, desired: Desired | undefined, now: Date)
       name,
       declared: declaration !== undefined,
       roles: declaration?.roles ?? [],
-      pairs: desired ? pairsOf(desired, name).map((pair) => ({ pair: pair.name, role: pair.primary === name ? 'primary' : 'secondary' })) : [],
+      pairs: declaration && desired ? pairsOf(desired, name).map((pair) => ({ pair: pair.name, role: pair.primary === name ? 'primary' : 'secondary' })) : [],
       collectionErrors: row?.errors.length ?? 0,
       drift: drift.get(`node:${name}`) ?? emptyCounts(),
     };

@@ -139,6 +139,34 @@ describe('driftguard agent → driftguard serve', () => {
     expect(agent.logLines().at(-1)?.msg).toBe('agent stopped');
   }, 40_000);
 
+  it('reports a node the desired state does not declare, which the server lists as such', async () => {
+    const root = preparedFixtureRoot('debian12-clean'); // hostname debian12-clean: not in desired-state/
+    roots.push(root);
+    const tokenFile = await createNodeToken(server, 'debian12-clean', work);
+    const once = runCli(
+      agentArgs({ server: server.url, tokenFile, root, spool: path.join(work, 'spool-3'), args: ['--once'] }),
+    );
+    expect(once.code).toBe(0);
+    const watch = JSON.parse(
+      once.stderr
+        .split('\n')
+        .find((line) => line.includes('"component":"agent"') && line.includes('"msg":"delivered"'))!,
+    );
+    expect(watch.kind).toBe('full');
+    const nodes = (await api(server, '/api/v1/nodes')) as {
+      nodes: { name: string; declared: boolean; pairs: unknown[] }[];
+    };
+    expect(nodes.nodes.find((n) => n.name === 'debian12-clean')).toMatchObject({
+      declared: false,
+      pairs: [],
+    });
+    await waitFor(
+      'evaluation of the undeclared node',
+      () => storedReports(server.db, 'debian12-clean').length === 1,
+    );
+    expect(server.stderr).not.toContain('evaluation failed');
+  });
+
   it('refuses a token file others can read, and bad flags, with exit 2', async () => {
     const token = path.join(work, 'open.token');
     fs.writeFileSync(token, 'dg_whatever\n', { mode: 0o644 });
