@@ -147,12 +147,12 @@ describe('driftguard agent → driftguard serve', () => {
       agentArgs({ server: server.url, tokenFile, root, spool: path.join(work, 'spool-3'), args: ['--once'] }),
     );
     expect(once.code).toBe(0);
-    const watch = JSON.parse(
+    const delivered = JSON.parse(
       once.stderr
         .split('\n')
         .find((line) => line.includes('"component":"agent"') && line.includes('"msg":"delivered"'))!,
     );
-    expect(watch.kind).toBe('full');
+    expect(delivered.kind).toBe('full');
     const nodes = (await api(server, '/api/v1/nodes')) as {
       nodes: { name: string; declared: boolean; pairs: unknown[] }[];
     };
