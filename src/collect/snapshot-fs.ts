@@ -59,6 +59,9 @@ type Resolution =
   | { kind: 'missing' }
   | { kind: 'unknown'; need: UnknownNeed };
 
+type DirResolution =
+  { kind: 'dir'; path: string } | { kind: 'missing' } | { kind: 'unknown'; need: UnknownNeed };
+
 function errnoError(code: string, syscall: string, nodePath: string, detail?: string): NodeJS.ErrnoException {
   const error: NodeJS.ErrnoException = new Error(`${code}: ${detail ?? syscall}, ${syscall} '${nodePath}'`);
   error.code = code;
@@ -91,6 +94,11 @@ export class SnapshotRootFs implements RootFs {
   /** Directory paths that are the same directory as another (a bind mount seen under two names). */
   private readonly binds = new Map<string, string>();
   private readonly sortedListings = new Map<string, DirEntry[]>();
+  /**
+   * Resolutions of parent directories, so that the thousands of reads in one directory (proc/sys,
+   * a unit directory) walk its path once. Cleared whenever the snapshot learns something.
+   */
+  private readonly dirCache = new Map<string, DirResolution>();
 
   constructor(description: string) {
     this.description = description;
@@ -101,6 +109,7 @@ export class SnapshotRootFs implements RootFs {
   /** Records lstat facts of a path (replacing what was known). The path is taken as canonical. */
   setEntry(nodePath: string, stat: SnapshotStat): void {
     const normal = normalizeNodePath(nodePath);
+    this.dirCache.clear();
     const previous = this.entries.get(normal);
     const entry: Entry = { stat };
     // New lstat facts of the same kind keep content and listing learnt earlier.
@@ -130,6 +139,7 @@ export class SnapshotRootFs implements RootFs {
 
   /** Says that every child of this directory is known. */
   markListed(nodePath: string): void {
+    this.dirCache.clear();
     const entry = this.entries.get(normalizeNodePath(nodePath));
     if (entry?.stat.type === 'directory') {
       entry.listed = true;
@@ -142,6 +152,7 @@ export class SnapshotRootFs implements RootFs {
 
   /** The path does not exist on the node. */
   markAbsent(nodePath: string): void {
+    this.dirCache.clear();
     const normal = normalizeNodePath(nodePath);
     if (this.entries.delete(normal)) {
       this.children.get(parentOf(normal))?.delete(path.posix.basename(normal));
@@ -152,6 +163,7 @@ export class SnapshotRootFs implements RootFs {
 
   /** `alias` is the same directory as `canonical` (seen under two names, not through a symlink). */
   bind(alias: string, canonical: string): void {
+    this.dirCache.clear();
     this.binds.set(normalizeNodePath(alias), normalizeNodePath(canonical));
   }
 
@@ -160,7 +172,7 @@ export class SnapshotRootFs implements RootFs {
    * that is a known symlink is replaced by its target; unknown components are taken as plain
    * directories. Used to file what the node reported under the name it was asked by.
    */
-  canonicalPath(nodePath: string): string {
+  canonicalPath(nodePath: string, followLast = false): string {
     const pending = normalizeNodePath(nodePath).split('/').filter(Boolean);
     let current = '/';
     let hops = 0;
@@ -168,7 +180,8 @@ export class SnapshotRootFs implements RootFs {
       const part = pending.shift() as string;
       const candidate = this.unbind(join(current, part));
       const entry = this.entries.get(candidate);
-      if (pending.length > 0 && entry?.stat.type === 'symlink' && entry.stat.target !== undefined) {
+      const follow = pending.length > 0 || followLast;
+      if (follow && entry?.stat.type === 'symlink' && entry.stat.target !== undefined) {
         if (++hops > MAX_SYMLINK_HOPS) return candidate;
         this.pushTarget(pending, current, entry.stat.target);
         current = '/';
@@ -239,9 +252,8 @@ export class SnapshotRootFs implements RootFs {
   list(nodePath: string): DirEntry[] | undefined {
     const found = this.found(nodePath, true);
     if (!found) return undefined;
-    if (found.entry.stat.type !== 'directory') {
-      throw errnoError('ENOTDIR', 'scandir', nodePath, 'not a directory');
-    }
+    // DiskRootFs counts ENOTDIR as "no such directory".
+    if (found.entry.stat.type !== 'directory') return undefined;
     if (!found.entry.listed) {
       this.onUnknown?.({ kind: 'list', path: found.path });
       return undefined;
@@ -294,9 +306,37 @@ export class SnapshotRootFs implements RootFs {
     return undefined;
   }
 
+  /** The directory a path names (symlinks followed), cached until the snapshot changes. */
+  private resolveDir(dirPath: string): DirResolution {
+    if (dirPath === '/') return { kind: 'dir', path: '/' };
+    let cached = this.dirCache.get(dirPath);
+    if (cached === undefined) {
+      const resolution = this.walk(dirPath.split('/').filter(Boolean), '/', true);
+      cached =
+        resolution.kind !== 'found'
+          ? resolution
+          : resolution.entry.stat.type === 'directory'
+            ? { kind: 'dir', path: resolution.path }
+            : { kind: 'missing' }; // ENOTDIR
+      this.dirCache.set(dirPath, cached);
+    }
+    return cached;
+  }
+
   private resolve(nodePath: string, followLast: boolean): Resolution {
-    const pending = normalizeNodePath(nodePath).split('/').filter(Boolean);
-    let current = '/';
+    const normal = normalizeNodePath(nodePath);
+    if (normal === '/') return this.walk([], '/', followLast);
+    const slash = normal.lastIndexOf('/');
+    const name = normal.slice(slash + 1);
+    const dir = this.resolveDir(slash === 0 ? '/' : normal.slice(0, slash));
+    if (dir.kind === 'missing') return dir;
+    if (dir.kind === 'unknown')
+      return { kind: 'unknown', need: { kind: 'stat', path: `${dir.need.path}/${name}` } };
+    return this.walk([name], dir.path, followLast);
+  }
+
+  /** DiskRootFs.resolveInside() over the snapshot: `pending` components from directory `current`. */
+  private walk(pending: string[], current: string, followLast: boolean): Resolution {
     let hops = 0;
     while (pending.length > 0) {
       const part = pending.shift() as string;
@@ -330,7 +370,7 @@ export class SnapshotRootFs implements RootFs {
   }
 
   private unbind(candidate: string): string {
-    return this.binds.get(candidate) ?? candidate;
+    return this.binds.size === 0 ? candidate : (this.binds.get(candidate) ?? candidate);
   }
 
   private isKnownAbsent(candidate: string): boolean {

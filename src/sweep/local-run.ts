@@ -1,15 +1,16 @@
 /**
  * The remote script run on this machine against a directory (DRIFTGUARD_ROOT), with the same
- * conversation as over SSH: how tests dump a fixture tree, and how a tree can be checked
- * without a network. PATH may put stub programs first (see fixture-commands.ts).
+ * conversation as over SSH: how tests dump a fixture tree, and how the sweep runner can be
+ * pointed at trees instead of hosts. PATH may put stub programs first (see fixture-commands.ts).
  */
 import { spawn } from 'node:child_process';
 import { REMOTE_SCRIPT } from './remote-script';
+import type { OpenedChannel } from './run';
 import type { DumpCollectOptions, DumpCollectResult } from './session';
 import { collectThroughDump } from './session';
 import { StreamDumpChannel } from './stream-channel';
 
-export interface LocalDumpOptions extends Omit<DumpCollectOptions, 'description'> {
+export interface LocalScriptOptions {
   root: string;
   /** Directories searched for programs before the inherited PATH. */
   pathPrefix?: string;
@@ -17,7 +18,8 @@ export interface LocalDumpOptions extends Omit<DumpCollectOptions, 'description'
   shell?: string;
 }
 
-export async function collectTreeThroughDump(options: LocalDumpOptions): Promise<DumpCollectResult> {
+/** Starts the script against `root`; the result plugs into the sweep runner like an SSH channel. */
+export function openLocally(options: LocalScriptOptions): OpenedChannel {
   const env: NodeJS.ProcessEnv = { ...process.env, DRIFTGUARD_ROOT: options.root };
   if (options.pathPrefix) env.PATH = `${options.pathPrefix}:${process.env.PATH ?? '/usr/bin:/bin'}`;
   const child = spawn(options.shell ?? '/bin/sh', ['-c', REMOTE_SCRIPT, 'driftguard-sweep'], {
@@ -35,10 +37,24 @@ export async function collectTreeThroughDump(options: LocalDumpOptions): Promise
       resolve();
     });
   });
+  return {
+    channel,
+    description: options.root,
+    async finish() {
+      channel.quit();
+      await exited;
+    },
+    destroy: () => child.kill('SIGKILL'),
+  };
+}
+
+export async function collectTreeThroughDump(
+  options: LocalScriptOptions & Omit<DumpCollectOptions, 'description'>,
+): Promise<DumpCollectResult> {
+  const opened = openLocally(options);
   try {
-    return await collectThroughDump(channel, { ...options, description: options.root });
+    return await collectThroughDump(opened.channel, { ...options, description: opened.description });
   } finally {
-    channel.quit();
-    await exited;
+    await opened.finish();
   }
 }

@@ -141,29 +141,27 @@ const FIND_TYPES: Record<string, EntryType> = { f: 'file', d: 'directory', l: 's
 
 /** find -printf '%y %m %U %G %s %p\0%l\0' records. */
 export function parseStatRecords(data: Buffer): StatRecord[] {
+  // One decode and one split for the whole section: thousands of records per batch.
+  const fields = data.toString('utf8').split('\0');
   const records: StatRecord[] = [];
-  let pos = 0;
-  while (pos < data.length) {
-    const pathEnd = data.indexOf(0, pos);
-    if (pathEnd < 0) break;
-    const targetEnd = data.indexOf(0, pathEnd + 1);
-    if (targetEnd < 0) break;
-    const head = data.subarray(pos, pathEnd).toString('utf8');
-    const target = data.subarray(pathEnd + 1, targetEnd).toString('utf8');
-    pos = targetEnd + 1;
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const head = fields[i] as string;
     // Five space-separated numbers and letters, then the path (which may hold spaces).
-    let cut = 0;
-    for (let field = 0; field < 5; field++) cut = head.indexOf(' ', cut) + 1;
-    const [type, mode, uid, gid, size] = head.slice(0, cut - 1).split(' ');
+    const s1 = head.indexOf(' ');
+    const s2 = head.indexOf(' ', s1 + 1);
+    const s3 = head.indexOf(' ', s2 + 1);
+    const s4 = head.indexOf(' ', s3 + 1);
+    const s5 = head.indexOf(' ', s4 + 1);
+    if (s5 < 0) continue;
     const stat: SnapshotStat = {
-      type: FIND_TYPES[type as string] ?? 'other',
-      mode: parseInt(mode as string, 8),
-      uid: Number(uid),
-      gid: Number(gid),
-      size: Number(size),
+      type: FIND_TYPES[head.slice(0, s1)] ?? 'other',
+      mode: parseInt(head.slice(s1 + 1, s2), 8),
+      uid: Number(head.slice(s2 + 1, s3)),
+      gid: Number(head.slice(s3 + 1, s4)),
+      size: Number(head.slice(s4 + 1, s5)),
     };
-    if (stat.type === 'symlink') stat.target = target;
-    records.push({ wire: head.slice(cut), stat });
+    if (stat.type === 'symlink') stat.target = fields[i + 1] as string;
+    records.push({ wire: head.slice(s5 + 1), stat });
   }
   return records;
 }
@@ -252,12 +250,6 @@ function parseHashes(data: Buffer): Map<string, string> {
 
 // ---- filing a batch into the snapshot --------------------------------------------------------
 
-function depthOf(wire: string): number {
-  let depth = 0;
-  for (let i = 0; i < wire.length; i++) if (wire.charCodeAt(i) === 0x2f) depth++;
-  return wire.endsWith('/') ? depth - 1 : depth;
-}
-
 const NEVER_READ_REASON = 'never read by a sweep (password hashes and host private keys stay on the node)';
 const HASH_ONLY_REASON = 'a secret: only its sha256 left the node';
 
@@ -275,28 +267,36 @@ export function applyBatch(
 ): void {
   const section = (name: string): Buffer => batch.sections.get(name) ?? Buffer.alloc(0);
   const records = parseStatRecords(section('stat'));
+  // Where each printed path belongs. Records come parents first, so a directory's place is
+  // worked out once and every entry in it is filed under it without walking its path again.
   const placeOf = new Map<string, string>();
+  const dirPlaceOf = new Map<string, string>();
   const place = (wire: string): string => {
     let where = placeOf.get(wire);
     if (where === undefined) {
       const nodePath = nodePathFromWire(wire);
-      where = isKernelPath(nodePath) ? nodePath : snapshot.canonicalPath(nodePath);
+      const slash = wire.lastIndexOf('/');
+      if (isKernelPath(nodePath)) where = nodePath;
+      else if (slash <= 1 || slash === wire.length - 1) where = snapshot.canonicalPath(nodePath);
+      else {
+        const parentWire = wire.slice(0, slash);
+        let dir = dirPlaceOf.get(parentWire);
+        if (dir === undefined) {
+          dir = snapshot.canonicalPath(nodePathFromWire(parentWire), true);
+          dirPlaceOf.set(parentWire, dir);
+        }
+        where = dir === '/' ? `/${wire.slice(slash + 1)}` : `${dir}/${wire.slice(slash + 1)}`;
+      }
       placeOf.set(wire, where);
     }
     return where;
   };
 
-  // Parents before children, and at one depth symlinks first: a child is filed through them.
-  const ordered = records
-    .map((record, index) => ({ record, index, depth: depthOf(record.wire) }))
-    .sort(
-      (a, b) =>
-        a.depth - b.depth ||
-        Number(b.record.stat.type === 'symlink') - Number(a.record.stat.type === 'symlink') ||
-        a.index - b.index,
-    );
+  // In the order printed: the script runs the lstat requests (every ancestor of what is asked)
+  // first, and find prints a directory before its entries, so a path's symlinked ancestors are
+  // always filed before the path is placed through them.
   const reported = new Set<string>();
-  for (const { record } of ordered) {
+  for (const record of records) {
     snapshot.setEntry(place(record.wire), record.stat);
     reported.add(record.wire);
   }
@@ -329,20 +329,19 @@ export function applyBatch(
     else snapshot.setContentGap(place(wire), { kind: 'read-error', ...error });
   }
   for (const [wire, lines] of kernelLines) snapshot.setContent(place(wire), Buffer.concat(lines));
-  for (const wire of kernelWires) {
-    if (kernelLines.has(wire) || kernelErrors.has(wire)) continue;
-    const listedUnder = records.filter(
-      (record) => record.stat.type === 'file' && record.wire.startsWith(`${wire}/`),
-    );
-    if (listedUnder.length === 0 && !records.some((r) => r.wire === wire && r.stat.type === 'directory')) {
-      snapshot.setContent(place(wire), Buffer.alloc(0)); // a kernel file that reads empty
+  // A listed kernel file under a kernel request with neither lines nor error reads empty.
+  const kernelDirs = [...kernelWires].filter((wire) =>
+    records.some((r) => r.wire === wire && r.stat.type === 'directory'),
+  );
+  for (const record of records) {
+    if (record.stat.type !== 'file' || kernelLines.has(record.wire) || kernelErrors.has(record.wire))
       continue;
-    }
-    for (const record of listedUnder) {
-      if (!kernelLines.has(record.wire) && !kernelErrors.has(record.wire)) {
-        snapshot.setContent(place(record.wire), Buffer.alloc(0));
-      }
-    }
+    if (kernelDirs.some((dir) => record.wire.startsWith(`${dir}/`)))
+      snapshot.setContent(place(record.wire), Buffer.alloc(0));
+  }
+  for (const wire of kernelWires) {
+    if (kernelLines.has(wire) || kernelErrors.has(wire) || kernelDirs.includes(wire)) continue;
+    snapshot.setContent(place(wire), Buffer.alloc(0)); // a single kernel file that reads empty
   }
 
   // Regular files: contents from tar, read errors tar reported, hashes of secrets.

@@ -182,7 +182,7 @@ async function sweepOne(node: NodeDecl, options: SweepOptions, open: ChannelOpen
       warnings: collected.warnings,
     };
   } catch (err) {
-    opened?.destroy();
+    if (!expired) opened?.destroy(); // an expired deadline has destroyed it already
     const wrapped =
       err instanceof DriftguardError && !(err instanceof TransportError)
         ? new TransportError('script', `${node.name}: ${err.message}`, err)

@@ -80,6 +80,22 @@ describe('sweep dump of every fixture node = DiskRootFs collection of the same t
   });
 });
 
+it('gives the same state when the script runs under bash (EL nodes: /bin/sh is bash)', async () => {
+  const root = preparedFixtureRoot('rpm-el9');
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-stubs-'));
+  try {
+    await writeCommandStubs(root, bin);
+    const options = { root, pathPrefix: bin, node: 'rpm-el9', now: NOW, watchPaths: watchPathsOf('rpm-el9') };
+    const underDash = await collectTreeThroughDump({ ...options, shell: '/bin/dash' });
+    const underBash = await collectTreeThroughDump({ ...options, shell: '/bin/bash' });
+    expect(underBash.state).toEqual(underDash.state);
+    expect(underBash.state.packages?.manager).toBe('rpm');
+  } finally {
+    removeTree(root);
+    fs.rmSync(bin, { recursive: true, force: true });
+  }
+});
+
 describe('what the manifest cannot foresee comes in later rounds, on the same conversation', () => {
   let root: string;
 

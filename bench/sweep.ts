@@ -1,0 +1,227 @@
+/**
+ * `npm run bench -- sweep [--nodes 20] [--runs 5] [--ansible-runs 1] [--concurrency 8]`
+ *
+ * SSH sweep of N Node entries that all point at one local sshd (Debian's openssh-server, started
+ * here on 127.0.0.1 with its own host key, as the tests do), side by side in the same run with
+ * `ansible-playbook --check --diff` (Debian's ansible-core) of an equivalent playbook against an
+ * inventory of the same N host aliases. Both are timed from outside, as an operator runs them:
+ * a fresh process, wall clock from start to exit.
+ *
+ * The playbook asks what a driftguard sweep answers for the four things it is compared on:
+ * installed packages (package_facts), a sysctl persisted in sysctl.d and an fstab entry
+ * (lineinfile in check mode: would the line change?), and a service (enabled?). Only modules
+ * that ship with ansible-core are used: ansible.posix (sysctl, mount) is not part of it.
+ * Ansible runs twice per round: as installed (its defaults: 5 forks, no pipelining, interpreter
+ * discovery) and tuned to its fastest (pipelining, a fixed interpreter, as many forks as the
+ * sweep's --concurrency). The ratio is given against both.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startSshd } from '../test/helpers/sshd';
+import { ms, summarize } from './stats';
+
+const CLI = path.resolve(__dirname, '../../bin/driftguard.js');
+
+interface Timed {
+  wallMs: number;
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function timed(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Timed {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.error) throw result.error;
+  return { wallMs, code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+function writeDesired(dir: string, names: string[], port: number): void {
+  const nodes = names.map(
+    (name) =>
+      `kind: Node\nname: ${name}\nroles: [bench]\nssh: { host: 127.0.0.1, port: ${port}, user: root }\n`,
+  );
+  const role = [
+    'kind: Role',
+    'name: bench',
+    'packages:',
+    '  openssh-server: present',
+    'sysctls:',
+    '  kernel.panic: 10',
+    'mounts:',
+    '  /srv/pypi: { device: /dev/drbd0, fstype: ext4, options: [noauto] }',
+    'units:',
+    '  ssh.service: { enabled: true }',
+    '',
+  ].join('\n');
+  fs.writeFileSync(path.join(dir, 'bench.yaml'), [role, ...nodes].join('---\n'));
+}
+
+const PLAYBOOK = `- name: driftguard sweep comparison (check mode)
+  hosts: all
+  gather_facts: true
+  tasks:
+    - name: installed packages
+      ansible.builtin.package_facts:
+        manager: auto
+    - name: kernel.panic persisted
+      ansible.builtin.lineinfile:
+        path: /etc/sysctl.d/99-driftguard-bench.conf
+        line: kernel.panic = 10
+        create: true
+    - name: fstab entry of the DRBD device
+      ansible.builtin.lineinfile:
+        path: /etc/fstab
+        regexp: '^/dev/drbd0\\s'
+        line: /dev/drbd0 /srv/pypi ext4 noauto,nofail 0 2
+    - name: ssh enabled
+      ansible.builtin.service:
+        name: ssh
+        enabled: true
+`;
+
+export async function runSweepBench(args: Map<string, string>): Promise<void> {
+  const count = Number(args.get('nodes') ?? 20);
+  const runs = Number(args.get('runs') ?? 5);
+  const ansibleRuns = Number(args.get('ansible-runs') ?? 1);
+  const concurrency = Number(args.get('concurrency') ?? 8);
+  const ansible = spawnSync('ansible-playbook', ['--version'], { encoding: 'utf8' });
+  if (ansible.status !== 0) throw new Error('ansible-playbook is missing: apt-get install ansible-core');
+
+  const loadBefore = os.loadavg()[0]?.toFixed(2);
+  const sshd = await startSshd();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-bench-sweep-'));
+  try {
+    const names = Array.from({ length: count }, (_, i) => `node-${String(i + 1).padStart(2, '0')}`);
+    const desired = path.join(dir, 'desired');
+    fs.mkdirSync(desired);
+    writeDesired(desired, names, sshd.port);
+
+    const sweepArgs = [
+      CLI,
+      'sweep',
+      '--desired',
+      desired,
+      '--known-hosts',
+      sshd.knownHostsFile,
+      '--identity',
+      sshd.clientKeyFile,
+      '--concurrency',
+      String(concurrency),
+      '--out-dir',
+      path.join(dir, 'states'),
+      '--json',
+    ];
+
+    fs.writeFileSync(path.join(dir, 'playbook.yml'), PLAYBOOK);
+    fs.writeFileSync(
+      path.join(dir, 'inventory.ini'),
+      [
+        '[all]',
+        ...names.map((name) => `${name} ansible_host=127.0.0.1 ansible_port=${sshd.port}`),
+        '[all:vars]',
+        'ansible_user=root',
+        `ansible_ssh_private_key_file=${sshd.clientKeyFile}`,
+        `ansible_ssh_common_args='-o UserKnownHostsFile=${sshd.knownHostsFile} -o StrictHostKeyChecking=yes'`,
+        '',
+      ].join('\n'),
+    );
+    const defaultArgs = ['-i', 'inventory.ini', 'playbook.yml', '--check', '--diff'];
+    const tunedArgs = [
+      ...defaultArgs,
+      '-f',
+      String(concurrency),
+      '-e',
+      'ansible_python_interpreter=/usr/bin/python3',
+    ];
+    // Ansible's scratch space in the bench directory, not in ~/.ansible.
+    const scratch: NodeJS.ProcessEnv = {
+      ...process.env,
+      ANSIBLE_LOCAL_TEMP: path.join(dir, 'ansible-local'),
+      ANSIBLE_REMOTE_TEMP: path.join(dir, 'ansible-remote'),
+      ANSIBLE_SSH_CONTROL_PATH_DIR: path.join(dir, 'ansible-cp'),
+      ANSIBLE_NOCOLOR: '1',
+    };
+    const tunedEnv: NodeJS.ProcessEnv = { ...scratch, ANSIBLE_PIPELINING: 'True' };
+    const runAnsible = (args: string[], env: NodeJS.ProcessEnv): number => {
+      const result = timed('ansible-playbook', args, { cwd: dir, env });
+      if (result.code !== 0 || !/failed=0/.test(result.stdout) || /unreachable=[1-9]/.test(result.stdout)) {
+        throw new Error(
+          `ansible-playbook failed (${result.code}):\n${result.stdout.slice(-3000)}\n${result.stderr}`,
+        );
+      }
+      return result.wallMs;
+    };
+
+    // One untimed sweep warms the page cache and checks that every node is reached.
+    const warm = timed(process.execPath, sweepArgs);
+    const warmResult = JSON.parse(warm.stdout) as { reached: number; failed: number };
+    if (warm.code !== 0 || warmResult.reached !== count) {
+      throw new Error(`the sweep did not reach every node: ${warm.stdout}\n${warm.stderr}`);
+    }
+
+    const sweepTimes: number[] = [];
+    const defaultTimes: number[] = [];
+    const tunedTimes: number[] = [];
+    for (let run = 0; run < Math.max(runs, ansibleRuns); run++) {
+      if (run < runs) sweepTimes.push(timed(process.execPath, sweepArgs).wallMs);
+      if (run < ansibleRuns) {
+        defaultTimes.push(runAnsible(defaultArgs, scratch));
+        tunedTimes.push(runAnsible(tunedArgs, tunedEnv));
+      }
+    }
+
+    const sweep = summarize(sweepTimes);
+    const asInstalled = summarize(defaultTimes);
+    const tuned = summarize(tunedTimes);
+    const perNode = JSON.parse(fs.readFileSync(path.join(dir, 'states', `${names[0]}.json`), 'utf8')) as {
+      packages?: { items: object };
+      sysctls?: { live: object };
+      units?: { items: object };
+    };
+    const out = (text: string): boolean => process.stdout.write(`${text}\n`);
+    const row = (label: string, count: number, stats: ReturnType<typeof summarize>): void => {
+      out(
+        `  ${label.padEnd(44)} ${String(count).padStart(2)} run${count === 1 ? ' ' : 's'}` +
+          `  median ${ms(stats.median).padStart(11)}  min ${ms(stats.min).padStart(11)}  max ${ms(stats.max).padStart(11)}`,
+      );
+    };
+    out(
+      `sweep of ${count} Node entries → one local sshd (127.0.0.1:${sshd.port}), concurrency ${concurrency}, ` +
+        `${os.cpus().length} CPUs, load average before ${loadBefore}`,
+    );
+    out(
+      `  each state: ${Object.keys(perNode.packages?.items ?? {}).length} packages, ` +
+        `${Object.keys(perNode.sysctls?.live ?? {}).length} live sysctls, ${Object.keys(perNode.units?.items ?? {}).length} units`,
+    );
+    row('driftguard sweep', runs, sweep);
+    row('ansible-playbook --check --diff (defaults)', ansibleRuns, asInstalled);
+    row(`ansible-playbook … tuned (-f ${concurrency}, pipelining)`, ansibleRuns, tuned);
+    out(
+      `  ratio of medians: ${(asInstalled.median / sweep.median).toFixed(1)}× against ansible's defaults, ` +
+        `${(tuned.median / sweep.median).toFixed(1)}× against tuned ansible   (target ≥ 50×)`,
+    );
+    const hide = (text: string): string => text.replaceAll(dir, '$DIR').replaceAll(sshd.dir, '$SSHD');
+    out('  commands:');
+    out(`    node bin/driftguard.js ${hide(sweepArgs.slice(1).join(' '))}`);
+    out(
+      `    ansible-playbook ${defaultArgs.join(' ')}   (cwd $DIR; inventory: ${count} aliases of 127.0.0.1:${sshd.port})`,
+    );
+    out(`    ANSIBLE_PIPELINING=True ansible-playbook ${tunedArgs.join(' ')}`);
+  } finally {
+    await sshd.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * `driftguard sweep`: agentless collection over SSH of every Node with an `ssh:` entry (or the
+ * ones named), each state written to --out-dir as NODE.json or sent to a server as a full report.
+ * Exit 0 when every node was reached (and delivered), 1 when some were not, 2 on usage errors.
+ */
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildReport } from '../../app/build-report';
+import { sendReport } from '../../app/report-client';
+import { loadDesired, nodeByName, watchPathsFor } from '../../desired';
+import type { NodeDecl } from '../../model/desired';
+import type { NodeState } from '../../model/state';
+import { writeFileAtomic } from '../../shared/atomic-write';
+import { currentTime } from '../../shared/clock';
+import { UsageError } from '../../shared/errors';
+import { describeResult, sweepProgress } from '../../sweep/progress';
+import type { SweepResult } from '../../sweep/run';
+import { sweep } from '../../sweep/run';
+import { loadIdentity } from '../../transport/identity';
+import { parseKnownHosts } from '../../transport/known-hosts';
+import type { KnownHosts } from '../../transport/known-hosts';
+import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes';
+import type { CliIo } from '../io';
+import { printJson } from '../io';
+import { durationOption, readToken } from './shared';
+
+export interface SweepCliOptions {
+  desired: string;
+  node?: string[];
+  knownHosts?: string;
+  identity?: string;
+  concurrency: string;
+  timeout: string;
+  outDir?: string;
+  server?: string;
+  tokenFile?: string;
+  json: boolean;
+}
+
+/** Where each reached node's state went, or why it did not get there. */
+type Delivery = { ok: true; where: string } | { ok: false; message: string };
+
+function warn(io: CliIo, message: string): void {
+  io.err(`${io.colors.yellow('driftguard: warning:')} ${message}\n`);
+}
+
+function readKnownHosts(file: string, io: CliIo): KnownHosts {
+  let text = '';
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+    warn(io, `${file} does not exist: every host key will be refused as unknown`);
+  }
+  const knownHosts = parseKnownHosts(text, file);
+  for (const problem of knownHosts.problems)
+    warn(io, `${file}:${problem.line}: ${problem.message} (line ignored)`);
+  return knownHosts;
+}
+
+function selectNodes(
+  desired: ReturnType<typeof loadDesired>,
+  names: readonly string[] | undefined,
+): NodeDecl[] {
+  if (names && names.length > 0) {
+    return names.map((name) => {
+      const node = nodeByName(desired, name);
+      if (!node.ssh)
+        throw new UsageError(`node ${name} has no ssh: entry in ${desired.dir}: it cannot be swept`);
+      return node;
+    });
+  }
+  const nodes = Object.values(desired.nodes)
+    .filter((node) => node.ssh !== undefined)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (nodes.length === 0)
+    throw new UsageError(`no Node in ${desired.dir} has an ssh: entry: nothing to sweep`);
+  return nodes;
+}
+
+function concurrencyOption(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 256) {
+    throw new UsageError(`--concurrency must be a whole number from 1 to 256, not ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+async function deliver(
+  state: NodeState,
+  options: SweepCliOptions,
+  io: CliIo,
+  token: string | undefined,
+): Promise<Delivery> {
+  if (options.outDir) {
+    const file = path.join(path.resolve(io.cwd, options.outDir), `${state.node}.json`);
+    writeFileAtomic(file, JSON.stringify(state, null, 2) + '\n');
+    return { ok: true, where: file };
+  }
+  const outcome = await sendReport(buildReport(state, randomUUID()), {
+    server: options.server as string,
+    token: token as string,
+  });
+  switch (outcome.kind) {
+    case 'delivered':
+      return { ok: true, where: options.server as string };
+    case 'superseded':
+      return { ok: false, message: 'the server already holds a newer report of this node' };
+    case 'needs-categories':
+      return { ok: false, message: `the server asked again for ${outcome.categories.join(', ')}` };
+    case 'rejected':
+      return { ok: false, message: `the server refused the report (${outcome.status}): ${outcome.message}` };
+    case 'retry':
+      return { ok: false, message: outcome.message };
+  }
+}
+
+export async function runSweep(options: SweepCliOptions, io: CliIo): Promise<number> {
+  if (Boolean(options.outDir) === Boolean(options.server)) {
+    throw new UsageError('say where the states go: --out-dir DIR or --server URL (with --token-file FILE)');
+  }
+  const token = options.server ? readToken(options.tokenFile, io.env) : undefined;
+  if (options.server && !token) {
+    throw new UsageError(
+      '--server needs a token that may report for every node swept: --token-file FILE (an admin token)',
+    );
+  }
+  const concurrency = concurrencyOption(options.concurrency);
+  const timeoutMs = durationOption('--timeout', options.timeout, 1000);
+  const desired = loadDesired(path.resolve(io.cwd, options.desired));
+  const nodes = selectNodes(desired, options.node);
+  const home = io.env.HOME || os.homedir();
+  // `~/` as the shell would expand it (the default is shown that way in --help).
+  const file = (name: string): string =>
+    path.resolve(io.cwd, name.startsWith('~/') ? path.join(home, name.slice(2)) : name);
+  const knownHosts = readKnownHosts(file(options.knownHosts ?? '~/.ssh/known_hosts'), io);
+  const identity = loadIdentity({
+    ...(options.identity ? { identityFile: file(options.identity) } : {}),
+    env: io.env,
+    home,
+  });
+  if (options.outDir) fs.mkdirSync(path.resolve(io.cwd, options.outDir), { recursive: true });
+
+  // A bar only on this process's own terminal (processIo passes process.env; tests their own env).
+  const tty = process.stderr.isTTY && io.env === process.env ? process.stderr : undefined;
+  const progress = sweepProgress(nodes.length, {
+    ...(tty ? { tty } : {}),
+    line: (text) => io.err(`${text}\n`),
+  });
+  const deliveries = new Map<string, Promise<Delivery>>();
+  let results: SweepResult[];
+  try {
+    results = await sweep(nodes, {
+      knownHosts,
+      identity,
+      concurrency,
+      timeoutMs,
+      now: () => currentTime(io.env),
+      watchPaths: (name) => watchPathsFor(desired, name),
+      onEvent: (event) => {
+        progress.onEvent(event);
+        // Deliver as each node finishes: a slow node does not hold the others' reports back.
+        if (event.kind === 'finished' && event.result.ok) {
+          deliveries.set(
+            event.result.node,
+            deliver(event.result.state, options, io, token).catch((err: Error) => ({
+              ok: false,
+              message: err.message,
+            })),
+          );
+        }
+      },
+    });
+  } finally {
+    progress.stop();
+  }
+
+  const summary = await Promise.all(
+    results.map(async (result) => {
+      const delivery = result.ok ? await deliveries.get(result.node) : undefined;
+      return { result, delivery };
+    }),
+  );
+  const reached = summary.filter(({ result, delivery }) => result.ok && delivery?.ok);
+  const failed = summary.length - reached.length;
+
+  if (options.json) {
+    printJson(io, {
+      nodes: summary.map(({ result, delivery }) =>
+        result.ok
+          ? {
+              node: result.node,
+              ok: delivery?.ok === true,
+              rounds: result.rounds,
+              bytes: result.bytes,
+              ms: Math.round(result.ms),
+              collectorErrors: result.state.errors.length,
+              warnings: result.warnings,
+              ...(delivery?.ok
+                ? { deliveredTo: delivery.where }
+                : { reason: 'delivery', message: delivery?.message }),
+            }
+          : {
+              node: result.node,
+              ok: false,
+              reason: result.reason,
+              message: result.error.message,
+              ms: Math.round(result.ms),
+            },
+      ),
+      reached: reached.length,
+      failed,
+    });
+  } else {
+    for (const { result, delivery } of summary) {
+      if (!result.ok) io.err(`${io.colors.red('✗')} ${result.error.message}\n`);
+      else if (!delivery?.ok)
+        io.err(`${io.colors.red('✗')} ${result.node}: reached, but not delivered: ${delivery?.message}\n`);
+      else {
+        for (const warning of result.warnings) warn(io, `${result.node}: ${warning}`);
+        for (const error of result.state.errors)
+          warn(io, `${result.node}: ${error.collector}: ${error.message}`);
+      }
+    }
+    const where = options.outDir
+      ? ` (states in ${options.outDir})`
+      : options.server
+        ? ` (reports sent to ${options.server})`
+        : '';
+    io.err(`swept ${summary.length} node(s): ${reached.length} reached, ${failed} failed${where}\n`);
+    if (failed > 0) {
+      for (const { result } of summary.filter(({ result }) => !result.ok))
+        io.err(`  ${describeResult(result)}\n`);
+    }
+  }
+  return failed === 0 ? EXIT_OK : EXIT_FINDINGS;
+}
