@@ -5,10 +5,12 @@
 import { runCollectBench } from './collect';
 import { runIngestBench } from './ingest';
 import { benchArgs } from './stats';
+import { runSweepBench } from './sweep';
 
 const benches: Record<string, (args: Map<string, string>) => Promise<void>> = {
   collect: runCollectBench,
   ingest: runIngestBench,
+  sweep: runSweepBench,
 };
 
 async function main(): Promise<void> {

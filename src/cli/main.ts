@@ -43,6 +43,24 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
     .action((options) => run(async () => (await import('./commands/collect')).runCollect(options, io)));
 
   program
+    .command('sweep')
+    .description('collect nodes agentlessly over SSH (every Node with an ssh: entry, or --node NAME …)')
+    .option('--desired <dir>', 'desired-state folder', DEFAULT_DESIRED)
+    .option('--node <name...>', 'only these nodes')
+    .option('--known-hosts <file>', 'host keys to trust (OpenSSH format)', '~/.ssh/known_hosts')
+    .option(
+      '--identity <file>',
+      'private key (default ~/.ssh/id_ed25519 or id_rsa; ssh-agent via SSH_AUTH_SOCK)',
+    )
+    .option('--concurrency <n>', 'nodes swept at once', '8')
+    .option('--timeout <duration>', 'per node: connect, collect, done', '30s')
+    .addOption(new Option('--out-dir <dir>', 'write NODE.json states here (atomically)').conflicts('server'))
+    .option('--server <url>', 'send each state to this driftguard server as a full report')
+    .option('--token-file <file>', 'with --server: a token that may report for every node swept (admin)')
+    .option('--json', 'print one JSON document on stdout', false)
+    .action((options) => run(async () => (await import('./commands/sweep')).runSweep(options, io)));
+
+  program
     .command('validate')
     .description('load and check the desired state; print every problem with file:line:col')
     .option('--desired <dir>', 'desired-state folder', DEFAULT_DESIRED)
