@@ -1,0 +1,193 @@
+/**
+ * The PyPI 2013 boot hang, in general: a mount that local-fs.target (or remote-fs.target)
+ * requires and waits for — fstab without noauto/nofail: the generator links it into
+ * `TARGET.requires/` and writes `Before=TARGET` — on a device that only exists once some unit
+ * has run (late-devices.ts). If every unit that could bring the device up is ordered after that
+ * target, or none is started at boot at all, the device cannot appear before the target is
+ * reached: systemd waits for it (90 s, or x-systemd.device-timeout=), the mount fails, the
+ * target fails, and for local-fs.target that means emergency mode (its OnFailure=).
+ *
+ * "Ordered after" is a chain of After= edges (default dependencies included) among the units of
+ * the boot transaction, read from the node's own graph: multipathd.service, which Debian orders
+ * before local-fs-pre.target, is safe; drbd.service, a plain service, runs after sysinit.target
+ * and so after local-fs.target. A device the fstab names by UUID/LABEL is recognised by what is
+ * mounted at that mount point now (the primary's live mounts).
+ */
+import type { Finding } from '../../model/finding';
+import type { FstabEntry, UnitInfo } from '../../model/state';
+import type { BootContext } from './finding';
+import { unsafe } from './finding';
+import { fstabEntryOf, fstabEvidence } from './fstab-text';
+import type { GraphNode, OrderingEdge } from './graph';
+import { splitInstance } from './graph';
+import type { LateDevice } from './late-devices';
+import { lateDevice } from './late-devices';
+import type { OrderingStep } from './ordering';
+import { formatOrdering, formatOrderingEdge, formatPulls, orderingPath } from './ordering';
+
+const BOOT_FS_TARGETS = ['local-fs.target', 'remote-fs.target'] as const;
+const DRBD_INSTANCE = /^drbd@[^.]+\.(?:service|target)$/;
+
+type ProviderStatus =
+  | { name: string; status: 'in-time' }
+  | { name: string; status: 'late'; id: number; path: OrderingStep[] }
+  | { name: string; status: 'not-started' | 'not-installed' | 'masked' };
+
+interface Device {
+  late: LateDevice;
+  /** Set when the fstab names the device otherwise (UUID=…) and the live mount told what it is. */
+  liveSource?: string;
+}
+
+function deviceOf(ctx: BootContext, unit: UnitInfo, drbdInstances: () => string[]): Device | undefined {
+  const mount = unit.mount as NonNullable<UnitInfo['mount']>;
+  const replication = ctx.state.replication;
+  const named = lateDevice(mount.what, replication, drbdInstances());
+  if (named) return { late: named };
+  // Only a name that may be a symlink to the late device (UUID=, LABEL=, /dev/disk/by-id/…) is
+  // looked up in what is mounted now; /dev/sdb1 in fstab is /dev/sdb1 whatever is mounted today.
+  if (!mount.what.startsWith('/dev/disk/by-')) return undefined;
+  const live = ctx.state.mounts?.live.find((entry) => entry.mountPoint === mount.where);
+  if (!live || live.source === mount.what) return undefined;
+  const late = lateDevice(live.source, replication, drbdInstances());
+  return late ? { late, liveSource: live.source } : undefined;
+}
+
+function providerStatus(ctx: BootContext, name: string, target: number): ProviderStatus {
+  const { graph, boot } = ctx;
+  const id = graph.id(name);
+  if (id === undefined) {
+    // Never named by any unit: an instance of an installed template is installed, not started.
+    const template = splitInstance(name)?.template;
+    const installed = template !== undefined && ctx.units.items[template] !== undefined;
+    return { name, status: installed ? 'not-started' : 'not-installed' };
+  }
+  const node = graph.node(id);
+  if (node.kind === 'masked') return { name: node.name, status: 'masked' };
+  if (node.kind !== 'loaded') return { name: node.name, status: 'not-installed' };
+  if (!boot.has(id)) return { name: node.name, status: 'not-started' };
+  const path = orderingPath(graph, id, target, (other) => boot.has(other));
+  return path ? { name: node.name, status: 'late', id, path } : { name: node.name, status: 'in-time' };
+}
+
+/** One status per unit: `iscsi.service` and `open-iscsi.service` are one unit on Debian. */
+function providerStatuses(ctx: BootContext, late: LateDevice, target: number): ProviderStatus[] {
+  const statuses: ProviderStatus[] = [];
+  const seen = new Set<string>();
+  for (const name of late.providers) {
+    const status = providerStatus(ctx, name, target);
+    if (seen.has(status.name)) continue;
+    seen.add(status.name);
+    statuses.push(status);
+  }
+  return statuses;
+}
+
+function joinOr(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
+function timeoutText(entry: FstabEntry | undefined): string {
+  const written = entry?.parsed.deviceTimeout;
+  if (written === undefined) return '90 s';
+  return /^\d+$/.test(written) ? `${written} s` : written;
+}
+
+function consequence(target: string, entry: FstabEntry | undefined): string {
+  const wait = `the boot waits ${timeoutText(entry)} for the device`;
+  return target === 'local-fs.target'
+    ? `${wait}, then local-fs.target fails and the node drops into emergency mode`
+    : `${wait}, then remote-fs.target fails and what is ordered after it does not start`;
+}
+
+const STATUS_TEXT = {
+  'not-started': 'installed, not started at boot',
+  'not-installed': 'not installed',
+  masked: 'masked',
+} as const;
+
+function providerEvidence(ctx: BootContext, statuses: readonly ProviderStatus[]): string[] {
+  const lines: string[] = [];
+  for (const status of statuses)
+    if (status.status === 'late') lines.push(formatOrdering(ctx.graph, status.id, status.path));
+  for (const kind of ['not-started', 'not-installed', 'masked'] as const) {
+    const names = statuses.filter((status) => status.status === kind).map((status) => status.name);
+    if (names.length > 0) lines.push(`${names.join(', ')}: ${STATUS_TEXT[kind]}`);
+  }
+  return lines;
+}
+
+function hangFinding(
+  ctx: BootContext,
+  mountNode: GraphNode,
+  targetName: string,
+  target: number,
+  beforeEdge: OrderingEdge,
+  device: Device,
+  statuses: readonly ProviderStatus[],
+): Finding {
+  const { graph } = ctx;
+  const unit = mountNode.unit as UnitInfo;
+  const mount = unit.mount as NonNullable<UnitInfo['mount']>;
+  const entry = fstabEntryOf(ctx.state.mounts, unit);
+  const { late } = device;
+  const evidence: string[] = [];
+  if (entry) evidence.push(fstabEvidence(entry));
+  const pull = graph.pullEdge(target, mountNode.id);
+  if (pull) evidence.push(formatPulls(graph, target, [{ from: target, edge: pull }]));
+  evidence.push(formatOrderingEdge(graph, target, beforeEdge));
+  if (device.liveSource !== undefined)
+    evidence.push(
+      `${mount.where} is mounted from ${device.liveSource} now: ${mount.what} is that ${late.kind} device`,
+    );
+  const deviceEdge = graph.after[mountNode.id]?.find((edge) => graph.node(edge.to).kind === 'device');
+  const deviceText = deviceEdge ? formatOrderingEdge(graph, mountNode.id, deviceEdge) : mount.where;
+  evidence.push(
+    `${deviceText}: ${late.path} appears only once ${late.source} is up (${joinOr(late.providers)})`,
+  );
+  evidence.push(...providerEvidence(ctx, statuses));
+
+  const where = entry ? `${mount.where} (/etc/fstab line ${entry.line})` : mount.where;
+  const what = device.liveSource === undefined ? mount.what : `${mount.what} (${device.liveSource})`;
+  const lateOnes = statuses.filter((status) => status.status === 'late').map((status) => status.name);
+  const cause =
+    lateOnes.length > 0
+      ? `its device ${what} appears only after ${joinOr(lateOnes)}, ${lateOnes.length > 1 ? 'each of which starts' : 'which starts'} after ${targetName}`
+      : `nothing brings up its device ${what} at boot (${joinOr(statuses.map((status) => status.name))}: none is started)`;
+  return unsafe(ctx.state, {
+    category: 'mounts',
+    key: mount.where,
+    aspect: 'boot-hang',
+    message: `${where} is required by ${targetName}, but ${cause}: ${consequence(targetName, entry)}; ${late.advice}.`,
+    evidence,
+    ...(entry ? { actual: { options: entry.options.join(','), requiredBy: targetName } } : {}),
+  });
+}
+
+export function bootHangs(ctx: BootContext): Finding[] {
+  const { graph, boot } = ctx;
+  let drbdInstances: string[] | undefined;
+  const listDrbdInstances = (): string[] =>
+    (drbdInstances ??= graph.nodes
+      .filter((node) => node.kind === 'loaded' && DRBD_INSTANCE.test(node.name))
+      .map((node) => node.name));
+  const findings: Finding[] = [];
+  for (const node of graph.nodes) {
+    const unit = node.unit;
+    if (node.kind !== 'loaded' || node.template !== undefined || !unit?.mount || !boot.has(node.id)) continue;
+    for (const targetName of BOOT_FS_TARGETS) {
+      const target = graph.id(targetName);
+      if (target === undefined || !unit.requiredByLinks.includes(targetName)) continue;
+      const beforeEdge = graph.orderingEdge(target, node.id);
+      if (!beforeEdge) continue;
+      const device = deviceOf(ctx, unit, listDrbdInstances);
+      if (!device) break;
+      const statuses = providerStatuses(ctx, device.late, target);
+      if (statuses.some((status) => status.status === 'in-time')) break;
+      findings.push(hangFinding(ctx, node, targetName, target, beforeEdge, device, statuses));
+      break;
+    }
+  }
+  return findings;
+}
