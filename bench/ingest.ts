@@ -19,10 +19,13 @@ import { ms, percentile } from './stats';
 const CLI = path.resolve(__dirname, '../../bin/driftguard.js');
 
 function fleetDesiredState(dir: string, nodes: string[]): void {
-  const role = fs.readFileSync(path.resolve(__dirname, '../../desired-state/localhost.yaml'), 'utf8').split('\n---\n')[0];
+  const role = fs
+    .readFileSync(path.resolve(__dirname, '../../desired-state/localhost.yaml'), 'utf8')
+    .split('\n---\n')[0];
   const docs = [role];
   for (const node of nodes) docs.push(`kind: Node\nname: ${node}\nroles: [debian-server]`);
-  for (let i = 0; i + 1 < nodes.length; i += 2) docs.push(`kind: Pair\nname: pair-${i / 2}\nprimary: ${nodes[i]}\nsecondary: ${nodes[i + 1]}`);
+  for (let i = 0; i + 1 < nodes.length; i += 2)
+    docs.push(`kind: Pair\nname: pair-${i / 2}\nprimary: ${nodes[i]}\nsecondary: ${nodes[i + 1]}`);
   fs.writeFileSync(path.join(dir, 'fleet.yaml'), docs.join('\n---\n') + '\n');
 }
 
@@ -67,7 +70,18 @@ async function load(port: number, token: string, bodies: string[], concurrency: 
       const sent = process.hrtime.bigint();
       const status = await new Promise<number>((resolve, reject) => {
         const request = http.request(
-          { host: '127.0.0.1', port, path: '/api/v1/reports', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` } },
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/api/v1/reports',
+            method: 'POST',
+            agent,
+            headers: {
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+              authorization: `Bearer ${token}`,
+            },
+          },
           (response) => {
             response.resume();
             response.on('end', () => resolve(response.statusCode ?? 0));
@@ -82,7 +96,12 @@ async function load(port: number, token: string, bodies: string[], concurrency: 
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   agent.destroy();
-  return { count: bodies.length, seconds: Number(process.hrtime.bigint() - started) / 1e9, latencies, failures };
+  return {
+    count: bodies.length,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    latencies,
+    failures,
+  };
 }
 
 function line(label: string, result: Result): string {
@@ -102,18 +121,39 @@ export async function runIngestBench(args: Map<string, string>): Promise<void> {
 
   const { state: host } = await collectNode({ root: '/', node: 'bench', now: new Date() });
   const port = await freePort();
-  const server = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), CLI, 'serve', '--db', path.join(dir, 'dg.db'), '--desired', desiredDir, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const server = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      CLI,
+      'serve',
+      '--db',
+      path.join(dir, 'dg.db'),
+      '--desired',
+      desiredDir,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--log-level',
+      'warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   try {
     await waitFor(`http://127.0.0.1:${port}/healthz`, 30_000);
     const token = fs.readFileSync(path.join(dir, 'admin.token'), 'utf8').trim();
-    const at = (offsetSeconds: number) => new Date(Date.parse(host.collectedAt) + offsetSeconds * 1000).toISOString();
+    const at = (offsetSeconds: number) =>
+      new Date(Date.parse(host.collectedAt) + offsetSeconds * 1000).toISOString();
     const stateOf = (node: string, collectedAt: string): NodeState => ({ ...host, node, collectedAt });
     const full = nodes.map((node) => JSON.stringify(buildReport(stateOf(node, at(0)), `${node}-full`)));
     const fullResult = await load(port, token, full, concurrency);
     // Round by round: a node's heartbeats must arrive in order (an older one is refused as out of order).
     const rounds: Result[] = [];
     for (let round = 1; round <= heartbeatRounds; round++) {
-      const beats = nodes.map((node) => JSON.stringify(buildReport(stateOf(node, at(round)), `${node}-beat-${round}`, host.hashes) satisfies Report));
+      const beats = nodes.map((node) =>
+        JSON.stringify(
+          buildReport(stateOf(node, at(round)), `${node}-beat-${round}`, host.hashes) satisfies Report,
+        ),
+      );
       rounds.push(await load(port, token, beats, concurrency * 2));
     }
     const beatResult: Result = {

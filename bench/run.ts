@@ -4,12 +4,14 @@
  */
 import { runCollectBench } from './collect';
 import { runIngestBench } from './ingest';
+import { runReadyBench } from './ready';
 import { benchArgs } from './stats';
 import { runSweepBench } from './sweep';
 
 const benches: Record<string, (args: Map<string, string>) => Promise<void>> = {
   collect: runCollectBench,
   ingest: runIngestBench,
+  ready: runReadyBench,
   sweep: runSweepBench,
 };
 

@@ -15,7 +15,8 @@ export interface DesiredStatus {
   rejected?: { at: string; error: ReturnType<DriftguardError['toJSON']> };
 }
 
-export type LoadResult = { ok: true; changed: boolean; desired: Desired } | { ok: false; error: DriftguardError };
+export type LoadResult =
+  { ok: true; changed: boolean; desired: Desired } | { ok: false; error: DriftguardError };
 
 export class DesiredHolder {
   private current: Desired | undefined;

@@ -27,7 +27,9 @@ export function evaluateNode(store: Store, desired: Desired, node: string): Eval
   const at = state.collectedAt;
   if (desired.nodes[node]) {
     const findings = drift(effectiveSpec(desired, node), state);
-    summary.drift = store.transaction(() => store.findings.recordEvaluation(`node:${node}`, 'drift', findings, at));
+    summary.drift = store.transaction(() =>
+      store.findings.recordEvaluation(`node:${node}`, 'drift', findings, at),
+    );
   }
   // An undeclared node (an agent whose hostname the desired state does not name) has no pairs.
   for (const pair of desired.nodes[node] ? pairsOf(desired, node) : []) {
@@ -35,9 +37,14 @@ export function evaluateNode(store: Store, desired: Desired, node: string): Eval
     const partnerState = store.states.latestState(partner);
     if (!partnerState) continue;
     const [primary, secondary] = pair.primary === node ? [state, partnerState] : [partnerState, state];
-    const findings = parity(primary, secondary, { labels: { first: 'primary', second: 'secondary' }, ignore: pair.parity.ignore });
+    const findings = parity(primary, secondary, {
+      labels: { first: 'primary', second: 'secondary' },
+      ignore: pair.parity.ignore,
+    });
     const pairAt = primary.collectedAt > secondary.collectedAt ? primary.collectedAt : secondary.collectedAt;
-    const change = store.transaction(() => store.findings.recordEvaluation(`pair:${pair.name}`, 'parity', findings, pairAt));
+    const change = store.transaction(() =>
+      store.findings.recordEvaluation(`pair:${pair.name}`, 'parity', findings, pairAt),
+    );
     summary.pairs.push({ pair: pair.name, ...change });
   }
   return summary;

@@ -16,7 +16,8 @@ export type ToWorker =
   | { type: 'idle'; id: number }
   | { type: 'close' };
 
-export type FromWorker = { type: 'error'; node: string; message: string } | { type: 'idle'; id: number } | { type: 'closed' };
+export type FromWorker =
+  { type: 'error'; node: string; message: string } | { type: 'idle'; id: number } | { type: 'closed' };
 
 export interface WorkerData {
   dbFile: string;
@@ -31,7 +32,12 @@ if (parentPort) {
   const evaluator = new Evaluator({
     store,
     desired: () => desired,
-    onError: (node, err) => port.postMessage({ type: 'error', node, message: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies FromWorker),
+    onError: (node, err) =>
+      port.postMessage({
+        type: 'error',
+        node,
+        message: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      } satisfies FromWorker),
   });
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
@@ -45,7 +51,9 @@ if (parentPort) {
         evaluator.scheduleAll();
         return;
       case 'idle':
-        void evaluator.idle().then(() => port.postMessage({ type: 'idle', id: message.id } satisfies FromWorker));
+        void evaluator
+          .idle()
+          .then(() => port.postMessage({ type: 'idle', id: message.id } satisfies FromWorker));
         return;
       case 'close':
         void evaluator.idle().then(() => {

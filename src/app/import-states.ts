@@ -19,11 +19,24 @@ export interface ImportResult {
 }
 
 /** The caller an import runs as: the server itself, allowed to write any node's state. */
-export const SERVER_CALLER: TokenInfo = { id: 0, role: 'admin', label: 'driftguard server', createdAt: '1970-01-01T00:00:00.000Z' };
+export const SERVER_CALLER: TokenInfo = {
+  id: 0,
+  role: 'admin',
+  label: 'driftguard server',
+  createdAt: '1970-01-01T00:00:00.000Z',
+};
 
-export function importStates(store: Store, desired: Desired | undefined, dir: string, now: Date): ImportResult {
+export function importStates(
+  store: Store,
+  desired: Desired | undefined,
+  dir: string,
+  now: Date,
+): ImportResult {
   const result: ImportResult = { imported: [], skipped: [] };
-  for (const name of fs.readdirSync(dir).filter((file) => file.endsWith('.json')).sort()) {
+  for (const name of fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .sort()) {
     const file = path.join(dir, name);
     try {
       const text = fs.readFileSync(file, 'utf8');
@@ -32,7 +45,12 @@ export function importStates(store: Store, desired: Desired | undefined, dir: st
         result.skipped.push({ file, reason: `node ${state.node} is not declared in the desired state` });
         continue;
       }
-      const outcome = ingestReport(store, buildReport(state, `import-${sha256Hex(text).slice(0, 32)}`), SERVER_CALLER, now);
+      const outcome = ingestReport(
+        store,
+        buildReport(state, `import-${sha256Hex(text).slice(0, 32)}`),
+        SERVER_CALLER,
+        now,
+      );
       if (outcome.stored) result.imported.push(state.node);
     } catch (err) {
       result.skipped.push({ file, reason: errorMessage(err) });

@@ -25,7 +25,10 @@ export function authorizeReport(caller: TokenInfo, node: string): void {
   if (caller.role === 'admin') return;
   if (caller.role === 'node' && caller.node === node) return;
   if (caller.role === 'node') {
-    throw new AuthError('E_FORBIDDEN', `this token belongs to node ${caller.node}: it cannot report as ${node}`);
+    throw new AuthError(
+      'E_FORBIDDEN',
+      `this token belongs to node ${caller.node}: it cannot report as ${node}`,
+    );
   }
   throw new AuthError('E_FORBIDDEN', `a ${caller.role} token cannot send reports`);
 }
@@ -39,7 +42,9 @@ function verifiedContent(report: Report): Map<Category, string> {
   for (const category of Object.keys(report.categories) as Category[]) {
     const claimed = report.hashes[category];
     if (claimed === undefined) {
-      throw new RequestError(`the report sends ${category} but lists no hash for it`, [{ message: 'missing hash', path: `/hashes/${category}` }]);
+      throw new RequestError(`the report sends ${category} but lists no hash for it`, [
+        { message: 'missing hash', path: `/hashes/${category}` },
+      ]);
     }
     const text = verifiedCanonicalText(report.categories[category], claimed);
     if (text === undefined) {
@@ -52,7 +57,12 @@ function verifiedContent(report: Report): Map<Category, string> {
   return texts;
 }
 
-export function ingestReport(store: Store, report: Report, caller: TokenInfo, receivedAt: Date): IngestResult {
+export function ingestReport(
+  store: Store,
+  report: Report,
+  caller: TokenInfo,
+  receivedAt: Date,
+): IngestResult {
   authorizeReport(caller, report.node);
   const texts = verifiedContent(report);
   const kind = reportKind(report);
@@ -60,7 +70,8 @@ export function ingestReport(store: Store, report: Report, caller: TokenInfo, re
 
   return store.transaction(() => {
     const { states } = store;
-    if (states.reportSeen(report.node, report.reportId)) return { stored: false, duplicate: true, kind, changed: [] };
+    if (states.reportSeen(report.node, report.reportId))
+      return { stored: false, duplicate: true, kind, changed: [] };
 
     const node = states.node(report.node);
     if (node && report.collectedAt < node.collectedAt) {
@@ -76,9 +87,13 @@ export function ingestReport(store: Store, report: Report, caller: TokenInfo, re
       return hash !== undefined && !texts.has(category) && latest.get(category) !== hash;
     });
     if (needed.length > 0) {
-      throw new DriftguardError('E_NEEDS_CATEGORIES', `the server does not have this content of ${needed.join(', ')}: send it`, {
-        details: { categories: needed },
-      });
+      throw new DriftguardError(
+        'E_NEEDS_CATEGORIES',
+        `the server does not have this content of ${needed.join(', ')}: send it`,
+        {
+          details: { categories: needed },
+        },
+      );
     }
 
     const changed: Category[] = [];
@@ -103,8 +118,19 @@ export function ingestReport(store: Store, report: Report, caller: TokenInfo, re
       });
       changed.push(category);
     }
-    states.recordReport({ node: report.node, reportId: report.reportId, receivedAt: received, collectedAt: report.collectedAt, kind, changed });
-    states.touchNode(report.node, { receivedAt: received, collectedAt: report.collectedAt, errors: report.errors });
+    states.recordReport({
+      node: report.node,
+      reportId: report.reportId,
+      receivedAt: received,
+      collectedAt: report.collectedAt,
+      kind,
+      changed,
+    });
+    states.touchNode(report.node, {
+      receivedAt: received,
+      collectedAt: report.collectedAt,
+      errors: report.errors,
+    });
     return { stored: true, duplicate: false, kind, changed };
   });
 }

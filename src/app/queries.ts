@@ -60,7 +60,13 @@ export function listNodes(store: Store, desired: Desired | undefined, now: Date)
       name,
       declared: declaration !== undefined,
       roles: declaration?.roles ?? [],
-      pairs: declaration && desired ? pairsOf(desired, name).map((pair) => ({ pair: pair.name, role: pair.primary === name ? 'primary' : 'secondary' })) : [],
+      pairs:
+        declaration && desired
+          ? pairsOf(desired, name).map((pair) => ({
+              pair: pair.name,
+              role: pair.primary === name ? 'primary' : 'secondary',
+            }))
+          : [],
       collectionErrors: row?.errors.length ?? 0,
       drift: drift.get(`node:${name}`) ?? emptyCounts(),
     };
@@ -80,7 +86,8 @@ export function listPairs(store: Store, desired: Desired | undefined): PairSumma
     primary: pair.primary,
     secondary: pair.secondary,
     parity: counts.get(`pair:${pair.name}`) ?? emptyCounts(),
-    evaluated: store.states.node(pair.primary) !== undefined && store.states.node(pair.secondary) !== undefined,
+    evaluated:
+      store.states.node(pair.primary) !== undefined && store.states.node(pair.secondary) !== undefined,
   }));
 }
 
@@ -98,7 +105,8 @@ export function timed(stored: StoredFinding): TimedFinding {
 }
 
 export function requireKnownNode(store: Store, desired: Desired | undefined, node: string): void {
-  if (!store.states.node(node) && !desired?.nodes[node]) throw new NotFoundError(`no node ${node}: it is not declared and has never reported`);
+  if (!store.states.node(node) && !desired?.nodes[node])
+    throw new NotFoundError(`no node ${node}: it is not declared and has never reported`);
 }
 
 export interface NodeChanges {
@@ -116,6 +124,8 @@ export function changesSince(store: Store, node: string, since: string): NodeCha
   if (!now) throw new NotFoundError(`node ${node} has never reported`);
   const then = store.states.stateAt(node, since);
   const versions = store.states.versionsSince(node, since);
-  const differences = then ? parity(then, now, { labels: { first: 'then', second: 'now' }, sameNode: true }) : [];
+  const differences = then
+    ? parity(then, now, { labels: { first: 'then', second: 'now' }, sameNode: true })
+    : [];
   return { node, since, versions, differences };
 }

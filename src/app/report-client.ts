@@ -37,9 +37,15 @@ export async function sendReport(report: Report, options: ReportClientOptions): 
       signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
     });
   } catch (err) {
-    return { kind: 'retry', message: `cannot reach ${options.server}: ${(err as Error).cause ?? (err as Error).message}` };
+    return {
+      kind: 'retry',
+      message: `cannot reach ${options.server}: ${(err as Error).cause ?? (err as Error).message}`,
+    };
   }
-  const body = (await response.json().catch(() => ({}))) as ErrorBody & { duplicate?: boolean; changed?: Category[] };
+  const body = (await response.json().catch(() => ({}))) as ErrorBody & {
+    duplicate?: boolean;
+    changed?: Category[];
+  };
   if (response.status === 200 || response.status === 201) {
     return { kind: 'delivered', duplicate: body.duplicate === true, changed: body.changed ?? [] };
   }

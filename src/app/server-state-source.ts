@@ -19,7 +19,9 @@ export class ServerStateSource implements StateSource {
     try {
       new URL(server);
     } catch {
-      throw new ServerError(`--server wants a URL such as http://127.0.0.1:8080, not ${JSON.stringify(server)}`);
+      throw new ServerError(
+        `--server wants a URL such as http://127.0.0.1:8080, not ${JSON.stringify(server)}`,
+      );
     }
   }
 
@@ -32,12 +34,18 @@ export class ServerStateSource implements StateSource {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      throw new ServerError(`cannot reach ${this.server}: ${String((err as Error).cause ?? (err as Error).message)}`, err);
+      throw new ServerError(
+        `cannot reach ${this.server}: ${String((err as Error).cause ?? (err as Error).message)}`,
+        err,
+      );
     }
-    const body = (await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
+    const body = (await response.json().catch(() => undefined)) as
+      { error?: { message?: string } } | undefined;
     if (response.status === 404) throw new NotFoundError(`${this.server} has no state for node ${node}`);
     if (!response.ok) {
-      throw new ServerError(`${this.server} answered ${response.status} for the state of ${node}: ${body?.error?.message ?? response.statusText}`);
+      throw new ServerError(
+        `${this.server} answered ${response.status} for the state of ${node}: ${body?.error?.message ?? response.statusText}`,
+      );
     }
     return validateState(body, `the state of ${node} from ${this.server}`);
   }

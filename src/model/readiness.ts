@@ -33,7 +33,12 @@ export interface ProposedFix {
   files: { path: string; before?: string; after?: string }[];
 }
 
-export interface ReadinessFinding extends Finding {
+/**
+ * A finding of a readiness check: one of drift's or parity's, or about the node itself
+ * (`node`: how old its state is) or its declared probes (`probes`).
+ */
+export interface ReadinessFinding extends Omit<Finding, 'category'> {
+  category: Finding['category'] | 'node' | 'probes';
   /** The node the finding is about (for parity: the one to change — the secondary). */
   node?: string;
   fix?: ProposedFix;

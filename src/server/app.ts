@@ -27,6 +27,8 @@ export interface ServerDeps {
   now: () => Date;
   /** Reads without a token (default: only when listening on loopback). */
   anonymousRead: boolean;
+  /** How long a reachability probe waits when readiness is asked for (default 3 s). */
+  probeTimeoutMs?: number;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
@@ -47,7 +49,9 @@ export async function buildServer(deps: ServerDeps): Promise<DriftguardServer> {
     bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
     ...(deps.https ? { https: deps.https } : {}),
     // Validation must refuse what it does not know, never quietly strip or coerce it.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true },
+    },
     // One log line per request would be thousands a second at fleet scale; errors are logged.
     logController: new LogController({ disableRequestLogging: true }),
   });
@@ -62,7 +66,13 @@ export async function buildServer(deps: ServerDeps): Promise<DriftguardServer> {
     void reply.code(status).send({ error: known.toJSON() });
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ error: asDriftguardError(new DriftguardError('E_NOT_FOUND', `no route ${request.method} ${request.url}`)).toJSON() });
+    void reply
+      .code(404)
+      .send({
+        error: asDriftguardError(
+          new DriftguardError('E_NOT_FOUND', `no route ${request.method} ${request.url}`),
+        ).toJSON(),
+      });
   });
   app.addHook('onRequest', authHook(deps.store, { anonymousRead: deps.anonymousRead }));
 

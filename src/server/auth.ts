@@ -47,7 +47,11 @@ export function authHook(store: Store, options: { anonymousRead: boolean }) {
         return; // which node it may report as is checked against the report itself
       case 'admin':
         if (!caller) throw new AuthError('E_UNAUTHENTICATED', 'an admin token is needed');
-        if (caller.role !== 'admin') throw new AuthError('E_FORBIDDEN', `a ${caller.role} token cannot do this: an admin token is needed`);
+        if (caller.role !== 'admin')
+          throw new AuthError(
+            'E_FORBIDDEN',
+            `a ${caller.role} token cannot do this: an admin token is needed`,
+          );
         return;
     }
   };

@@ -36,26 +36,34 @@ export function fromFastifyError(error: FastifyError): DriftguardError {
       message: `${problem.instancePath || '/'}: ${describeValidation(problem)}`,
       path: problem.instancePath || '/',
     }));
-    return new RequestError(`the request ${error.validationContext ?? 'body'} does not match its schema`, issues);
+    return new RequestError(
+      `the request ${error.validationContext ?? 'body'} does not match its schema`,
+      issues,
+    );
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new DriftguardError('E_TOO_LARGE', error.message);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new DriftguardError(error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'E_UNSUPPORTED_MEDIA' : 'E_REQUEST_INVALID', error.message);
+      return new DriftguardError(
+        error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'E_UNSUPPORTED_MEDIA' : 'E_REQUEST_INVALID',
+        error.message,
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new RequestError(error.message);
     default:
-      if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return new RequestError(error.message);
+      if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)
+        return new RequestError(error.message);
       return new DriftguardError('E_INTERNAL', error.message, { cause: error });
   }
 }
 
 function describeValidation(problem: NonNullable<FastifyError['validation']>[number]): string {
   const params = problem.params as Record<string, unknown>;
-  if (problem.keyword === 'additionalProperties') return `unknown key ${JSON.stringify(params.additionalProperty)}`;
+  if (problem.keyword === 'additionalProperties')
+    return `unknown key ${JSON.stringify(params.additionalProperty)}`;
   if (problem.keyword === 'required') return `missing key ${JSON.stringify(params.missingProperty)}`;
   return problem.message ?? problem.keyword;
 }

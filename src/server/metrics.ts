@@ -34,7 +34,10 @@ export class Metrics {
         this.reset();
         for (const row of store.findings.openCounts()) {
           const [scope, name] = splitScope(row.scope);
-          this.set({ scope, name, source: row.source, category: row.category, severity: row.severity }, row.count);
+          this.set(
+            { scope, name, source: row.source, category: row.category, severity: row.severity },
+            row.count,
+          );
         }
       },
     });
@@ -46,10 +49,37 @@ export class Metrics {
       collect() {
         this.reset();
         const at = now().getTime();
-        for (const node of store.states.nodes()) this.set({ node: node.name }, (at - Date.parse(node.lastSeen)) / 1000);
+        for (const node of store.states.nodes())
+          this.set({ node: node.name }, (at - Date.parse(node.lastSeen)) / 1000);
       },
     });
+    readinessGauges(this.registry, store);
   }
+}
+
+function readinessGauges(registry: Registry, store: Store): void {
+  new Gauge({
+    name: 'driftguard_pair_ready',
+    help: 'Readiness of each pair at its last evaluation: 1 GO, 0 NO-GO',
+    labelNames: ['pair'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const record of store.readiness.latestPerPair())
+        this.set({ pair: record.pair }, record.verdict === 'GO' ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'driftguard_pair_failing_checks',
+    help: 'Readiness checks failing for each pair at its last evaluation',
+    labelNames: ['pair'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const record of store.readiness.latestPerPair())
+        this.set({ pair: record.pair }, record.failing.length);
+    },
+  });
 }
 
 function splitScope(scope: string): [string, string] {

@@ -41,7 +41,9 @@ function migrate(db: Db): void {
   const current = schemaVersion(db);
   const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
   if (current > latest) {
-    throw new IoError(`the store is at schema version ${current}, newer than this driftguard knows (${latest}): upgrade driftguard`);
+    throw new IoError(
+      `the store is at schema version ${current}, newer than this driftguard knows (${latest}): upgrade driftguard`,
+    );
   }
   for (const migration of MIGRATIONS) {
     if (migration.version <= current) continue;

@@ -64,13 +64,18 @@ export class FindingsRepository {
         `INSERT INTO findings (scope, source, fingerprint, category, key, severity, finding, first_seen, last_seen)
          VALUES (@scope, @source, @fingerprint, @category, @key, @severity, @finding, @now, @now)`,
       ),
-      seenAgain: db.prepare('UPDATE findings SET last_seen = @now, severity = @severity, finding = @finding WHERE id = @id'),
+      seenAgain: db.prepare(
+        'UPDATE findings SET last_seen = @now, severity = @severity, finding = @finding WHERE id = @id',
+      ),
       resolve: db.prepare('UPDATE findings SET resolved_at = ? WHERE id = ?'),
       since: db.prepare<[string, string, string], RawFinding>(
         `SELECT * FROM findings WHERE scope = ? AND (first_seen > ? OR resolved_at > ?)
          ORDER BY coalesce(resolved_at, first_seen), id`,
       ),
-      openCounts: db.prepare<[], { scope: string; source: FindingSource; category: string; severity: string; count: number }>(
+      openCounts: db.prepare<
+        [],
+        { scope: string; source: FindingSource; category: string; severity: string; count: number }
+      >(
         `SELECT scope, source, category, severity, count(*) AS count FROM findings
          WHERE resolved_at IS NULL GROUP BY scope, source, category, severity`,
       ),
@@ -79,7 +84,12 @@ export class FindingsRepository {
   }
 
   /** Replaces the open findings of `scope`/`source` with the result of a new evaluation. */
-  recordEvaluation(scope: string, source: FindingSource, findings: readonly Finding[], now: string): EvaluationChange {
+  recordEvaluation(
+    scope: string,
+    source: FindingSource,
+    findings: readonly Finding[],
+    now: string,
+  ): EvaluationChange {
     const open = new Map(this.statements.open.all(scope, source).map((raw) => [raw.fingerprint, raw]));
     const seen = new Set<string>();
     let opened = 0;
@@ -93,7 +103,14 @@ export class FindingsRepository {
       if (existing) {
         this.statements.seenAgain.run({ ...row, id: existing.id });
       } else {
-        this.statements.insert.run({ ...row, scope, source, fingerprint, category: finding.category, key: finding.key });
+        this.statements.insert.run({
+          ...row,
+          scope,
+          source,
+          fingerprint,
+          category: finding.category,
+          key: finding.key,
+        });
         opened++;
       }
     }
@@ -117,7 +134,13 @@ export class FindingsRepository {
   }
 
   /** Open findings counted by scope, source, category and severity (for lists and /metrics). */
-  openCounts(): { scope: string; source: FindingSource; category: string; severity: string; count: number }[] {
+  openCounts(): {
+    scope: string;
+    source: FindingSource;
+    category: string;
+    severity: string;
+    count: number;
+  }[] {
     return this.statements.openCounts.all();
   }
 

@@ -4,22 +4,26 @@
 import type { Db, OpenOptions } from './database';
 import { openDatabase, schemaVersion } from './database';
 import { FindingsRepository } from './findings';
+import { ReadinessRepository } from './readiness';
 import { StatesRepository } from './states';
 import { TokensRepository } from './tokens';
 
 export type { NodeRow, CategoryVersion } from './states';
 export type { StoredFinding, FindingSource, EvaluationChange } from './findings';
 export type { TokenInfo, TokenRole } from './tokens';
+export type { ReadinessRecord } from './readiness';
 
 export class Store {
   readonly states: StatesRepository;
   readonly findings: FindingsRepository;
   readonly tokens: TokensRepository;
+  readonly readiness: ReadinessRepository;
 
   constructor(private readonly db: Db) {
     this.states = new StatesRepository(db);
     this.findings = new FindingsRepository(db);
     this.tokens = new TokensRepository(db);
+    this.readiness = new ReadinessRepository(db);
   }
 
   /**

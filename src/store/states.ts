@@ -86,7 +86,10 @@ export class StatesRepository {
                         WHERE node = ? AND collected_at <= ? GROUP BY category)
            AND v.node = ?`,
       ),
-      versionsSince: db.prepare<[string, string], { category: Category; hash: string; collected_at: string; received_at: string }>(
+      versionsSince: db.prepare<
+        [string, string],
+        { category: Category; hash: string; collected_at: string; received_at: string }
+      >(
         `SELECT category, hash, collected_at, received_at FROM category_versions
          WHERE node = ? AND collected_at > ? ORDER BY collected_at, id`,
       ),
@@ -123,9 +126,21 @@ export class StatesRepository {
   }
 
   /** A new version of a category becomes the latest. `content` is its JSON text. */
-  putCategory(version: { node: string; category: Category; hash: string; content: string; collectedAt: string; receivedAt: string }): void {
+  putCategory(version: {
+    node: string;
+    category: Category;
+    hash: string;
+    content: string;
+    collectedAt: string;
+    receivedAt: string;
+  }): void {
     const versionId = this.statements.insertVersion.run(version).lastInsertRowid;
-    this.statements.upsertLatest.run({ node: version.node, category: version.category, versionId, hash: version.hash });
+    this.statements.upsertLatest.run({
+      node: version.node,
+      category: version.category,
+      versionId,
+      hash: version.hash,
+    });
   }
 
   /** The node no longer reports this category (its collector failed): it has no latest version. */
@@ -133,7 +148,10 @@ export class StatesRepository {
     this.statements.dropLatest.run(node, category);
   }
 
-  touchNode(node: string, seen: { receivedAt: string; collectedAt: string; errors: CollectorErrorEntry[] }): void {
+  touchNode(
+    node: string,
+    seen: { receivedAt: string; collectedAt: string; errors: CollectorErrorEntry[] },
+  ): void {
     this.statements.upsertNode.run({ name: node, ...seen, errors: JSON.stringify(seen.errors) });
   }
 
@@ -183,5 +201,12 @@ function assemble(row: NodeRow, collectedAt: string, contents: RawContent[]): No
     (ordered as Record<Category, unknown>)[category] = values[category];
     orderedHashes[category] = hashes[category];
   }
-  return { schema: STATE_SCHEMA_ID, node: row.name, collectedAt, ...ordered, errors: row.errors, hashes: orderedHashes };
+  return {
+    schema: STATE_SCHEMA_ID,
+    node: row.name,
+    collectedAt,
+    ...ordered,
+    errors: row.errors,
+    hashes: orderedHashes,
+  };
 }

@@ -50,12 +50,17 @@ export class TokensRepository {
       byHash: db.prepare<[string], RawToken>('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL'),
       list: db.prepare<[], RawToken>('SELECT * FROM tokens ORDER BY id'),
       revoke: db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
-      countAdmins: db.prepare("SELECT count(*) FROM tokens WHERE role = 'admin' AND revoked_at IS NULL").pluck(),
+      countAdmins: db
+        .prepare("SELECT count(*) FROM tokens WHERE role = 'admin' AND revoked_at IS NULL")
+        .pluck(),
     };
   }
 
   /** Creates a token and returns it with its secret — the only time the secret exists outside the caller. */
-  create(spec: { role: TokenRole; node?: string; label?: string }, now: string): { info: TokenInfo; token: string } {
+  create(
+    spec: { role: TokenRole; node?: string; label?: string },
+    now: string,
+  ): { info: TokenInfo; token: string } {
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const id = this.statements.insert.run({
       role: spec.role,

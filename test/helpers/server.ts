@@ -2,6 +2,7 @@
  * A real driftguard server for tests: a real SQLite file in a temp dir, the desired state from
  * a folder, built with buildServer; callers use `inject()` or `listen` on a loopback port.
  */
+import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,7 +24,9 @@ export interface TestServer extends DriftguardServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: { desiredDir?: string; anonymousRead?: boolean; now?: () => Date; bodyLimit?: number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { desiredDir?: string; anonymousRead?: boolean; now?: () => Date; bodyLimit?: number } = {},
+): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-server-'));
   const dbFile = path.join(dir, 'driftguard.db');
   const store = openStore(dbFile);
@@ -31,8 +34,21 @@ export async function startTestServer(options: { desiredDir?: string; anonymousR
   const holder = new DesiredHolder(options.desiredDir ?? 'desired-state', loadDesired, now);
   const loaded = holder.reload();
   if (!loaded.ok) throw loaded.error;
-  const evaluator = new Evaluator({ store, desired: () => holder.desired, onError: (node, err) => { throw new Error(`evaluating ${node}: ${String(err)}`); } });
-  const server = await buildServer({ store, desired: holder, evaluator, now, anonymousRead: options.anonymousRead ?? false, bodyLimit: options.bodyLimit });
+  const evaluator = new Evaluator({
+    store,
+    desired: () => holder.desired,
+    onError: (node, err) => {
+      throw new Error(`evaluating ${node}: ${String(err)}`);
+    },
+  });
+  const server = await buildServer({
+    store,
+    desired: holder,
+    evaluator,
+    now,
+    anonymousRead: options.anonymousRead ?? false,
+    bodyLimit: options.bodyLimit,
+  });
   const adminToken = store.tokens.create({ role: 'admin', label: 'test' }, now().toISOString()).token;
   return {
     ...server,
@@ -56,12 +72,15 @@ export async function startTestServer(options: { desiredDir?: string; anonymousR
  * is equal before and after. Reads through its own connection (WAL lets it read beside the server).
  */
 export function storeSnapshot(dbFile: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Database = require('better-sqlite3') as typeof import('better-sqlite3');
   const db = new Database(dbFile, { readonly: true });
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
-    return JSON.stringify(tables.map((table) => [table, db.prepare(`SELECT * FROM "${table}" ORDER BY 1`).all()]));
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all() as string[];
+    return JSON.stringify(
+      tables.map((table) => [table, db.prepare(`SELECT * FROM "${table}" ORDER BY 1`).all()]),
+    );
   } finally {
     db.close();
   }

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Finding } from '../../src/model/finding';
 import { runCli } from '../helpers/cli';
-import { correctedPypiRoot } from '../helpers/corrected-pypi';
+import { collectCorrectedPair } from '../helpers/corrected-pypi';
 
 const STATES = ['--states', 'examples/states'];
 
@@ -92,30 +92,12 @@ describe('diff between the two nodes', () => {
 
 describe('a corrected, identical pair', () => {
   let statesDir: string;
-  let root: string;
 
   beforeAll(() => {
-    root = correctedPypiRoot();
-    statesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-states-'));
-    for (const node of ['pypi-1', 'pypi-2']) {
-      const out = path.join(statesDir, `${node}.json`);
-      const collected = runCli([
-        'collect',
-        '--root',
-        root,
-        '--node',
-        node,
-        '--desired',
-        'desired-state',
-        '--out',
-        out,
-      ]);
-      expect(collected.code).toBe(0);
-    }
+    statesDir = collectCorrectedPair();
   });
 
   afterAll(() => {
-    fs.rmSync(root, { recursive: true, force: true });
     fs.rmSync(statesDir, { recursive: true, force: true });
   });
 

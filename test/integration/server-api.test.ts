@@ -12,7 +12,8 @@ import type { NodeState } from '../../src/model/state';
 import { startTestServer } from '../helpers/server';
 import type { TestServer } from '../helpers/server';
 
-const exampleState = (node: string): NodeState => JSON.parse(fs.readFileSync(`examples/states/${node}.json`, 'utf8')) as NodeState;
+const exampleState = (node: string): NodeState =>
+  JSON.parse(fs.readFileSync(`examples/states/${node}.json`, 'utf8')) as NodeState;
 
 /** A clock the test moves: reports, evaluations and queries all read it. */
 function testClock(start: string) {
@@ -32,7 +33,8 @@ describe('server API', () => {
     clock = testClock('2026-11-22T10:05:00.000Z');
     server = await startTestServer({ desiredDir, now: clock.now });
     tokenOf = {};
-    for (const node of ['pypi-1', 'pypi-2']) tokenOf[node] = server.store.tokens.create({ role: 'node', node }, clock.now().toISOString()).token;
+    for (const node of ['pypi-1', 'pypi-2'])
+      tokenOf[node] = server.store.tokens.create({ role: 'node', node }, clock.now().toISOString()).token;
   });
   afterEach(async () => {
     await server.close();
@@ -40,11 +42,18 @@ describe('server API', () => {
   });
 
   const post = (token: string, body: unknown) =>
-    server.app.inject({ method: 'POST', url: '/api/v1/reports', headers: { authorization: `Bearer ${token}` }, payload: body as object });
-  const get = (url: string, token = server.adminToken) => server.app.inject({ url, headers: { authorization: `Bearer ${token}` } });
+    server.app.inject({
+      method: 'POST',
+      url: '/api/v1/reports',
+      headers: { authorization: `Bearer ${token}` },
+      payload: body as object,
+    });
+  const get = (url: string, token = server.adminToken) =>
+    server.app.inject({ url, headers: { authorization: `Bearer ${token}` } });
 
   async function reportBoth(): Promise<void> {
-    for (const node of ['pypi-1', 'pypi-2']) expect((await post(tokenOf[node]!, buildReport(exampleState(node), `${node}-1`))).statusCode).toBe(201);
+    for (const node of ['pypi-1', 'pypi-2'])
+      expect((await post(tokenOf[node]!, buildReport(exampleState(node), `${node}-1`))).statusCode).toBe(201);
     await server.evaluator.idle();
   }
 
@@ -52,13 +61,22 @@ describe('server API', () => {
     await reportBoth();
     const drift = await get('/api/v1/nodes/pypi-2/drift');
     expect(drift.statusCode).toBe(200);
-    const keys = drift.json().findings.map((f: { category: string; key: string }) => `${f.category} ${f.key}`);
-    expect(keys).toEqual(expect.arrayContaining(['packages pypissh', 'sysctls kernel.panic', 'mounts /srv/pypi', 'users pypi']));
+    const keys = drift
+      .json()
+      .findings.map((f: { category: string; key: string }) => `${f.category} ${f.key}`);
+    expect(keys).toEqual(
+      expect.arrayContaining(['packages pypissh', 'sysctls kernel.panic', 'mounts /srv/pypi', 'users pypi']),
+    );
     expect(drift.json().findings[0].firstSeen).toBe('2026-11-22T10:00:00.000Z'); // when the state was collected
     const parity = await get('/api/v1/pairs/pypi/parity');
-    expect(parity.json().findings.map((f: { key: string }) => f.key)).toEqual(expect.arrayContaining(['pypissh:all', 'vm.swappiness']));
+    expect(parity.json().findings.map((f: { key: string }) => f.key)).toEqual(
+      expect.arrayContaining(['pypissh:all', 'vm.swappiness']),
+    );
     const nodes = (await get('/api/v1/nodes')).json().nodes;
-    expect(nodes.find((n: { name: string }) => n.name === 'pypi-2')).toMatchObject({ declared: true, drift: { error: 11 } });
+    expect(nodes.find((n: { name: string }) => n.name === 'pypi-2')).toMatchObject({
+      declared: true,
+      drift: { error: 11 },
+    });
     expect(nodes.find((n: { name: string }) => n.name === 'localhost')).toMatchObject({ declared: true });
     expect(nodes.find((n: { name: string }) => n.name === 'localhost').lastSeen).toBeUndefined();
   });
@@ -71,7 +89,10 @@ describe('server API', () => {
     state.collectedAt = '2026-11-22T11:00:00.000Z';
     state.sysctls!.live['kernel.panic'] = '10';
     state.hashes = categoryHashes(state);
-    const delta = await post(tokenOf['pypi-2']!, buildReport(state, 'pypi-2-2', exampleState('pypi-2').hashes));
+    const delta = await post(
+      tokenOf['pypi-2']!,
+      buildReport(state, 'pypi-2-2', exampleState('pypi-2').hashes),
+    );
     expect(delta.statusCode).toBe(201);
     expect(delta.json().changed).toEqual(['sysctls']);
     await server.evaluator.idle();
@@ -86,20 +107,44 @@ describe('server API', () => {
     expect(history.versions.map((v: { category: string }) => v.category)).toEqual(['sysctls']);
     const changes = (await get('/api/v1/nodes/pypi-2/changes?since=2026-11-22T10:30:00Z')).json();
     expect(changes.differences).toHaveLength(1);
-    expect(changes.differences[0]).toMatchObject({ category: 'sysctls', key: 'kernel.panic', expected: '0', actual: '10' });
+    expect(changes.differences[0]).toMatchObject({
+      category: 'sysctls',
+      key: 'kernel.panic',
+      expected: '0',
+      actual: '10',
+    });
     // The live finding resolved with the state collected at 11:00; the not-persisted one stays open since 10:00.
     const timeline = (await get('/api/v1/nodes/pypi-2/timeline?since=2026-11-22T10:30:00Z')).json();
-    expect(timeline.findings.map((f: { key: string; aspect: string; resolvedAt?: string }) => [f.key, f.aspect, f.resolvedAt])).toEqual([
-      ['kernel.panic', 'live', '2026-11-22T11:00:00.000Z'],
+    expect(
+      timeline.findings.map((f: { key: string; aspect: string; resolvedAt?: string }) => [
+        f.key,
+        f.aspect,
+        f.resolvedAt,
+      ]),
+    ).toEqual([['kernel.panic', 'live', '2026-11-22T11:00:00.000Z']]);
+    const open = (await get('/api/v1/nodes/pypi-2/drift'))
+      .json()
+      .findings.filter((f: { key: string }) => f.key === 'kernel.panic');
+    expect(open).toEqual([
+      expect.objectContaining({
+        aspect: 'persisted',
+        firstSeen: '2026-11-22T10:00:00.000Z',
+        lastSeen: '2026-11-22T11:00:00.000Z',
+      }),
     ]);
-    const open = (await get('/api/v1/nodes/pypi-2/drift')).json().findings.filter((f: { key: string }) => f.key === 'kernel.panic');
-    expect(open).toEqual([expect.objectContaining({ aspect: 'persisted', firstSeen: '2026-11-22T10:00:00.000Z', lastSeen: '2026-11-22T11:00:00.000Z' })]);
   });
 
   it('refuses a broken edit of the desired state and keeps the last good one running', async () => {
     await reportBoth();
-    fs.appendFileSync(path.join(desiredDir, 'pypi.yaml'), '\n---\nkind: Node\nname: pypi-3\nroles: [no-such-role]\n');
-    const reload = await server.app.inject({ method: 'POST', url: '/api/v1/desired/reload', headers: { authorization: `Bearer ${server.adminToken}` } });
+    fs.appendFileSync(
+      path.join(desiredDir, 'pypi.yaml'),
+      '\n---\nkind: Node\nname: pypi-3\nroles: [no-such-role]\n',
+    );
+    const reload = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/desired/reload',
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
     expect(reload.statusCode).toBe(422);
     expect(JSON.stringify(reload.json().error.issues)).toContain('no-such-role');
     const status = (await get('/api/v1/desired')).json();
@@ -117,14 +162,23 @@ describe('server API', () => {
   });
 
   it('manages tokens with an admin token only, showing a secret once', async () => {
-    const created = await server.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: { authorization: `Bearer ${server.adminToken}` }, payload: { role: 'node', node: 'localhost' } });
+    const created = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: { authorization: `Bearer ${server.adminToken}` },
+      payload: { role: 'node', node: 'localhost' },
+    });
     expect(created.statusCode).toBe(201);
     const { token, id } = created.json();
     expect(token).toMatch(/^dg_[A-Za-z0-9_-]{43}$/);
     const list = (await get('/api/v1/tokens')).json().tokens;
     expect(JSON.stringify(list)).not.toContain(token);
     expect((await get('/api/v1/tokens', token)).statusCode).toBe(403);
-    const revoked = await server.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${id}`, headers: { authorization: `Bearer ${server.adminToken}` } });
+    const revoked = await server.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/tokens/${id}`,
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
     expect(revoked.statusCode).toBe(200);
     expect((await get('/api/v1/nodes', token)).statusCode).toBe(401);
   });
@@ -138,7 +192,9 @@ describe('server API', () => {
     await reportBoth();
     clock.set('2026-11-22T10:06:40.000Z');
     const text = (await get('/metrics')).body;
-    expect(text).toContain('driftguard_findings_open{scope="node",name="pypi-2",source="drift",category="packages",severity="error"} 1');
+    expect(text).toContain(
+      'driftguard_findings_open{scope="node",name="pypi-2",source="drift",category="packages",severity="error"} 1',
+    );
     expect(text).toContain('driftguard_node_report_age_seconds{node="pypi-1"} 100');
     expect(text).toContain('driftguard_reports_total{kind="full",outcome="stored"} 2');
   });
@@ -146,8 +202,17 @@ describe('server API', () => {
   it('describes itself in OpenAPI, every route with its schema', async () => {
     const spec = (await server.app.inject({ url: '/api/v1/openapi.json' })).json();
     expect(spec.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/reports', '/api/v1/nodes/{name}/changes', '/api/v1/pairs/{name}/parity', '/api/v1/tokens']));
-    expect(spec.paths['/api/v1/reports'].post.requestBody.content['application/json'].schema.required).toContain('reportId');
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/reports',
+        '/api/v1/nodes/{name}/changes',
+        '/api/v1/pairs/{name}/parity',
+        '/api/v1/tokens',
+      ]),
+    );
+    expect(
+      spec.paths['/api/v1/reports'].post.requestBody.content['application/json'].schema.required,
+    ).toContain('reportId');
   });
 
   it('shows nodes and drift on a plain page, escaped', async () => {

@@ -9,7 +9,8 @@ import type { NodeState, PackageEntry } from '../../src/model/state';
 import { startTestServer, storeSnapshot } from '../helpers/server';
 import type { TestServer } from '../helpers/server';
 
-const example = (node: string): NodeState => JSON.parse(fs.readFileSync(`examples/states/${node}.json`, 'utf8')) as NodeState;
+const example = (node: string): NodeState =>
+  JSON.parse(fs.readFileSync(`examples/states/${node}.json`, 'utf8')) as NodeState;
 
 describe('bad input to the report endpoint', () => {
   let server: TestServer;
@@ -53,7 +54,11 @@ describe('bad input to the report endpoint', () => {
   }
 
   it('malformed JSON: 400', async () => {
-    await expectRefused(await send(pypi2Token, '{"schema": "driftguard/report@1", '), 400, 'E_REQUEST_INVALID');
+    await expectRefused(
+      await send(pypi2Token, '{"schema": "driftguard/report@1", '),
+      400,
+      'E_REQUEST_INVALID',
+    );
   });
 
   it('not JSON at all: 415', async () => {
@@ -67,7 +72,11 @@ describe('bad input to the report endpoint', () => {
 
   it('an unknown key, and a wrong type: 400 naming the place', async () => {
     const report = buildReport(example('pypi-2'), 'bad-1') as unknown as Record<string, unknown>;
-    const error = await expectRefused(await send(pypi2Token, { ...report, extra: 1 }), 400, 'E_REQUEST_INVALID');
+    const error = await expectRefused(
+      await send(pypi2Token, { ...report, extra: 1 }),
+      400,
+      'E_REQUEST_INVALID',
+    );
     expect(JSON.stringify(error.issues)).toContain('unknown key \\"extra\\"');
     const wrongType = buildReport(example('pypi-2'), 'bad-2');
     (wrongType.categories.packages!.items['bash:amd64'] as unknown as { version: number }).version = 5;
@@ -85,7 +94,12 @@ describe('bad input to the report endpoint', () => {
     const report = buildReport(example('pypi-2'), 'bad-4');
     await expectRefused(await send(undefined, report), 401, 'E_UNAUTHENTICATED');
     await expectRefused(await send('dg_notarealtoken', report), 401, 'E_UNAUTHENTICATED');
-    const basic = await server.app.inject({ method: 'POST', url: '/api/v1/reports', headers: { authorization: 'Basic Zm9vOmJhcg==' }, payload: report });
+    const basic = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/reports',
+      headers: { authorization: 'Basic Zm9vOmJhcg==' },
+      payload: report,
+    });
     await expectRefused(basic, 401, 'E_UNAUTHENTICATED');
   });
 
@@ -127,7 +141,10 @@ describe('a legal but large report', () => {
   it('stores a node with 100,000 packages correctly', async () => {
     const server = await startTestServer();
     try {
-      const token = server.store.tokens.create({ role: 'node', node: 'pypi-2' }, new Date().toISOString()).token;
+      const token = server.store.tokens.create(
+        { role: 'node', node: 'pypi-2' },
+        new Date().toISOString(),
+      ).token;
       const state = example('pypi-2');
       const items: Record<string, PackageEntry> = {};
       for (let i = 0; i < 100_000; i++) {

@@ -7,9 +7,12 @@ import * as path from 'node:path';
 import { DesiredHolder } from '../../app/desired-holder';
 import { WorkerEvaluator } from '../../app/worker-evaluator';
 import { importStates } from '../../app/import-states';
+import { startReadinessMonitor } from '../../app/readiness-monitor';
 import { watchFolder } from '../../app/watch-desired';
+import { durationOption } from './shared';
 import { loadDesired } from '../../desired';
 import { buildServer } from '../../server/app';
+import { startLocalAgent } from '../../server/local-agent';
 import { writeFileAtomic } from '../../shared/atomic-write';
 import { currentTime } from '../../shared/clock';
 import { IoError, UsageError, errorMessage } from '../../shared/errors';
@@ -26,12 +29,19 @@ export interface ServeOptions {
   import?: string[];
   logLevel: string;
   durable: boolean;
+  /** How often every pair's readiness is evaluated (`0` = only when asked). */
+  readinessInterval: string;
+  probeTimeout: string;
+  /** Collect this host in-process as this node. */
+  localNode?: string;
+  localInterval: string;
 }
 
 export function parseListen(listen: string): { host: string; port: number } {
   const match = /^(\[[0-9a-fA-F:]+\]|[^:]+):(\d{1,5})$/.exec(listen);
   const port = match ? Number(match[2]) : NaN;
-  if (!match || port > 65535) throw new UsageError(`--listen wants HOST:PORT, e.g. 127.0.0.1:8080, not ${JSON.stringify(listen)}`);
+  if (!match || port > 65535)
+    throw new UsageError(`--listen wants HOST:PORT, e.g. 127.0.0.1:8080, not ${JSON.stringify(listen)}`);
   return { host: (match[1] as string).replace(/^\[|\]$/g, ''), port };
 }
 
@@ -70,6 +80,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       evaluator,
       now,
       anonymousRead: options.anonymousRead ?? isLoopback(host),
+      probeTimeoutMs: durationOption('--probe-timeout', options.probeTimeout),
       https,
       logger: { level: options.logLevel },
     });
@@ -80,7 +91,10 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
 
   // The first admin token is written to a file beside the store, readable by its owner only.
   if (!store.tokens.hasAdmin()) {
-    const created = store.tokens.create({ role: 'admin', label: 'created at first start' }, now().toISOString());
+    const created = store.tokens.create(
+      { role: 'admin', label: 'created at first start' },
+      now().toISOString(),
+    );
     const file = path.join(path.dirname(path.resolve(options.db)), 'admin.token');
     writeFileAtomic(file, created.token + '\n', 0o600);
     io.err(`driftguard: created the first admin token in ${file}\n`);
@@ -88,7 +102,10 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
 
   for (const dir of options.import ?? []) {
     const result = importStates(store, holder.desired, dir, now());
-    app.log.info({ dir, imported: result.imported, skipped: result.skipped.map((s) => `${s.file}: ${s.reason}`) }, 'states imported');
+    app.log.info(
+      { dir, imported: result.imported, skipped: result.skipped.map((s) => `${s.file}: ${s.reason}`) },
+      'states imported',
+    );
   }
   evaluator.scheduleAll();
 
@@ -99,21 +116,56 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
         evaluator.setDesired(result.desired);
         evaluator.scheduleAll();
       }
-      app.log.info({ hash: result.desired.hash }, result.changed ? 'desired state reloaded' : 'desired state unchanged');
+      app.log.info(
+        { hash: result.desired.hash },
+        result.changed ? 'desired state reloaded' : 'desired state unchanged',
+      );
     } else {
-      app.log.error({ error: result.error.toJSON() }, 'desired state refused: the last good one keeps running');
+      app.log.error(
+        { error: result.error.toJSON() },
+        'desired state refused: the last good one keeps running',
+      );
     }
   };
   const stopWatching = watchFolder(options.desired, reload);
+  const localAgent = options.localNode
+    ? startLocalAgent({
+        node: options.localNode,
+        store,
+        evaluator,
+        desired: () => holder.desired,
+        now,
+        intervalMs: durationOption('--local-interval', options.localInterval, 1000),
+        dbFile: options.db,
+        log: app.log,
+      })
+    : undefined;
+  const readinessEvery = durationOption('--readiness-interval', options.readinessInterval);
+  const probeTimeoutMs = durationOption('--probe-timeout', options.probeTimeout);
+  const stopMonitor =
+    readinessEvery > 0
+      ? startReadinessMonitor({
+          store,
+          desired: () => holder.desired,
+          now,
+          intervalMs: readinessEvery,
+          probeTimeoutMs,
+          onError: (pair, message) => app.log.error({ pair, error: message }, 'readiness evaluation failed'),
+        })
+      : () => undefined;
   process.on('SIGHUP', reload);
 
   await app.listen({ host, port });
   const scheme = https ? 'https' : 'http';
-  io.err(`driftguard: serving ${scheme}://${host.includes(':') ? `[${host}]` : host}:${port} — store ${options.db}, desired state ${options.desired}\n`);
+  io.err(
+    `driftguard: serving ${scheme}://${host.includes(':') ? `[${host}]` : host}:${port} — store ${options.db}, desired state ${options.desired}\n`,
+  );
 
   return new Promise<number>((resolve) => {
     const stop = async () => {
       stopWatching();
+      stopMonitor();
+      await localAgent?.stop();
       process.off('SIGHUP', reload);
       await app.close();
       await evaluator.close();

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { ServerStateSource } from '../../app/server-state-source';
 import { DirectoryStateSource } from '../../app/state-source';
 import type { StateSource } from '../../app/state-source';
+import { parseDuration } from '../../desired/values';
 import { IoError, UsageError } from '../../shared/errors';
 
 export interface StateOptions {
@@ -26,4 +27,13 @@ export function stateSourceFrom(options: StateOptions, env: NodeJS.ProcessEnv): 
   if (options.states) return new DirectoryStateSource(options.states);
   if (options.server) return new ServerStateSource(options.server, readToken(options.tokenFile, env));
   throw new UsageError('say where the states are: --states DIR (a folder of NODE.json) or --server URL');
+}
+
+/** A duration flag (`90s`, `5m`, `500ms`) in milliseconds, at least `minimumMs`. */
+export function durationOption(flag: string, text: string, minimumMs = 0): number {
+  const parsed = parseDuration(text);
+  if (!parsed.ok) throw new UsageError(`${flag}: ${parsed.error}`);
+  if (parsed.value < minimumMs)
+    throw new UsageError(`${flag} ${text} is too short: at least ${minimumMs} ms`);
+  return parsed.value;
 }

@@ -26,11 +26,16 @@ function roleOf(node: string | undefined, options: TokenCreateOptions): { role: 
   if (chosen !== 1) throw new UsageError('say whose token it is: a NODE name, or --admin, or --reader');
   if (options.admin) return { role: 'admin' };
   if (options.reader) return { role: 'reader' };
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(node as string)) throw new UsageError(`${JSON.stringify(node)} is not a node name`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(node as string))
+    throw new UsageError(`${JSON.stringify(node)} is not a node name`);
   return { role: 'node', node };
 }
 
-export async function runTokenCreate(node: string | undefined, options: TokenCreateOptions, io: CliIo): Promise<number> {
+export async function runTokenCreate(
+  node: string | undefined,
+  options: TokenCreateOptions,
+  io: CliIo,
+): Promise<number> {
   const spec = roleOf(node, options);
   const store = openStore(options.db);
   try {
@@ -38,7 +43,9 @@ export async function runTokenCreate(node: string | undefined, options: TokenCre
     if (options.json) printJson(io, { token: created.token, ...created.info });
     else {
       io.out(`${created.token}\n`);
-      io.err(`token ${created.info.id} (${spec.role}${spec.node ? ` of ${spec.node}` : ''}): shown this once; store it now\n`);
+      io.err(
+        `token ${created.info.id} (${spec.role}${spec.node ? ` of ${spec.node}` : ''}): shown this once; store it now\n`,
+      );
     }
   } finally {
     store.close();
@@ -55,7 +62,9 @@ export async function runTokenList(options: TokenCommonOptions, io: CliIo): Prom
       for (const token of tokens) {
         const who = token.role === 'node' ? `node ${token.node}` : token.role;
         const state = token.revokedAt ? `revoked ${token.revokedAt}` : 'live';
-        io.out(`${String(token.id).padStart(4)}  ${who.padEnd(24)} ${state.padEnd(34)} ${token.label ?? ''}\n`);
+        io.out(
+          `${String(token.id).padStart(4)}  ${who.padEnd(24)} ${state.padEnd(34)} ${token.label ?? ''}\n`,
+        );
       }
     }
   } finally {
@@ -65,10 +74,12 @@ export async function runTokenList(options: TokenCommonOptions, io: CliIo): Prom
 }
 
 export async function runTokenRevoke(id: string, options: TokenCommonOptions, io: CliIo): Promise<number> {
-  if (!/^\d+$/.test(id)) throw new UsageError(`token ids are numbers (see driftguard token list), not ${JSON.stringify(id)}`);
+  if (!/^\d+$/.test(id))
+    throw new UsageError(`token ids are numbers (see driftguard token list), not ${JSON.stringify(id)}`);
   const store = openStore(options.db);
   try {
-    if (!store.tokens.revoke(Number(id), currentTime(io.env).toISOString())) throw new NotFoundError(`no live token ${id}`);
+    if (!store.tokens.revoke(Number(id), currentTime(io.env).toISOString()))
+      throw new NotFoundError(`no live token ${id}`);
     if (options.json) printJson(io, { revoked: Number(id) });
     else io.out(`revoked token ${id}\n`);
   } finally {

@@ -1,18 +1,8 @@
 import type { Finding, ParitySides } from '../../model/finding';
 import type { Category } from '../../model/state';
+import { formatBytes } from '../../shared/format';
 import { finding, sideName } from '../findings';
 import type { CategoryComparator } from '../types';
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
 
 interface FieldRule<T> {
   field: keyof T & string;

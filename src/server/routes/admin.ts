@@ -25,36 +25,80 @@ const ID_PARAMS = {
 /** The desired state's status and reload; token management. */
 export function adminRoutes(deps: ServerDeps): FastifyPluginAsync {
   return async (app) => {
-    app.get('/desired', { config: { access: 'read' }, schema: { summary: 'The desired state in use, and the last refused edit', tags: ['desired'], querystring: NO_QUERY } }, async () =>
-      deps.desired.statusReport,
+    app.get(
+      '/desired',
+      {
+        config: { access: 'read' },
+        schema: {
+          summary: 'The desired state in use, and the last refused edit',
+          tags: ['desired'],
+          querystring: NO_QUERY,
+        },
+      },
+      async () => deps.desired.statusReport,
     );
 
-    app.post('/desired/reload', { config: { access: 'admin' }, schema: { summary: 'Load the desired-state folder again', tags: ['desired'], querystring: NO_QUERY } }, async (_request, reply) => {
-      const result = deps.desired.reload();
-      if (result.ok && result.changed) deps.evaluator.scheduleAll();
-      return reply.code(result.ok ? 200 : 422).send(result.ok ? { reloaded: true, changed: result.changed, status: deps.desired.statusReport } : { error: result.error.toJSON() });
-    });
+    app.post(
+      '/desired/reload',
+      {
+        config: { access: 'admin' },
+        schema: { summary: 'Load the desired-state folder again', tags: ['desired'], querystring: NO_QUERY },
+      },
+      async (_request, reply) => {
+        const result = deps.desired.reload();
+        if (result.ok && result.changed) deps.evaluator.scheduleAll();
+        return reply
+          .code(result.ok ? 200 : 422)
+          .send(
+            result.ok
+              ? { reloaded: true, changed: result.changed, status: deps.desired.statusReport }
+              : { error: result.error.toJSON() },
+          );
+      },
+    );
 
     app.post<{ Body: { role: TokenRole; node?: string; label?: string } }>(
       '/tokens',
-      { config: { access: 'admin' }, schema: { summary: 'Create a token; the answer is the only time its secret is shown', tags: ['tokens'], body: TOKEN_BODY } },
+      {
+        config: { access: 'admin' },
+        schema: {
+          summary: 'Create a token; the answer is the only time its secret is shown',
+          tags: ['tokens'],
+          body: TOKEN_BODY,
+        },
+      },
       async (request, reply) => {
         const { role, node, label } = request.body;
-        if ((role === 'node') !== (node !== undefined)) throw new RequestError('a node token names its node, and only a node token does');
+        if ((role === 'node') !== (node !== undefined))
+          throw new RequestError('a node token names its node, and only a node token does');
         const created = deps.store.tokens.create({ role, node, label }, deps.now().toISOString());
         return reply.code(201).send({ token: created.token, ...created.info });
       },
     );
 
-    app.get('/tokens', { config: { access: 'admin' }, schema: { summary: 'Every token (never the secrets)', tags: ['tokens'], querystring: NO_QUERY } }, async () => ({
-      tokens: deps.store.tokens.list(),
-    }));
+    app.get(
+      '/tokens',
+      {
+        config: { access: 'admin' },
+        schema: { summary: 'Every token (never the secrets)', tags: ['tokens'], querystring: NO_QUERY },
+      },
+      async () => ({
+        tokens: deps.store.tokens.list(),
+      }),
+    );
 
-    app.delete<{ Params: { id: string } }>('/tokens/:id', { config: { access: 'admin' }, schema: { summary: 'Revoke a token', tags: ['tokens'], params: ID_PARAMS } }, async (request) => {
-      if (!deps.store.tokens.revoke(Number(request.params.id), deps.now().toISOString())) {
-        throw new NotFoundError(`no live token ${request.params.id}`);
-      }
-      return { revoked: Number(request.params.id) };
-    });
+    app.delete<{ Params: { id: string } }>(
+      '/tokens/:id',
+      {
+        config: { access: 'admin' },
+        schema: { summary: 'Revoke a token', tags: ['tokens'], params: ID_PARAMS },
+      },
+      async (request) => {
+        if (!deps.store.tokens.revoke(Number(request.params.id), deps.now().toISOString())) {
+          throw new NotFoundError(`no live token ${request.params.id}`);
+        }
+        return { revoked: Number(request.params.id) };
+      },
+    );
   };
 }

@@ -12,10 +12,14 @@ export async function openApiRoutes(app: FastifyInstance): Promise<void> {
         description: 'Node states, drift, parity and readiness of high-availability pairs.',
       },
       components: {
-        securitySchemes: { token: { type: 'http', scheme: 'bearer', description: 'dg_… token from `driftguard token create`' } },
+        securitySchemes: {
+          token: { type: 'http', scheme: 'bearer', description: 'dg_… token from `driftguard token create`' },
+        },
       },
       security: [{ token: [] }],
     },
   });
-  app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 }

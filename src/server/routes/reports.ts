@@ -29,7 +29,9 @@ export function reportRoutes(deps: ServerDeps, metrics: Metrics): FastifyPluginA
           metrics.reports.inc({ kind, outcome: result.duplicate ? 'duplicate' : 'stored' });
           // A heartbeat changes no content: nothing to evaluate again.
           if (result.changed.length > 0) deps.evaluator.schedule(report.node);
-          return reply.code(result.stored ? 201 : 200).send({ stored: result.stored, duplicate: result.duplicate, changed: result.changed });
+          return reply
+            .code(result.stored ? 201 : 200)
+            .send({ stored: result.stored, duplicate: result.duplicate, changed: result.changed });
         } catch (err) {
           metrics.reports.inc({ kind, outcome: asDriftguardError(err).code });
           throw err;

@@ -85,4 +85,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    description: 'readiness history',
+    sql: `
+      -- One row per change of a pair's verdict or of the set of failing checks; evaluations that
+      -- change neither only move last_evaluated_at. "When did this pair last say GO?" is one query.
+      CREATE TABLE readiness_history (
+        id                 INTEGER PRIMARY KEY,
+        pair               TEXT NOT NULL,
+        verdict            TEXT NOT NULL CHECK (verdict IN ('GO', 'NO-GO')),
+        failing            TEXT NOT NULL,  -- JSON: ids of the failing checks
+        result             TEXT NOT NULL,  -- JSON: the whole readiness document
+        evaluated_at       TEXT NOT NULL,  -- first evaluation with this outcome
+        last_evaluated_at  TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX readiness_by_pair ON readiness_history (pair, id);
+    `,
+  },
 ];

@@ -1,0 +1,71 @@
+/**
+ * Readiness on the server: evaluated from the store's latest states, recorded as history (when
+ * did this pair last say GO, and what changed on it since), and re-evaluated on a schedule so
+ * history and /metrics follow a pair that nobody asks about.
+ */
+import type { Desired } from '../model/desired';
+import type { Readiness } from '../model/readiness';
+import type { NodeState } from '../model/state';
+import { NotFoundError } from '../shared/errors';
+import type { ReadinessRecord, Store } from '../store';
+import { checkReadiness } from './check-readiness';
+import type { NodeChanges } from './queries';
+import { changesSince } from './queries';
+import type { StateSource } from './state-source';
+
+export class StoreStateSource implements StateSource {
+  readonly description = 'the server store';
+
+  constructor(private readonly store: Store) {}
+
+  async latest(node: string): Promise<NodeState> {
+    const state = this.store.states.latestState(node);
+    if (!state) throw new NotFoundError(`node ${node} has never reported`);
+    return state;
+  }
+}
+
+export async function evaluatePairReadiness(
+  store: Store,
+  desired: Desired,
+  pair: string,
+  options: { now: Date; probeTimeoutMs?: number },
+): Promise<Readiness> {
+  const result = await checkReadiness(desired, new StoreStateSource(store), pair, {
+    now: options.now,
+    probes: options.probeTimeoutMs === undefined ? false : { timeoutMs: options.probeTimeoutMs },
+  });
+  store.transaction(() => store.readiness.record(result));
+  return result;
+}
+
+export interface ReadinessHistory {
+  pair: string;
+  current?: Pick<ReadinessRecord, 'verdict' | 'failing' | 'evaluatedAt' | 'lastEvaluatedAt'>;
+  /** The last time the pair said GO; absent if it never did. */
+  lastGo?: { evaluatedAt: string; lastEvaluatedAt: string };
+  /** What changed on the secondary since the pair last said GO. */
+  secondaryChangesSinceLastGo?: NodeChanges;
+  history: Pick<ReadinessRecord, 'verdict' | 'failing' | 'evaluatedAt' | 'lastEvaluatedAt'>[];
+}
+
+export function readinessHistory(store: Store, desired: Desired, pair: string): ReadinessHistory {
+  const declared = desired.pairs[pair];
+  if (!declared) throw new NotFoundError(`no pair ${pair} in the desired state`);
+  const brief = (record: ReadinessRecord) => ({
+    verdict: record.verdict,
+    failing: record.failing,
+    evaluatedAt: record.evaluatedAt,
+    lastEvaluatedAt: record.lastEvaluatedAt,
+  });
+  const records = store.readiness.history(pair);
+  const lastGo = store.readiness.lastGo(pair);
+  const result: ReadinessHistory = { pair, history: records.map(brief) };
+  if (records[0]) result.current = brief(records[0]);
+  if (lastGo) {
+    result.lastGo = { evaluatedAt: lastGo.evaluatedAt, lastEvaluatedAt: lastGo.lastEvaluatedAt };
+    if (store.states.node(declared.secondary))
+      result.secondaryChangesSinceLastGo = changesSince(store, declared.secondary, lastGo.lastEvaluatedAt);
+  }
+  return result;
+}

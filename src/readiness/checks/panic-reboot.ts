@@ -1,0 +1,72 @@
+import { persistedFor } from '../../compare';
+import type { ReadinessFinding } from '../../model/readiness';
+import type { NodeState } from '../../model/state';
+import type { ReadinessCheck } from '../types';
+import { resultOf } from '../types';
+
+/**
+ * kernel.panic = 0 means a panicked node sits in its panic until someone reaches it out of band
+ * — the PyPI 2013 primary did. Both nodes, live and persisted: a value set only live is gone
+ * after the next reboot, and no persisted value means the kernel's default, 0.
+ */
+function panicFindings(state: NodeState): ReadinessFinding[] {
+  const base = {
+    category: 'sysctls' as const,
+    key: 'kernel.panic',
+    node: state.node,
+    severity: 'error' as const,
+  };
+  if (!state.sysctls) {
+    return [
+      {
+        ...base,
+        kind: 'missing',
+        message: `kernel.panic of ${state.node} is unknown: sysctls were not collected`,
+      },
+    ];
+  }
+  const findings: ReadinessFinding[] = [];
+  const live = state.sysctls.live['kernel.panic'];
+  if (live === undefined || Number(live) === 0) {
+    findings.push({
+      ...base,
+      kind: 'mismatch',
+      aspect: 'live',
+      expected: '> 0',
+      actual: live ?? '(absent)',
+      message: `${state.node} does not reboot after a kernel panic: kernel.panic is ${live ?? 'absent'} live`,
+    });
+  }
+  const persisted = persistedFor(state.sysctls, 'kernel.panic');
+  if (!persisted) {
+    findings.push({
+      ...base,
+      kind: 'not-persisted',
+      aspect: 'persisted',
+      expected: '> 0',
+      message: `${state.node} has no persisted kernel.panic: after a reboot it is the kernel default, 0`,
+    });
+  } else if (Number(persisted.value) === 0) {
+    findings.push({
+      ...base,
+      kind: 'not-persisted',
+      aspect: 'persisted',
+      expected: '> 0',
+      actual: persisted.value,
+      message: `${state.node} persists kernel.panic = 0 (${persisted.source})`,
+    });
+  }
+  return findings;
+}
+
+export const panicReboot: ReadinessCheck = {
+  id: 'panic-reboot',
+  evaluate(ctx) {
+    const states = [ctx.primary, ctx.secondary].filter((s): s is NodeState => s !== undefined);
+    const findings = states.flatMap(panicFindings);
+    return resultOf(findings, {
+      pass: 'both nodes reboot after a kernel panic, live and persisted',
+      fail: (n) => `a panicked node would not reboot by itself (${n} ${n === 1 ? 'setting' : 'settings'})`,
+    });
+  },
+};

@@ -1,0 +1,82 @@
+/**
+ * The server's own host as a node (`serve --local-node NAME`): the agent's loop, collecting this
+ * host in-process, with a transport that calls the ingest code directly instead of going through
+ * HTTP — so `npm start` shows a real node at once, through exactly the same path as any agent.
+ */
+import * as path from 'node:path';
+import { createAgent } from '../../agents/agent';
+import type { Agent } from '../../agents/agent';
+import type { AgentLog } from '../../agents/log';
+import { nodeCollector } from '../../agents/node-collector';
+import { Spool } from '../../agents/spool';
+import type { Transport } from '../../agents/transport';
+import type { EvaluationQueue } from '../app/evaluate';
+import { SERVER_CALLER } from '../app/import-states';
+import { ingestReport } from '../app/ingest';
+import type { DeliveryOutcome } from '../app/report-client';
+import { watchPathsFor } from '../desired';
+import type { Desired } from '../model/desired';
+import type { Category } from '../model/state';
+import { asDriftguardError } from '../shared/errors';
+import type { Store } from '../store';
+import { httpStatusFor } from './http-status';
+
+/** Ingest without HTTP, with the answers the HTTP route would give mapped to the agent's outcomes. */
+export function inProcessTransport(store: Store, evaluator: EvaluationQueue, now: () => Date): Transport {
+  return {
+    async send(report): Promise<DeliveryOutcome> {
+      try {
+        const result = ingestReport(store, report, SERVER_CALLER, now());
+        if (result.changed.length > 0) evaluator.schedule(report.node);
+        return { kind: 'delivered', duplicate: result.duplicate, changed: result.changed };
+      } catch (err) {
+        const error = asDriftguardError(err);
+        if (error.code === 'E_NEEDS_CATEGORIES')
+          return { kind: 'needs-categories', categories: (error.details.categories ?? []) as Category[] };
+        if (error.code === 'E_OUT_OF_ORDER') return { kind: 'superseded' };
+        const status = httpStatusFor(error);
+        return status >= 500
+          ? { kind: 'retry', message: error.message }
+          : { kind: 'rejected', status, message: error.message };
+      }
+    },
+  };
+}
+
+export interface LocalAgentOptions {
+  node: string;
+  store: Store;
+  evaluator: EvaluationQueue;
+  desired: () => Desired | undefined;
+  now: () => Date;
+  intervalMs: number;
+  /** Where its spool lives (beside the store). */
+  dbFile: string;
+  log: AgentLog;
+}
+
+export function startLocalAgent(options: LocalAgentOptions): Agent {
+  const { spool } = Spool.open(
+    path.join(path.dirname(path.resolve(options.dbFile)), `local-agent-${options.node}.spool`),
+  );
+  const agent = createAgent({
+    collect: nodeCollector({
+      root: '/',
+      node: options.node,
+      fetchWatchPaths: async (node) => {
+        const desired = options.desired();
+        return desired?.nodes[node] ? watchPathsFor(desired, node) : [];
+      },
+      refreshEvery: 10,
+      now: options.now,
+      log: options.log,
+    }),
+    transport: inProcessTransport(options.store, options.evaluator, options.now),
+    spool,
+    intervalMs: options.intervalMs,
+    now: options.now,
+    log: options.log,
+  });
+  agent.start();
+  return agent;
+}
