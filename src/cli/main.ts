@@ -12,6 +12,7 @@ import type { CliIo } from './io';
 import { printJson, processIo } from './io';
 
 const DEFAULT_DESIRED = './desired-state';
+const DEFAULT_DB = './var/driftguard.db';
 
 /** Options every command that reads states accepts: a folder of NODE.json, or a server. */
 function stateOptions(command: Command): Command {
@@ -22,6 +23,7 @@ function stateOptions(command: Command): Command {
       ),
     )
     .addOption(new Option('--server <url>', 'driftguard server to read the latest states from'))
+    .option('--token-file <file>', 'token for --server (default: $DRIFTGUARD_TOKEN; none on loopback)')
     .option('--json', 'print one JSON document on stdout', false);
 }
 
@@ -89,11 +91,28 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
       ),
   ).action((a, b, options) => run(async () => (await import('./commands/diff')).runDiff(a, b, options, io)));
 
+  stateOptions(
+    program
+      .command('ready')
+      .argument('<pair>', 'pair to judge')
+      .description('GO or NO-GO: can the secondary take over from the primary now? Every reason, and the fix')
+      .option('--desired <dir>', 'desired-state folder', DEFAULT_DESIRED)
+      .option('--strict', 'warnings count as failures', false)
+      .option('--no-probes', "do not probe the secondary's declared endpoints")
+      .option('--probe-timeout <duration>', 'how long a probe waits for an answer', '3s'),
+  ).action((pair, options) =>
+    run(async () => (await import('./commands/ready')).runReady(pair, options, io)),
+  );
+
   program
     .command('serve')
     .description('run the server: reports in, drift and parity out, on the embedded SQLite store')
-    .option('--desired <dir>', 'desired-state folder (watched; reloaded on change or SIGHUP)', DEFAULT_DESIRED)
-    .option('--db <file>', 'SQLite store', './var/driftguard.db')
+    .option(
+      '--desired <dir>',
+      'desired-state folder (watched; reloaded on change or SIGHUP)',
+      DEFAULT_DESIRED,
+    )
+    .option('--db <file>', 'SQLite store', DEFAULT_DB)
     .option('--listen <host:port>', 'where to listen', '127.0.0.1:8080')
     .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)')
     .option('--tls-key <file>', 'and this key (PEM)')
@@ -102,6 +121,14 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
     .option('--import <dir...>', 'feed these folders of NODE.json states in at start')
     .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info')
     .option('--durable', 'fsync every commit (survives power loss; slower)', false)
+    .option(
+      '--readiness-interval <duration>',
+      "evaluate every pair's readiness this often (0s = only when asked)",
+      '60s',
+    )
+    .option('--probe-timeout <duration>', 'how long a reachability probe waits for an answer', '3s')
+    .option('--local-node <name>', 'also collect this host, in-process, as this node')
+    .option('--local-interval <duration>', 'how often --local-node collects', '60s')
     .action((options) => run(async () => (await import('./commands/serve')).runServe(options, io)));
 
   program
@@ -120,6 +147,37 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
     .option('--once', 'collect, deliver what the spool holds, exit: 0 delivered, 2 still spooled', false)
     .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info')
     .action((options) => run(async () => (await import('./commands/agent')).runAgent(options, io)));
+
+  const token = program
+    .command('token')
+    .description('API tokens, on the store file of the server on this host');
+  token
+    .command('create')
+    .argument('[node]', 'the node this token may report as')
+    .description('create a token and print it once')
+    .option('--admin', 'an admin token (management, and reports for any node)')
+    .option('--reader', 'a read-only token')
+    .option('--label <text>', 'a note to recognise it by')
+    .option('--db <file>', 'SQLite store', DEFAULT_DB)
+    .option('--json', 'print one JSON document on stdout', false)
+    .action((node, options) =>
+      run(async () => (await import('./commands/token')).runTokenCreate(node, options, io)),
+    );
+  token
+    .command('list')
+    .description('list tokens (never their secrets)')
+    .option('--db <file>', 'SQLite store', DEFAULT_DB)
+    .option('--json', 'print one JSON document on stdout', false)
+    .action((options) => run(async () => (await import('./commands/token')).runTokenList(options, io)));
+  token
+    .command('revoke')
+    .argument('<id>', 'token id, from token list')
+    .description('revoke a token')
+    .option('--db <file>', 'SQLite store', DEFAULT_DB)
+    .option('--json', 'print one JSON document on stdout', false)
+    .action((id, options) =>
+      run(async () => (await import('./commands/token')).runTokenRevoke(id, options, io)),
+    );
 
   return program;
 }
