@@ -1,6 +1,13 @@
 import { SYSTEM_UNIT_PATH } from '../collect/units/search-path';
 import { COMMAND_IDS, commandIdOf, SWEEP_COMMANDS } from './commands';
-import { initialRequests, isNeverRead, mergePathRequests, withAncestors } from './manifest';
+import { looksSecret } from '../collect/files/parse';
+import {
+  SECRET_NAME_HINTS,
+  initialRequests,
+  isNeverRead,
+  mergePathRequests,
+  withAncestors,
+} from './manifest';
 import { REMOTE_SCRIPT } from './remote-script';
 import type { PathRequest, Request } from './requests';
 import { formatBatch } from './requests';
@@ -80,6 +87,31 @@ describe('request merging', () => {
       { op: 'stat', path: '/etc/ssh' },
       { op: 'file', path: '/etc/ssh/sshd_config' },
     ]);
+  });
+
+  it('hints at every name the files collector calls secret (a superset, matched without case)', () => {
+    const names = [
+      'authkey',
+      'corosync.key',
+      'ID_RSA',
+      'id_ed25519',
+      'tls.pem',
+      'client-secret.txt',
+      'db.password',
+      'api_token',
+      'aws-credentials',
+      'private',
+      'gshadow',
+      'store.p12',
+      'store.pfx',
+      'KEYS',
+      'krb5.keytab',
+      'secrets.yaml',
+    ];
+    for (const name of names) {
+      expect(looksSecret(name)).toBe(true);
+      expect(SECRET_NAME_HINTS.some((hint) => name.toLowerCase().includes(hint))).toBe(true);
+    }
   });
 
   it('knows the never-read paths', () => {

@@ -61,6 +61,27 @@ export const NEVER_READ_PATTERNS: readonly string[] = [
   './etc/ssh/ssh_host_*_key',
 ];
 
+/**
+ * Name fragments that may mark a secret, for the files the script finds in a watched directory
+ * by itself (`/etc/drbd.d/*`): such a file is only hashed on the node. A deliberately wide net —
+ * every name files/parse.ts looksSecret() accepts contains one of these (matched without case),
+ * and more (`monkey.conf`); the sweep fetches the text of those in another round once it has
+ * seen the name and mode and the files collector's own rule says the text is kept.
+ */
+export const SECRET_NAME_HINTS: readonly string[] = [
+  'key',
+  'secret',
+  'password',
+  'token',
+  'credential',
+  'private',
+  'shadow',
+  'pem',
+  'p12',
+  'pfx',
+  'id_',
+];
+
 /** Whether a node path is one the sweep never reads (same patterns, matched here). */
 export function isNeverRead(nodePath: string): boolean {
   if (!nodePath.startsWith('/etc/')) return false; // every pattern is under /etc: the cheap answer first

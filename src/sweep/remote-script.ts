@@ -22,6 +22,11 @@
  * read cannot shift the stream), `hash` / `herr` (sha256sum -z of files that are not sent),
  * `ferr` (find's complaints), and `c.ID.out` / `c.ID.err` for each command.
  *
+ * What leaves the node: content of what the collectors parse; of watched files, only when
+ * world-readable and not named like a secret (otherwise sha256sum runs on the node and only the
+ * hash travels — the files collector keeps nothing more of such files); never the files of
+ * NEVER_READ_PATTERNS (not even hashed).
+ *
  * Not tar for /proc and /sys: they report sizes of 0 or 4096 whatever the content, and reading
  * a sysctl one byte at a time (as the shell's `read` does) returns only the first byte.
  *
@@ -31,7 +36,7 @@
  */
 import { shQuote } from '../transport/shell-quote';
 import { COMMAND_IDS, SWEEP_COMMANDS } from './commands';
-import { NEVER_READ_PATTERNS } from './manifest';
+import { NEVER_READ_PATTERNS, SECRET_NAME_HINTS } from './manifest';
 
 /** Seconds a command may run on the node before it is killed (LocalCommandRunner's default). */
 export const REMOTE_COMMAND_TIMEOUT_S = 20;
@@ -54,6 +59,8 @@ export const DUMP_GREETING = '@driftguard-dump 1\n';
 const commandCases = COMMAND_IDS.map(
   (id) => `    ${id}) set -- ${SWEEP_COMMANDS[id].map(shQuote).join(' ')} ;;`,
 ).join('\n');
+
+const secretLooking = `\\( ${SECRET_NAME_HINTS.map((hint) => `-iname ${shQuote(`*${hint}*`)}`).join(' -o ')} \\)`;
 
 const notNeverRead = `! \\( ${NEVER_READ_PATTERNS.map((p) => `-path ${shQuote(p)}`).join(' -o ')} \\)`;
 
@@ -179,7 +186,7 @@ while :; do
   if [ -n "$watch_dirs" ]; then
     keep_distinct "$watch_dirs"
     [ -z "$kept" ] || find $kept -maxdepth 1 -printf "$fmt" -type f ${notNeverRead} \\
-      \\( -perm -0004 -fprint0 "$tmp/cG" -o -fprint0 "$tmp/hG" \\) >> "$tmp/stat" 2>> "$tmp/ferr"
+      \\( -perm -0004 ! ${secretLooking} -fprint0 "$tmp/cG" -o -fprint0 "$tmp/hG" \\) >> "$tmp/stat" 2>> "$tmp/ferr"
   fi
   if [ -n "$walk_paths" ]; then
     keep_distinct "$walk_paths"

@@ -7,7 +7,7 @@
 import { categoryHashes, collectState } from '../collect';
 import { SnapshotRootFs } from '../collect/snapshot-fs';
 import type { UnknownNeed } from '../collect/snapshot-fs';
-import { looksSecret } from '../collect/files/parse';
+import { looksSecret, mayKeepText } from '../collect/files/parse';
 import type { NodeState } from '../model/state';
 import { CapturedCommands, SnapshotCommandRunner } from './captured-commands';
 import type { CommandId } from './commands';
@@ -90,6 +90,27 @@ function requestKey(request: Request): string {
 }
 
 /**
+ * Watched files the script only hashed because their names matched SECRET_NAME_HINTS, but whose
+ * text the files collector keeps (its own rule, mayKeepText): fetched in another round.
+ */
+function textWithheldByMistake(state: NodeState, snapshot: SnapshotRootFs): string[] {
+  const paths: string[] = [];
+  for (const item of Object.values(state.files?.items ?? {})) {
+    if (!item.exists || item.error === undefined) continue;
+    const destination = snapshot.realPath(item.path);
+    if (destination === undefined || snapshot.withheldHash(destination) === undefined) continue;
+    const names = [basename(item.path), ...(item.target === undefined ? [] : [basename(item.target)])];
+    const mode = snapshot.entryStat(destination)?.mode ?? 0;
+    if (mayKeepText(mode, names)) paths.push(destination);
+  }
+  return paths;
+}
+
+function basename(nodePath: string): string {
+  return nodePath.slice(nodePath.lastIndexOf('/') + 1);
+}
+
+/**
  * The files collector hashes what it reads; for a file the node only hashed (a secret), the
  * snapshot refused the read, so the item says "cannot read". Put the node's hash and size in.
  */
@@ -142,6 +163,9 @@ export async function collectThroughDump(
     snapshot.onUnknown = undefined;
     runner.onMissing = undefined;
 
+    if (needs.empty) {
+      for (const path of textWithheldByMistake(state, snapshot)) needs.paths.push({ op: 'file', path });
+    }
     if (needs.empty) {
       fillWithheldHashes(state, snapshot);
       return { state, rounds: round, bytes, warnings, followUps };

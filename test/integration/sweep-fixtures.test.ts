@@ -17,10 +17,15 @@ import { DiskRootFs } from '../../src/collect/root-fs';
 import { loadDesired, watchPathsFor } from '../../src/desired';
 import type { NodeState } from '../../src/model/state';
 import { writeCommandStubs } from '../../src/sweep/fixture-commands';
-import { collectTreeThroughDump } from '../../src/sweep/local-run';
+import { collectTreeThroughDump, openLocally } from '../../src/sweep/local-run';
+import { initialRequests } from '../../src/sweep/manifest';
+import { formatBatch } from '../../src/sweep/requests';
 import { FIXTURE_NODES, preparedFixtureRoot } from '../helpers/fixture-nodes';
 import { REPO } from '../helpers/cli';
 import { removeTree, writeTree } from '../helpers/temp-tree';
+
+// Each case runs the script and two collections: seconds on a busy 2-CPU machine.
+jest.setTimeout(30_000);
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');
 const desired = loadDesired(path.join(REPO, 'desired-state'));
@@ -115,6 +120,8 @@ describe('what the manifest cannot foresee comes in later rounds, on the same co
       '/etc/pypi/config.ini': { content: '[db]\npassword = hunter2\n', mode: 0o640 },
       '/etc/pypi/db.secret': 'not for the server\n',
       '/etc/pypi/link-to-secret': { symlink: 'db.secret' },
+      // Named like a secret to the script's wide net, not to the files collector: its text is kept.
+      '/etc/pypi/monkey.conf': 'bananas = 3\n',
       // A sysctl.d mask and a long name (tar's GNU long-name entries).
       '/etc/sysctl.d/50-pid-max.conf': { symlink: '/dev/null' },
       [`/etc/drbd.d/${'r'.repeat(120)}.res`]: 'resource long {}\n',
@@ -151,6 +158,7 @@ describe('what the manifest cannot foresee comes in later rounds, on the same co
     };
     expect(withoutShadow(dump)).toEqual(withoutShadow(disk));
 
+    expect(dump.files?.items['/etc/pypi/monkey.conf']?.text).toBe('bananas = 3\n');
     expect(dump.units?.items['acme.service']).toMatchObject({
       path: '/opt/current/lib/acme.service',
       after: ['network.target'],
@@ -159,6 +167,23 @@ describe('what the manifest cannot foresee comes in later rounds, on the same co
     expect(dump.files?.items['/etc/pypi/db.secret']?.sha256).toBe(
       disk.files?.items['/etc/pypi/db.secret']?.sha256,
     );
-    expect(dump.files?.items['/etc/pypi/config.ini']?.sha256).toMatch(/^sha256:/);
+    expect(dump.files?.items['/etc/pypi/config.ini']?.sha256).toBe(
+      disk.files?.items['/etc/pypi/config.ini']?.sha256,
+    );
+  });
+
+  it('never lets the bytes of secrets, private files or /etc/shadow leave the node', async () => {
+    const opened = openLocally({ root });
+    try {
+      opened.channel.send(formatBatch(initialRequests(['/etc/pypi/*', '/etc/shadow', '/etc/*'])));
+      const batch = await opened.channel.nextBatch();
+      const everything = Buffer.concat([...batch.sections.values()]).toString('latin1');
+      expect(everything).toContain('resource spaced'); // world-readable watched files do travel
+      expect(everything).not.toContain('hunter2'); // /etc/pypi/config.ini, mode 0640: hashed on the node
+      expect(everything).not.toContain('not for the server'); // db.secret: a secret's name, hashed
+      expect(everything).not.toContain('$y$j9T$secret'); // /etc/shadow: not even hashed
+    } finally {
+      await opened.finish();
+    }
   });
 });

@@ -2,7 +2,7 @@
  * The sweep against a real sshd (Debian's openssh-server, started by the test on 127.0.0.1 with
  * its own host key: test/helpers/sshd.ts). Fails, never skips, without /usr/sbin/sshd.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { collectNode } from '../../src/app/collect-node';
@@ -155,6 +155,21 @@ describe('sweep over a real sshd', () => {
     expect(hole.error.message).toMatch(
       /black-hole .* is unreachable: (no SSH answer within 2s|no route to host|network unreachable|the connection closed before any SSH handshake)/,
     );
+  });
+
+  it('logs in with a key held by ssh-agent (SSH_AUTH_SOCK), no key file given', async () => {
+    const socket = path.join(sshd.dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 100 && !fs.existsSync(socket); i++) await new Promise((r) => setTimeout(r, 20));
+      execFileSync('ssh-add', ['-q', sshd.clientKeyFile], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
+      const identity = loadIdentity({ env: { SSH_AUTH_SOCK: socket }, home: sshd.dir });
+      expect(identity.privateKey).toBeUndefined();
+      const [result] = await sweep([nodeAt('via-agent')], { ...options(), identity });
+      expect(result?.ok).toBe(true);
+    } finally {
+      agent.kill();
+    }
   });
 
   it('reports a wrong user and a wrong key as authentication failures', async () => {
