@@ -171,8 +171,8 @@ function inFreshPidNamespace(
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
-function prepareNode(c: Case): string {
-  const root = preparedFixtureRoot('pypi-1');
+/** Turns a copy of pypi-1 into the case's node. */
+function prepareNode(root: string, c: Case): void {
   for (const overlay of c.overlays ?? [])
     fs.cpSync(path.join(BOOT_FIXTURES, overlay), root, { recursive: true, verbatimSymlinks: true });
   for (const nodePath of c.remove ?? []) fs.rmSync(path.join(root, nodePath));
@@ -189,7 +189,6 @@ function prepareNode(c: Case): string {
     fs.mkdirSync(path.join(root, 'usr/sbin'), { recursive: true });
     fs.writeFileSync(path.join(root, `usr/sbin/fsck.${fstype}`), '');
   }
-  return root;
 }
 
 interface Generated {
@@ -281,8 +280,9 @@ describe('boot-safety agrees with systemd-fstab-generator and systemd 252 on the
     '%s',
     async (name, c) => {
       const mountPoint = c.line.split(/\s+/)[1] as string;
-      const root = prepareNode(c);
+      const root = preparedFixtureRoot('pypi-1');
       try {
+        prepareNode(root, c);
         const { state } = await collectNode({ root, now: new Date('2026-11-22T10:00:00Z') });
         const mine = ours(state, mountPoint);
 
