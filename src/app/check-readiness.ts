@@ -2,7 +2,7 @@
  * `ready PAIR`: the states of both nodes, the probes of the secondary, the pure readiness
  * evaluation, and for every failing finding the fix `plan` would propose.
  */
-import { pairByName } from '../desired';
+import { effectiveSpec, pairByName } from '../desired';
 import { proposeFix } from '../enforce/propose';
 import type { Desired } from '../model/desired';
 import type { ProbeResult, Readiness } from '../model/readiness';
@@ -29,7 +29,7 @@ async function latestOrNothing(states: StateSource, node: string): Promise<NodeS
 }
 
 /** Adds to each failing finding the fix that would address it, on the node it names. */
-export function withFixes(result: Readiness, primary?: NodeState, secondary?: NodeState): Readiness {
+export function withFixes(result: Readiness, desired: Desired, primary?: NodeState, secondary?: NodeState): Readiness {
   const stateOf = (node: string | undefined) =>
     node === result.primary ? primary : node === result.secondary ? secondary : undefined;
   return {
@@ -40,7 +40,9 @@ export function withFixes(result: Readiness, primary?: NodeState, secondary?: No
         if (check.status === 'pass') return finding;
         const target = stateOf(finding.node) ?? secondary;
         const model = target === secondary ? primary : secondary;
-        const fix = proposeFix(finding, { target, model });
+        const node = finding.node ?? result.secondary;
+        const spec = desired.nodes[node] ? effectiveSpec(desired, node) : undefined;
+        const fix = proposeFix(finding, { target, model, spec });
         return fix ? { ...finding, fix } : finding;
       }),
     })),
@@ -65,5 +67,5 @@ export async function checkReadiness(
     { pair, desired, primary, secondary, now: options.now, probes },
     { strict: options.strict },
   );
-  return withFixes(result, primary, secondary);
+  return withFixes(result, desired, primary, secondary);
 }

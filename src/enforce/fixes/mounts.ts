@@ -24,9 +24,13 @@ function withOptions(entry: FstabEntry, options: string[]): string {
   ].join('\t');
 }
 
-/** The DRBD resource of a device path, for LINBIT's x-systemd.requires=drbd@RES.target. */
-function drbdResource(device: string): string | undefined {
-  return /^\/dev\/drbd\/by-res\/([^/]+)/.exec(device)?.[1];
+/** The DRBD resource of a device (`/dev/drbd/by-res/r0/0`, or `/dev/drbd0` by its minor), for LINBIT's x-systemd.requires=drbd@RES.target. */
+function drbdResource(device: string, state: NodeState | undefined): string | undefined {
+  const byName = /^\/dev\/drbd\/by-res\/([^/]+)/.exec(device)?.[1];
+  if (byName) return byName;
+  const minor = /^\/dev\/drbd(\d+)$/.exec(device)?.[1];
+  if (minor === undefined) return undefined;
+  return Object.values(state?.replication?.drbd ?? {}).find((resource) => resource.volumes.some((volume) => volume.minor === Number(minor)))?.name;
 }
 
 /**
@@ -34,14 +38,17 @@ function drbdResource(device: string): string | undefined {
  * a boot-time mount of a late device gets `nofail` and, for DRBD, LINBIT's
  * `x-systemd.requires=drbd@RES.target`; a missing option is added.
  */
-export const fixMount: Fixer = (finding, { target }) => {
+export const fixMount: Fixer = (finding, { target, spec }) => {
   const node = finding.node ?? target?.node;
   if (!node || finding.category !== 'mounts') return undefined;
   const entry = entryFor(target, finding.key);
   if (!entry) return fix(node, `add an fstab entry for ${finding.key} on ${node}`);
   let added: string[] = [];
+  // A failover mount is the cluster manager's to mount: `noauto` is its fix, boot hang or not.
   const failover =
-    finding.aspect === 'failover-at-boot' || (finding.kind === 'unsafe' && finding.expected === 'noauto');
+    finding.aspect === 'failover-at-boot' ||
+    (finding.kind === 'unsafe' && finding.expected === 'noauto') ||
+    (finding.aspect === 'boot-hang' && spec?.mounts[finding.key]?.failover === true);
   if (failover && !entry.parsed.auto) {
     // fstab already says noauto: a unit started at boot pulls the mount in (the evidence names it).
     return fix(
@@ -51,7 +58,7 @@ export const fixMount: Fixer = (finding, { target }) => {
   }
   if (failover) added = ['noauto'];
   else if (finding.aspect === 'boot-hang') {
-    const resource = drbdResource(entry.spec);
+    const resource = drbdResource(entry.spec, target);
     added = ['nofail', ...(resource ? [`x-systemd.requires=drbd@${resource}.target`] : [])];
   } else if (Array.isArray(finding.expected))
     added = (finding.expected as string[]).filter((option) => !entry.options.includes(option));

@@ -2,10 +2,14 @@ import type { PackageManager } from '../../model/state';
 import type { Fixer } from './types';
 import { fix } from './types';
 
-function install(manager: PackageManager, name: string, version?: string): string[] {
-  if (manager === 'rpm')
-    return ['dnf', 'install', '--assumeyes', version ? `${name}-${version.replace(/^\d+:/, '')}` : name];
-  return ['apt-get', 'install', '--yes', '--allow-downgrades', version ? `${name}=${version}` : name];
+/** `key` is `name` or `name:arch`; apt spells an exact version `name:arch=version`, dnf `name-version.arch`. */
+function install(manager: PackageManager, key: string, version?: string): string[] {
+  if (manager === 'rpm') {
+    const [name, arch] = key.split(':') as [string, string | undefined];
+    const spec = version ? `${name}-${version}${arch ? `.${arch}` : ''}` : arch ? `${name}.${arch}` : name;
+    return ['dnf', 'install', '--assumeyes', spec];
+  }
+  return ['apt-get', 'install', '--yes', '--allow-downgrades', version ? `${key}=${version}` : key];
 }
 
 function remove(manager: PackageManager, name: string): string[] {

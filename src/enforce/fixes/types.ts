@@ -1,3 +1,4 @@
+import type { RoleSpec } from '../../model/desired';
 import type { ProposedFix, ReadinessFinding } from '../../model/readiness';
 import type { NodeState } from '../../model/state';
 
@@ -7,6 +8,8 @@ export interface FixContext {
   target?: NodeState;
   /** The node whose state is the model (the primary, for parity). */
   model?: NodeState;
+  /** What the target's roles ask of it. */
+  spec?: RoleSpec;
 }
 
 export type Fixer = (finding: ReadinessFinding, ctx: FixContext) => ProposedFix | undefined;

@@ -29,7 +29,7 @@ function parityFiles(...specs: RoleSpec[]): Set<string> {
 function parityCheck(
   id: ReadinessCheckId,
   category: Category,
-  words: { what: string; select?: (findings: Finding[], ctx: ReadinessContext) => Finding[] },
+  words: { what: string; one: string; select?: (findings: Finding[], ctx: ReadinessContext) => Finding[] },
 ): ReadinessCheck {
   return {
     id,
@@ -49,21 +49,22 @@ function parityCheck(
       }));
       return resultOf(findings, {
         pass: `${words.what} identical`,
-        fail: (n) => `${n} ${words.what} ${n === 1 ? 'difference' : 'differences'}`,
+        fail: (n) => `${n} ${words.one} ${n === 1 ? 'difference' : 'differences'}`,
         warn: (n) => `${words.what} identical, ${n} to look at`,
       });
     },
   };
 }
 
-export const parityPackages = parityCheck('parity-packages', 'packages', { what: 'packages' });
-export const paritySysctls = parityCheck('parity-sysctls', 'sysctls', { what: 'sysctls' });
+export const parityPackages = parityCheck('parity-packages', 'packages', { what: 'packages', one: 'package' });
+export const paritySysctls = parityCheck('parity-sysctls', 'sysctls', { what: 'sysctls', one: 'sysctl' });
 /** fstab definitions; live mounts differ by design (a failover mount is mounted on the primary only). */
-export const parityMounts = parityCheck('parity-mounts', 'mounts', { what: 'fstab mounts' });
-export const parityUnits = parityCheck('parity-units', 'units', { what: 'units' });
-export const parityUsers = parityCheck('parity-users', 'users', { what: 'users and groups' });
+export const parityMounts = parityCheck('parity-mounts', 'mounts', { what: 'fstab mounts', one: 'fstab' });
+export const parityUnits = parityCheck('parity-units', 'units', { what: 'units', one: 'unit' });
+export const parityUsers = parityCheck('parity-users', 'users', { what: 'users and groups', one: 'user or group' });
 export const parityFilesCheck = parityCheck('parity-files', 'files', {
   what: 'parity files',
+  one: 'parity file',
   select: (findings, ctx) => {
     const wanted = parityFiles(ctx.primarySpec, ctx.secondarySpec);
     // A parity file recorded on one side only is a difference too: it was not read on the other.

@@ -63,14 +63,18 @@ export function pageRoutes(deps: ServerDeps, metrics: Metrics): FastifyPluginAsy
           const list = findings
             .map((f) => `<li class="${f.severity}">${escapeHtml(f.message)}</li>`)
             .join('');
-          return `<tr><td><b>${escapeHtml(pair.name)}</b><br><small>${escapeHtml(pair.primary)} → ${escapeHtml(pair.secondary)}</small></td>
+          const ready = deps.store.readiness.latest(pair.name);
+        const verdict = ready
+          ? `<br><b class="${ready.verdict === 'GO' ? 'go' : 'error'}">${ready.verdict}</b> <small>${escapeHtml(ready.failing.join(', ') || 'every check passes')} · since ${escapeHtml(ready.evaluatedAt)}</small>`
+          : '';
+        return `<tr><td><b>${escapeHtml(pair.name)}</b><br><small>${escapeHtml(pair.primary)} → ${escapeHtml(pair.secondary)}</small>${verdict}</td>
           <td>${pair.evaluated ? `${pair.parity.error} differences` : 'waiting for both nodes to report'}<ul>${list}</ul></td></tr>`;
         });
         const desiredLine = status.rejected
           ? `<p class="error">The last edit of ${escapeHtml(status.dir)} was refused (${escapeHtml(status.rejected.error.message)}); the previous desired state keeps running.</p>`
           : `<p>Desired state: ${escapeHtml(status.dir)}${status.loaded ? `, loaded ${escapeHtml(status.loaded.loadedAt)}` : ' — not loaded'}</p>`;
         const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>driftguard</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;width:100%;margin-bottom:2em}td,th{border-bottom:1px solid #ddd;padding:.5em;vertical-align:top;text-align:left}li.error{color:#a00}li.warning{color:#a60}li.info{color:#666}.error{color:#a00}</style></head>
+<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;width:100%;margin-bottom:2em}td,th{border-bottom:1px solid #ddd;padding:.5em;vertical-align:top;text-align:left}li.error{color:#a00}li.warning{color:#a60}li.info{color:#666}.error{color:#a00}.go{color:#070}</style></head>
 <body><h1>driftguard</h1>${desiredLine}
 <h2>Pairs</h2><table><tr><th>pair</th><th>parity</th></tr>${pairRows.join('')}</table>
 <h2>Nodes</h2><table><tr><th>node</th><th>last report</th><th>drift</th></tr>${rows.join('')}</table>
