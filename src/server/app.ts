@@ -5,7 +5,7 @@
  * has one shape (see http-status.ts).
  */
 import Fastify, { LogController } from 'fastify';
-import type { FastifyError, FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
 import type { DesiredHolder } from '../app/desired-holder';
 import type { EvaluationQueue } from '../app/evaluate';
 import { DriftguardError, asDriftguardError } from '../shared/errors';
@@ -18,6 +18,8 @@ import { nodeRoutes } from './routes/nodes';
 import { pageRoutes } from './routes/page';
 import { pairRoutes } from './routes/pairs';
 import { reportRoutes } from './routes/reports';
+import { scheduleRoutes } from './routes/schedules';
+import type { Scheduler } from '../schedule/scheduler';
 import { openApiRoutes } from './routes/openapi';
 
 export interface ServerDeps {
@@ -27,11 +29,14 @@ export interface ServerDeps {
   now: () => Date;
   /** Reads without a token (default: only when listening on loopback). */
   anonymousRead: boolean;
+  /** Runs the desired state's `kind: Schedule`s (absent: the server runs none). */
+  scheduler?: Scheduler;
   /** How long a reachability probe waits when readiness is asked for (default 3 s). */
   probeTimeoutMs?: number;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
-  logger?: FastifyServerOptions['logger'];
+  /** The server's logger (pino); none: silent. */
+  logger?: FastifyBaseLogger;
   https?: { key: Buffer; cert: Buffer };
 }
 
@@ -45,7 +50,7 @@ export interface DriftguardServer {
 
 export async function buildServer(deps: ServerDeps): Promise<DriftguardServer> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
     ...(deps.https ? { https: deps.https } : {}),
     // Validation must refuse what it does not know, never quietly strip or coerce it.
@@ -81,6 +86,7 @@ export async function buildServer(deps: ServerDeps): Promise<DriftguardServer> {
   await app.register(nodeRoutes(deps), { prefix: '/api/v1' });
   await app.register(pairRoutes(deps), { prefix: '/api/v1' });
   await app.register(adminRoutes(deps), { prefix: '/api/v1' });
+  await app.register(scheduleRoutes(deps), { prefix: '/api/v1' });
   await app.register(pageRoutes(deps, metrics));
   await app.ready();
   return { app, metrics };

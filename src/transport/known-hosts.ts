@@ -12,6 +12,8 @@
  * skips them (it only logs).
  */
 import { createHash, createHmac } from 'node:crypto';
+import * as fs from 'node:fs';
+import { UsageError } from '../shared/errors';
 
 export type KnownHostMarker = 'revoked' | 'cert-authority';
 
@@ -225,4 +227,21 @@ export function hostKeyAlgorithmsFor(knownHosts: KnownHosts, host: string, port:
 /** The known_hosts line that would accept this key for this host (shown, never written). */
 export function knownHostsLine(host: string, port: number, presented: Buffer): string {
   return `${hostLookupName(host, port)} ${keyTypeOf(presented) ?? 'unknown'} ${presented.toString('base64')}`;
+}
+
+/**
+ * A known_hosts file as the sweep uses it. A file that does not exist is empty — every host key
+ * is then refused as unknown, which the caller should say; unreadable lines are reported.
+ */
+export function readKnownHostsFile(file: string, warn: (message: string) => void): KnownHosts {
+  let text = '';
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+    warn(`${file} does not exist: every host key will be refused as unknown`);
+  }
+  const knownHosts = parseKnownHosts(text, file);
+  for (const problem of knownHosts.problems) warn(`${file}:${problem.line}: ${problem.message} (line ignored)`);
+  return knownHosts;
 }

@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
+import * as https from 'node:https';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -121,12 +122,25 @@ export interface ServerProcess extends CliProcess {
  * `driftguard serve --db DB --listen 127.0.0.1:PORT --desired DESIRED`, resolved once /healthz
  * answers. Pass the `db` and `port` of a stopped server to start it again on the same store.
  */
+/** GET /healthz over HTTPS, trusting only `ca`. */
+function httpsHealthy(url: string, ca: Buffer): () => Promise<boolean> {
+  return () =>
+    new Promise((resolve) => {
+      const request = https.get(`${url}/healthz`, { ca }, (response) => {
+        response.resume();
+        resolve(response.statusCode === 200);
+      });
+      request.on('error', () => resolve(false));
+    });
+}
+
 export async function startServer(
-  options: { db?: string; port?: number; desired?: string; args?: string[] } = {},
+  options: { db?: string; port?: number; desired?: string; args?: string[]; tls?: { cert: string; key: string } } = {},
 ): Promise<ServerProcess> {
   const db = options.db ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dg-serve-')), 'driftguard.db');
   const port = options.port ?? (await freePort());
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const tlsArgs = options.tls ? ['--tls-cert', options.tls.cert, '--tls-key', options.tls.key] : [];
   const server = startCli([
     'serve',
     '--db',
@@ -137,12 +151,13 @@ export async function startServer(
     options.desired ?? 'desired-state',
     '--log-level',
     'warn',
+    ...tlsArgs,
     ...(options.args ?? []),
   ]);
+  const healthy = options.tls ? httpsHealthy(url, fs.readFileSync(options.tls.cert)) : async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok === true;
   const state = await waitFor(`the server on ${url}`, async () => {
     if (!server.alive) return 'exited';
-    const response = await fetch(`${url}/healthz`).catch(() => undefined);
-    return response?.ok === true && 'ready';
+    return (await healthy()) && 'ready';
   });
   if (state === 'exited')
     throw new Error(`driftguard serve exited with ${await server.exited}: ${server.stderr}`);

@@ -3,7 +3,9 @@
  * and watched, evaluation on every report, optional import of saved states, and the plain page.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import pino from 'pino';
 import { DesiredHolder } from '../../app/desired-holder';
 import { WorkerEvaluator } from '../../app/worker-evaluator';
 import { importStates } from '../../app/import-states';
@@ -17,6 +19,9 @@ import { writeFileAtomic } from '../../shared/atomic-write';
 import { currentTime } from '../../shared/clock';
 import { IoError, UsageError, errorMessage } from '../../shared/errors';
 import { openStore } from '../../store';
+import { Scheduler } from '../../schedule/scheduler';
+import { loadIdentity } from '../../transport/identity';
+import { readKnownHostsFile } from '../../transport/known-hosts';
 import type { CliIo } from '../io';
 
 export interface ServeOptions {
@@ -32,6 +37,9 @@ export interface ServeOptions {
   /** How often every pair's readiness is evaluated (`0` = only when asked). */
   readinessInterval: string;
   probeTimeout: string;
+  /** For schedules' sweeps: where host keys are pinned, and the key to log in with. */
+  knownHosts: string;
+  identity?: string;
   /** Collect this host in-process as this node. */
   localNode?: string;
   localInterval: string;
@@ -43,6 +51,11 @@ export function parseListen(listen: string): { host: string; port: number } {
   if (!match || port > 65535)
     throw new UsageError(`--listen wants HOST:PORT, e.g. 127.0.0.1:8080, not ${JSON.stringify(listen)}`);
   return { host: (match[1] as string).replace(/^\[|\]$/g, ''), port };
+}
+
+/** `~/…` as the shell would expand it (defaults are shown that way in --help). */
+function homePath(file: string, io: CliIo): string {
+  return path.resolve(io.cwd, file.startsWith('~/') ? path.join(io.env.HOME || os.homedir(), file.slice(2)) : file);
 }
 
 function isLoopback(host: string): boolean {
@@ -68,26 +81,34 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   const first = holder.reload();
   if (!first.ok) throw first.error; // nothing good to fall back on at start
 
-  const server = await (async () => {
-    let log: { error(obj: object, msg: string): void; info(obj: object, msg: string): void } | undefined;
-    const evaluator = new WorkerEvaluator({ dbFile: options.db, durable: options.durable }, (node, message) =>
-      log?.error({ node, error: message }, 'evaluation failed'),
-    );
-    evaluator.setDesired(first.desired);
-    const built = await buildServer({
+  const log = pino({ level: options.logLevel });
+  const evaluator = new WorkerEvaluator({ dbFile: options.db, durable: options.durable }, (node, message) =>
+    log.error({ node, error: message }, 'evaluation failed'),
+  );
+  evaluator.setDesired(first.desired);
+  const scheduler = new Scheduler(
+    {
       store,
-      desired: holder,
       evaluator,
       now,
-      anonymousRead: options.anonymousRead ?? isLoopback(host),
-      probeTimeoutMs: durationOption('--probe-timeout', options.probeTimeout),
-      https,
-      logger: { level: options.logLevel },
-    });
-    log = built.app.log;
-    return { ...built, evaluator };
-  })();
-  const { app, evaluator } = server;
+      credentials: () => ({
+        knownHosts: readKnownHostsFile(homePath(options.knownHosts, io), (message) => log.warn({ knownHosts: options.knownHosts }, message)),
+        identity: loadIdentity({ ...(options.identity ? { identityFile: homePath(options.identity, io) } : {}), env: io.env }),
+      }),
+    },
+    log,
+  );
+  const { app } = await buildServer({
+    store,
+    desired: holder,
+    evaluator,
+    now,
+    anonymousRead: options.anonymousRead ?? isLoopback(host),
+    probeTimeoutMs: durationOption('--probe-timeout', options.probeTimeout),
+    https,
+    scheduler,
+    logger: log,
+  });
 
   // The first admin token is written to a file beside the store, readable by its owner only.
   if (!store.tokens.hasAdmin()) {
@@ -108,6 +129,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     );
   }
   evaluator.scheduleAll();
+  scheduler.load(first.desired);
 
   const reload = () => {
     const result = holder.reload();
@@ -115,6 +137,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       if (result.changed) {
         evaluator.setDesired(result.desired);
         evaluator.scheduleAll();
+        scheduler.load(result.desired);
       }
       app.log.info(
         { hash: result.desired.hash },
@@ -165,6 +188,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     const stop = async () => {
       stopWatching();
       stopMonitor();
+      scheduler.stop();
       await localAgent?.stop();
       process.off('SIGHUP', reload);
       await app.close();

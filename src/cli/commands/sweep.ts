@@ -19,8 +19,7 @@ import { describeResult, sweepProgress } from '../../sweep/progress';
 import type { SweepResult } from '../../sweep/run';
 import { sweep } from '../../sweep/run';
 import { loadIdentity } from '../../transport/identity';
-import { parseKnownHosts } from '../../transport/known-hosts';
-import type { KnownHosts } from '../../transport/known-hosts';
+import { readKnownHostsFile } from '../../transport/known-hosts';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes';
 import type { CliIo } from '../io';
 import { printJson } from '../io';
@@ -46,20 +45,6 @@ function warn(io: CliIo, message: string): void {
   io.err(`${io.colors.yellow('driftguard: warning:')} ${message}\n`);
 }
 
-function readKnownHosts(file: string, io: CliIo): KnownHosts {
-  let text = '';
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-      throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
-    warn(io, `${file} does not exist: every host key will be refused as unknown`);
-  }
-  const knownHosts = parseKnownHosts(text, file);
-  for (const problem of knownHosts.problems)
-    warn(io, `${file}:${problem.line}: ${problem.message} (line ignored)`);
-  return knownHosts;
-}
 
 function selectNodes(
   desired: ReturnType<typeof loadDesired>,
@@ -136,7 +121,7 @@ export async function runSweep(options: SweepCliOptions, io: CliIo): Promise<num
   // `~/` as the shell would expand it (the default is shown that way in --help).
   const file = (name: string): string =>
     path.resolve(io.cwd, name.startsWith('~/') ? path.join(home, name.slice(2)) : name);
-  const knownHosts = readKnownHosts(file(options.knownHosts ?? '~/.ssh/known_hosts'), io);
+  const knownHosts = readKnownHostsFile(file(options.knownHosts ?? '~/.ssh/known_hosts'), (message) => warn(io, message));
   const identity = loadIdentity({
     ...(options.identity ? { identityFile: file(options.identity) } : {}),
     env: io.env,
