@@ -7,7 +7,10 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 // require(esm), jest does not, so they are compiled to CommonJS for the tests.
 const ESM_ONLY = ['cookie'];
 const esmTransform = {
-  [`node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } }],
+  [`node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: [
+    'ts-jest',
+    { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } },
+  ],
 };
 
 const common = {
@@ -19,7 +22,15 @@ const common = {
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
-    { displayName: 'unit', ...common, testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/agents/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      displayName: 'unit',
+      ...common,
+      testMatch: [
+        '<rootDir>/src/**/*.test.ts',
+        '<rootDir>/agents/**/*.test.ts',
+        '<rootDir>/test/unit/**/*.test.ts',
+      ],
+    },
     { displayName: 'integration', ...common, testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
   ],
 };

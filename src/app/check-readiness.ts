@@ -29,7 +29,12 @@ async function latestOrNothing(states: StateSource, node: string): Promise<NodeS
 }
 
 /** Adds to each failing finding the fix that would address it, on the node it names. */
-export function withFixes(result: Readiness, desired: Desired, primary?: NodeState, secondary?: NodeState): Readiness {
+export function withFixes(
+  result: Readiness,
+  desired: Desired,
+  primary?: NodeState,
+  secondary?: NodeState,
+): Readiness {
   const stateOf = (node: string | undefined) =>
     node === result.primary ? primary : node === result.secondary ? secondary : undefined;
   return {

@@ -6,6 +6,8 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   colors: Colors;
+  /** Whether stderr is a terminal (progress bars go there). */
+  errIsTTY: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
@@ -16,6 +18,7 @@ export function processIo(): CliIo {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     colors: createColors(colour),
+    errIsTTY: Boolean(process.stderr.isTTY),
     env: process.env,
     cwd: process.cwd(),
   };

@@ -128,7 +128,10 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
     )
     .option('--probe-timeout <duration>', 'how long a reachability probe waits for an answer', '3s')
     .option('--known-hosts <file>', 'host keys for the sweeps of schedules', '~/.ssh/known_hosts')
-    .option('--identity <file>', 'private key for the sweeps of schedules (default ~/.ssh/id_ed25519, id_rsa, ssh-agent)')
+    .option(
+      '--identity <file>',
+      'private key for the sweeps of schedules (default ~/.ssh/id_ed25519, id_rsa, ssh-agent)',
+    )
     .option('--local-node <name>', 'also collect this host, in-process, as this node')
     .option('--local-interval <duration>', 'how often --local-node collects', '60s')
     .action((options) => run(async () => (await import('./commands/serve')).runServe(options, io)));

@@ -33,9 +33,21 @@ export interface ScheduleRunDeps {
   credentials: () => Pick<SweepOptions, 'knownHosts' | 'identity'>;
 }
 
-export async function runSchedule(desired: Desired, schedule: ScheduleDecl, deps: ScheduleRunDeps): Promise<ScheduleRun> {
+export async function runSchedule(
+  desired: Desired,
+  schedule: ScheduleDecl,
+  deps: ScheduleRunDeps,
+): Promise<ScheduleRun> {
   const startedAt = deps.now().toISOString();
-  const run: ScheduleRun = { schedule: schedule.name, mode: schedule.mode, startedAt, finishedAt: startedAt, reached: [], failed: [], notes: [] };
+  const run: ScheduleRun = {
+    schedule: schedule.name,
+    mode: schedule.mode,
+    startedAt,
+    finishedAt: startedAt,
+    reached: [],
+    failed: [],
+    notes: [],
+  };
   if (schedule.mode === 'enforce') {
     run.notes.push('enforce mode: this version detects and reports only; no fix was applied');
   }
@@ -58,7 +70,12 @@ export async function runSchedule(desired: Desired, schedule: ScheduleDecl, deps
       continue;
     }
     try {
-      const outcome = ingestReport(deps.store, buildReport(result.state, `sweep-${schedule.name}-${result.state.collectedAt}`), SERVER_CALLER, deps.now());
+      const outcome = ingestReport(
+        deps.store,
+        buildReport(result.state, `sweep-${schedule.name}-${result.state.collectedAt}`),
+        SERVER_CALLER,
+        deps.now(),
+      );
       if (outcome.changed.length > 0) deps.evaluator.schedule(result.node);
       run.reached.push(result.node);
     } catch (err) {

@@ -49,7 +49,10 @@ export class Scheduler {
       const run = await runSchedule(desired, schedule, this.deps);
       this.lastRuns.set(name, run);
       const level = run.failed.length > 0 ? 'warn' : 'info';
-      this.log[level]({ schedule: name, reached: run.reached, failed: run.failed, notes: run.notes }, 'schedule ran');
+      this.log[level](
+        { schedule: name, reached: run.reached, failed: run.failed, notes: run.notes },
+        'schedule ran',
+      );
       return run;
     } catch (err) {
       this.log.error({ schedule: name, error: errorMessage(err) }, 'schedule failed');

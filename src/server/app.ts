@@ -71,13 +71,11 @@ export async function buildServer(deps: ServerDeps): Promise<DriftguardServer> {
     void reply.code(status).send({ error: known.toJSON() });
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply
-      .code(404)
-      .send({
-        error: asDriftguardError(
-          new DriftguardError('E_NOT_FOUND', `no route ${request.method} ${request.url}`),
-        ).toJSON(),
-      });
+    void reply.code(404).send({
+      error: asDriftguardError(
+        new DriftguardError('E_NOT_FOUND', `no route ${request.method} ${request.url}`),
+      ).toJSON(),
+    });
   });
   app.addHook('onRequest', authHook(deps.store, { anonymousRead: deps.anonymousRead }));
 

@@ -238,10 +238,12 @@ export function readKnownHostsFile(file: string, warn: (message: string) => void
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
     warn(`${file} does not exist: every host key will be refused as unknown`);
   }
   const knownHosts = parseKnownHosts(text, file);
-  for (const problem of knownHosts.problems) warn(`${file}:${problem.line}: ${problem.message} (line ignored)`);
+  for (const problem of knownHosts.problems)
+    warn(`${file}:${problem.line}: ${problem.message} (line ignored)`);
   return knownHosts;
 }

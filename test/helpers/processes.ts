@@ -135,7 +135,13 @@ function httpsHealthy(url: string, ca: Buffer): () => Promise<boolean> {
 }
 
 export async function startServer(
-  options: { db?: string; port?: number; desired?: string; args?: string[]; tls?: { cert: string; key: string } } = {},
+  options: {
+    db?: string;
+    port?: number;
+    desired?: string;
+    args?: string[];
+    tls?: { cert: string; key: string };
+  } = {},
 ): Promise<ServerProcess> {
   const db = options.db ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dg-serve-')), 'driftguard.db');
   const port = options.port ?? (await freePort());
@@ -154,7 +160,9 @@ export async function startServer(
     ...tlsArgs,
     ...(options.args ?? []),
   ]);
-  const healthy = options.tls ? httpsHealthy(url, fs.readFileSync(options.tls.cert)) : async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok === true;
+  const healthy = options.tls
+    ? httpsHealthy(url, fs.readFileSync(options.tls.cert))
+    : async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok === true;
   const state = await waitFor(`the server on ${url}`, async () => {
     if (!server.alive) return 'exited';
     return (await healthy()) && 'ready';

@@ -168,7 +168,8 @@ describe('ready on the corrected pair', () => {
         .readFileSync('desired-state/pypi.yaml', 'utf8')
         .replace(/(['"])10\.0\.0\.12:22\1/, `'127.0.0.1:${ssh}'`)
         .replace(/(['"])10\.0\.1\.12:623\1/, `'127.0.0.1:${bmc}'`);
-      if (!text.includes(`127.0.0.1:${bmc}`)) throw new Error('desired-state/pypi.yaml no longer declares the probes this test replaces');
+      if (!text.includes(`127.0.0.1:${bmc}`))
+        throw new Error('desired-state/pypi.yaml no longer declares the probes this test replaces');
       fs.writeFileSync(file, text);
     }
 

@@ -16,9 +16,16 @@ jest.setTimeout(60_000);
 
 const NOW = { DRIFTGUARD_NOW: '2026-11-22T10:05:00.000Z' };
 
-function json(args: string[], env: NodeJS.ProcessEnv = NOW): { code: number; document: unknown; stderr: string } {
+function json(
+  args: string[],
+  env: NodeJS.ProcessEnv = NOW,
+): { code: number; document: unknown; stderr: string } {
   const run = runCli(args, { env });
-  return { code: run.code, document: run.stdout ? (JSON.parse(run.stdout) as unknown) : undefined, stderr: run.stderr };
+  return {
+    code: run.code,
+    document: run.stdout ? (JSON.parse(run.stdout) as unknown) : undefined,
+    stderr: run.stderr,
+  };
 }
 
 afterAll(() => killAll());
@@ -30,16 +37,15 @@ describe('check, diff and ready with --server', () => {
   });
   afterAll(() => server.stop());
 
-  it.each([
-    [['check', 'pypi-2']],
-    [['diff', 'pypi-1', 'pypi-2']],
-    [['ready', 'pypi', '--no-probes']],
-  ])('%j answers as it does offline', (args) => {
-    const offline = json([...args, '--states', 'examples/states', '--json']);
-    const online = json([...args, '--server', server.url, '--json']);
-    expect(online.code).toBe(1);
-    expect(online.document).toEqual(offline.document);
-  });
+  it.each([[['check', 'pypi-2']], [['diff', 'pypi-1', 'pypi-2']], [['ready', 'pypi', '--no-probes']]])(
+    '%j answers as it does offline',
+    (args) => {
+      const offline = json([...args, '--states', 'examples/states', '--json']);
+      const online = json([...args, '--server', server.url, '--json']);
+      expect(online.code).toBe(1);
+      expect(online.document).toEqual(offline.document);
+    },
+  );
 
   it('a node the server never heard of: exit 2, and the message says so', () => {
     const run = runCli(['diff', 'pypi-1', 'nosuch', '--server', server.url], { env: NOW });
@@ -53,9 +59,13 @@ describe('check, diff and ready with --server', () => {
     const { token, id } = JSON.parse(created.stdout) as { token: string; id: number };
     const ok = await fetch(`${server.url}/api/v1/tokens`, { headers: { authorization: `Bearer ${token}` } });
     expect(ok.status).toBe(403); // a reader may read, not manage tokens
-    expect(runCli(['token', 'list', '--db', server.db]).stdout).toMatch(new RegExp(`\\b${id}\\s+reader\\s+live\\s+ci`));
+    expect(runCli(['token', 'list', '--db', server.db]).stdout).toMatch(
+      new RegExp(`\\b${id}\\s+reader\\s+live\\s+ci`),
+    );
     expect(runCli(['token', 'revoke', String(id), '--db', server.db]).code).toBe(0);
-    const after = await fetch(`${server.url}/api/v1/nodes`, { headers: { authorization: `Bearer ${token}` } });
+    const after = await fetch(`${server.url}/api/v1/nodes`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(after.status).toBe(401);
   });
 });
@@ -67,8 +77,33 @@ describe('over HTTPS', () => {
   beforeAll(async () => {
     requireTool(['openssl', 'version'], 'openssl');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=driftguard-test', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
-    server = await startServer({ tls: { cert: path.join(dir, 'cert.pem'), key: path.join(dir, 'key.pem') }, args: ['--import', 'examples/states', '--readiness-interval', '0s'] });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=driftguard-test',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    server = await startServer({
+      tls: { cert: path.join(dir, 'cert.pem'), key: path.join(dir, 'key.pem') },
+      args: ['--import', 'examples/states', '--readiness-interval', '0s'],
+    });
   });
   afterAll(async () => {
     await server.stop();
@@ -78,7 +113,10 @@ describe('over HTTPS', () => {
   it('serves https, and a client that trusts the certificate gets the same answer', () => {
     expect(server.url.startsWith('https://')).toBe(true);
     const offline = json(['check', 'pypi-2', '--states', 'examples/states', '--json']);
-    const online = json(['check', 'pypi-2', '--server', server.url, '--json'], { ...NOW, NODE_EXTRA_CA_CERTS: path.join(dir, 'cert.pem') });
+    const online = json(['check', 'pypi-2', '--server', server.url, '--json'], {
+      ...NOW,
+      NODE_EXTRA_CA_CERTS: path.join(dir, 'cert.pem'),
+    });
     expect(online.document).toEqual(offline.document);
   });
 

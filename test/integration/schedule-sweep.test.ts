@@ -67,14 +67,23 @@ mode: enforce
 `,
       },
     ]);
-    const evaluator = new Evaluator({ store, desired: () => desired, onError: (node, err) => { throw new Error(`${node}: ${String(err)}`); } });
+    const evaluator = new Evaluator({
+      store,
+      desired: () => desired,
+      onError: (node, err) => {
+        throw new Error(`${node}: ${String(err)}`);
+      },
+    });
     const log = { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
     const scheduler = new Scheduler(
       {
         store,
         evaluator,
         now: () => new Date(),
-        credentials: () => ({ knownHosts: readKnownHostsFile(sshd.knownHostsFile, () => undefined), identity: loadIdentity({ identityFile: sshd.clientKeyFile, env: {} }) }),
+        credentials: () => ({
+          knownHosts: readKnownHostsFile(sshd.knownHostsFile, () => undefined),
+          identity: loadIdentity({ identityFile: sshd.clientKeyFile, env: {} }),
+        }),
       },
       log,
     );

@@ -12,7 +12,7 @@ import { parseSize } from '../../../agents/size';
 import { Spool } from '../../../agents/spool';
 import { readTokenFile } from '../../../agents/token-file';
 import { fetchWatchPaths, httpTransport } from '../../../agents/transport';
-import { parseDuration } from '../../desired/values';
+import { durationOption } from './shared';
 import { currentTime } from '../../shared/clock';
 import { ServerError, UsageError } from '../../shared/errors';
 import { EXIT_OK } from '../exit-codes';
@@ -31,14 +31,6 @@ export interface AgentCliOptions {
   watchRefresh: string;
   once: boolean;
   logLevel: string;
-}
-
-function durationMs(flag: string, text: string, minimumMs: number): number {
-  const parsed = parseDuration(text);
-  if (!parsed.ok) throw new UsageError(`${flag}: ${parsed.error}`);
-  if (parsed.value < minimumMs)
-    throw new UsageError(`${flag} ${text} is too short: at least ${minimumMs / 1000}s`);
-  return parsed.value;
 }
 
 function positiveInteger(flag: string, text: string): number {
@@ -77,8 +69,8 @@ function untilStopSignal(): Promise<NodeJS.Signals> {
 
 export async function runAgent(options: AgentCliOptions, io: CliIo): Promise<number> {
   const server = serverUrl(options.server);
-  const intervalMs = durationMs('--interval', options.interval, 1000);
-  const backoffMaxMs = durationMs('--backoff-max', options.backoffMax, 1000);
+  const intervalMs = durationOption('--interval', options.interval, 1000);
+  const backoffMaxMs = durationOption('--backoff-max', options.backoffMax, 1000);
   const refreshEvery = positiveInteger('--watch-refresh', options.watchRefresh);
   const maxReports = positiveInteger('--spool-max-reports', options.spoolMaxReports);
   const maxBytes = parseSize(options.spoolMaxSize);

@@ -55,7 +55,10 @@ export function parseListen(listen: string): { host: string; port: number } {
 
 /** `~/…` as the shell would expand it (defaults are shown that way in --help). */
 function homePath(file: string, io: CliIo): string {
-  return path.resolve(io.cwd, file.startsWith('~/') ? path.join(io.env.HOME || os.homedir(), file.slice(2)) : file);
+  return path.resolve(
+    io.cwd,
+    file.startsWith('~/') ? path.join(io.env.HOME || os.homedir(), file.slice(2)) : file,
+  );
 }
 
 function isLoopback(host: string): boolean {
@@ -92,8 +95,13 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       evaluator,
       now,
       credentials: () => ({
-        knownHosts: readKnownHostsFile(homePath(options.knownHosts, io), (message) => log.warn({ knownHosts: options.knownHosts }, message)),
-        identity: loadIdentity({ ...(options.identity ? { identityFile: homePath(options.identity, io) } : {}), env: io.env }),
+        knownHosts: readKnownHostsFile(homePath(options.knownHosts, io), (message) =>
+          log.warn({ knownHosts: options.knownHosts }, message),
+        ),
+        identity: loadIdentity({
+          ...(options.identity ? { identityFile: homePath(options.identity, io) } : {}),
+          env: io.env,
+        }),
       }),
     },
     log,

@@ -3,6 +3,7 @@ import { ServerStateSource } from '../../app/server-state-source';
 import { DirectoryStateSource } from '../../app/state-source';
 import type { StateSource } from '../../app/state-source';
 import { parseDuration } from '../../desired/values';
+import { formatDuration } from '../../shared/format';
 import { IoError, UsageError } from '../../shared/errors';
 
 export interface StateOptions {
@@ -34,6 +35,6 @@ export function durationOption(flag: string, text: string, minimumMs = 0): numbe
   const parsed = parseDuration(text);
   if (!parsed.ok) throw new UsageError(`${flag}: ${parsed.error}`);
   if (parsed.value < minimumMs)
-    throw new UsageError(`${flag} ${text} is too short: at least ${minimumMs} ms`);
+    throw new UsageError(`${flag} ${text} is too short: at least ${formatDuration(minimumMs)}`);
   return parsed.value;
 }

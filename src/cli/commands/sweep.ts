@@ -45,7 +45,6 @@ function warn(io: CliIo, message: string): void {
   io.err(`${io.colors.yellow('driftguard: warning:')} ${message}\n`);
 }
 
-
 function selectNodes(
   desired: ReturnType<typeof loadDesired>,
   names: readonly string[] | undefined,
@@ -121,7 +120,9 @@ export async function runSweep(options: SweepCliOptions, io: CliIo): Promise<num
   // `~/` as the shell would expand it (the default is shown that way in --help).
   const file = (name: string): string =>
     path.resolve(io.cwd, name.startsWith('~/') ? path.join(home, name.slice(2)) : name);
-  const knownHosts = readKnownHostsFile(file(options.knownHosts ?? '~/.ssh/known_hosts'), (message) => warn(io, message));
+  const knownHosts = readKnownHostsFile(file(options.knownHosts ?? '~/.ssh/known_hosts'), (message) =>
+    warn(io, message),
+  );
   const identity = loadIdentity({
     ...(options.identity ? { identityFile: file(options.identity) } : {}),
     env: io.env,
@@ -129,8 +130,8 @@ export async function runSweep(options: SweepCliOptions, io: CliIo): Promise<num
   });
   if (options.outDir) fs.mkdirSync(path.resolve(io.cwd, options.outDir), { recursive: true });
 
-  // A bar only on this process's own terminal (processIo passes process.env; tests their own env).
-  const tty = process.stderr.isTTY && io.env === process.env ? process.stderr : undefined;
+  // A bar only when stderr is a terminal; plain lines otherwise.
+  const tty = io.errIsTTY ? process.stderr : undefined;
   const progress = sweepProgress(nodes.length, {
     ...(tty ? { tty } : {}),
     line: (text) => io.err(`${text}\n`),

@@ -47,7 +47,9 @@ export class UnitFiles {
     if (target === undefined) return undefined;
     // A relative target is relative to the directory holding the link (a `.wants/` folder for
     // links made by hand: `../foo.service`), not to the search directory.
-    return path.posix.normalize(target.startsWith('/') ? target : `${path.posix.dirname(located.path)}/${target}`);
+    return path.posix.normalize(
+      target.startsWith('/') ? target : `${path.posix.dirname(located.path)}/${target}`,
+    );
   }
 
   /** null_or_empty_path_with_root(): /dev/null, a character device, or an empty regular file. */

@@ -30,7 +30,9 @@ function drbdResource(device: string, state: NodeState | undefined): string | un
   if (byName) return byName;
   const minor = /^\/dev\/drbd(\d+)$/.exec(device)?.[1];
   if (minor === undefined) return undefined;
-  return Object.values(state?.replication?.drbd ?? {}).find((resource) => resource.volumes.some((volume) => volume.minor === Number(minor)))?.name;
+  return Object.values(state?.replication?.drbd ?? {}).find((resource) =>
+    resource.volumes.some((volume) => volume.minor === Number(minor)),
+  )?.name;
 }
 
 /**

@@ -34,7 +34,12 @@ export const fixUnit: Fixer = (finding, { model }) => {
   return orderingFix(node, unit, finding.expected, finding.actual, finding.side === undefined);
 };
 
-type Lists = Partial<Record<'after' | 'before' | 'requires' | 'requisite' | 'wants' | 'bindsTo' | 'partOf' | 'conflicts', string[]>>;
+type Lists = Partial<
+  Record<
+    'after' | 'before' | 'requires' | 'requisite' | 'wants' | 'bindsTo' | 'partOf' | 'conflicts',
+    string[]
+  >
+>;
 
 const DROP_IN_KEYS: Record<keyof Lists, string> = {
   after: 'After',
@@ -66,10 +71,16 @@ function orderingFix(node: string, unit: string, expected: unknown, actual: unkn
       if (beyond.length) extra.push(`${DROP_IN_KEYS[list]}=${beyond.join(' ')}`);
     }
   }
-  const note = extra.length ? `; ${node} also has ${extra.join(', ')} that the primary does not — remove it from its unit file` : '';
-  if (lines.length === 0) return fix(node, `${unit} on ${node}${note || ' differs in ordering from the primary'}`);
+  const note = extra.length
+    ? `; ${node} also has ${extra.join(', ')} that the primary does not — remove it from its unit file`
+    : '';
+  if (lines.length === 0)
+    return fix(node, `${unit} on ${node}${note || ' differs in ordering from the primary'}`);
   const path = `/etc/systemd/system/${unit}.d/50-driftguard.conf`;
-  return fix(node, `add ${lines.join(', ')} to ${unit} on ${node} with a drop-in${note}`, [['systemctl', 'daemon-reload']], [
-    { path, after: `[Unit]\n${lines.join('\n')}\n` },
-  ]);
+  return fix(
+    node,
+    `add ${lines.join(', ')} to ${unit} on ${node} with a drop-in${note}`,
+    [['systemctl', 'daemon-reload']],
+    [{ path, after: `[Unit]\n${lines.join('\n')}\n` }],
+  );
 }

@@ -56,12 +56,18 @@ function parityCheck(
   };
 }
 
-export const parityPackages = parityCheck('parity-packages', 'packages', { what: 'packages', one: 'package' });
+export const parityPackages = parityCheck('parity-packages', 'packages', {
+  what: 'packages',
+  one: 'package',
+});
 export const paritySysctls = parityCheck('parity-sysctls', 'sysctls', { what: 'sysctls', one: 'sysctl' });
 /** fstab definitions; live mounts differ by design (a failover mount is mounted on the primary only). */
 export const parityMounts = parityCheck('parity-mounts', 'mounts', { what: 'fstab mounts', one: 'fstab' });
 export const parityUnits = parityCheck('parity-units', 'units', { what: 'units', one: 'unit' });
-export const parityUsers = parityCheck('parity-users', 'users', { what: 'users and groups', one: 'user or group' });
+export const parityUsers = parityCheck('parity-users', 'users', {
+  what: 'users and groups',
+  one: 'user or group',
+});
 export const parityFilesCheck = parityCheck('parity-files', 'files', {
   what: 'parity files',
   one: 'parity file',

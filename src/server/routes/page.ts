@@ -64,10 +64,10 @@ export function pageRoutes(deps: ServerDeps, metrics: Metrics): FastifyPluginAsy
             .map((f) => `<li class="${f.severity}">${escapeHtml(f.message)}</li>`)
             .join('');
           const ready = deps.store.readiness.latest(pair.name);
-        const verdict = ready
-          ? `<br><b class="${ready.verdict === 'GO' ? 'go' : 'error'}">${ready.verdict}</b> <small>${escapeHtml(ready.failing.join(', ') || 'every check passes')} · since ${escapeHtml(ready.evaluatedAt)}</small>`
-          : '';
-        return `<tr><td><b>${escapeHtml(pair.name)}</b><br><small>${escapeHtml(pair.primary)} → ${escapeHtml(pair.secondary)}</small>${verdict}</td>
+          const verdict = ready
+            ? `<br><b class="${ready.verdict === 'GO' ? 'go' : 'error'}">${ready.verdict}</b> <small>${escapeHtml(ready.failing.join(', ') || 'every check passes')} · since ${escapeHtml(ready.evaluatedAt)}</small>`
+            : '';
+          return `<tr><td><b>${escapeHtml(pair.name)}</b><br><small>${escapeHtml(pair.primary)} → ${escapeHtml(pair.secondary)}</small>${verdict}</td>
           <td>${pair.evaluated ? `${pair.parity.error} differences` : 'waiting for both nodes to report'}<ul>${list}</ul></td></tr>`;
         });
         const desiredLine = status.rejected
