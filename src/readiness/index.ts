@@ -9,14 +9,12 @@ import { bootSafety } from './checks/boot-safety';
 import { capacity } from './checks/capacity';
 import { freshReports } from './checks/fresh-reports';
 import { panicReboot } from './checks/panic-reboot';
-import {
-  parityFilesCheck,
-  parityMounts,
-  parityPackages,
-  paritySysctls,
-  parityUnits,
-  parityUsers,
-} from './checks/parity';
+import { parityFilesCheck } from './checks/parity-files';
+import { parityMounts } from './checks/parity-mounts';
+import { parityPackages } from './checks/parity-packages';
+import { paritySysctls } from './checks/parity-sysctls';
+import { parityUnits } from './checks/parity-units';
+import { parityUsers } from './checks/parity-users';
 import { reachability } from './checks/reachability';
 import { replication } from './checks/replication';
 import { secondaryConforms } from './checks/secondary-conforms';

@@ -304,6 +304,22 @@ describe('each check fails for its own reason', () => {
     expect(check('reachability', healthy('a'), healthy('b'), 'not run').status).toBe('warn');
   });
 
+  it('reachability: a secondary with no probe declared warns that its access is untested', () => {
+    const noProbes = { ...DESIRED, nodes: { ...DESIRED.nodes, b: { ...DESIRED.nodes.b!, probes: [] } } };
+    const result = readiness({
+      pair: noProbes.pairs.ab!,
+      desired: noProbes,
+      primary: healthy('a'),
+      secondary: healthy('b'),
+      now: NOW,
+      probes: [],
+    });
+    const reach = result.checks.find((c) => c.id === 'reachability')!;
+    expect(reach.status).toBe('warn');
+    expect(reach.summary).toContain('no probe is declared for b');
+    expect(result.verdict).toBe('GO');
+  });
+
   it('boot-safety: the PyPI 2013 DRBD mount at boot, on both nodes (states collected from the fixture trees)', () => {
     const desired = loadDesired('desired-state');
     const read = (node: string) =>

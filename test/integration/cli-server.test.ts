@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../helpers/cli';
-import { killAll, startServer } from '../helpers/processes';
+import { killAll, startServer, waitFor } from '../helpers/processes';
 import type { ServerProcess } from '../helpers/processes';
 import { requireTool } from '../helpers/tools';
 
@@ -124,5 +124,43 @@ describe('over HTTPS', () => {
     const run = runCli(['check', 'pypi-2', '--server', server.url], { env: NOW });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`cannot reach ${server.url}`);
+  });
+});
+
+describe('the desired state of a running server', () => {
+  it('is reloaded when its folder changes; a broken edit is refused and the last good one keeps running', async () => {
+    const desiredDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-watch-'));
+    fs.cpSync('desired-state', desiredDir, { recursive: true });
+    const server = await startServer({ desired: desiredDir, args: ['--readiness-interval', '0s'] });
+    const status = async () =>
+      (await (await fetch(`${server.url}/api/v1/desired`)).json()) as {
+        loaded?: { nodes: number; hash: string };
+        rejected?: { error: { code: string; issues: { message: string }[] } };
+      };
+    try {
+      const before = await status();
+      expect(before.loaded?.nodes).toBe(3);
+      fs.appendFileSync(
+        path.join(desiredDir, 'localhost.yaml'),
+        '\n---\nkind: Node\nname: db-1\nroles: [no-such-role]\n',
+      );
+      const refused = await waitFor('the broken edit to be refused', async () => (await status()).rejected);
+      expect(refused.error.code).toBe('E_DESIRED_INVALID');
+      expect(JSON.stringify(refused.error.issues)).toContain('no-such-role');
+      expect((await status()).loaded?.hash).toBe(before.loaded?.hash);
+      fs.writeFileSync(
+        path.join(desiredDir, 'localhost.yaml'),
+        fs.readFileSync('desired-state/localhost.yaml', 'utf8') +
+          '\n---\nkind: Node\nname: db-1\nroles: [debian-server]\n',
+      );
+      const reloaded = await waitFor('the fixed edit to load', async () => {
+        const now = await status();
+        return now.loaded?.nodes === 4 && !now.rejected && now;
+      });
+      expect(reloaded.loaded?.hash).not.toBe(before.loaded?.hash);
+    } finally {
+      await server.stop();
+      fs.rmSync(desiredDir, { recursive: true, force: true });
+    }
   });
 });

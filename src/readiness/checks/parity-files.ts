@@ -1,0 +1,23 @@
+import type { RoleSpec } from '../../model/desired';
+import { parityCheck } from './parity-check';
+
+/** Files either node's roles mark `parity: true`: only those must be identical. */
+function parityFiles(...specs: RoleSpec[]): Set<string> {
+  const paths = new Set<string>();
+  for (const spec of specs)
+    for (const [path, rule] of Object.entries(spec.files)) if (rule.parity) paths.add(path);
+  return paths;
+}
+
+/** A `parity: true` file differs (the diff is attached), or was read on one side only. */
+export const parityFilesCheck = parityCheck('parity-files', 'files', {
+  what: 'parity files',
+  one: 'parity file',
+  select: (findings, ctx) => {
+    const wanted = parityFiles(ctx.primarySpec, ctx.secondarySpec);
+    // A parity file recorded on one side only is a difference too: it was not read on the other.
+    return findings
+      .filter((f) => wanted.has(f.key))
+      .map((f) => (f.severity === 'warning' ? { ...f, severity: 'error' } : f));
+  },
+});
