@@ -48,7 +48,7 @@ describe('report ids', () => {
       seq: 42,
     });
     expect(parseReportId('pypi-2-1')).toBeUndefined();
-    expect(nextRunId(at('2026-11-22T10:00:00Z'), ['pypi-2-1'])).toMatch(/^[0-9a-z]{13}$/);
+    expect(nextRunId(at('2026-11-22T10:00:00Z'), ['pypi-2-1'])).toMatch(/^[0-9a-z]{19}$/);
     expect(() => reportIdOf('nope', 1)).toThrow();
   });
 

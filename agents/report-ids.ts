@@ -1,5 +1,5 @@
 /**
- * Report ids: `<run>-<seq>`, e.g. `0mi4x2c1k7q3f-00000042`. The server stores a (node, reportId)
+ * Report ids: `<run>-<seq>`, e.g. `0mi4x2c1k7q3f9a2k8d-00000042`. The server stores a (node, reportId)
  * once and answers a repeat as a duplicate, so an id must never be reused for other content — not
  * after a restart, not after the clock jumps back. The spool names its files after the ids, and
  * delivers them in lexical order, so lexical order must also be the order of collection:
@@ -12,7 +12,8 @@
 import { randomInt } from 'node:crypto';
 
 const TIME_WIDTH = 9; // base 36: enough for milliseconds until the year 5188
-const RANDOM_WIDTH = 4;
+// 36^10 ≈ 3.7e15: two runs started in the same millisecond do not collide in any realistic life.
+const RANDOM_WIDTH = 10;
 const SEQ_WIDTH = 8;
 const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
 

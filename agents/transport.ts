@@ -4,6 +4,7 @@
  * own host, where a transport can call the ingest code directly.
  */
 import type { DeliveryOutcome } from '../src/app/report-client';
+import { getJson, refusal } from '../src/app/api-client';
 import { sendReport } from '../src/app/report-client';
 import type { Report } from '../src/model/report';
 import { ServerError } from '../src/shared/errors';
@@ -29,29 +30,12 @@ export function httpTransport(options: HttpServerOptions): Transport {
  * `files` besides the built-in list. Throws ServerError when the server cannot say.
  */
 export async function fetchWatchPaths(node: string, options: HttpServerOptions): Promise<string[]> {
-  const url = new URL(`/api/v1/nodes/${encodeURIComponent(node)}/watch`, options.server);
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      headers: { authorization: `Bearer ${options.token}` },
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-    });
-  } catch (err) {
-    throw new ServerError(
-      `cannot reach ${options.server}: ${(err as Error).cause ?? (err as Error).message}`,
-      err,
-    );
-  }
-  const body = (await response.json().catch(() => undefined)) as
-    { paths?: unknown; error?: { message?: string } } | undefined;
-  if (!response.ok) {
-    throw new ServerError(
-      `${url.pathname} answered ${response.status}: ${body?.error?.message ?? response.statusText}`,
-    );
-  }
-  const paths = body?.paths;
+  const pathname = `/api/v1/nodes/${encodeURIComponent(node)}/watch`;
+  const answer = await getJson(options.server, pathname, options.token, options.timeoutMs ?? 10_000);
+  if (answer.status !== 200) throw refusal(options.server, pathname, answer);
+  const paths = (answer.body as { paths?: unknown } | undefined)?.paths;
   if (!Array.isArray(paths) || !paths.every((p): p is string => typeof p === 'string')) {
-    throw new ServerError(`${url.pathname} answered without a list of paths`);
+    throw new ServerError(`${pathname} answered without a list of paths`);
   }
   return paths;
 }

@@ -37,6 +37,12 @@ export function withFixes(
 ): Readiness {
   const stateOf = (node: string | undefined) =>
     node === result.primary ? primary : node === result.secondary ? secondary : undefined;
+  // Composed once per node, not once per finding.
+  const specs = new Map(
+    [result.primary, result.secondary]
+      .filter((node) => desired.nodes[node])
+      .map((node) => [node, effectiveSpec(desired, node)]),
+  );
   return {
     ...result,
     checks: result.checks.map((check) => ({
@@ -46,8 +52,7 @@ export function withFixes(
         const target = stateOf(finding.node) ?? secondary;
         const model = target === secondary ? primary : secondary;
         const node = finding.node ?? result.secondary;
-        const spec = desired.nodes[node] ? effectiveSpec(desired, node) : undefined;
-        const fix = proposeFix(finding, { target, model, spec });
+        const fix = proposeFix(finding, { target, model, spec: specs.get(node) });
         return fix ? { ...finding, fix } : finding;
       }),
     })),

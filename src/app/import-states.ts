@@ -8,23 +8,15 @@ import * as path from 'node:path';
 import type { Desired } from '../model/desired';
 import { sha256Hex } from '../shared/canonical-json';
 import { errorMessage } from '../shared/errors';
-import type { Store, TokenInfo } from '../store';
+import type { Store } from '../store';
 import { buildReport } from './build-report';
-import { ingestReport } from './ingest';
+import { ingestReport, SERVER_CALLER } from './ingest';
 import { parseStateFile } from './state-source';
 
 export interface ImportResult {
   imported: string[];
   skipped: { file: string; reason: string }[];
 }
-
-/** The caller an import runs as: the server itself, allowed to write any node's state. */
-export const SERVER_CALLER: TokenInfo = {
-  id: 0,
-  role: 'admin',
-  label: 'driftguard server',
-  createdAt: '1970-01-01T00:00:00.000Z',
-};
 
 export function importStates(
   store: Store,

@@ -20,6 +20,14 @@ export interface IngestResult {
   changed: Category[];
 }
 
+/** The caller the server's own writes run as (imports, schedules, its in-process agent): allowed to write any node's state. */
+export const SERVER_CALLER: TokenInfo = {
+  id: 0,
+  role: 'admin',
+  label: 'driftguard server',
+  createdAt: '1970-01-01T00:00:00.000Z',
+};
+
 /** A node's token reports only as that node; an admin token (the SSH sweep) as any node. */
 export function authorizeReport(caller: TokenInfo, node: string): void {
   if (caller.role === 'admin') return;

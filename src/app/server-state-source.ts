@@ -5,6 +5,7 @@
 import type { NodeState } from '../model/state';
 import { validateState } from '../model/validate-state';
 import { NotFoundError, ServerError } from '../shared/errors';
+import { getJson, refusal } from './api-client';
 import type { StateSource } from './state-source';
 
 export class ServerStateSource implements StateSource {
@@ -26,27 +27,10 @@ export class ServerStateSource implements StateSource {
   }
 
   async latest(node: string): Promise<NodeState> {
-    const url = new URL(`/api/v1/nodes/${encodeURIComponent(node)}/state`, this.server);
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (err) {
-      throw new ServerError(
-        `cannot reach ${this.server}: ${String((err as Error).cause ?? (err as Error).message)}`,
-        err,
-      );
-    }
-    const body = (await response.json().catch(() => undefined)) as
-      { error?: { message?: string } } | undefined;
-    if (response.status === 404) throw new NotFoundError(`${this.server} has no state for node ${node}`);
-    if (!response.ok) {
-      throw new ServerError(
-        `${this.server} answered ${response.status} for the state of ${node}: ${body?.error?.message ?? response.statusText}`,
-      );
-    }
-    return validateState(body, `the state of ${node} from ${this.server}`);
+    const pathname = `/api/v1/nodes/${encodeURIComponent(node)}/state`;
+    const answer = await getJson(this.server, pathname, this.token, this.timeoutMs);
+    if (answer.status === 404) throw new NotFoundError(`${this.server} has no state for node ${node}`);
+    if (answer.status !== 200) throw refusal(this.server, pathname, answer);
+    return validateState(answer.body, `the state of ${node} from ${this.server}`);
   }
 }

@@ -10,8 +10,8 @@ import { packageVersion } from '../shared/package-info';
 import { EXIT_ERROR, EXIT_OK, exitCodeFor } from './exit-codes';
 import type { CliIo } from './io';
 import { printJson, processIo } from './io';
+import { DEFAULT_DESIRED } from './defaults';
 
-const DEFAULT_DESIRED = './desired-state';
 const DEFAULT_DB = './var/driftguard.db';
 
 /** Options every command that reads states accepts: a folder of NODE.json, or a server. */

@@ -5,8 +5,7 @@
  */
 import { buildReport } from '../app/build-report';
 import type { EvaluationQueue } from '../app/evaluate';
-import { SERVER_CALLER } from '../app/import-states';
-import { ingestReport } from '../app/ingest';
+import { ingestReport, SERVER_CALLER } from '../app/ingest';
 import { watchPathsFor } from '../desired';
 import type { Desired, ScheduleDecl } from '../model/desired';
 import { errorMessage } from '../shared/errors';

@@ -15,31 +15,22 @@ import { BUILTIN_WATCHES } from '../collect/files/watch-list';
 import { FSTAB_PATH, MOUNTINFO_PATHS } from '../collect/mounts/collect';
 import { normalizeNodePath } from '../collect/root-fs';
 import { SYSCTL_CONF_DIRS } from '../collect/sysctls/config-files';
+import { OS_RELEASE_PATHS } from '../collect/os/collect';
+import { FSCK_DIRS } from '../collect/units/collect';
 import { SYSTEM_UNIT_PATH } from '../collect/units/search-path';
 import type { CommandRequest, PathOp, PathRequest, Request } from './requests';
 import { ancestorsOf, isKernelPath, isListingOp } from './requests';
 
-/** os/collect.ts OS_RELEASE_PATHS, and /etc/hostname (the name when the kernel's is unset). */
-const OS_FILES = ['/etc/os-release', '/usr/lib/os-release', '/etc/hostname'];
+/** os/collect.ts: os-release, and /etc/hostname (the name when the kernel's is unset). */
+const OS_FILES = [...OS_RELEASE_PATHS, '/etc/hostname'];
 /** capacity/collect.ts: online CPUs (sysfs, else cpuinfo) and MemTotal. */
 const CAPACITY_FILES = ['/sys/devices/system/cpu/online', '/proc/cpuinfo', '/proc/meminfo'];
 /** replication/collect.ts: the DRBD module's status file. */
 const PROC_DRBD = '/proc/drbd';
 /** sysctls/live.ts walks this tree; os/collect.ts reads kernel/{arch,osrelease,hostname} from it. */
 const PROC_SYS = '/proc/sys';
-/** units/collect.ts FSCK_DIRS: where fsck.TYPE is looked for (listed whole: fsck.ext4 → e2fsck). */
-const FSCK_DIRS = ['/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 /** units/collect.ts: systemd is running when this is a directory (sd_booted()). */
 const SYSTEMD_RUNTIME_DIR = '/run/systemd/system';
-/**
- * units/unit-files.ts symlinkTarget() joins a link's relative target to the search directory,
- * also for links inside `NAME.wants/` — so `../dbus.socket` there is looked up (stat, for a mask)
- * in the search directory's parent: /usr/lib/systemd/dbus.socket. Listing those parents answers
- * the lookups exactly as the disk does ("not there").
- */
-const UNIT_DIR_PARENTS = [
-  ...new Set(SYSTEM_UNIT_PATH.map((dir) => dir.path.slice(0, dir.path.lastIndexOf('/')))),
-];
 /** The usual mask target; a sysctl.d mask is read through it. */
 const DEV_NULL = '/dev/null';
 /** sysctls: /etc/sysctl.d/99-sysctl.conf → ../sysctl.conf on Debian and EL. */
@@ -139,7 +130,6 @@ export function initialRequests(watchPaths: readonly string[]): Request[] {
     { op: 'file', path: FSTAB_PATH },
     ...FSCK_DIRS.map((path): PathRequest => ({ op: 'dir', path })),
     ...SYSTEM_UNIT_PATH.map((dir): PathRequest => ({ op: 'tree', path: dir.path })),
-    ...UNIT_DIR_PARENTS.map((path): PathRequest => ({ op: 'dir', path })),
     { op: 'stat', path: DEV_NULL },
     // sysctls (persisted)
     ...SYSCTL_CONF_DIRS.map((path): PathRequest => ({ op: 'tree', path })),

@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort } from './processes';
 
 export const SSHD = '/usr/sbin/sshd';
 const PRIVSEP_DIR = '/run/sshd';
@@ -32,16 +33,8 @@ export interface TestSshd {
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** One way to find a free port for every test helper. */
+export { freePort };
 
 /** A fresh ed25519 key pair; returns the private key's path (`.pub` beside it). */
 export function generateKey(file: string): string {

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { CheckResult, Readiness } from '../../src/model/readiness';
 import { runCli } from '../helpers/cli';
 import { collectCorrectedPair } from '../helpers/corrected-pypi';
+import { freePort } from '../helpers/processes';
 
 /** Five minutes after the example states were collected: they are fresh. */
 const NOW = { DRIFTGUARD_NOW: '2026-11-22T10:05:00.000Z' };
@@ -150,10 +151,7 @@ describe('ready on the corrected pair', () => {
       listener = net.createServer((socket) => socket.destroy());
       await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
       openPort = (listener.address() as net.AddressInfo).port;
-      const probe = net.createServer();
-      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-      closedPort = (probe.address() as net.AddressInfo).port;
-      await new Promise((resolve) => probe.close(resolve));
+      closedPort = await freePort();
       desiredDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-desired-'));
       fs.cpSync('desired-state', desiredDir, { recursive: true });
     });

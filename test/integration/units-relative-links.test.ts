@@ -1,6 +1,7 @@
 /**
  * A `.wants/` link made by hand with a relative target (`../foo.service`) points next to the
- * link's folder, not into the search directory: enablement agrees with `systemctl --root`.
+ * link's folder, not into the search directory's parent: enablement agrees with
+ * `systemctl --root`, and a link to a masked unit (an empty file there) adds no Wants=.
  */
 import { execFileSync } from 'node:child_process';
 import { collectUnitsSync } from '../../src/collect/units/collect';
@@ -16,6 +17,8 @@ describe('relative symlinks in .wants folders', () => {
       '/etc/systemd/system/app.service':
         '[Unit]\nDescription=app\n[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n',
       '/etc/systemd/system/multi-user.target.wants/app.service': { symlink: '../app.service' },
+      '/etc/systemd/system/masked.service': '',
+      '/etc/systemd/system/multi-user.target.wants/masked.service': { symlink: '../masked.service' },
       '/usr/lib/systemd/system/multi-user.target': '[Unit]\nDescription=Multi-User System\n',
     });
   });
@@ -29,5 +32,10 @@ describe('relative symlinks in .wants folders', () => {
       encoding: 'utf8',
     }).trim();
     expect(app?.enablement).toBe(real);
+  });
+
+  it('finds a masked target next to the link, so the mask is not pulled in', () => {
+    const units = collectUnitsSync(new DiskRootFs(root));
+    expect(units.items['multi-user.target']?.wants).toEqual(['app.service']);
   });
 });

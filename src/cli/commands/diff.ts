@@ -4,6 +4,7 @@ import type { NodeDiff } from '../../app/diff-nodes';
 import { loadDesired } from '../../desired';
 import type { Finding } from '../../model/finding';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes';
+import { DEFAULT_DESIRED } from '../defaults';
 import type { CliIo } from '../io';
 import { printJson } from '../io';
 import { plural, renderFindings } from '../render/findings';
@@ -13,8 +14,6 @@ import { stateSourceFrom } from './shared';
 export interface DiffOptions extends StateOptions {
   desired?: string;
 }
-
-const DEFAULT_DESIRED = './desired-state';
 
 export async function runDiff(a: string, b: string, options: DiffOptions, io: CliIo): Promise<number> {
   const desiredDir = options.desired ?? (fs.existsSync(DEFAULT_DESIRED) ? DEFAULT_DESIRED : undefined);

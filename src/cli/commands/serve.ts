@@ -3,7 +3,6 @@
  * and watched, evaluation on every report, optional import of saved states, and the plain page.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import pino from 'pino';
 import { DesiredHolder } from '../../app/desired-holder';
@@ -11,7 +10,7 @@ import { WorkerEvaluator } from '../../app/worker-evaluator';
 import { importStates } from '../../app/import-states';
 import { startReadinessMonitor } from '../../app/readiness-monitor';
 import { watchFolder } from '../../app/watch-desired';
-import { durationOption } from './shared';
+import { durationOption, expandPath } from './shared';
 import { loadDesired } from '../../desired';
 import { buildServer } from '../../server/app';
 import { startLocalAgent } from '../../server/local-agent';
@@ -53,14 +52,6 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: (match[1] as string).replace(/^\[|\]$/g, ''), port };
 }
 
-/** `~/…` as the shell would expand it (defaults are shown that way in --help). */
-function homePath(file: string, io: CliIo): string {
-  return path.resolve(
-    io.cwd,
-    file.startsWith('~/') ? path.join(io.env.HOME || os.homedir(), file.slice(2)) : file,
-  );
-}
-
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
@@ -84,6 +75,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   const first = holder.reload();
   if (!first.ok) throw first.error; // nothing good to fall back on at start
 
+  const probeTimeoutMs = durationOption('--probe-timeout', options.probeTimeout);
   const log = pino({ level: options.logLevel });
   const evaluator = new WorkerEvaluator({ dbFile: options.db, durable: options.durable }, (node, message) =>
     log.error({ node, error: message }, 'evaluation failed'),
@@ -95,11 +87,11 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       evaluator,
       now,
       credentials: () => ({
-        knownHosts: readKnownHostsFile(homePath(options.knownHosts, io), (message) =>
+        knownHosts: readKnownHostsFile(expandPath(options.knownHosts, io), (message) =>
           log.warn({ knownHosts: options.knownHosts }, message),
         ),
         identity: loadIdentity({
-          ...(options.identity ? { identityFile: homePath(options.identity, io) } : {}),
+          ...(options.identity ? { identityFile: expandPath(options.identity, io) } : {}),
           env: io.env,
         }),
       }),
@@ -112,7 +104,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     evaluator,
     now,
     anonymousRead: options.anonymousRead ?? isLoopback(host),
-    probeTimeoutMs: durationOption('--probe-timeout', options.probeTimeout),
+    probeTimeoutMs,
     https,
     scheduler,
     logger: log,
@@ -172,7 +164,6 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       })
     : undefined;
   const readinessEvery = durationOption('--readiness-interval', options.readinessInterval);
-  const probeTimeoutMs = durationOption('--probe-timeout', options.probeTimeout);
   const stopMonitor =
     readinessEvery > 0
       ? startReadinessMonitor({

@@ -1,10 +1,13 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { ServerStateSource } from '../../app/server-state-source';
 import { DirectoryStateSource } from '../../app/state-source';
 import type { StateSource } from '../../app/state-source';
 import { parseDuration } from '../../desired/values';
 import { formatDuration } from '../../shared/format';
 import { IoError, UsageError } from '../../shared/errors';
+import type { CliIo } from '../io';
 
 export interface StateOptions {
   states?: string;
@@ -37,4 +40,10 @@ export function durationOption(flag: string, text: string, minimumMs = 0): numbe
   if (parsed.value < minimumMs)
     throw new UsageError(`${flag} ${text} is too short: at least ${formatDuration(minimumMs)}`);
   return parsed.value;
+}
+
+/** A path option as the shell would expand it: `~/…` in the user's home, relative to the working folder. */
+export function expandPath(file: string, io: Pick<CliIo, 'env' | 'cwd'>): string {
+  const home = io.env.HOME || os.homedir();
+  return path.resolve(io.cwd, file.startsWith('~/') ? path.join(home, file.slice(2)) : file);
 }

@@ -23,7 +23,7 @@ import { readKnownHostsFile } from '../../transport/known-hosts';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes';
 import type { CliIo } from '../io';
 import { printJson } from '../io';
-import { durationOption, readToken } from './shared';
+import { durationOption, expandPath, readToken } from './shared';
 
 export interface SweepCliOptions {
   desired: string;
@@ -117,9 +117,7 @@ export async function runSweep(options: SweepCliOptions, io: CliIo): Promise<num
   const desired = loadDesired(path.resolve(io.cwd, options.desired));
   const nodes = selectNodes(desired, options.node);
   const home = io.env.HOME || os.homedir();
-  // `~/` as the shell would expand it (the default is shown that way in --help).
-  const file = (name: string): string =>
-    path.resolve(io.cwd, name.startsWith('~/') ? path.join(home, name.slice(2)) : name);
+  const file = (name: string): string => expandPath(name, io);
   const knownHosts = readKnownHostsFile(file(options.knownHosts ?? '~/.ssh/known_hosts'), (message) =>
     warn(io, message),
   );

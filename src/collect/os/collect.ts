@@ -14,7 +14,7 @@ import type { Collector } from '../types';
 import { firstValueLine, parseOsRelease } from './parse';
 
 /** os-release(5): /etc/os-release wins; /usr/lib/os-release is the fallback. */
-const OS_RELEASE_PATHS = ['/etc/os-release', '/usr/lib/os-release'];
+export const OS_RELEASE_PATHS = ['/etc/os-release', '/usr/lib/os-release'];
 
 function readFirstLine(fs: RootFs, nodePath: string): string | undefined {
   const text = fs.readText(nodePath);

@@ -14,7 +14,7 @@ import { simulateFstabGenerator } from './fstab-generator';
 import { UnitsModel, withGeneratedUnits } from './model';
 import { scanUnitTree } from './tree';
 
-const FSCK_DIRS = ['/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+export const FSCK_DIRS = ['/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 /** fsck_exists_for_fstype(): is there an `fsck.TYPE` on the node's PATH? */
 export function fsckExistsOn(fs: RootFs): (fstype: string) => boolean {

@@ -3,25 +3,21 @@ import { changesSince, listNodes, requireKnownNode, timed } from '../../app/quer
 import { watchPathsFor } from '../../desired';
 import { NotFoundError } from '../../shared/errors';
 import type { ServerDeps } from '../app';
-import { NAME_PARAMS, NO_QUERY, SINCE_QUERY } from './schemas';
+import { NAME_PARAMS, SINCE_QUERY, readRoute } from './schemas';
 
 type Named = { Params: { name: string } };
 type NamedSince = Named & { Querystring: { since: string } };
 
-/** Nodes: the list, and each node's state, drift, history and timeline. */
+const named = { params: NAME_PARAMS };
+const namedSince = { params: NAME_PARAMS, querystring: SINCE_QUERY };
+
+/** Nodes: the list, and each node's state, drift, watch list, history, changes and timeline. */
 export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
-  const read = { access: 'read' as const };
+  const known = (node: string) => requireKnownNode(deps.store, deps.desired.desired, node);
   return async (app) => {
     app.get(
       '/nodes',
-      {
-        config: read,
-        schema: {
-          summary: 'Every node, declared or reporting, with last-seen time and drift counts',
-          tags: ['nodes'],
-          querystring: NO_QUERY,
-        },
-      },
+      readRoute('Every node, declared or reporting, with last-seen time and drift counts', 'nodes'),
       async () => ({
         nodes: listNodes(deps.store, deps.desired.desired, deps.now()),
       }),
@@ -29,15 +25,7 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
 
     app.get<Named>(
       '/nodes/:name/state',
-      {
-        config: read,
-        schema: {
-          summary: "The node's latest state (driftguard/state@1)",
-          tags: ['nodes'],
-          params: NAME_PARAMS,
-          querystring: NO_QUERY,
-        },
-      },
+      readRoute("The node's latest state (driftguard/state@1)", 'nodes', named),
       async (request) => {
         const state = deps.store.states.latestState(request.params.name);
         if (!state) throw new NotFoundError(`node ${request.params.name} has never reported`);
@@ -47,17 +35,9 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
 
     app.get<Named>(
       '/nodes/:name/drift',
-      {
-        config: read,
-        schema: {
-          summary: 'Open drift findings of the node, with since when',
-          tags: ['nodes'],
-          params: NAME_PARAMS,
-          querystring: NO_QUERY,
-        },
-      },
+      readRoute('Open drift findings of the node, with since when', 'nodes', named),
       async (request) => {
-        requireKnownNode(deps.store, deps.desired.desired, request.params.name);
+        known(request.params.name);
         return {
           node: request.params.name,
           findings: deps.store.findings.open(`node:${request.params.name}`, 'drift').map(timed),
@@ -67,16 +47,11 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
 
     app.get<Named>(
       '/nodes/:name/watch',
-      {
-        config: read,
-        schema: {
-          summary:
-            "Paths the node's roles watch: what its agent records in `files` besides the built-in list",
-          tags: ['nodes'],
-          params: NAME_PARAMS,
-          querystring: NO_QUERY,
-        },
-      },
+      readRoute(
+        "Paths the node's roles watch: what its agent records in `files` besides the built-in list",
+        'nodes',
+        named,
+      ),
       async (request) => {
         const desired = deps.desired.desired;
         const declared = desired?.nodes[request.params.name] !== undefined;
@@ -90,17 +65,9 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
 
     app.get<NamedSince>(
       '/nodes/:name/history',
-      {
-        config: read,
-        schema: {
-          summary: 'Category versions collected since a time',
-          tags: ['nodes'],
-          params: NAME_PARAMS,
-          querystring: SINCE_QUERY,
-        },
-      },
+      readRoute('Category versions collected since a time', 'nodes', namedSince),
       async (request) => {
-        requireKnownNode(deps.store, deps.desired.desired, request.params.name);
+        known(request.params.name);
         return {
           node: request.params.name,
           since: request.query.since,
@@ -111,31 +78,19 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
 
     app.get<NamedSince>(
       '/nodes/:name/changes',
-      {
-        config: read,
-        schema: {
-          summary: 'What changed on the node since a time: versions and the differences then → now',
-          tags: ['nodes'],
-          params: NAME_PARAMS,
-          querystring: SINCE_QUERY,
-        },
-      },
+      readRoute(
+        'What changed on the node since a time: versions and the differences then → now',
+        'nodes',
+        namedSince,
+      ),
       async (request) => changesSince(deps.store, request.params.name, request.query.since),
     );
 
     app.get<NamedSince>(
       '/nodes/:name/timeline',
-      {
-        config: read,
-        schema: {
-          summary: 'Drift findings opened or resolved since a time',
-          tags: ['nodes'],
-          params: NAME_PARAMS,
-          querystring: SINCE_QUERY,
-        },
-      },
+      readRoute('Drift findings opened or resolved since a time', 'nodes', namedSince),
       async (request) => {
-        requireKnownNode(deps.store, deps.desired.desired, request.params.name);
+        known(request.params.name);
         return {
           node: request.params.name,
           since: request.query.since,

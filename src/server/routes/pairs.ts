@@ -5,7 +5,7 @@ import type { Desired } from '../../model/desired';
 import { pairByName } from '../../desired';
 import { DriftguardError } from '../../shared/errors';
 import type { ServerDeps } from '../app';
-import { NAME_PARAMS, NO_QUERY } from './schemas';
+import { NAME_PARAMS, readRoute } from './schemas';
 
 function requireDesired(deps: ServerDeps): Desired {
   const desired = deps.desired.desired;
@@ -15,18 +15,11 @@ function requireDesired(deps: ServerDeps): Desired {
 
 /** Pairs: the list with parity counts, a pair's open parity findings, its readiness and its history. */
 export function pairRoutes(deps: ServerDeps): FastifyPluginAsync {
-  const read = { access: 'read' as const };
+  const named = { params: NAME_PARAMS };
   return async (app) => {
     app.get(
       '/pairs',
-      {
-        config: read,
-        schema: {
-          summary: 'Every pair of the desired state with its parity counts',
-          tags: ['pairs'],
-          querystring: NO_QUERY,
-        },
-      },
+      readRoute('Every pair of the desired state with its parity counts', 'pairs'),
       async () => ({
         pairs: listPairs(deps.store, deps.desired.desired),
       }),
@@ -34,18 +27,9 @@ export function pairRoutes(deps: ServerDeps): FastifyPluginAsync {
 
     app.get<{ Params: { name: string } }>(
       '/pairs/:name/parity',
-      {
-        config: read,
-        schema: {
-          summary: 'Open parity findings of a pair, primary against secondary',
-          tags: ['pairs'],
-          params: NAME_PARAMS,
-          querystring: NO_QUERY,
-        },
-      },
+      readRoute('Open parity findings of a pair, primary against secondary', 'pairs', named),
       async (request) => {
-        const desired = requireDesired(deps);
-        const pair = pairByName(desired, request.params.name);
+        const pair = pairByName(requireDesired(deps), request.params.name);
         return {
           pair: pair.name,
           primary: pair.primary,
@@ -57,13 +41,11 @@ export function pairRoutes(deps: ServerDeps): FastifyPluginAsync {
 
     app.get<{ Params: { name: string }; Querystring: { probes?: 'true' | 'false' } }>(
       '/pairs/:name/readiness',
-      {
-        config: read,
-        schema: {
-          summary:
-            'GO or NO-GO for a failover of the pair now, with every reason (DESIGN §8); recorded in its history',
-          tags: ['pairs'],
-          params: NAME_PARAMS,
+      readRoute(
+        'GO or NO-GO for a failover of the pair now, with every reason (DESIGN §8); recorded in its history',
+        'pairs',
+        {
+          ...named,
           // Query strings are text, and the server coerces nothing: `probes=false` skips the probes.
           querystring: {
             type: 'object',
@@ -71,29 +53,21 @@ export function pairRoutes(deps: ServerDeps): FastifyPluginAsync {
             properties: { probes: { enum: ['true', 'false'] } },
           },
         },
-      },
-      async (request) => {
-        const desired = requireDesired(deps);
-        pairByName(desired, request.params.name);
-        return evaluatePairReadiness(deps.store, desired, request.params.name, {
+      ),
+      async (request) =>
+        evaluatePairReadiness(deps.store, requireDesired(deps), request.params.name, {
           now: deps.now(),
           probeTimeoutMs: request.query.probes === 'false' ? undefined : (deps.probeTimeoutMs ?? 3000),
-        });
-      },
+        }),
     );
 
     app.get<{ Params: { name: string } }>(
       '/pairs/:name/readiness/history',
-      {
-        config: read,
-        schema: {
-          summary:
-            'When the pair last said GO, what changed on the secondary since, and every change of verdict',
-          tags: ['pairs'],
-          params: NAME_PARAMS,
-          querystring: NO_QUERY,
-        },
-      },
+      readRoute(
+        'When the pair last said GO, what changed on the secondary since, and every change of verdict',
+        'pairs',
+        named,
+      ),
       async (request) => readinessHistory(deps.store, requireDesired(deps), request.params.name),
     );
   };

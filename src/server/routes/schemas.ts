@@ -15,3 +15,18 @@ export const SINCE_QUERY = {
 } as const;
 
 export const NO_QUERY = { type: 'object', additionalProperties: false, properties: {} } as const;
+
+/**
+ * The options of a route anyone who may read can call: access, OpenAPI summary and tag, and the
+ * request schemas (no query string unless one is given).
+ */
+export function readRoute(
+  summary: string,
+  tag: string,
+  request: { params?: object; querystring?: object } = {},
+): {
+  config: { access: 'read' };
+  schema: { summary: string; tags: string[]; params?: object; querystring: object };
+} {
+  return { config: { access: 'read' }, schema: { summary, tags: [tag], querystring: NO_QUERY, ...request } };
+}
