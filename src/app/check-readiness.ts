@@ -2,10 +2,13 @@
  * `ready PAIR`: the states of both nodes, the probes of the secondary, the pure readiness
  * evaluation, and for every failing finding the fix `plan` would propose.
  */
-import { effectiveSpec, pairByName } from '../desired';
-import { proposeFix } from '../enforce/propose';
+import { pairByName } from '../desired';
+import { FIXERS, makePlan } from '../enforce';
 import type { Desired } from '../model/desired';
-import type { ProbeResult, Readiness } from '../model/readiness';
+import type { Finding } from '../model/finding';
+import { findingFingerprint } from '../model/finding';
+import type { Fix } from '../model/plan';
+import type { ProbeResult, ProposedFix, Readiness, ReadinessFinding } from '../model/readiness';
 import type { NodeState } from '../model/state';
 import { readiness } from '../readiness';
 import { NotFoundError } from '../shared/errors';
@@ -28,32 +31,59 @@ async function latestOrNothing(states: StateSource, node: string): Promise<NodeS
   }
 }
 
-/** Adds to each failing finding the fix that would address it, on the node it names. */
+function proposed(fix: Fix): ProposedFix {
+  const commands = fix.reloadSystemd ? [...fix.commands, ['systemctl', 'daemon-reload']] : fix.commands;
+  return {
+    node: fix.node,
+    action: fix.action,
+    description: fix.description,
+    commands,
+    files: fix.files.map((file) => ({ path: file.path, ...(file.diff ? { diff: file.diff } : {}) })),
+    ...(fix.reason ? { reason: fix.reason } : {}),
+  };
+}
+
+/** The fixes the plan of each node of the pair would make (nodes without a state have none). */
+function pairFixes(desired: Desired, states: Map<string, NodeState>, now: Date): Fix[] {
+  return [...states.keys()].flatMap(
+    (node) => makePlan({ desired, target: `node:${node}`, stateOf: (name) => states.get(name), now }).fixes,
+  );
+}
+
+/** Advice for what no plan covers: the monitoring path (report age, probes). */
+function adviceFor(finding: ReadinessFinding, node: string): Fix | undefined {
+  if (finding.category !== 'node' && finding.category !== 'probes') return undefined;
+  const fixer = FIXERS.find((f) => f.category === finding.category);
+  const sourced = { ...finding, node, source: 'health' as const };
+  const [draft] = fixer?.plan([sourced], { node, state: { node } as NodeState, spec: EMPTY_SPEC }) ?? [];
+  return draft ? { ...draft, id: '', node, files: [], commands: draft.commands ?? [] } : undefined;
+}
+
+const EMPTY_SPEC = { packages: {}, sysctls: {}, mounts: {}, units: {}, files: {}, users: {} };
+
+/** Adds to each failing finding the fix of the pair's plan that resolves it, on the node it names. */
 export function withFixes(
   result: Readiness,
   desired: Desired,
-  primary?: NodeState,
-  secondary?: NodeState,
+  primary: NodeState | undefined,
+  secondary: NodeState | undefined,
+  now: Date,
 ): Readiness {
-  const stateOf = (node: string | undefined) =>
-    node === result.primary ? primary : node === result.secondary ? secondary : undefined;
-  // Composed once per node, not once per finding.
-  const specs = new Map(
-    [result.primary, result.secondary]
-      .filter((node) => desired.nodes[node])
-      .map((node) => [node, effectiveSpec(desired, node)]),
-  );
+  const states = new Map<string, NodeState>();
+  if (primary) states.set(result.primary, primary);
+  if (secondary) states.set(result.secondary, secondary);
+  const fixes = pairFixes(desired, states, now);
   return {
     ...result,
     checks: result.checks.map((check) => ({
       ...check,
       findings: check.findings.map((finding) => {
-        if (check.status === 'pass') return finding;
-        const target = stateOf(finding.node) ?? secondary;
-        const model = target === secondary ? primary : secondary;
+        if (check.status === 'pass' || finding.severity === 'info') return finding;
         const node = finding.node ?? result.secondary;
-        const fix = proposeFix(finding, { target, model, spec: specs.get(node) });
-        return fix ? { ...finding, fix } : finding;
+        const print = findingFingerprint(finding as Finding);
+        const resolving = fixes.filter((fix) => fix.node === node && fix.addresses.includes(print));
+        const fix = resolving.find((f) => f.action === 'change') ?? resolving[0] ?? adviceFor(finding, node);
+        return fix ? { ...finding, fix: proposed(fix) } : finding;
       }),
     })),
   };
@@ -77,5 +107,5 @@ export async function checkReadiness(
     { pair, desired, primary, secondary, now: options.now, probes },
     { strict: options.strict },
   );
-  return withFixes(result, desired, primary, secondary);
+  return withFixes(result, desired, primary, secondary, options.now);
 }

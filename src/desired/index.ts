@@ -5,4 +5,5 @@
 export { loadDesired, desiredFromFiles } from './load';
 export { effectiveSpec, watchPathsFor } from './compose';
 export { nodeByName, pairByName, pairsOf, roleByName } from './lookup';
+export { normaliseTarget, resolveTargets } from './targets';
 export { displayPath } from './read-folder';

@@ -51,6 +51,7 @@ interface RawUser {
   uid?: number;
   gid?: number;
   present?: boolean;
+  renumber?: boolean;
 }
 interface RawRole {
   name: string;
@@ -81,6 +82,8 @@ interface RawSchedule {
   cron: string;
   targets: string[];
   mode?: 'enforce' | 'audit';
+  maxNodesPerWave?: number;
+  splay?: string;
 }
 
 export type Declaration = Role | NodeDecl | PairDecl | ScheduleDecl;
@@ -183,6 +186,7 @@ function normaliseRole(raw: RawRole, doc: SourceDocument, issues: Issue[]): Role
       ...(u.uid === undefined ? {} : { uid: u.uid }),
       ...(u.gid === undefined ? {} : { gid: u.gid }),
       present: u.present ?? true,
+      ...(u.renumber === undefined ? {} : { renumber: u.renumber }),
       at,
     };
   });
@@ -247,6 +251,8 @@ function normaliseSchedule(raw: RawSchedule, doc: SourceDocument): ScheduleDecl 
     targets: raw.targets,
     // Never change a machine unless asked to in writing.
     mode: raw.mode ?? 'audit',
+    maxNodesPerWave: raw.maxNodesPerWave ?? 1,
+    splayMs: raw.splay === undefined ? 0 : mustParse(parseDuration(raw.splay)),
     at: doc.positionOf(['name']),
   };
 }

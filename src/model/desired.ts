@@ -55,6 +55,8 @@ export interface UserRule {
   uid?: number;
   gid?: number;
   present: boolean;
+  /** driftguard may change the uid/gid to match (off unless written: renumbering is dangerous). */
+  renumber?: boolean;
   at?: SourcePosition;
 }
 
@@ -117,6 +119,10 @@ export interface ScheduleDecl {
   /** `pair:NAME`, `node:NAME` or `role:NAME`. */
   targets: string[];
   mode: 'enforce' | 'audit';
+  /** enforce: nodes changed at once, never both nodes of a pair (default 1). */
+  maxNodesPerWave: number;
+  /** enforce: a random wait up to this long before starting (default 0). */
+  splayMs: number;
   at: SourcePosition;
 }
 

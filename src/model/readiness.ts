@@ -4,6 +4,7 @@
  * JSON: { pair, primary, secondary, verdict, evaluatedAt, checks: [{ id, status, summary, findings }] }.
  */
 import type { Finding } from './finding';
+import type { FixAction } from './plan';
 
 export const READINESS_CHECK_IDS = [
   'fresh-reports',
@@ -25,12 +26,18 @@ export type ReadinessCheckId = (typeof READINESS_CHECK_IDS)[number];
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
-/** What `plan` would do about a finding: reviewable argv commands and file edits, never a shell string. */
+/**
+ * What `plan` would do about a finding (the fix of the pair's plan that resolves it): argv
+ * commands and file changes as diffs, never a shell string. `advice` is for a person.
+ */
 export interface ProposedFix {
   node: string;
+  action: FixAction;
   description: string;
   commands: string[][];
-  files: { path: string; before?: string; after?: string }[];
+  files: { path: string; diff?: string }[];
+  /** For advice: why driftguard does not do it itself. */
+  reason?: string;
 }
 
 /**

@@ -17,7 +17,7 @@ import { remoteCommandLine } from './remote-script';
 import type { DumpChannel } from './session';
 import { collectThroughDump } from './session';
 import { StreamDumpChannel } from './stream-channel';
-import { resolveTargets } from './targets';
+import { resolveTargets } from '../desired/targets';
 
 export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_TIMEOUT_MS = 30_000;

@@ -23,6 +23,19 @@ function readyJson(args: string[], env: NodeJS.ProcessEnv = NOW): { code: number
 const checkOf = (result: Readiness, id: string) => result.checks.find((c) => c.id === id) as CheckResult;
 const keysOf = (check: CheckResult) => check.findings.map((f) => `${f.node} ${f.key}`);
 
+/** How plan installs a package: non-interactive, no recommends, keeping changed configuration files. */
+const APT_INSTALL = [
+  'env',
+  'DEBIAN_FRONTEND=noninteractive',
+  'apt-get',
+  'install',
+  '--yes',
+  '--no-install-recommends',
+  '--allow-downgrades',
+  '-o',
+  'Dpkg::Options::=--force-confold',
+];
+
 describe('ready on the PyPI 2013 pair', () => {
   const { code, result } = readyJson(['--states', 'examples/states', '--no-probes']);
 
@@ -89,7 +102,8 @@ describe('ready on the PyPI 2013 pair', () => {
     const pypissh = checkOf(result, 'parity-packages').findings.find((f) => f.key === 'pypissh:all');
     expect(pypissh?.fix).toMatchObject({
       node: 'pypi-2',
-      commands: [['apt-get', 'install', '--yes', '--allow-downgrades', 'pypissh:all=1.2.0-1']],
+      action: 'change',
+      commands: [[...APT_INSTALL, 'pypissh:all=1.2.0-1']],
     });
     const panic = checkOf(result, 'panic-reboot').findings.find(
       (f) => f.node === 'pypi-2' && f.aspect === 'live',
@@ -102,7 +116,9 @@ describe('ready on the PyPI 2013 pair', () => {
     expect(text.code).toBe(1);
     expect(text.stdout.split('\n')[0]).toContain('NO-GO');
     expect(text.stdout).toContain('✗ boot-safety');
-    expect(text.stdout).toContain('$ apt-get install --yes --allow-downgrades pypissh:all=1.2.0-1');
+    expect(text.stdout).toContain(`$ ${APT_INSTALL.join(' ')} pypissh:all=1.2.0-1`);
+    // The fstab fix is shown as the diff plan would apply.
+    expect(text.stdout).toContain('+/dev/drbd0  /srv/pypi  ext4  defaults,noauto  0  2');
     expect(text.stdout).toMatch(/NO-GO: \d+ of 13 checks fail/);
   });
 

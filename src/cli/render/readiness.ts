@@ -5,6 +5,7 @@
 import type { Colors } from 'picocolors/types';
 import type { CheckResult, ProposedFix, Readiness } from '../../model/readiness';
 import { shQuote } from '../../transport/shell-quote';
+import { diffLines } from './diff';
 
 const ID_WIDTH = 20;
 
@@ -18,18 +19,12 @@ function statusMark(status: CheckResult['status'], colors: Colors): string {
 }
 
 function fixLines(fix: ProposedFix, colors: Colors, indent: string): string[] {
-  const lines = [`${indent}${colors.cyan('fix')} on ${fix.node}: ${fix.description}`];
+  const label = fix.action === 'change' ? colors.cyan('fix') : colors.yellow('by hand');
+  const lines = [`${indent}${label} on ${fix.node}: ${fix.description}`];
   for (const command of fix.commands) lines.push(`${indent}  ${colors.dim('$')} ${displayCommand(command)}`);
   for (const file of fix.files) {
-    if (file.before !== undefined && !file.before.includes('\n'))
-      lines.push(
-        `${indent}  ${file.path}: ${colors.red(`- ${file.before}`)}`,
-        `${indent}  ${' '.repeat(file.path.length)}  ${colors.green(`+ ${file.after ?? ''}`)}`,
-      );
-    else
-      lines.push(
-        `${indent}  ${file.before === undefined ? 'write' : 'replace'} ${file.path}${file.after && !file.after.slice(0, -1).includes('\n') ? `: ${file.after.trim()}` : ''}`,
-      );
+    if (file.diff) lines.push(...diffLines(file.diff, colors, `${indent}  `));
+    else lines.push(`${indent}  ${file.path}`);
   }
   return lines;
 }

@@ -13,6 +13,7 @@
  * Owner and group are names from the node's own /etc/passwd and /etc/group (not this machine's),
  * or the number as a string when the node has no such entry.
  */
+import { MANAGED_DROP_IN_NAME, SYSTEM_UNIT_DIR } from '../../model/managed-files';
 import type { FileInfo, FilesState } from '../../model/state';
 import { sha256Hex } from '../../shared/canonical-json';
 import { errorMessage } from '../../shared/errors';
@@ -79,7 +80,31 @@ export function expandWatchPaths(
       }
     }
   }
+  for (const path of managedDropIns(fs)) paths.add(path);
   return { paths: [...paths].sort(), invalid };
+}
+
+/**
+ * driftguard's own drop-ins (`/etc/systemd/system/UNIT.d/50-driftguard.conf`), recorded like
+ * the built-in watches so that a plan can add a line to one without losing what it holds.
+ */
+function managedDropIns(fs: RootFs): string[] {
+  let entries;
+  try {
+    entries = fs.list(SYSTEM_UNIT_DIR) ?? [];
+  } catch {
+    return []; // the units collector reports an unreadable unit directory
+  }
+  return entries
+    .filter((entry) => entry.type === 'directory' && entry.name.endsWith('.d'))
+    .map((entry) => `${SYSTEM_UNIT_DIR}/${entry.name}/${MANAGED_DROP_IN_NAME}`)
+    .filter((path) => {
+      try {
+        return fs.lstat(path) !== undefined;
+      } catch {
+        return false;
+      }
+    });
 }
 
 function ownership(stat: FileStat, names: OwnerNames): { owner: string; group: string } {

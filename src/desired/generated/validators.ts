@@ -4,7 +4,7 @@
 // After changing a schema: DRIFTGUARD_REGENERATE=1 npx jest src/desired/validators.test.ts
 "use strict";
 export const Role = validate52;
-const schema19 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"role.schema.json","title":"driftguard Role","description":"What a node must have. Roles compose through `include`: included roles apply first, the including role's own rules override them.","type":"object","additionalProperties":false,"required":["kind","name"],"properties":{"kind":{"const":"Role"},"name":{"$ref":"defs.schema.json#/$defs/objectName"},"include":{"$ref":"defs.schema.json#/$defs/objectNames"},"packages":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/packageName"},"additionalProperties":{"$ref":"defs.schema.json#/$defs/packageRule"}},"sysctls":{"description":"Each must hold live and persisted.","type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/sysctlKey"},"additionalProperties":{"$ref":"defs.schema.json#/$defs/sysctlValue"}},"mounts":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/absolutePath"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"device":{"$ref":"defs.schema.json#/$defs/fstabField"},"fstype":{"$ref":"defs.schema.json#/$defs/fstype"},"options":{"description":"Options that must be present on the fstab line.","type":"array","items":{"$ref":"defs.schema.json#/$defs/mountOption"},"uniqueItems":true},"failover":{"description":"Moves with the primary: mounted on the primary only, never at boot.","type":"boolean"}}}},"units":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/unitName"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"masked":{"type":"boolean"},"after":{"$ref":"defs.schema.json#/$defs/unitNames"}}}},"files":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/absolutePath"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"parity":{"description":"Must be identical on both nodes of a pair.","type":"boolean"},"sha256":{"$ref":"defs.schema.json#/$defs/sha256"},"mode":{"$ref":"defs.schema.json#/$defs/fileMode"},"owner":{"$ref":"defs.schema.json#/$defs/userName"},"group":{"$ref":"defs.schema.json#/$defs/userName"},"present":{"type":"boolean"}}}},"users":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/userName"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"uid":{"$ref":"defs.schema.json#/$defs/id"},"gid":{"$ref":"defs.schema.json#/$defs/id"},"present":{"type":"boolean"}}}}}};
+const schema19 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"role.schema.json","title":"driftguard Role","description":"What a node must have. Roles compose through `include`: included roles apply first, the including role's own rules override them.","type":"object","additionalProperties":false,"required":["kind","name"],"properties":{"kind":{"const":"Role"},"name":{"$ref":"defs.schema.json#/$defs/objectName"},"include":{"$ref":"defs.schema.json#/$defs/objectNames"},"packages":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/packageName"},"additionalProperties":{"$ref":"defs.schema.json#/$defs/packageRule"}},"sysctls":{"description":"Each must hold live and persisted.","type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/sysctlKey"},"additionalProperties":{"$ref":"defs.schema.json#/$defs/sysctlValue"}},"mounts":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/absolutePath"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"device":{"$ref":"defs.schema.json#/$defs/fstabField"},"fstype":{"$ref":"defs.schema.json#/$defs/fstype"},"options":{"description":"Options that must be present on the fstab line.","type":"array","items":{"$ref":"defs.schema.json#/$defs/mountOption"},"uniqueItems":true},"failover":{"description":"Moves with the primary: mounted on the primary only, never at boot.","type":"boolean"}}}},"units":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/unitName"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"masked":{"type":"boolean"},"after":{"$ref":"defs.schema.json#/$defs/unitNames"}}}},"files":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/absolutePath"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"parity":{"description":"Must be identical on both nodes of a pair.","type":"boolean"},"sha256":{"$ref":"defs.schema.json#/$defs/sha256"},"mode":{"$ref":"defs.schema.json#/$defs/fileMode"},"owner":{"$ref":"defs.schema.json#/$defs/userName"},"group":{"$ref":"defs.schema.json#/$defs/userName"},"present":{"type":"boolean"}}}},"users":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/userName"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"uid":{"$ref":"defs.schema.json#/$defs/id"},"gid":{"$ref":"defs.schema.json#/$defs/id"},"present":{"type":"boolean"},"renumber":{"description":"Let driftguard change this user's uid/gid to match (usermod/groupmod). Off by default: files the old id owns outside the home directory keep it.","type":"boolean"}}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func0 = require("ajv/dist/runtime/equal").default;
 const schema21 = {"type":"string","format":"driftguard-object-name"};
@@ -1266,7 +1266,7 @@ for(const key15 in data27){
 let data28 = data27[key15];
 if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
 for(const key16 in data28){
-if(!(((key16 === "uid") || (key16 === "gid")) || (key16 === "present"))){
+if(!((((key16 === "uid") || (key16 === "gid")) || (key16 === "present")) || (key16 === "renumber"))){
 const err28 = {instancePath:instancePath+"/users/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/users/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema19.properties.users.additionalProperties,data:data28};
 if(vErrors === null){
 vErrors = [err28];
@@ -1302,9 +1302,10 @@ vErrors.push(err29);
 errors++;
 }
 }
-}
-else {
-const err30 = {instancePath:instancePath+"/users/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/users/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.properties.users.additionalProperties.type,parentSchema:schema19.properties.users.additionalProperties,data:data28};
+if(data28.renumber !== undefined){
+let data32 = data28.renumber;
+if(typeof data32 !== "boolean"){
+const err30 = {instancePath:instancePath+"/users/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/renumber",schemaPath:"#/properties/users/additionalProperties/properties/renumber/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema19.properties.users.additionalProperties.properties.renumber.type,parentSchema:schema19.properties.users.additionalProperties.properties.renumber,data:data32};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1316,7 +1317,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.properties.users.type,parentSchema:schema19.properties.users,data:data27};
+const err31 = {instancePath:instancePath+"/users/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/users/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.properties.users.additionalProperties.type,parentSchema:schema19.properties.users.additionalProperties,data:data28};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1328,12 +1329,24 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.type,parentSchema:schema19,data};
+const err32 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.properties.users.type,parentSchema:schema19.properties.users,data:data27};
 if(vErrors === null){
 vErrors = [err32];
 }
 else {
 vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.type,parentSchema:schema19,data};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
 }
 errors++;
 }
@@ -2276,7 +2289,7 @@ return errors === 0;
 validate107.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const Schedule = validate124;
-const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"schedule.schema.json","title":"driftguard Schedule","type":"object","additionalProperties":false,"required":["kind","name","cron","targets"],"properties":{"kind":{"const":"Schedule"},"name":{"$ref":"defs.schema.json#/$defs/objectName"},"cron":{"$ref":"defs.schema.json#/$defs/cron"},"targets":{"type":"array","minItems":1,"items":{"$ref":"defs.schema.json#/$defs/scheduleTarget"},"uniqueItems":true},"mode":{"description":"enforce: fix what the policy allows; audit (the default): detect and report only.","enum":["enforce","audit"]}}};
+const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"schedule.schema.json","title":"driftguard Schedule","type":"object","additionalProperties":false,"required":["kind","name","cron","targets"],"properties":{"kind":{"const":"Schedule"},"name":{"$ref":"defs.schema.json#/$defs/objectName"},"cron":{"$ref":"defs.schema.json#/$defs/cron"},"targets":{"type":"array","minItems":1,"items":{"$ref":"defs.schema.json#/$defs/scheduleTarget"},"uniqueItems":true},"mode":{"description":"enforce: fix what the policy allows; audit (the default): detect and report only.","enum":["enforce","audit"]},"maxNodesPerWave":{"description":"enforce: at most this many nodes changed at once (never both nodes of a pair). Default 1.","type":"integer","minimum":1,"maximum":1000},"splay":{"description":"enforce: wait a random time up to this long before starting, so schedules of many servers do not start together. Default 0s.","$ref":"defs.schema.json#/$defs/duration"}}};
 
 function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2396,6 +2409,44 @@ return errors === 0;
 validate129.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate131.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(!(formats42.validate(data))){
+const err0 = {instancePath,schemaPath:"#/format",keyword:"format",params:{format: "driftguard-duration"},message:"must match format \""+"driftguard-duration"+"\"",schema:"driftguard-duration",parentSchema:schema48,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate131.errors = vErrors;
+return errors === 0;
+}
+validate131.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
 function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="schedule.schema.json" */;
 let vErrors = null;
@@ -2449,7 +2500,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(((((key0 === "kind") || (key0 === "name")) || (key0 === "cron")) || (key0 === "targets")) || (key0 === "mode"))){
+if(!(((((((key0 === "kind") || (key0 === "name")) || (key0 === "cron")) || (key0 === "targets")) || (key0 === "mode")) || (key0 === "maxNodesPerWave")) || (key0 === "splay"))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema49,data};
 if(vErrors === null){
 vErrors = [err4];
@@ -2550,14 +2601,55 @@ vErrors.push(err9);
 errors++;
 }
 }
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.type,parentSchema:schema49,data};
+if(data.maxNodesPerWave !== undefined){
+let data6 = data.maxNodesPerWave;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err10 = {instancePath:instancePath+"/maxNodesPerWave",schemaPath:"#/properties/maxNodesPerWave/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema49.properties.maxNodesPerWave.type,parentSchema:schema49.properties.maxNodesPerWave,data:data6};
 if(vErrors === null){
 vErrors = [err10];
 }
 else {
 vErrors.push(err10);
+}
+errors++;
+}
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 1000 || isNaN(data6)){
+const err11 = {instancePath:instancePath+"/maxNodesPerWave",schemaPath:"#/properties/maxNodesPerWave/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema49.properties.maxNodesPerWave,data:data6};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data6 < 1 || isNaN(data6)){
+const err12 = {instancePath:instancePath+"/maxNodesPerWave",schemaPath:"#/properties/maxNodesPerWave/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema49.properties.maxNodesPerWave,data:data6};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+if(data.splay !== undefined){
+if(!(validate131(data.splay, {instancePath:instancePath+"/splay",parentData:data,parentDataProperty:"splay",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.type,parentSchema:schema49,data};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
 }

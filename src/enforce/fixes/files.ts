@@ -1,34 +1,201 @@
+/**
+ * Files: content, mode and owner, written atomically. driftguard writes a file only where the
+ * roles say something about it — its mode or owner, or `parity: true` (it must be identical on
+ * both nodes): a difference in a file that is merely watched (a keepalived.conf whose priority
+ * differs per node by design) is shown, and left to a person or to a `parity: true` rule.
+ *
+ * Content comes from the primary's state, which holds the text of small text files; a file
+ * whose text driftguard does not have (binary, large, secret or redacted) is never guessed.
+ */
+import { checkAbsolutePath, checkUserName } from '../../desired/names';
+import type { FileRule } from '../../model/desired';
 import type { FileInfo } from '../../model/state';
-import type { Fixer } from './types';
-import { fix } from './types';
+import type { CategoryFixer, FixDraft, NodeFixContext, SourcedFinding } from '../types';
+import { advice, fingerprints, groupByKey, refusedName } from './common';
 
-/** Files: the primary's (or the role's) content, then mode and owner. Never guesses a secret's content. */
-export const fixFile: Fixer = (finding, { target, model }) => {
-  const node = finding.node;
-  if (!node) return undefined;
-  const path = finding.key;
-  const ours: FileInfo | undefined = target?.files?.items[path];
-  const theirs: FileInfo | undefined = model?.files?.items[path];
-  const commands: string[][] = [];
-  const files = [];
-  if (theirs?.text !== undefined && ours?.text !== theirs.text)
-    files.push({ path, before: ours?.text, after: theirs.text });
-  const wanted = (finding.expected ?? {}) as { mode?: string; owner?: string; group?: string };
-  const mode = wanted.mode ?? theirs?.mode;
-  const owner = wanted.owner ?? theirs?.owner;
-  const group = wanted.group ?? theirs?.group;
-  if (mode && mode !== ours?.mode) commands.push(['chmod', mode, path]);
-  if ((owner && owner !== ours?.owner) || (group && group !== ours?.group))
-    commands.push(['chown', `${owner ?? ours?.owner ?? 'root'}:${group ?? ours?.group ?? 'root'}`, path]);
-  if (files.length === 0 && commands.length === 0)
-    return fix(
-      node,
-      `make ${path} on ${node} identical to the primary's (its content is not recorded: copy it by hand)`,
-    );
-  return fix(
-    node,
-    `make ${path} on ${node} ${theirs ? "the primary's" : 'what the role says'}`,
-    commands,
-    files,
+const MODE = /^[0-7]{3,4}$/;
+
+/** The text a file can be recreated from: a regular file whose whole text the state holds. */
+export function copyableText(info: FileInfo | undefined): string | undefined {
+  if (!info?.exists || info.type !== 'file' || info.text === undefined) return undefined;
+  // Redacted text (secrets replaced by markers) must never be written anywhere.
+  if ((info as FileInfo & { redacted?: boolean }).redacted === true) return undefined;
+  return info.text;
+}
+
+/** Mode, owner and group the file must have: the roles', else the primary's (parity). */
+function wantedAttributes(rule: FileRule | undefined, primary: FileInfo | undefined) {
+  return {
+    mode: rule?.mode ?? primary?.mode,
+    owner: rule?.owner ?? primary?.owner,
+    group: rule?.group ?? primary?.group,
+  };
+}
+
+function badAttribute(attributes: { mode?: string; owner?: string; group?: string }): string | undefined {
+  if (attributes.mode !== undefined && !MODE.test(attributes.mode)) return `mode ${attributes.mode}`;
+  for (const name of [attributes.owner, attributes.group]) {
+    if (name !== undefined && !/^\d+$/.test(name) && checkUserName(name)) return `owner or group ${name}`;
+  }
+  return undefined;
+}
+
+function planFile(path: string, findings: SourcedFinding[], ctx: NodeFixContext): FixDraft[] {
+  const node = ctx.node;
+  const problem = checkAbsolutePath(path);
+  if (problem) return [refusedName('files', path, 'path', problem, findings)];
+  const drafts: FixDraft[] = [];
+  // Recorded on one side only (the states watch different files): the parity finding carries
+  // the recorded FileInfo, where a file missing on one node carries its description.
+  const notRecorded = findings.filter(
+    (f) =>
+      (f.source === 'desired' && f.kind === 'missing' && f.severity === 'warning') ||
+      (f.source === 'parity' &&
+        (f.side === 'only-first' || f.side === 'only-second') &&
+        typeof (f.side === 'only-first' ? f.expected : f.actual) === 'object'),
   );
+  if (notRecorded.length)
+    drafts.push(
+      advice(
+        'files',
+        path,
+        `${path} was not recorded on every node: collect ${node} and its pair with the same --desired`,
+        'the states watch different files',
+        notRecorded,
+      ),
+    );
+  const rest = findings.filter((f) => !notRecorded.includes(f));
+  if (rest.length === 0) return drafts;
+
+  const rule = ctx.spec.files[path];
+  const have = ctx.state.files?.items[path];
+  const primary = ctx.model?.files?.items[path];
+  const addresses = fingerprints(rest);
+  const onlySecondary = rest.filter((f) => f.side === 'only-second');
+  if (onlySecondary.length)
+    return [
+      ...drafts,
+      advice(
+        'files',
+        path,
+        `${path} exists only on ${node}: remove it there or create it on the primary`,
+        'driftguard removes files only when the roles say present: false',
+        onlySecondary,
+      ),
+    ];
+
+  if (rule?.present === false) {
+    return [
+      ...drafts,
+      {
+        category: 'files',
+        key: path,
+        action: 'change',
+        description: `remove ${path} from ${node} (the roles say absent; a backup is kept)`,
+        edits: [{ kind: 'remove', path }],
+        addresses,
+      },
+    ];
+  }
+
+  const declared = rule !== undefined;
+  if (!declared) {
+    return [
+      ...drafts,
+      advice(
+        'files',
+        path,
+        `make ${path} on ${node} identical to the primary's, or declare it \`parity: true\` in the roles so driftguard may copy it`,
+        'driftguard writes only files the roles name',
+        rest,
+      ),
+    ];
+  }
+  if (have?.type === 'symlink' || primary?.type === 'symlink') {
+    return [
+      ...drafts,
+      advice(
+        'files',
+        path,
+        `${path} is a symbolic link (to ${have?.target ?? primary?.target}): make its target match on ${node}`,
+        'driftguard writes regular files, never through or over a link',
+        rest,
+      ),
+    ];
+  }
+
+  const attributes = wantedAttributes(rule, primary);
+  const bad = badAttribute(attributes);
+  if (bad) return [...drafts, refusedName('files', path, 'for', `${bad} is not well-formed`, rest)];
+  const parity = rest.filter((f) => f.source === 'parity');
+  const contentDiffers =
+    rest.some((f) => f.aspect === 'sha256' || (f.kind === 'missing' && f.source === 'desired')) ||
+    (parity.length > 0 && (primary?.sha256 !== have?.sha256 || primary?.exists !== have?.exists));
+  const text = copyableText(primary);
+  const contentFits = rule.sha256 === undefined || primary?.sha256 === rule.sha256;
+  const changed = {
+    mode: attributes.mode !== undefined && attributes.mode !== have?.mode ? attributes.mode : undefined,
+    owner: attributes.owner !== undefined && attributes.owner !== have?.owner ? attributes.owner : undefined,
+    group: attributes.group !== undefined && attributes.group !== have?.group ? attributes.group : undefined,
+  };
+  const notes = [
+    changed.mode ? `mode ${changed.mode}` : '',
+    changed.owner || changed.group
+      ? `owner ${changed.owner ?? have?.owner ?? 'root'}:${changed.group ?? have?.group ?? 'root'}`
+      : '',
+  ].filter(Boolean);
+  if (contentDiffers && text !== undefined && contentFits) {
+    return [
+      ...drafts,
+      {
+        category: 'files',
+        key: path,
+        action: 'change',
+        description: `write ${path} on ${node} as the primary has it${notes.length ? ` (${notes.join(', ')})` : ''}`,
+        edits: [{ kind: 'content', path, text, ...attributes }],
+        addresses,
+      },
+    ];
+  }
+  if (contentDiffers)
+    drafts.push({
+      ...advice(
+        'files',
+        path,
+        `copy ${path} to ${node} by hand${rule.sha256 ? ` (the roles want ${rule.sha256})` : ''}`,
+        text === undefined
+          ? "the state holds no usable text of the primary's file (binary, large, secret or redacted)"
+          : "the primary's content does not have the sha256 the roles ask for",
+        rest.filter((f) => f.aspect === 'sha256' || f.kind === 'missing' || f.source === 'parity'),
+      ),
+      part: 'content',
+    });
+  if (notes.length === 0 || !have?.exists) return drafts;
+  // Mode and owner alone; a parity finding is resolved by them only when the content is equal.
+  const resolved = rest.filter(
+    (f) =>
+      f.aspect === 'mode' ||
+      f.aspect === 'owner' ||
+      f.aspect === 'group' ||
+      (f.source === 'parity' && !contentDiffers),
+  );
+  return [
+    ...drafts,
+    {
+      category: 'files',
+      key: path,
+      action: 'change',
+      part: contentDiffers ? 'attributes' : undefined,
+      description: `set ${notes.join(', ')} of ${path} on ${node}`,
+      edits: [{ kind: 'attributes', path, ...changed }],
+      addresses: fingerprints(resolved),
+    },
+  ];
+}
+
+export const filesFixer: CategoryFixer = {
+  category: 'files',
+  plan(findings, ctx) {
+    return [...groupByKey(findings)].flatMap(([key, group]) => planFile(key, group, ctx));
+  },
 };

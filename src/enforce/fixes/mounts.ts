@@ -1,77 +1,210 @@
+/**
+ * Mounts: edits of the node's fstab line, then `systemctl daemon-reload` where systemd runs
+ * (the generator makes mount units from fstab). What the line must become is worked out from
+ * every finding about the mount point at once:
+ *   - parity: the primary's line (device, type, options, fsck pass) — unless the device is a
+ *     disk identifier of the primary's own disk (UUID=…), which no other node has;
+ *   - desired: the roles' device, type and options;
+ *   - safety: a failover mount gets `noauto` — the cluster manager mounts it on the primary,
+ *     never the boot, and driftguard never mounts it itself; a boot-time mount of a late
+ *     device (DRBD) gets `nofail` and LINBIT's `x-systemd.requires=drbd@RES.target`.
+ * Desired and safety win over parity: an option they need is never taken away to match the
+ * primary. An entry only the secondary has, or one a unit pulls in at boot, is advice.
+ */
+import { fstabByMountPoint } from '../../compare';
+import { checkAbsolutePath } from '../../desired/names';
 import type { FstabEntry, NodeState } from '../../model/state';
-import type { Fixer } from './types';
-import { fix } from './types';
+import { fstabLine } from '../edits/fstab';
+import type { CategoryFixer, FileEdit, FixDraft, NodeFixContext, SourcedFinding } from '../types';
+import { advice, fingerprints, groupByKey, refusedName } from './common';
 
-function entryFor(state: NodeState | undefined, mountPoint: string): FstabEntry | undefined {
-  return state?.mounts?.fstab.filter((entry) => entry.file === mountPoint).pop();
-}
-
-/** The fstab line as the node has it (from the recorded /etc/fstab text), for a before/after edit. */
-function lineText(state: NodeState | undefined, entry: FstabEntry): string | undefined {
-  return state?.files?.items['/etc/fstab']?.text?.split('\n')[entry.line - 1];
-}
-
-function withOptions(entry: FstabEntry, options: string[]): string {
-  const escape = (field: string) =>
-    field.replace(/\\/g, '\\134').replace(/ /g, '\\040').replace(/\t/g, '\\011');
-  return [
-    escape(entry.spec),
-    escape(entry.file),
-    entry.vfstype,
-    options.join(','),
-    entry.freq,
-    entry.passno,
-  ].join('\t');
-}
+/** Device names that belong to one disk of one machine: copying them to another node is wrong. */
+const NODE_LOCAL_DEVICE = /^(UUID=|PARTUUID=|\/dev\/disk\/by-uuid\/|\/dev\/disk\/by-partuuid\/)/;
 
 /** The DRBD resource of a device (`/dev/drbd/by-res/r0/0`, or `/dev/drbd0` by its minor), for LINBIT's x-systemd.requires=drbd@RES.target. */
-function drbdResource(device: string, state: NodeState | undefined): string | undefined {
+function drbdResource(device: string, state: NodeState): string | undefined {
   const byName = /^\/dev\/drbd\/by-res\/([^/]+)/.exec(device)?.[1];
   if (byName) return byName;
   const minor = /^\/dev\/drbd(\d+)$/.exec(device)?.[1];
   if (minor === undefined) return undefined;
-  return Object.values(state?.replication?.drbd ?? {}).find((resource) =>
+  return Object.values(state.replication?.drbd ?? {}).find((resource) =>
     resource.volumes.some((volume) => volume.minor === Number(minor)),
   )?.name;
 }
 
-/**
- * Mounts: edit the fstab line. A failover mount gets `noauto` (the cluster manager mounts it);
- * a boot-time mount of a late device gets `nofail` and, for DRBD, LINBIT's
- * `x-systemd.requires=drbd@RES.target`; a missing option is added.
- */
-export const fixMount: Fixer = (finding, { target, spec }) => {
-  const node = finding.node ?? target?.node;
-  if (!node || finding.category !== 'mounts') return undefined;
-  const entry = entryFor(target, finding.key);
-  if (!entry) return fix(node, `add an fstab entry for ${finding.key} on ${node}`);
-  let added: string[] = [];
-  // A failover mount is the cluster manager's to mount: `noauto` is its fix, boot hang or not.
-  const failover =
-    finding.aspect === 'failover-at-boot' ||
-    (finding.kind === 'unsafe' && finding.expected === 'noauto') ||
-    (finding.aspect === 'boot-hang' && spec?.mounts[finding.key]?.failover === true);
-  if (failover && !entry.parsed.auto) {
-    // fstab already says noauto: a unit started at boot pulls the mount in (the evidence names it).
-    return fix(
-      node,
-      `a unit started at boot pulls ${finding.key} in on ${node}: let the cluster manager start that unit, or override its unit file without the Requires=/RequiresMountsFor= on the mount`,
-    );
-  }
-  if (failover) added = ['noauto'];
-  else if (finding.aspect === 'boot-hang') {
-    const resource = drbdResource(entry.spec, target);
-    added = ['nofail', ...(resource ? [`x-systemd.requires=drbd@${resource}.target`] : [])];
-  } else if (Array.isArray(finding.expected))
-    added = (finding.expected as string[]).filter((option) => !entry.options.includes(option));
-  else return fix(node, `make the fstab entry of ${finding.key} on ${node} match the primary's`);
-  // `noauto` replaces an `auto` (the last one would win anyway); everything else is kept.
-  const kept = entry.options.filter((option) => !(added.includes('noauto') && option === 'auto'));
-  const after = withOptions(entry, [...kept, ...added.filter((option) => !kept.includes(option))]);
-  return fix(
-    node,
-    `add ${added.join(',')} to the options of ${finding.key} (fstab line ${entry.line}) on ${node}, then reload systemd`,
-    [['systemctl', 'daemon-reload']],
-    [{ path: '/etc/fstab', before: lineText(target, entry), after }],
+/** Options that must be on the line whatever the primary has: the roles' and safety's. */
+function requiredOptions(
+  mountPoint: string,
+  findings: SourcedFinding[],
+  ctx: NodeFixContext,
+  entry: FstabEntry | undefined,
+): string[] {
+  const rule = ctx.spec.mounts[mountPoint];
+  const options = [...(rule?.options ?? [])];
+  const failover = rule?.failover === true;
+  const unsafeAtBoot = findings.some(
+    (f) =>
+      (f.source === 'desired' && f.kind === 'unsafe') ||
+      f.aspect === 'failover-at-boot' ||
+      (f.aspect === 'boot-hang' && failover),
   );
+  if (failover || unsafeAtBoot) options.push('noauto');
+  else if (findings.some((f) => f.aspect === 'boot-hang')) {
+    const device = entry?.spec ?? rule?.device;
+    const resource = device ? drbdResource(device, ctx.state) : undefined;
+    options.push('nofail', ...(resource ? [`x-systemd.requires=drbd@${resource}.target`] : []));
+  }
+  return [...new Set(options)];
+}
+
+/** The primary's fstab line as written (its text), else rebuilt from the parsed entry. */
+function primaryLine(ctx: NodeFixContext, entry: FstabEntry): string {
+  const text = ctx.model?.files?.items['/etc/fstab']?.text?.split('\n')[entry.line - 1];
+  return text?.replace(/\r$/, '') ?? fstabLine(entry);
+}
+
+function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixContext): FixDraft[] {
+  const node = ctx.node;
+  const problem = checkAbsolutePath(mountPoint);
+  if (problem && !mountPoint.startsWith('swap #'))
+    return [refusedName('mounts', mountPoint, 'mount point', problem, findings)];
+  const drafts: FixDraft[] = [];
+  const notMounted = findings.filter((f) => f.aspect === 'live');
+  if (notMounted.length > 0)
+    drafts.push(
+      advice(
+        'mounts',
+        mountPoint,
+        `mount ${mountPoint} on ${node}`,
+        'driftguard edits fstab; mounting is for the boot, the cluster manager or a person',
+        notMounted,
+        [['mount', mountPoint]],
+      ),
+    );
+  const onlySecondary = findings.filter((f) => f.side === 'only-second');
+  if (onlySecondary.length > 0)
+    drafts.push(
+      advice(
+        'mounts',
+        mountPoint,
+        `${mountPoint} is in fstab only on ${node}: remove the line there, add it to the primary, or add it to the pair's ignore list`,
+        'driftguard removes fstab entries only when a person decides',
+        onlySecondary,
+      ),
+    );
+  const rest = findings.filter((f) => f.aspect !== 'live' && f.side !== 'only-second');
+  if (rest.length === 0) return drafts;
+
+  const entry = ctx.state.mounts ? fstabByMountPoint(ctx.state.mounts)[mountPoint] : undefined;
+  const parity = rest.some((f) => f.source === 'parity');
+  const primary = parity && ctx.model?.mounts ? fstabByMountPoint(ctx.model.mounts)[mountPoint] : undefined;
+  const rule = ctx.spec.mounts[mountPoint];
+  const required = requiredOptions(mountPoint, rest, ctx, entry);
+  const addresses = fingerprints(rest);
+
+  if (!entry) {
+    if (primary && NODE_LOCAL_DEVICE.test(primary.spec))
+      return [
+        ...drafts,
+        advice(
+          'mounts',
+          mountPoint,
+          `add an fstab entry for ${mountPoint} on ${node} like the primary's (${primary.vfstype}), naming ${node}'s own disk`,
+          `the primary's line names its own disk (${primary.spec})`,
+          rest,
+        ),
+      ];
+    const line = primary
+      ? primaryLine(ctx, primary)
+      : rule?.device && rule.fstype
+        ? fstabLine({ spec: rule.device, file: mountPoint, vfstype: rule.fstype, options: required })
+        : undefined;
+    if (line === undefined)
+      return [
+        ...drafts,
+        advice(
+          'mounts',
+          mountPoint,
+          `add an fstab entry for ${mountPoint} on ${node}`,
+          'the roles name no device and type for it, and the primary has no line to copy',
+          rest,
+        ),
+      ];
+    const edits: FileEdit[] = [{ kind: 'fstab-append', text: line }];
+    return [
+      ...drafts,
+      {
+        category: 'mounts',
+        key: mountPoint,
+        action: 'change',
+        description: `add the fstab entry of ${mountPoint} to ${node}${primary ? ", as the primary's" : ''}`,
+        edits,
+        reloadSystemd: true,
+        addresses,
+      },
+    ];
+  }
+
+  if (rest.every((f) => f.aspect === 'failover-at-boot') && !entry.parsed.auto) {
+    // fstab already says noauto: a unit started at boot pulls the mount in (the evidence names it).
+    return [
+      ...drafts,
+      advice(
+        'mounts',
+        mountPoint,
+        `a unit started at boot pulls ${mountPoint} in on ${node}: let the cluster manager start that unit, or override its unit file without the Requires=/RequiresMountsFor= on the mount`,
+        'which unit should stop requiring the mount is a decision about the service',
+        rest,
+      ),
+    ];
+  }
+
+  const add = [...required];
+  const remove: string[] = [];
+  if (primary) {
+    add.push(...primary.options);
+    remove.push(...entry.options.filter((option) => !primary.options.includes(option)));
+  }
+  if (add.includes('noauto')) remove.push('auto');
+  const kept = remove.filter((option) => !required.includes(option));
+  const spec = rule?.device ?? (primary && !NODE_LOCAL_DEVICE.test(primary.spec) ? primary.spec : undefined);
+  const vfstype = rule?.fstype ?? primary?.vfstype;
+  const changes = {
+    ...(spec !== undefined && spec !== entry.spec ? { spec } : {}),
+    ...(vfstype !== undefined && vfstype !== entry.vfstype ? { vfstype } : {}),
+    options: {
+      add: [...new Set(add)].filter((o) => !entry.options.includes(o) && !kept.includes(o)),
+      remove: kept.filter((o) => entry.options.includes(o)),
+    },
+    ...(primary && primary.passno !== entry.passno ? { passno: primary.passno } : {}),
+  };
+  const what = [
+    changes.spec !== undefined ? `device ${changes.spec}` : '',
+    changes.vfstype !== undefined ? `type ${changes.vfstype}` : '',
+    changes.options.add.length ? `add ${changes.options.add.join(',')}` : '',
+    changes.options.remove.length ? `drop ${changes.options.remove.join(',')}` : '',
+    'passno' in changes ? `fsck pass ${changes.passno}` : '',
+  ].filter(Boolean);
+  if (what.length === 0) return drafts;
+  return [
+    ...drafts,
+    {
+      category: 'mounts',
+      key: mountPoint,
+      action: 'change',
+      description: `fstab line ${entry.line} of ${mountPoint} on ${node}: ${what.join('; ')}; then reload systemd`,
+      edits: [{ kind: 'fstab-line', line: entry.line, fields: changes }],
+      reloadSystemd: true,
+      addresses,
+    },
+  ];
+}
+
+export const mountsFixer: CategoryFixer = {
+  category: 'mounts',
+  plan(findings, ctx) {
+    return [...groupByKey(findings.filter((f) => f.key !== '(not collected)'))].flatMap(([key, group]) =>
+      planMount(key, group, ctx),
+    );
+  },
 };

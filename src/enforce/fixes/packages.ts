@@ -1,53 +1,174 @@
+/**
+ * Packages: install the primary's exact version (parity) or what the roles ask (desired),
+ * remove what the roles say is absent, finish an interrupted dpkg run. apt-get and dnf run
+ * non-interactively, without recommended packages, keeping changed configuration files.
+ * A package only the secondary has is advice: removing software is a decision for a person
+ * unless the desired state says `absent`.
+ */
+import { checkPackageName } from '../../desired/names';
+import type { PackageRule } from '../../model/desired';
 import type { PackageManager } from '../../model/state';
-import type { Fixer } from './types';
-import { fix } from './types';
+import { satisfies } from '../../versions/relation';
+import type { CategoryFixer, FixDraft, NodeFixContext, SourcedFinding } from '../types';
+import { advice, fingerprints, groupByKey, refusedName } from './common';
 
-/** `key` is `name` or `name:arch`; apt spells an exact version `name:arch=version`, dnf `name-version.arch`. */
-function install(manager: PackageManager, key: string, version?: string): string[] {
+/** dpkg versions: `[epoch:]upstream[-revision]`; rpm `[epoch:]version-release`. Nothing else reaches argv. */
+const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+~:_-]*$/;
+
+export function installCommand(
+  manager: PackageManager,
+  name: string,
+  arch?: string,
+  version?: string,
+): string[] {
   if (manager === 'rpm') {
-    const [name, arch] = key.split(':') as [string, string | undefined];
-    const spec = version ? `${name}-${version}${arch ? `.${arch}` : ''}` : arch ? `${name}.${arch}` : name;
-    return ['dnf', 'install', '--assumeyes', spec];
+    const spec = `${name}${version ? `-${version.replace(/^0:/, '')}` : ''}${arch ? `.${arch}` : ''}`;
+    return ['dnf', 'install', '--assumeyes', '--setopt=install_weak_deps=False', spec];
   }
-  return ['apt-get', 'install', '--yes', '--allow-downgrades', version ? `${key}=${version}` : key];
+  const spec = `${name}${arch ? `:${arch}` : ''}${version ? `=${version}` : ''}`;
+  return [
+    'env',
+    'DEBIAN_FRONTEND=noninteractive',
+    'apt-get',
+    'install',
+    '--yes',
+    '--no-install-recommends',
+    '--allow-downgrades',
+    '-o',
+    'Dpkg::Options::=--force-confold',
+    spec,
+  ];
 }
 
-function remove(manager: PackageManager, name: string): string[] {
-  return manager === 'rpm' ? ['dnf', 'remove', '--assumeyes', name] : ['apt-get', 'remove', '--yes', name];
+function removeCommand(manager: PackageManager, name: string): string[] {
+  return manager === 'rpm'
+    ? ['dnf', 'remove', '--assumeyes', name]
+    : ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'remove', '--yes', name];
 }
 
-/** Packages: install the primary's exact version, or what the role asks; finish an interrupted run. */
-export const fixPackage: Fixer = (finding, { target, model }) => {
-  const node = finding.node ?? target?.node;
-  if (!node) return undefined;
-  const manager = target?.packages?.manager ?? model?.packages?.manager ?? 'dpkg';
-  const name = finding.key.replace(/:[^:]+$/, '');
-  const primaryVersion = typeof finding.expected === 'string' ? finding.expected : undefined;
-  switch (finding.side) {
-    case 'only-first':
-    case 'newer-first':
-      return fix(node, `install ${name} ${primaryVersion} on ${node}, the primary's version`, [
-        install(manager, finding.key, primaryVersion),
-      ]);
-    case 'newer-second':
-      return fix(
-        node,
-        `install ${name} ${primaryVersion} on ${node} (a downgrade to the primary's version), or upgrade the primary`,
-        [install(manager, finding.key, primaryVersion)],
-      );
-    case 'only-second':
-      return fix(
-        node,
-        `${name} is only on ${node}: remove it there, install it on the primary, or add it to the pair's ignore list`,
-        [remove(manager, name)],
-      );
+function splitKey(key: string): { name: string; arch?: string } {
+  const colon = key.indexOf(':');
+  return colon < 0 ? { name: key } : { name: key.slice(0, colon), arch: key.slice(colon + 1) };
+}
+
+function ruleFor(ctx: NodeFixContext, name: string): PackageRule | undefined {
+  return (
+    ctx.spec.packages[name] ??
+    Object.entries(ctx.spec.packages).find(([key]) => splitKey(key).name === name)?.[1]
+  );
+}
+
+function planPackage(name: string, findings: SourcedFinding[], ctx: NodeFixContext): FixDraft[] {
+  const manager = ctx.state.packages?.manager ?? ctx.model?.packages?.manager ?? 'dpkg';
+  const node = ctx.node;
+  const rule = ruleFor(ctx, name);
+  const addresses = fingerprints(findings);
+  const parity = findings.find((f) => f.source === 'parity');
+  const key = parity?.key ?? findings[0]?.key ?? name;
+  const problem = checkPackageName(key);
+  if (problem) return [refusedName('packages', key, 'package name', problem, findings)];
+
+  if (rule?.state === 'absent') {
+    const drift = findings.filter((f) => f.source !== 'parity');
+    if (drift.length === 0) return []; // not installed here: the primary's copy is the primary's to remove
+    return [
+      {
+        category: 'packages',
+        key: name,
+        action: 'change',
+        description: `remove ${name} from ${node} (the roles say absent)`,
+        commands: [removeCommand(manager, name)],
+        addresses,
+      },
+    ];
   }
-  if (finding.kind === 'unsafe')
-    return fix(
-      node,
-      `finish the interrupted package run on ${node}`,
-      manager === 'dpkg' ? [['dpkg', '--configure', '-a']] : [],
-    );
-  if (finding.kind === 'unexpected') return fix(node, `remove ${name} from ${node}`, [remove(manager, name)]);
-  return fix(node, `install ${name} on ${node}`, [install(manager, name)]);
+
+  if (parity?.side === 'only-second') {
+    return [
+      advice(
+        'packages',
+        key,
+        `${key} is installed only on ${node}: remove it there, install it on the primary, or add it to the pair's ignore list`,
+        'driftguard removes software only when the desired state says absent',
+        findings,
+      ),
+    ];
+  }
+
+  const arch = splitKey(key).arch;
+  const primaryVersion = parity && typeof parity.expected === 'string' ? parity.expected : undefined;
+  if (primaryVersion !== undefined && !VERSION.test(primaryVersion))
+    return [
+      refusedName(
+        'packages',
+        key,
+        'version of',
+        `${JSON.stringify(primaryVersion)} is not a version`,
+        findings,
+      ),
+    ];
+  const primaryFits =
+    primaryVersion !== undefined &&
+    (rule === undefined ||
+      !('relation' in rule) ||
+      satisfies(manager, primaryVersion, rule.relation, rule.version));
+  if (primaryVersion !== undefined && primaryFits) {
+    const downgrade = parity?.side === 'newer-second';
+    return [
+      {
+        category: 'packages',
+        key,
+        action: 'change',
+        description: `install ${name} ${primaryVersion} on ${node}, the primary's version${downgrade ? ' (a downgrade)' : ''}`,
+        commands: [installCommand(manager, name, arch, primaryVersion)],
+        addresses,
+      },
+    ];
+  }
+  const wanted = rule && 'relation' in rule ? ` (${rule.relation} ${rule.version})` : '';
+  const note =
+    primaryVersion !== undefined ? `; the primary's ${primaryVersion} does not satisfy the roles either` : '';
+  return [
+    {
+      category: 'packages',
+      key: name,
+      action: 'change',
+      description: `install ${name}${wanted} on ${node}, the version apt or dnf offers${note}`,
+      commands: [installCommand(manager, name, arch)],
+      addresses,
+    },
+  ];
+}
+
+export const packagesFixer: CategoryFixer = {
+  category: 'packages',
+  plan(findings, ctx) {
+    const drafts: FixDraft[] = [];
+    const interrupted = findings.filter((f) => f.kind === 'unsafe');
+    if (interrupted.length > 0) {
+      const manager = ctx.state.packages?.manager ?? 'dpkg';
+      drafts.push(
+        manager === 'dpkg'
+          ? {
+              category: 'packages',
+              key: '(interrupted)',
+              action: 'change',
+              description: `finish the interrupted package run on ${ctx.node}: ${interrupted.map((f) => f.key).join(', ')}`,
+              commands: [['env', 'DEBIAN_FRONTEND=noninteractive', 'dpkg', '--configure', '-a']],
+              addresses: fingerprints(interrupted),
+            }
+          : advice(
+              'packages',
+              '(interrupted)',
+              `finish the interrupted package transaction on ${ctx.node}`,
+              'rpm transactions are recovered with dnf history, by a person',
+              interrupted,
+            ),
+      );
+    }
+    const rest = findings.filter((f) => f.kind !== 'unsafe' && f.key !== '(not collected)');
+    for (const [name, group] of groupByKey(rest, (f) => splitKey(f.key).name))
+      drafts.push(...planPackage(name, group, ctx));
+    return drafts;
+  },
 };

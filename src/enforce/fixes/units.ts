@@ -1,47 +1,21 @@
-import type { Fixer } from './types';
-import { fix } from './types';
-
 /**
- * Units: enable what must start; a unit only the primary has must be installed first; an
- * ordering goes into a drop-in of driftguard's own (DESIGN §9), then systemd reloads.
+ * Units: enable, disable, mask or unmask with systemctl (which works offline, in a chroot,
+ * without a running systemd), and add orderings and requirements with driftguard's own drop-in
+ * `/etc/systemd/system/UNIT.d/50-driftguard.conf` — a drop-in can add dependencies but never
+ * remove one (systemd.unit(5)), so what the secondary has beyond the primary is advice.
+ *
+ * A `Wants=` that only exists because another unit is enabled into a target (its link in
+ * `multi-user.target.wants/`) is not an ordering to copy: enabling that unit is the fix.
  */
-export const fixUnit: Fixer = (finding, { model }) => {
-  const node = finding.node;
-  if (!node) return undefined;
-  const unit = finding.key;
-  if (finding.side === 'only-first' || finding.kind === 'missing') {
-    const source = model?.units?.items[unit]?.path;
-    return fix(
-      node,
-      `install ${unit} on ${node}${source ? ` (the primary has ${source})` : ''} — usually by installing its package — and enable it`,
-      [['systemctl', 'enable', unit]],
-    );
-  }
-  if (finding.side === 'only-second')
-    return fix(node, `${unit} exists only on ${node}: remove or disable it there, or add it to the primary`);
-  if (finding.aspect === 'enablement' || finding.aspect === 'masked') {
-    const wanted = typeof finding.expected === 'string' ? finding.expected : 'enabled';
-    if (wanted === 'masked') return fix(node, `mask ${unit} on ${node}`, [['systemctl', 'mask', unit]]);
-    if (wanted === 'disabled')
-      return fix(node, `disable ${unit} on ${node}`, [['systemctl', 'disable', unit]]);
-    if (wanted === 'not masked')
-      return fix(node, `unmask ${unit} on ${node}`, [['systemctl', 'unmask', unit]]);
-    if (['enabled', 'enabled-runtime', 'static', 'indirect', 'generated', 'alias'].includes(wanted)) {
-      return fix(node, `enable ${unit} on ${node}`, [['systemctl', 'enable', unit]]);
-    }
-    return fix(node, `make ${unit} ${wanted} on ${node}, as on the primary`);
-  }
-  return orderingFix(node, unit, finding.expected, finding.actual, finding.side === undefined);
-};
+import { checkUnitName } from '../../desired/names';
+import type { UnitDependencies, UnitEnablement, UnitInfo } from '../../model/state';
+import { UNIT_ORDERING_LISTS } from '../../model/state';
+import type { CategoryFixer, DropInLine, FixDraft, NodeFixContext, SourcedFinding } from '../types';
+import { advice, fingerprints, groupByKey, refusedName } from './common';
 
-type Lists = Partial<
-  Record<
-    'after' | 'before' | 'requires' | 'requisite' | 'wants' | 'bindsTo' | 'partOf' | 'conflicts',
-    string[]
-  >
->;
+type OrderingList = (typeof UNIT_ORDERING_LISTS)[number];
 
-const DROP_IN_KEYS: Record<keyof Lists, string> = {
+const DIRECTIVES: Record<OrderingList, string> = {
   after: 'After',
   before: 'Before',
   requires: 'Requires',
@@ -52,35 +26,218 @@ const DROP_IN_KEYS: Record<keyof Lists, string> = {
   conflicts: 'Conflicts',
 };
 
+const MASKED: ReadonlySet<UnitEnablement> = new Set(['masked', 'masked-runtime']);
+
+/** The systemctl verbs that take a unit from `from` to `to`, or undefined when no verb does. */
+function enablementCommands(
+  unit: string,
+  from: UnitEnablement | undefined,
+  to: string,
+): string[][] | undefined {
+  const unmask = from !== undefined && MASKED.has(from) ? [['systemctl', 'unmask', unit]] : [];
+  if (to === 'enabled' || to === 'enabled-runtime') return [...unmask, ['systemctl', 'enable', unit]];
+  if (to === 'disabled') return [...unmask, ['systemctl', 'disable', unit]];
+  if (to === 'masked' || to === 'masked-runtime') return [['systemctl', 'mask', unit]];
+  if (to === 'not masked') return unmask.length ? unmask : [['systemctl', 'unmask', unit]];
+  // static, indirect, alias, generated: a property of the unit file, not of links.
+  if (unmask.length) return unmask;
+  return undefined;
+}
+
+/** Units whose enablement link into `unit` (its `.wants/`, `.requires/`) explains an entry of `list`. */
+function linkedInto(
+  model: Record<string, UnitInfo> | undefined,
+  unit: string,
+  list: OrderingList,
+): Set<string> {
+  const linked = new Set<string>();
+  if (!model || (list !== 'wants' && list !== 'requires')) return linked;
+  for (const other of Object.values(model)) {
+    const links = list === 'wants' ? other.wantedByLinks : other.requiredByLinks;
+    if (links.includes(unit)) linked.add(other.name);
+  }
+  return linked;
+}
+
 /**
- * Orderings and requirements the secondary lacks go into a drop-in of driftguard's own —
- * dependencies can only be added by drop-ins, never removed (systemd.unit(5)); what the
- * secondary has beyond the primary is shown, for a person to remove from its unit file.
- * From drift (`fromDrift`), `expected` is `{ after: [...] }` and every entry is wanted.
+ * The drop-in lines a unit lacks, and what it has beyond the primary. Entries explained by
+ * another unit's enablement link are left to that unit's fix: they are returned in `linkedBy`.
  */
-function orderingFix(node: string, unit: string, expected: unknown, actual: unknown, fromDrift: boolean) {
-  const wanted = (expected ?? {}) as Lists;
-  const has = (actual ?? {}) as Lists;
-  const lines: string[] = [];
-  const extra: string[] = [];
-  for (const list of Object.keys(DROP_IN_KEYS) as (keyof Lists)[]) {
-    const missing = (wanted[list] ?? []).filter((other) => !(has[list] ?? []).includes(other));
-    if (missing.length) lines.push(`${DROP_IN_KEYS[list]}=${missing.join(' ')}`);
-    if (!fromDrift) {
-      const beyond = (has[list] ?? []).filter((other) => !(wanted[list] ?? []).includes(other));
-      if (beyond.length) extra.push(`${DROP_IN_KEYS[list]}=${beyond.join(' ')}`);
+function orderingDraft(
+  unit: string,
+  findings: SourcedFinding[],
+  ctx: NodeFixContext,
+  wanted: Partial<Record<OrderingList, string[]>>,
+  linkedBy: Set<string>,
+): FixDraft[] {
+  const have = ctx.state.units?.items[unit];
+  const lines: DropInLine[] = [];
+  const beyond: string[] = [];
+  const fromParity = findings.some((f) => f.source === 'parity');
+  for (const list of UNIT_ORDERING_LISTS) {
+    const existing = have?.[list] ?? [];
+    const linked = linkedInto(ctx.model?.units?.items, unit, list);
+    const linkedHere = linkedInto(ctx.state.units?.items, unit, list);
+    const absent = (wanted[list] ?? []).filter((other) => !existing.includes(other));
+    for (const other of absent) if (linked.has(other)) linkedBy.add(other);
+    const missing = absent.filter((other) => !linked.has(other));
+    if (missing.length) lines.push({ directive: DIRECTIVES[list], units: missing });
+    if (fromParity && wanted[list] !== undefined) {
+      const extra = existing.filter(
+        (other) => !(wanted[list] ?? []).includes(other) && !linkedHere.has(other),
+      );
+      if (extra.length) beyond.push(`${DIRECTIVES[list]}=${extra.join(' ')}`);
     }
   }
-  const note = extra.length
-    ? `; ${node} also has ${extra.join(', ')} that the primary does not — remove it from its unit file`
-    : '';
-  if (lines.length === 0)
-    return fix(node, `${unit} on ${node}${note || ' differs in ordering from the primary'}`);
-  const path = `/etc/systemd/system/${unit}.d/50-driftguard.conf`;
-  return fix(
-    node,
-    `add ${lines.join(', ')} to ${unit} on ${node} with a drop-in${note}`,
-    [['systemctl', 'daemon-reload']],
-    [{ path, after: `[Unit]\n${lines.join('\n')}\n` }],
-  );
+  const drafts: FixDraft[] = [];
+  if (lines.length > 0)
+    drafts.push({
+      category: 'units',
+      key: unit,
+      action: 'change',
+      part: 'ordering',
+      description: `add ${lines.map((l) => `${l.directive}=${l.units.join(' ')}`).join(', ')} to ${unit} on ${ctx.node} with a drop-in, then reload systemd`,
+      edits: [{ kind: 'drop-in', unit, lines }],
+      reloadSystemd: true,
+      addresses: fingerprints(findings),
+    });
+  if (beyond.length > 0)
+    drafts.push({
+      ...advice(
+        'units',
+        unit,
+        `${unit} on ${ctx.node} also has ${beyond.join(', ')}, which the primary does not: remove it from its unit file`,
+        'a drop-in can add dependencies, never remove them',
+        lines.length > 0 ? [] : findings,
+      ),
+      part: 'ordering-beyond',
+    });
+  return drafts;
 }
+
+function planUnit(
+  unit: string,
+  findings: SourcedFinding[],
+  ctx: NodeFixContext,
+  linkedBy: Map<string, SourcedFinding[]>,
+): FixDraft[] {
+  const node = ctx.node;
+  const problem = checkUnitName(unit);
+  if (problem) return [refusedName('units', unit, 'unit name', problem, findings)];
+  const drafts: FixDraft[] = [];
+  const have = ctx.state.units?.items[unit];
+  const rule = ctx.spec.units[unit];
+  const primary = ctx.model?.units?.items[unit];
+
+  const onlySecondary = findings.filter((f) => f.side === 'only-second');
+  if (onlySecondary.length)
+    drafts.push(
+      advice(
+        'units',
+        unit,
+        `${unit} exists only on ${node}: remove or disable it there, or add it to the primary`,
+        'driftguard removes units only when a person decides',
+        onlySecondary,
+      ),
+    );
+  const cycles = findings.filter((f) => f.aspect === 'ordering-cycle');
+  if (cycles.length)
+    drafts.push(
+      advice(
+        'units',
+        unit,
+        `break the ordering cycle through ${unit} on ${node} (the evidence shows the cycle)`,
+        'which ordering is wrong is a decision about the services',
+        cycles,
+      ),
+    );
+
+  // Enablement: the roles' wish, else the primary's state.
+  const enablement = findings.filter(
+    (f) =>
+      f.aspect === 'enablement' ||
+      f.aspect === 'masked' ||
+      (f.kind === 'missing' && f.aspect === undefined) ||
+      f.side === 'only-first',
+  );
+  if (enablement.length) {
+    const wanted =
+      rule?.masked === true
+        ? 'masked'
+        : rule?.enabled === true
+          ? 'enabled'
+          : rule?.enabled === false
+            ? 'disabled'
+            : rule?.masked === false
+              ? 'not masked'
+              : (primary?.enablement ?? 'enabled');
+    const commands = enablementCommands(unit, have?.enablement, wanted);
+    if (!commands)
+      drafts.push(
+        advice(
+          'units',
+          unit,
+          `make ${unit} ${wanted} on ${node}, as on the primary (it is ${have?.enablement ?? 'absent'})`,
+          `${wanted} is a property of the unit file, not something systemctl switches`,
+          enablement,
+        ),
+      );
+    else
+      drafts.push({
+        category: 'units',
+        key: unit,
+        action: 'change',
+        part: 'enablement',
+        description: `${commands.map((c) => c[1]).join(' and ')} ${unit} on ${node}${have ? '' : ` (its unit file${primary?.path ? `, ${primary.path} on the primary,` : ''} comes with its package)`}`,
+        commands,
+        addresses: fingerprints(enablement),
+        ...(have ? {} : { afterPackages: true }),
+      });
+  }
+
+  const ordering = findings.filter((f) => f.aspect === 'after' || f.aspect === 'ordering');
+  if (ordering.length) {
+    const wanted: Partial<Record<OrderingList, string[]>> = {};
+    if (rule?.after.length) wanted.after = [...rule.after];
+    const parity = ordering.find((f) => f.aspect === 'ordering');
+    if (parity) {
+      const lists = (parity.expected ?? {}) as Partial<UnitDependencies>;
+      for (const list of UNIT_ORDERING_LISTS) {
+        wanted[list] = [...new Set([...(wanted[list] ?? []), ...(lists[list] ?? [])])];
+      }
+    }
+    const linked = new Set<string>();
+    const made = orderingDraft(unit, ordering, ctx, wanted, linked);
+    drafts.push(...made);
+    // Only links differ: the enablement fix of each linked unit resolves it (see the fixer).
+    if (made.length === 0)
+      for (const other of linked) linkedBy.set(other, [...(linkedBy.get(other) ?? []), ...ordering]);
+  }
+  return drafts;
+}
+
+export const unitsFixer: CategoryFixer = {
+  category: 'units',
+  plan(findings, ctx) {
+    const linkedBy = new Map<string, SourcedFinding[]>();
+    const drafts = [...groupByKey(findings.filter((f) => f.key !== '(not collected)'))].flatMap(
+      ([key, group]) => planUnit(key, group, ctx, linkedBy),
+    );
+    // A target whose Wants= differs only by the links of enabled units is fixed by enabling them.
+    for (const [other, explained] of linkedBy) {
+      const enabling = drafts.find((d) => d.key === other && d.part === 'enablement');
+      if (enabling) enabling.addresses = [...new Set([...enabling.addresses, ...fingerprints(explained)])];
+      else
+        drafts.push(
+          advice(
+            'units',
+            explained[0]?.key ?? other,
+            `enable ${other} on ${ctx.node} as on the primary (its link is what differs)`,
+            `${other} itself is not among the findings`,
+            explained,
+          ),
+        );
+    }
+    return drafts;
+  },
+};

@@ -3,7 +3,7 @@
  * `role:NAME` (every node with that role, directly or through a role that includes it).
  * Unknown names fail with the lookups' "did you mean" errors; each node appears once.
  */
-import { nodeByName, pairByName, roleByName } from '../desired';
+import { nodeByName, pairByName, roleByName } from './lookup';
 import type { Desired, NodeDecl } from '../model/desired';
 import { UsageError } from '../shared/errors';
 
@@ -53,4 +53,9 @@ export function resolveTargets(desired: Desired, targets: readonly string[]): No
     }
   }
   return [...nodes.values()];
+}
+
+/** A CLI TARGET as a target: `pair:NAME`, `node:NAME`, `role:NAME`, or a bare node name. */
+export function normaliseTarget(target: string): string {
+  return /^(pair|node|role):/.test(target) ? target : `node:${target}`;
 }

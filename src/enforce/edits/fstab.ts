@@ -1,0 +1,109 @@
+/**
+ * Line edits of /etc/fstab that touch nothing but what they change: the other lines, comments
+ * and blank lines stay byte for byte, and within the edited line the blanks between fields and
+ * every option that is kept stay exactly as written. Fields are found the way libmount finds
+ * them (runs of spaces and tabs); options are split on commas outside double quotes.
+ */
+import { decodeOctalEscapes, splitMountOptions } from '../../collect/parsers/fstab';
+import type { FstabLineFields } from '../types';
+
+interface Field {
+  text: string;
+  start: number;
+  end: number;
+}
+
+function fieldsOf(line: string): Field[] {
+  const fields: Field[] = [];
+  let start = -1;
+  for (let i = 0; i <= line.length; i++) {
+    const code = i < line.length ? line.charCodeAt(i) : 0x20;
+    const blank = code === 0x20 || code === 0x09;
+    if (blank && start >= 0) {
+      fields.push({ text: line.slice(start, i), start, end: i });
+      start = -1;
+    } else if (!blank && start < 0) start = i;
+  }
+  return fields;
+}
+
+/** fstab escapes for a field: backslash, space, tab and newline as octal, like the kernel writes them. */
+export function escapeFstabField(value: string): string {
+  return value.replace(/\\/g, '\\134').replace(/ /g, '\\040').replace(/\t/g, '\\011').replace(/\n/g, '\\012');
+}
+
+/** The options field with `add` appended (those not already there) and `remove` taken out; kept options untouched. */
+function editOptions(field: string | undefined, change: { add: string[]; remove: string[] }): string {
+  const raw = field === undefined || field === '' ? [] : splitMountOptions(field);
+  const decoded = raw.map(decodeOctalEscapes);
+  const kept = raw.filter((_, i) => !change.remove.includes(decoded[i] as string));
+  const keptValues = new Set(decoded.filter((value) => !change.remove.includes(value)));
+  const added = change.add.filter((option) => !keptValues.has(option)).map(escapeFstabField);
+  const options = [...kept, ...added];
+  return options.length === 0 ? 'defaults' : options.join(',');
+}
+
+/**
+ * One fstab line with some fields changed. A line with fewer than four fields gets the
+ * missing ones (`defaults 0 0`) when options or passno must be written.
+ */
+export function editFstabLine(line: string, change: FstabLineFields): string {
+  const crlf = line.endsWith('\r');
+  const body = crlf ? line.slice(0, -1) : line;
+  const fields = fieldsOf(body);
+  if (fields.length < 3 || fields[0]?.text.startsWith('#'))
+    throw new Error(`not an fstab entry: ${JSON.stringify(line)}`);
+  const texts = fields.map((field) => field.text);
+  if (change.spec !== undefined) texts[0] = escapeFstabField(change.spec);
+  if (change.vfstype !== undefined) texts[2] = escapeFstabField(change.vfstype);
+  if (change.options) texts[3] = editOptions(texts[3], change.options);
+  if (change.passno !== undefined) {
+    texts[3] ??= 'defaults';
+    texts[4] ??= '0';
+    texts[5] = String(change.passno);
+  }
+  // Rebuild with the original blanks between the fields that existed; new fields get one tab.
+  let out = body.slice(0, fields[0]?.start ?? 0);
+  texts.forEach((text, i) => {
+    const original = fields[i];
+    const next = fields[i + 1];
+    out += text;
+    if (i < texts.length - 1) out += original && next ? body.slice(original.end, next.start) : '\t';
+    else if (original) out += body.slice(original.end);
+  });
+  return crlf ? `${out}\r` : out;
+}
+
+/** Replaces line `lineNumber` (1-based) of a text; every other byte stays. */
+export function replaceLine(text: string, lineNumber: number, edit: (line: string) => string): string {
+  const lines = text.split('\n');
+  const index = lineNumber - 1;
+  const line = lines[index];
+  if (line === undefined) throw new Error(`the file has no line ${lineNumber}`);
+  lines[index] = edit(line);
+  return lines.join('\n');
+}
+
+/** Appends a line, after a newline if the text does not end with one. */
+export function appendLine(text: string, line: string): string {
+  return `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${line}\n`;
+}
+
+/** An fstab line for a new entry, fields separated by tabs. */
+export function fstabLine(fields: {
+  spec: string;
+  file: string;
+  vfstype: string;
+  options: string[];
+  freq?: number;
+  passno?: number;
+}): string {
+  return [
+    escapeFstabField(fields.spec),
+    escapeFstabField(fields.file),
+    escapeFstabField(fields.vfstype),
+    fields.options.length ? fields.options.map(escapeFstabField).join(',') : 'defaults',
+    String(fields.freq ?? 0),
+    String(fields.passno ?? 0),
+  ].join('\t');
+}

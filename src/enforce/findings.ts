@@ -1,0 +1,90 @@
+/**
+ * What a plan acts on, node by node: the node's drift from its roles, and for every pair it is
+ * part of, the readiness findings that name it — parity (on the secondary), boot and panic
+ * safety (both nodes), capacity and DRBD health (advice). The freshness of reports and the
+ * reachability probes are about the monitoring path, not the node, and stay with `ready`.
+ */
+import { drift } from '../compare';
+import { effectiveSpec, pairsOf } from '../desired';
+import type { Desired, PairDecl } from '../model/desired';
+import type { ReadinessCheckId } from '../model/readiness';
+import type { NodeState } from '../model/state';
+import { readiness } from '../readiness';
+import { bootSafety } from '../readiness/boot-safety';
+import type { FindingSource, SourcedFinding } from './types';
+import { fingerprintOf } from './fixes/common';
+
+const SOURCE_OF_CHECK: Partial<Record<ReadinessCheckId, FindingSource>> = {
+  'parity-packages': 'parity',
+  'parity-sysctls': 'parity',
+  'parity-mounts': 'parity',
+  'parity-units': 'parity',
+  'parity-files': 'parity',
+  'parity-users': 'parity',
+  'boot-safety': 'safety',
+  'panic-reboot': 'safety',
+  capacity: 'health',
+  replication: 'health',
+};
+
+export type StateLookup = (node: string) => NodeState | undefined;
+
+/** The findings on `node` a plan acts on; info-level findings are left out. */
+export function findingsFor(
+  desired: Desired,
+  node: string,
+  stateOf: StateLookup,
+  now: Date,
+): SourcedFinding[] {
+  const state = stateOf(node);
+  if (!state) return [];
+  const spec = effectiveSpec(desired, node);
+  const found: SourcedFinding[] = drift(spec, state).map((f) => ({ ...f, node, source: 'desired' as const }));
+  const pairs = pairsOf(desired, node);
+  if (pairs.length === 0 && state.units && state.mounts) {
+    found.push(...bootSafety(state, spec).map((f) => ({ ...f, node, source: 'safety' as const })));
+  }
+  for (const pair of pairs) found.push(...pairFindings(desired, pair, stateOf, now, node));
+  const seen = new Set<string>();
+  return found.filter((f) => {
+    if (f.severity === 'info') return false;
+    const id = `${f.source}|${fingerprintOf(f)}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+function pairFindings(
+  desired: Desired,
+  pair: PairDecl,
+  stateOf: StateLookup,
+  now: Date,
+  node: string,
+): SourcedFinding[] {
+  const result = readiness({
+    pair,
+    desired,
+    primary: stateOf(pair.primary),
+    secondary: stateOf(pair.secondary),
+    now,
+  });
+  const found: SourcedFinding[] = [];
+  for (const check of result.checks) {
+    const source = SOURCE_OF_CHECK[check.id];
+    if (!source) continue;
+    for (const finding of check.findings) {
+      // Parity findings are the secondary's to fix; the others name their node.
+      const about = finding.node ?? pair.secondary;
+      if (about !== node) continue;
+      const { fix: _fix, node: _node, ...rest } = finding;
+      found.push({ ...rest, node, source });
+    }
+  }
+  return found;
+}
+
+/** The primary whose state is the model for `node`: its primary in the first pair where it is the secondary. */
+export function modelOf(desired: Desired, node: string): PairDecl | undefined {
+  return pairsOf(desired, node).find((pair) => pair.secondary === node);
+}

@@ -1,0 +1,10 @@
+/**
+ * Enforcement's pure core (DESIGN §9): `makePlan` turns findings into reviewable fixes; the
+ * I/O shell that carries a plan out lives in src/app/enforce/.
+ */
+export { basisOf, makePlan, planHash } from './plan';
+export type { PlanInput } from './plan';
+export { findingsFor } from './findings';
+export type { StateLookup } from './findings';
+export { FIXERS } from './fixes';
+export { MANAGED_SYSCTL_FILE, managedDropInPath } from './edits/managed-files';

@@ -1,0 +1,455 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadYaml } from '../../test/helpers/desired';
+import { dpkg, mountRule, spec, state, unit, units } from '../../test/helpers/states';
+import { parseFstab } from '../collect/parsers/fstab';
+import { loadDesired } from '../desired';
+import type { Fix, Plan } from '../model/plan';
+import type { FileInfo, NodeState } from '../model/state';
+import { sha256Hex } from '../shared/canonical-json';
+import { mountsFixer } from './fixes/mounts';
+import { makePlan, planHash } from './plan';
+import type { SourcedFinding } from './types';
+import { planWaves } from './waves';
+
+const NOW = new Date('2026-11-22T10:05:00.000Z');
+const examples = path.join(__dirname, '../../examples/states');
+const example = (node: string): NodeState =>
+  JSON.parse(fs.readFileSync(path.join(examples, `${node}.json`), 'utf8')) as NodeState;
+
+function planOf(desiredYaml: string, states: NodeState[], target: string): Plan {
+  const byName = new Map(states.map((s) => [s.node, s]));
+  return makePlan({ desired: loadYaml(desiredYaml), target, stateOf: (n) => byName.get(n), now: NOW });
+}
+
+function fixOf(plan: Plan, id: string): Fix {
+  const fix = plan.fixes.find((f) => f.id === id);
+  if (!fix) throw new Error(`no fix ${id} in ${plan.fixes.map((f) => f.id).join(', ')}`);
+  return fix;
+}
+
+const file = (p: string, text: string, extra: Partial<FileInfo> = {}): FileInfo => ({
+  path: p,
+  exists: true,
+  type: 'file',
+  text,
+  sha256: `sha256:${sha256Hex(text)}`,
+  mode: '0644',
+  owner: 'root',
+  group: 'root',
+  ...extra,
+});
+
+const PAIR = `
+kind: Role
+name: app
+---
+kind: Node
+name: a
+roles: [app]
+---
+kind: Node
+name: b
+roles: [app]
+---
+kind: Pair
+name: p
+primary: a
+secondary: b
+`;
+
+describe('plan of the PyPI 2013 pair (examples/states)', () => {
+  const desired = loadDesired(path.join(__dirname, '../../desired-state'));
+  const states = new Map(['pypi-1', 'pypi-2'].map((n) => [n, example(n)]));
+  const plan = makePlan({ desired, target: 'pair:pypi', stateOf: (n) => states.get(n), now: NOW });
+
+  it('changes the secondary first, then the primary, never both in one wave', () => {
+    expect(plan.waves).toEqual([['pypi-2'], ['pypi-1']]);
+    const nodes = plan.fixes.filter((f) => f.action === 'change').map((f) => f.node);
+    expect(nodes.lastIndexOf('pypi-2')).toBeLessThan(nodes.indexOf('pypi-1'));
+  });
+
+  it("installs the secondary's missing pypissh at the primary's exact version, without a shell", () => {
+    expect(fixOf(plan, 'pypi-2/packages/pypissh:all').commands).toEqual([
+      [
+        'env',
+        'DEBIAN_FRONTEND=noninteractive',
+        'apt-get',
+        'install',
+        '--yes',
+        '--no-install-recommends',
+        '--allow-downgrades',
+        '-o',
+        'Dpkg::Options::=--force-confold',
+        'pypissh:all=1.2.0-1',
+      ],
+    ]);
+    expect(fixOf(plan, 'pypi-2/packages/python3-psycopg2:amd64').commands[0]?.at(-1)).toBe(
+      'python3-psycopg2:amd64=2.9.5-1+b1',
+    );
+  });
+
+  it('adds noauto to the DRBD line on both nodes, every other byte of fstab unchanged', () => {
+    for (const node of ['pypi-1', 'pypi-2']) {
+      const fix = fixOf(plan, `${node}/mounts//srv/pypi`);
+      const [change] = fix.files;
+      const before = states.get(node)?.files?.items['/etc/fstab']?.text as string;
+      expect(change?.before).toBe(before);
+      expect(change?.beforeSha256).toBe(`sha256:${sha256Hex(before)}`);
+      const beforeLines = before.split('\n');
+      const afterLines = (change?.after as string).split('\n');
+      expect(afterLines.length).toBe(beforeLines.length);
+      const changed = afterLines.flatMap((line, i) => (line === beforeLines[i] ? [] : [i + 1]));
+      expect(changed).toEqual([17]);
+      expect(afterLines[16]).toBe('/dev/drbd0  /srv/pypi  ext4  defaults,noauto  0  2');
+      expect(
+        parseFstab(change?.after as string).entries.find((e) => e.file === '/srv/pypi')?.parsed.auto,
+      ).toBe(false);
+      expect(fix.reloadSystemd).toBe(true);
+      expect(change?.diff).toContain('+/dev/drbd0  /srv/pypi  ext4  defaults,noauto  0  2');
+    }
+  });
+
+  it('sets kernel.panic live and persists both panic settings in one managed file, the second fix building on the first', () => {
+    const panic = fixOf(plan, 'pypi-2/sysctls/kernel.panic');
+    const oops = fixOf(plan, 'pypi-2/sysctls/kernel.panic_on_oops');
+    expect(panic.commands).toEqual([['sysctl', '-w', 'kernel.panic=10']]);
+    expect(panic.files[0]).toMatchObject({
+      path: '/etc/sysctl.d/90-driftguard.conf',
+      beforeSha256: null,
+      mode: '0644',
+      owner: 'root',
+    });
+    expect(panic.files[0]?.after).toMatch(/\nkernel\.panic = 10\n$/);
+    expect(oops.files[0]?.before).toBe(panic.files[0]?.after);
+    expect(oops.files[0]?.after).toBe(`${panic.files[0]?.after}kernel.panic_on_oops = 1\n`);
+  });
+
+  it('copies r0.res from the primary, and enables pypissh.service after its package', () => {
+    const res = fixOf(plan, 'pypi-2/files//etc/drbd.d/r0.res');
+    expect(res.files[0]?.after).toBe(states.get('pypi-1')?.files?.items['/etc/drbd.d/r0.res']?.text);
+    expect(res.files[0]?.diff).toContain('+\t\tverify-alg sha256;');
+    const enable = fixOf(plan, 'pypi-2/units/pypissh.service#enablement');
+    expect(enable.commands).toEqual([['systemctl', 'enable', 'pypissh.service']]);
+    const ids = plan.fixes.map((f) => f.id);
+    expect(ids.indexOf(enable.id)).toBeGreaterThan(ids.indexOf('pypi-2/packages/pypissh:all'));
+  });
+
+  it("resolves multi-user.target's Wants= difference by enabling pypissh, not by copying the target's links", () => {
+    expect(plan.fixes.some((f) => f.key === 'multi-user.target')).toBe(false);
+    expect(fixOf(plan, 'pypi-2/units/pypissh.service#enablement').addresses).toContain(
+      'units|multi-user.target|mismatch|ordering|different',
+    );
+  });
+
+  it('leaves to people what no fixer may change: capacity, uid renumbering', () => {
+    const advice = plan.fixes
+      .filter((f) => f.action === 'advice')
+      .map((f) => `${f.node}/${f.category}/${f.key}`);
+    expect(advice).toEqual(
+      expect.arrayContaining(['pypi-2/capacity/cpus', 'pypi-2/capacity/memoryBytes', 'pypi-2/users/pypi']),
+    );
+    for (const fix of plan.fixes.filter((f) => f.action === 'advice')) expect(fix.reason).toBeTruthy();
+  });
+
+  it('stands on the states it was made from, and its hash covers every fix', () => {
+    expect(plan.nodes.map((n) => n.node).sort()).toEqual(['pypi-1', 'pypi-2']);
+    expect(plan.nodes.find((n) => n.node === 'pypi-2')?.basis.packages).toBe(
+      example('pypi-2').hashes.packages,
+    );
+    expect(planHash(plan)).toBe(plan.hash);
+    const later = makePlan({ desired, target: 'pair:pypi', stateOf: (n) => states.get(n), now: new Date() });
+    expect(later.hash).toBe(plan.hash);
+    const edited = structuredClone(plan);
+    (edited.fixes[0] as Fix).commands[0]?.push('--reinstall');
+    expect(planHash(edited)).not.toBe(plan.hash);
+  });
+});
+
+describe('packages', () => {
+  it('removes what the roles say absent and leaves a package only the secondary has to a person', () => {
+    const desired = `${PAIR}\n---\nkind: Role\nname: app\npackages: { telnetd: absent }\n`.replace(
+      'kind: Role\nname: app\n---',
+      '',
+    );
+    const a = state('a', { packages: dpkg(['bash', '5.2-1']) });
+    const b = state('b', {
+      packages: dpkg(['bash', '5.2-1'], ['telnetd', '0.17-44'], ['strace', '6.1-0.1']),
+    });
+    const plan = planOf(desired, [a, b], 'pair:p');
+    expect(fixOf(plan, 'b/packages/telnetd').commands).toEqual([
+      ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'remove', '--yes', 'telnetd'],
+    ]);
+    expect(fixOf(plan, 'b/packages/strace:amd64')).toMatchObject({ action: 'advice', commands: [] });
+  });
+
+  it("installs what the roles ask when the primary's version does not satisfy them, and says so", () => {
+    const desired = PAIR.replace('name: app\n', 'name: app\npackages: { python3: ">= 3.11" }\n');
+    const a = state('a', { packages: dpkg(['python3', '3.9.2-3']) });
+    const b = state('b', { packages: dpkg(['python3', '3.7.3-1']) });
+    const fix = fixOf(planOf(desired, [a, b], 'pair:p'), 'b/packages/python3');
+    expect(fix.commands[0]?.at(-1)).toBe('python3:amd64');
+    expect(fix.description).toContain("the primary's 3.9.2-3 does not satisfy the roles either");
+  });
+
+  it('uses dnf with name-version.arch on an RPM node', () => {
+    const a = state('a', {
+      packages: {
+        manager: 'rpm',
+        items: {
+          'httpd:x86_64': { name: 'httpd', arch: 'x86_64', version: '2.4.57-8.el9', status: 'installed' },
+        },
+      },
+    });
+    const b = state('b', { packages: { manager: 'rpm', items: {} } });
+    expect(fixOf(planOf(PAIR, [a, b], 'pair:p'), 'b/packages/httpd:x86_64').commands).toEqual([
+      ['dnf', 'install', '--assumeyes', '--setopt=install_weak_deps=False', 'httpd-2.4.57-8.el9.x86_64'],
+    ]);
+  });
+
+  it('never passes a malformed name from a state to a command', () => {
+    const hostile = {
+      name: '-oAPT::Update::Pre-Invoke::=rm',
+      arch: 'all',
+      version: '1',
+      status: 'install ok installed',
+    };
+    const shelly = { name: 'x;reboot', arch: 'all', version: '$(reboot)', status: 'install ok installed' };
+    const a = state('a', {
+      packages: { manager: 'dpkg', items: { [`${hostile.name}:all`]: hostile, ['x;reboot:all']: shelly } },
+    });
+    const b = state('b', { packages: dpkg() });
+    const fixes = planOf(PAIR, [a, b], 'pair:p').fixes.filter((f) => f.category === 'packages');
+    expect(fixes.map((f) => f.key).sort()).toEqual(['-oAPT::Update::Pre-Invoke::=rm:all', 'x;reboot:all']);
+    for (const fix of fixes) expect(fix).toMatchObject({ action: 'advice', commands: [] });
+  });
+});
+
+describe('sysctls', () => {
+  const sysctlPair = PAIR.replace('name: app\n', 'name: app\nsysctls: { vm.swappiness: 10 }\n');
+
+  it('leaves the persisted part to a person when a later file (99-sysctl.conf) overrides the managed one', () => {
+    const b = state('b', {
+      sysctls: {
+        live: { 'vm.swappiness': '60' },
+        persisted: { 'vm.swappiness': { value: '60', source: '/etc/sysctl.d/99-sysctl.conf:4' } },
+      },
+      files: { items: {} },
+    });
+    const plan = planOf(sysctlPair, [state('a'), b], 'node:b');
+    expect(fixOf(plan, 'b/sysctls/vm.swappiness')).toMatchObject({
+      action: 'change',
+      commands: [['sysctl', '-w', 'vm.swappiness=10']],
+      files: [],
+    });
+    const advice = fixOf(plan, 'b/sysctls/vm.swappiness#persisted');
+    expect(advice.action).toBe('advice');
+    expect(advice.description).toContain('/etc/sysctl.d/99-sysctl.conf:4');
+  });
+
+  it('edits the existing managed file line by line', () => {
+    const managed = '# mine\nvm.swappiness = 30\nkernel.panic = 10\n';
+    const b = state('b', {
+      sysctls: {
+        live: { 'vm.swappiness': '10' },
+        persisted: { 'vm.swappiness': { value: '30', source: '/etc/sysctl.d/90-driftguard.conf:2' } },
+      },
+      files: {
+        items: { '/etc/sysctl.d/90-driftguard.conf': file('/etc/sysctl.d/90-driftguard.conf', managed) },
+      },
+    });
+    const [change] = fixOf(planOf(sysctlPair, [state('a'), b], 'node:b'), 'b/sysctls/vm.swappiness').files;
+    expect(change).toMatchObject({
+      before: managed,
+      after: '# mine\nvm.swappiness = 10\nkernel.panic = 10\n',
+    });
+    expect(change?.mode).toBeUndefined(); // kept as it is
+  });
+});
+
+describe('mounts', () => {
+  const fstabText = '# static\nUUID=1 / ext4 errors=remount-ro 0 1\n/dev/drbd0 /srv/data ext4 defaults 0 2\n';
+  const withFstab = (node: string, text: string, extra: Partial<NodeState> = {}): NodeState =>
+    state(node, {
+      mounts: { fstab: parseFstab(text).entries, live: [] },
+      files: { items: { '/etc/fstab': file('/etc/fstab', text) } },
+      ...extra,
+    });
+
+  it("copies the primary's options and fsck pass, and appends an entry only the primary has", () => {
+    const a = withFstab(
+      'a',
+      `${fstabText}nas:/x /mnt/x nfs ro,_netdev 0 0\n`.replace('defaults 0 2', 'defaults,noatime 0 0'),
+    );
+    const b = withFstab('b', fstabText);
+    const plan = planOf(PAIR, [a, b], 'pair:p');
+    const [first, second] = plan.fixes.filter((f) => f.category === 'mounts').map((f) => f.files[0]);
+    // The second edit of fstab starts from what the first wrote; together they give this:
+    expect(first?.before).toBe(fstabText);
+    expect(second?.before).toBe(first?.after);
+    expect(second?.after).toBe(
+      `${fstabText.replace('defaults 0 2', 'defaults,noatime 0 0')}nas:/x /mnt/x nfs ro,_netdev 0 0\n`,
+    );
+    expect(fixOf(plan, 'b/mounts//srv/data').description).toContain('add noatime; fsck pass 0');
+  });
+
+  it("never copies the primary's own disk identifier", () => {
+    const a = withFstab('a', 'UUID=aaaa /data ext4 defaults 0 2\n');
+    const b = withFstab('b', '# nothing\n');
+    expect(fixOf(planOf(PAIR, [a, b], 'pair:p'), 'b/mounts//data')).toMatchObject({ action: 'advice' });
+  });
+
+  it("gives a boot-time DRBD mount nofail and LINBIT's drbd@RES.target requirement; a failover one noauto", () => {
+    const b = withFstab('b', fstabText, {
+      replication: {
+        drbdAvailable: true,
+        drbd: {
+          r0: {
+            name: 'r0',
+            role: 'Secondary',
+            volumes: [{ volume: 0, minor: 0, diskState: 'UpToDate' }],
+            connections: [],
+          },
+        },
+      },
+    });
+    const hang: SourcedFinding = {
+      category: 'mounts',
+      key: '/srv/data',
+      kind: 'unsafe',
+      aspect: 'boot-hang',
+      severity: 'error',
+      message: 'hangs',
+      node: 'b',
+      source: 'safety',
+    };
+    const ctx = { node: 'b', state: b, spec: spec() };
+    const [nofail] = mountsFixer.plan([hang], ctx);
+    expect(nofail?.edits).toEqual([
+      {
+        kind: 'fstab-line',
+        line: 3,
+        fields: { options: { add: ['nofail', 'x-systemd.requires=drbd@r0.target'], remove: [] } },
+      },
+    ]);
+    const failover = mountsFixer.plan([hang], {
+      ...ctx,
+      spec: spec({ mounts: { '/srv/data': mountRule({ failover: true }) } }),
+    });
+    expect(failover[0]?.edits).toEqual([
+      { kind: 'fstab-line', line: 3, fields: { options: { add: ['noauto'], remove: [] } } },
+    ]);
+    expect(failover[0]?.addresses).toEqual(['mounts|/srv/data|unsafe|boot-hang|']);
+  });
+});
+
+describe('units and files', () => {
+  it('orders a service after a mount with a drop-in of its own, and unmasks before enabling', () => {
+    const roles = PAIR.replace(
+      'name: app\n',
+      'name: app\nunits: { web.service: { enabled: true, after: [srv-data.mount] }, db.service: { enabled: true } }\n',
+    );
+    const b = state('b', {
+      units: units(
+        unit('web.service', { after: ['network.target'] }),
+        unit('db.service', { enablement: 'masked', masked: true }),
+      ),
+      files: { items: {} },
+    });
+    const plan = planOf(roles, [state('a'), b], 'node:b');
+    const order = fixOf(plan, 'b/units/web.service#ordering');
+    expect(order.files[0]).toMatchObject({
+      path: '/etc/systemd/system/web.service.d/50-driftguard.conf',
+      beforeSha256: null,
+    });
+    expect(order.files[0]?.after).toMatch(/\[Unit\]\nAfter=srv-data\.mount\n$/);
+    expect(order.reloadSystemd).toBe(true);
+    expect(fixOf(plan, 'b/units/db.service#enablement').commands).toEqual([
+      ['systemctl', 'unmask', 'db.service'],
+      ['systemctl', 'enable', 'db.service'],
+    ]);
+  });
+
+  it('copies a parity file with its mode, and leaves an undeclared or redacted difference to a person', () => {
+    const roles = PAIR.replace(
+      'name: app\n',
+      'name: app\nfiles: { /etc/app.conf: { parity: true }, /etc/secret.conf: { parity: true } }\n',
+    );
+    const a = state('a', {
+      files: {
+        items: {
+          '/etc/app.conf': file('/etc/app.conf', 'port = 80\n', { mode: '0640' }),
+          '/etc/keepalived/keepalived.conf': file('/etc/keepalived/keepalived.conf', 'priority 150\n'),
+          '/etc/secret.conf': {
+            ...file('/etc/secret.conf', 'password = <redacted>\n'),
+            redacted: true,
+          } as FileInfo,
+        },
+      },
+    });
+    const b = state('b', {
+      files: {
+        items: {
+          '/etc/app.conf': file('/etc/app.conf', 'port = 8080\n'),
+          '/etc/keepalived/keepalived.conf': file('/etc/keepalived/keepalived.conf', 'priority 100\n'),
+          '/etc/secret.conf': file('/etc/secret.conf', 'password = other\n'),
+        },
+      },
+    });
+    const plan = planOf(roles, [a, b], 'pair:p');
+    expect(fixOf(plan, 'b/files//etc/app.conf').files[0]).toMatchObject({
+      after: 'port = 80\n',
+      mode: '0640',
+    });
+    // A merely watched file that differs (keepalived's priority differs per node by design) is not planned.
+    expect(plan.fixes.some((f) => f.key === '/etc/keepalived/keepalived.conf')).toBe(false);
+    expect(fixOf(plan, 'b/files//etc/secret.conf#content')).toMatchObject({ action: 'advice' });
+  });
+});
+
+describe('users', () => {
+  const users = (uid: number) => ({
+    users: { pypi: { name: 'pypi', uid, gid: uid, home: '/srv', shell: '/bin/false' } },
+    groups: { pypi: { name: 'pypi', gid: uid, members: [] } },
+  });
+
+  it('is report only unless the roles allow renumbering', () => {
+    const plan = planOf(
+      PAIR.replace('name: app\n', 'name: app\nusers: { pypi: { uid: 990 } }\n'),
+      [state('a', { users: users(990) }), state('b', { users: users(991) })],
+      'pair:p',
+    );
+    expect(plan.fixes.filter((f) => f.category === 'users').every((f) => f.action === 'advice')).toBe(true);
+    const allowed = planOf(
+      PAIR.replace('name: app\n', 'name: app\nusers: { pypi: { uid: 990, renumber: true } }\n'),
+      [state('a', { users: users(990) }), state('b', { users: users(991) })],
+      'pair:p',
+    );
+    expect(fixOf(allowed, 'b/users/pypi').commands).toEqual([
+      ['usermod', '--uid', '990', 'pypi'],
+      ['usermod', '--gid', '990', 'pypi'],
+    ]);
+    expect(fixOf(allowed, 'b/users/group:pypi').commands).toEqual([['groupmod', '--gid', '990', 'pypi']]);
+  });
+});
+
+describe('waves', () => {
+  const pair = (name: string, primary: string, secondary: string) =>
+    ({ kind: 'Pair', name, primary, secondary }) as Parameters<typeof planWaves>[1][number];
+
+  it('puts secondaries first, never two nodes of one pair together, at most N per wave', () => {
+    const pairs = [pair('p', 'a1', 'a2'), pair('q', 'b1', 'b2')];
+    const waves = planWaves(['a1', 'a2', 'b1', 'b2', 'solo'], pairs, 2);
+    expect(waves).toEqual([['a2', 'b2'], ['solo', 'a1'], ['b1']]);
+    for (const wave of waves) {
+      for (const p of pairs) expect(wave.includes(p.primary) && wave.includes(p.secondary)).toBe(false);
+    }
+    expect(planWaves(['a1', 'a2'], pairs, 10)).toEqual([['a2'], ['a1']]);
+  });
+});
+
+describe('the plan refuses to guess', () => {
+  it('needs a state of every node it names', () => {
+    expect(() => planOf(PAIR, [state('a')], 'pair:p')).toThrow(/no state of node b/);
+  });
+});

@@ -1,0 +1,290 @@
+/**
+ * Drafts → fixes: every file edit becomes the whole file before and after, with its diff. The
+ * files of a node are tracked as the fixes leave them, so the second fix that edits /etc/fstab
+ * starts from what the first one wrote — applied in order, each fix's `before` is exactly what
+ * it will find on the node, which is what apply checks before writing.
+ */
+import { classifyWatchPath, matchesStarPattern } from '../collect/files/parse';
+import { BUILTIN_WATCHES } from '../collect/files/watch-list';
+import { unifiedDiff } from '../compare/text-diff';
+import type { FileChange, Fix } from '../model/plan';
+import type { FileInfo, NodeState } from '../model/state';
+import { sha256Hex } from '../shared/canonical-json';
+import { appendLine, editFstabLine, replaceLine } from './edits/fstab';
+import {
+  addDropInLines,
+  MANAGED_SYSCTL_FILE,
+  managedDropInPath,
+  setManagedSysctl,
+} from './edits/managed-files';
+import type { FileEdit, FixDraft } from './types';
+
+const FSTAB = '/etc/fstab';
+
+/** A file as the plan believes it is at a point of the plan. */
+interface KnownFile {
+  exists: boolean;
+  /** Known text, when the state holds it (or a fix wrote it). */
+  text?: string;
+  sha256?: string;
+  mode?: string;
+  owner?: string;
+  group?: string;
+}
+
+export function textSha256(text: string): string {
+  return `sha256:${sha256Hex(text)}`;
+}
+
+/** The node's files as the state recorded them, updated by each rendered fix. */
+class VirtualFiles {
+  private readonly files = new Map<string, KnownFile>();
+
+  constructor(private readonly state: NodeState) {}
+
+  /** What the plan knows of a path; undefined when the state did not record it at all. */
+  get(path: string): KnownFile | undefined {
+    const known = this.files.get(path);
+    if (known) return known;
+    const info: FileInfo | undefined = this.state.files?.items[path];
+    if (info) {
+      const file: KnownFile = info.exists
+        ? {
+            exists: true,
+            ...(info.type === 'file' && info.text !== undefined ? { text: info.text } : {}),
+            ...(info.sha256 ? { sha256: info.sha256 } : {}),
+            ...(info.mode ? { mode: info.mode } : {}),
+            ...(info.owner ? { owner: info.owner } : {}),
+            ...(info.group ? { group: info.group } : {}),
+          }
+        : { exists: false };
+      return file;
+    }
+    return this.fromUnits(path) ?? this.fromGlobs(path);
+  }
+
+  /** A path under a built-in glob watch (`/etc/sysctl.d/*`) that the files category lacks does not exist. */
+  private fromGlobs(path: string): KnownFile | undefined {
+    if (!this.state.files) return undefined;
+    const dir = path.slice(0, path.lastIndexOf('/'));
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    const listed = BUILTIN_WATCHES.some((watch) => {
+      const pattern = classifyWatchPath(watch.path);
+      return pattern.kind === 'glob' && pattern.dir === dir && matchesStarPattern(pattern.pattern, name);
+    });
+    return listed ? { exists: false } : undefined;
+  }
+
+  /**
+   * driftguard's own drop-ins are recorded by the files collector whenever they exist; one it did
+   * not record does not exist (older states: a unit whose drop-ins do not include it).
+   */
+  private fromUnits(path: string): KnownFile | undefined {
+    const units = this.state.units?.items;
+    const match = /^\/etc\/systemd\/system\/(.+)\.d\/50-driftguard\.conf$/.exec(path);
+    if (!match || !this.state.files) return undefined;
+    const unit = units?.[match[1] as string];
+    if (unit?.dropIns.includes(path)) return undefined;
+    return { exists: false };
+  }
+
+  set(path: string, file: KnownFile): void {
+    this.files.set(path, file);
+  }
+
+  /** Runs `work`; if it throws, every path it set is as before. */
+  atomically<T>(work: () => T): T {
+    const saved = new Map(this.files);
+    try {
+      return work();
+    } catch (err) {
+      this.files.clear();
+      for (const [path, file] of saved) this.files.set(path, file);
+      throw err;
+    }
+  }
+}
+
+class NotRenderable extends Error {}
+
+function needText(path: string, file: KnownFile | undefined): string | undefined {
+  if (!file) throw new NotRenderable(`${path} is not recorded in the state (collect it with --desired)`);
+  if (!file.exists) return undefined;
+  if (file.text === undefined)
+    throw new NotRenderable(`the state holds no text of ${path} (binary, large, secret or redacted)`);
+  return file.text;
+}
+
+/** The path, new text, and attributes for a new file, of one edit. */
+function applyEdit(
+  edit: FileEdit,
+  files: VirtualFiles,
+): { path: string; after: KnownFile; remove?: boolean } {
+  switch (edit.kind) {
+    case 'content': {
+      const current = files.get(edit.path);
+      return {
+        path: edit.path,
+        after: {
+          exists: true,
+          text: edit.text,
+          sha256: textSha256(edit.text),
+          mode: edit.mode ?? current?.mode ?? '0644',
+          owner: edit.owner ?? current?.owner ?? 'root',
+          group: edit.group ?? current?.group ?? 'root',
+        },
+      };
+    }
+    case 'attributes': {
+      const current = files.get(edit.path);
+      if (!current?.exists) throw new NotRenderable(`${edit.path} does not exist`);
+      return {
+        path: edit.path,
+        after: {
+          ...current,
+          ...(edit.mode ? { mode: edit.mode } : {}),
+          ...(edit.owner ? { owner: edit.owner } : {}),
+          ...(edit.group ? { group: edit.group } : {}),
+        },
+      };
+    }
+    case 'remove':
+      return { path: edit.path, after: { exists: false }, remove: true };
+    case 'fstab-line':
+    case 'fstab-append': {
+      const current = files.get(FSTAB);
+      const text = needText(FSTAB, current) ?? '';
+      const next =
+        edit.kind === 'fstab-line'
+          ? replaceLine(text, edit.line, (line) => editFstabLine(line, edit.fields))
+          : appendLine(text, edit.text);
+      return {
+        path: FSTAB,
+        after: { ...(current ?? {}), exists: true, text: next, sha256: textSha256(next) },
+      };
+    }
+    case 'sysctl-set':
+    case 'drop-in': {
+      const path = edit.kind === 'sysctl-set' ? MANAGED_SYSCTL_FILE : managedDropInPath(edit.unit);
+      const current = files.get(path);
+      const text = needText(path, current);
+      const next =
+        edit.kind === 'sysctl-set'
+          ? setManagedSysctl(text, edit.key, edit.value)
+          : addDropInLines(text, edit.lines);
+      return {
+        path,
+        after: {
+          exists: true,
+          text: next,
+          sha256: textSha256(next),
+          mode: current?.exists ? current.mode : '0644',
+          owner: current?.exists ? current.owner : 'root',
+          group: current?.exists ? current.group : 'root',
+        },
+      };
+    }
+  }
+}
+
+function describeAttributes(before: KnownFile | undefined, after: KnownFile): string {
+  const parts: string[] = [];
+  if (before?.mode !== after.mode) parts.push(`mode ${before?.mode ?? '(new)'} → ${after.mode}`);
+  if (before?.owner !== after.owner || before?.group !== after.group)
+    parts.push(
+      `owner ${before?.owner ?? '?'}:${before?.group ?? '?'} → ${after.owner ?? '?'}:${after.group ?? '?'}`,
+    );
+  return parts.join(', ');
+}
+
+function fileChange(
+  path: string,
+  before: KnownFile | undefined,
+  after: KnownFile,
+  remove: boolean,
+): FileChange {
+  if (!before) throw new NotRenderable(`${path} is not recorded in the state (collect it with --desired)`);
+  const change: FileChange = { path, beforeSha256: before.exists ? (before.sha256 ?? null) : null };
+  if (before.exists && before.sha256 === undefined)
+    throw new NotRenderable(
+      `the state holds no checksum of ${path}: a change could not be checked before writing`,
+    );
+  if (before.text !== undefined) change.before = before.text;
+  if (remove) {
+    change.remove = true;
+    change.diff =
+      before.text !== undefined ? unifiedDiff(path, 'now', 'removed', before.text, '') : undefined;
+    if (change.diff === undefined) delete change.diff;
+    return change;
+  }
+  const contentChanges = after.text !== before.text || !before.exists;
+  if (contentChanges) {
+    if (after.text === undefined) throw new NotRenderable(`no content for ${path}`);
+    change.after = after.text;
+  }
+  if (!before.exists || after.mode !== before.mode) change.mode = after.mode as string;
+  if (!before.exists || after.owner !== before.owner) change.owner = after.owner as string;
+  if (!before.exists || after.group !== before.group) change.group = after.group as string;
+  const textDiff =
+    contentChanges && after.text !== undefined
+      ? unifiedDiff(path, before.exists ? 'now' : 'new', 'after', before.text ?? '', after.text)
+      : '';
+  const attributes = describeAttributes(before.exists ? before : undefined, after);
+  change.diff =
+    [textDiff.trimEnd(), attributes && `# ${path}: ${attributes}`].filter(Boolean).join('\n') + '\n';
+  return change;
+}
+
+/** Renders one node's drafts in order; a draft whose files cannot be worked out becomes advice saying why. */
+export function renderNodeFixes(node: string, drafts: readonly FixDraft[], state: NodeState): Fix[] {
+  const files = new VirtualFiles(state);
+  const ids = new Map<string, number>();
+  return drafts.map((draft) => {
+    let id = `${node}/${draft.category}/${draft.key}${draft.part ? `#${draft.part}` : ''}`;
+    const seen = ids.get(id) ?? 0;
+    ids.set(id, seen + 1);
+    if (seen > 0) id += `#${seen + 1}`;
+    const base: Fix = {
+      id,
+      node,
+      category: draft.category,
+      key: draft.key,
+      action: draft.action,
+      description: draft.description,
+      files: [],
+      commands: draft.commands ?? [],
+      addresses: draft.addresses,
+      ...(draft.reason ? { reason: draft.reason } : {}),
+      ...(draft.reloadSystemd ? { reloadSystemd: true } : {}),
+    };
+    if (draft.action === 'advice' || !draft.edits?.length) return base;
+    const edits = draft.edits;
+    try {
+      base.files = files.atomically(() => {
+        const pending = new Map<
+          string,
+          { before: KnownFile | undefined; after: KnownFile; remove: boolean }
+        >();
+        for (const edit of edits) {
+          const result = applyEdit(edit, files);
+          const before = pending.has(result.path) ? pending.get(result.path)?.before : files.get(result.path);
+          pending.set(result.path, { before, after: result.after, remove: result.remove === true });
+          files.set(result.path, result.after);
+        }
+        return [...pending].map(([path, change]) =>
+          fileChange(path, change.before, change.after, change.remove),
+        );
+      });
+      return base;
+    } catch (err) {
+      if (!(err instanceof NotRenderable)) throw err;
+      return {
+        ...base,
+        action: 'advice',
+        commands: [],
+        reason: err.message,
+        description: `${draft.description} — by hand`,
+      };
+    }
+  });
+}
