@@ -1,5 +1,5 @@
 /**
- * GET from a driftguard server's API with a bearer token and a timeout: the one place that turns
+ * Requests to a driftguard server's API with a bearer token and a timeout: the one place that turns
  * "the server could not be reached" and "the server said no" into errors people can read.
  */
 import { ServerError } from '../shared/errors';
@@ -10,16 +10,33 @@ export interface ApiAnswer {
   body: unknown;
 }
 
-export async function getJson(
+export function getJson(
   server: string,
   pathname: string,
   token: string | undefined,
   timeoutMs: number,
 ): Promise<ApiAnswer> {
+  return requestJson(server, 'GET', pathname, token, timeoutMs);
+}
+
+/** Any method; `body` is sent as JSON. */
+export async function requestJson(
+  server: string,
+  method: 'GET' | 'POST',
+  pathname: string,
+  token: string | undefined,
+  timeoutMs: number,
+  body?: unknown,
+): Promise<ApiAnswer> {
   let response: Response;
   try {
     response = await fetch(new URL(pathname, server), {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (err) {

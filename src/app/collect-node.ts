@@ -7,7 +7,7 @@ import { collectState } from '../collect';
 import { commandRunnerFor } from '../collect/command-runner';
 import { DiskRootFs } from '../collect/root-fs';
 import type { RootFs } from '../collect/root-fs';
-import type { NodeState } from '../model/state';
+import type { Category, NodeState } from '../model/state';
 
 export interface CollectNodeOptions {
   root: string;
@@ -19,6 +19,8 @@ export interface CollectNodeOptions {
    */
   watchPaths?: (node: string) => string[];
   now: Date;
+  /** Only these categories (default: all). */
+  categories?: readonly Category[];
 }
 
 export interface CollectedNode {
@@ -42,7 +44,7 @@ export async function collectNode(options: CollectNodeOptions): Promise<Collecte
   const watchPaths = options.watchPaths?.(node) ?? [];
   const state = await collectState(
     { fs, run: commandRunnerFor(options.root), watchPaths },
-    { node, now: options.now },
+    { node, now: options.now, ...(options.categories ? { categories: options.categories } : {}) },
   );
   for (const error of state.errors) warnings.push(`${error.collector}: ${error.message}`);
   return { state, warnings };

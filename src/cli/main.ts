@@ -104,6 +104,95 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
     run(async () => (await import('./commands/ready')).runReady(pair, options, io)),
   );
 
+  stateOptions(
+    program
+      .command('plan')
+      .argument('<target>', 'a node, or pair:NAME (node:NAME, role:NAME)')
+      .description('the fixes for the current findings: commands and file diffs, reviewable; changes nothing')
+      .option('--desired <dir>', 'desired-state folder', DEFAULT_DESIRED)
+      .option('--out <file>', 'also write the plan as JSON, for apply --plan FILE'),
+  ).action((target, options) =>
+    run(async () => (await import('./commands/plan')).runPlan(target, options, io)),
+  );
+
+  /** SSH and store options shared by apply and restore. */
+  const changeOptions = (command: Command): Command =>
+    command
+      .option('--desired <dir>', 'desired-state folder', DEFAULT_DESIRED)
+      .option('--root <dir>', "with --via local: the node's / (commands run with chroot when not /)")
+      .option('--yes', 'really change the nodes (without it: a dry run that changes nothing)', false)
+      .option('--known-hosts <file>', 'host keys to trust (OpenSSH format)', '~/.ssh/known_hosts')
+      .option(
+        '--identity <file>',
+        'private key (default ~/.ssh/id_ed25519 or id_rsa; ssh-agent via SSH_AUTH_SOCK)',
+      )
+      .option('--sudo', 'run every command on the node under sudo -n (a login that is not root)', false)
+      .option('--connect-timeout <duration>', 'SSH connect, handshake and login', '10s')
+      .option('--db <file>', 'the store runs are recorded in (the server uses the same file)', DEFAULT_DB)
+      .option('--json', 'print one JSON document on stdout', false);
+
+  changeOptions(
+    program
+      .command('apply')
+      .argument('<target>', 'a node, or pair:NAME (node:NAME, role:NAME)')
+      .description(
+        'plan and apply fixes: secondary first, verified, then primary; backups first; dry run unless --yes',
+      )
+      .addOption(
+        new Option('--via <transport>', 'ssh (default), local (this host or --root)').choices([
+          'ssh',
+          'local',
+          'agent',
+        ]),
+      )
+      .option(
+        '--plan <file>',
+        'apply this reviewed plan (from plan --out); refused if edited or if the nodes changed since',
+      )
+      .addOption(
+        new Option('--states <dir>', 'plan from this folder of NODE.json states').conflicts([
+          'server',
+          'plan',
+        ]),
+      )
+      .addOption(new Option('--server <url>', 'plan from the latest states on this server').conflicts('plan'))
+      .option('--token-file <file>', 'token for --server')
+      .option('--max-nodes-per-wave <n>', 'nodes changed at once (never both nodes of a pair)'),
+  ).action((target, options) =>
+    run(async () => (await import('./commands/apply')).runApply(target, options, io)),
+  );
+
+  changeOptions(
+    program
+      .command('restore')
+      .argument('<run>', 'the run whose backups to put back (driftguard runs lists them)')
+      .description('put back every file a run backed up, checked against its checksums; dry run unless --yes')
+      .option('--node <name>', 'only this node of the run'),
+  ).action((runId, options) =>
+    run(async () => (await import('./commands/restore')).runRestore(runId, options, io)),
+  );
+
+  const runs = program
+    .command('runs')
+    .description('applies and restores — manual and scheduled alike — newest first')
+    .option('--server <url>', 'list the runs of this server instead of the store file')
+    .option('--token-file <file>', 'token for --server')
+    .option('--db <file>', 'store file', DEFAULT_DB)
+    .option('--limit <n>', 'how many', '50')
+    .option('--json', 'print one JSON document on stdout', false)
+    .action((options) => run(async () => (await import('./commands/runs')).runRunsList(options, io)));
+  runs
+    .command('show')
+    .argument('<id>', 'run id')
+    .description('one run: every fix with its files before/after, commands, outcome')
+    .option('--server <url>', 'read the run from this server')
+    .option('--token-file <file>', 'token for --server')
+    .option('--db <file>', 'store file', DEFAULT_DB)
+    .option('--json', 'print one JSON document on stdout', false)
+    .action((id, options) =>
+      run(async () => (await import('./commands/runs')).runRunsShow(id, { limit: '1', ...options }, io)),
+    );
+
   program
     .command('serve')
     .description('run the server: reports in, drift and parity out, on the embedded SQLite store')
@@ -132,6 +221,12 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
       '--identity <file>',
       'private key for the sweeps of schedules (default ~/.ssh/id_ed25519, id_rsa, ssh-agent)',
     )
+    .option('--plan-ttl <duration>', 'how long a plan made over the API may be approved and run', '1h')
+    .option(
+      '--agent-timeout <duration>',
+      'how long a node agent has for its part of an --via agent run',
+      '10m',
+    )
     .option('--local-node <name>', 'also collect this host, in-process, as this node')
     .option('--local-interval <duration>', 'how often --local-node collects', '60s')
     .action((options) => run(async () => (await import('./commands/serve')).runServe(options, io)));
@@ -150,6 +245,15 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
     .option('--backoff-max <duration>', 'longest wait between attempts while the server is away', '5m')
     .option('--watch-refresh <n>', "ask the server for the node's watched files every N collections", '10')
     .option('--once', 'collect, deliver what the spool holds, exit: 0 delivered, 2 still spooled', false)
+    .option(
+      '--apply',
+      "apply the approved work waiting for this node and exit (the privileged apply unit's command)",
+      false,
+    )
+    .option(
+      '--apply-unit <unit>',
+      'start this unit (driftguard-apply.service) when approved work waits for the node',
+    )
     .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info')
     .action((options) => run(async () => (await import('./commands/agent')).runAgent(options, io)));
 

@@ -20,7 +20,7 @@ import { planWaves } from './waves';
 
 export interface PlanInput {
   desired: Desired;
-  /** `pair:NAME`, `node:NAME`, `role:NAME` or a node name. */
+  /** `pair:NAME`, `node:NAME`, `role:NAME` or a node name; several separated by commas. */
   target: string;
   /** The latest state of every node the target names, and of their pair partners when known. */
   stateOf: StateLookup;
@@ -121,8 +121,10 @@ function notCollectedAdvice(node: string, findings: readonly SourcedFinding[]): 
 
 export function makePlan(input: PlanInput): Plan {
   const { desired, stateOf, now } = input;
-  const target = normaliseTarget(input.target);
-  const nodes = resolveTargets(desired, [target]).map((node) => node.name);
+  // A schedule names several targets: one plan over all of them, so waves span them all.
+  const targets = input.target.split(',').map(normaliseTarget);
+  const target = targets.join(',');
+  const nodes = resolveTargets(desired, targets).map((node) => node.name);
   for (const node of nodes) {
     if (!stateOf(node))
       throw new NotFoundError(

@@ -48,9 +48,9 @@ export class Scheduler {
     try {
       const run = await runSchedule(desired, schedule, this.deps);
       this.lastRuns.set(name, run);
-      const level = run.failed.length > 0 ? 'warn' : 'info';
+      const level = run.failed.length > 0 || (run.run && run.run.status !== 'succeeded') ? 'warn' : 'info';
       this.log[level](
-        { schedule: name, reached: run.reached, failed: run.failed, notes: run.notes },
+        { schedule: name, reached: run.reached, failed: run.failed, notes: run.notes, run: run.run },
         'schedule ran',
       );
       return run;

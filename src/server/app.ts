@@ -19,6 +19,8 @@ import { pageRoutes } from './routes/page';
 import { pairRoutes } from './routes/pairs';
 import { reportRoutes } from './routes/reports';
 import { scheduleRoutes } from './routes/schedules';
+import { enforceRoutes } from './routes/enforce';
+import type { Enforcer } from '../app/enforce/service';
 import type { Scheduler } from '../schedule/scheduler';
 import { openApiRoutes } from './routes/openapi';
 
@@ -29,6 +31,8 @@ export interface ServerDeps {
   now: () => Date;
   /** Reads without a token (default: only when listening on loopback). */
   anonymousRead: boolean;
+  /** Plans, runs and agents' work (absent: the enforcement routes answer 404). */
+  enforcer?: Enforcer;
   /** Runs the desired state's `kind: Schedule`s (absent: the server runs none). */
   scheduler?: Scheduler;
   /** How long a reachability probe waits when readiness is asked for (default 3 s). */
@@ -85,6 +89,7 @@ export async function buildServer(deps: ServerDeps): Promise<DriftguardServer> {
   await app.register(pairRoutes(deps), { prefix: '/api/v1' });
   await app.register(adminRoutes(deps), { prefix: '/api/v1' });
   await app.register(scheduleRoutes(deps), { prefix: '/api/v1' });
+  await app.register(enforceRoutes(deps), { prefix: '/api/v1' });
   await app.register(pageRoutes(deps, metrics));
   await app.ready();
   return { app, metrics };

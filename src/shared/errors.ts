@@ -36,6 +36,8 @@ export type ErrorCode =
   | 'E_TOO_LARGE' // a body over the size limit
   | 'E_UNSUPPORTED_MEDIA' // a body that is not JSON
   | 'E_SERVER' // a server could not be used (unreachable, unexpected answer)
+  | 'E_CONFLICT' // a node is locked by another run, or a plan is not in a state to run
+  | 'E_STALE_PLAN' // a plan made from states the nodes no longer have: plan again
   | 'E_INTERNAL'; // a bug
 
 export class DriftguardError extends Error {
@@ -118,6 +120,20 @@ export class AuthError extends DriftguardError {
 export class ServerError extends DriftguardError {
   constructor(message: string, cause?: unknown) {
     super('E_SERVER', message, { cause });
+  }
+}
+
+/** Another run holds a node, or a plan cannot run now (expired, not approved). */
+export class ConflictError extends DriftguardError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('E_CONFLICT', message, { details });
+  }
+}
+
+/** The node changed since the plan was made: what the plan would do no longer fits it. */
+export class StalePlanError extends DriftguardError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('E_STALE_PLAN', message, { details });
   }
 }
 

@@ -3,8 +3,12 @@
  */
 import type { Db, OpenOptions } from './database';
 import { openDatabase, schemaVersion } from './database';
+import { AgentWorkRepository } from './agent-work';
+import { AuditRepository } from './audit';
 import { FindingsRepository } from './findings';
+import { PlansRepository } from './plans';
 import { ReadinessRepository } from './readiness';
+import { RunsRepository } from './runs';
 import { StatesRepository } from './states';
 import { TokensRepository } from './tokens';
 
@@ -12,18 +16,30 @@ export type { NodeRow, CategoryVersion } from './states';
 export type { StoredFinding, FindingSource, EvaluationChange } from './findings';
 export type { TokenInfo, TokenRole } from './tokens';
 export type { ReadinessRecord } from './readiness';
+export type { RunSummary, RunFilter } from './runs';
+export type { StoredPlan } from './plans';
+export type { AuditEvent, AuditEventName } from './audit';
+export type { AgentWorkRow } from './agent-work';
 
 export class Store {
   readonly states: StatesRepository;
   readonly findings: FindingsRepository;
   readonly tokens: TokensRepository;
   readonly readiness: ReadinessRepository;
+  readonly runs: RunsRepository;
+  readonly plans: PlansRepository;
+  readonly audit: AuditRepository;
+  readonly agentWork: AgentWorkRepository;
 
   constructor(private readonly db: Db) {
     this.states = new StatesRepository(db);
     this.findings = new FindingsRepository(db);
     this.tokens = new TokensRepository(db);
     this.readiness = new ReadinessRepository(db);
+    this.runs = new RunsRepository(db);
+    this.plans = new PlansRepository(db);
+    this.audit = new AuditRepository(db);
+    this.agentWork = new AgentWorkRepository(db);
   }
 
   /**

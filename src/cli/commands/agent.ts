@@ -4,7 +4,12 @@
  * SIGINT, which finish the delivery under way and leave the rest spooled; `--once` collects,
  * delivers what it can, and exits (0 when the spool is empty, 2 when reports still wait).
  */
+import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { applyPendingWork } from '../../../agents/apply-work';
+import type { AgentLog } from '../../../agents/log';
+import { getJson } from '../../app/api-client';
 import { createAgent } from '../../../agents/agent';
 import { LOG_LEVELS, createAgentLogger } from '../../../agents/log';
 import { nodeCollector } from '../../../agents/node-collector';
@@ -15,7 +20,7 @@ import { fetchWatchPaths, httpTransport } from '../../../agents/transport';
 import { durationOption } from './shared';
 import { currentTime } from '../../shared/clock';
 import { ServerError, UsageError } from '../../shared/errors';
-import { EXIT_OK } from '../exit-codes';
+import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes';
 import type { CliIo } from '../io';
 
 export interface AgentCliOptions {
@@ -31,6 +36,59 @@ export interface AgentCliOptions {
   watchRefresh: string;
   once: boolean;
   logLevel: string;
+  /** Apply the approved work waiting for this node, answer the server, exit (the privileged apply unit). */
+  apply: boolean;
+  /** The daemon starts this unit when work waits for the node. */
+  applyUnit?: string;
+}
+
+/** `--apply`: one pass of the agent's apply step (agents/apply-work.ts). Exit 0 applied or nothing to do, 1 failed or refused. */
+async function runApplyStep(
+  options: AgentCliOptions,
+  io: CliIo,
+  server: URL,
+  token: string,
+): Promise<number> {
+  const log = createAgentLogger(options.logLevel);
+  const node = options.node ?? os.hostname();
+  const http = { server: server.href, token };
+  const result = await applyPendingWork({
+    ...http,
+    node,
+    root: path.resolve(io.cwd, options.root),
+    now: () => currentTime(io.env),
+    log,
+    watchPaths: await fetchWatchPaths(node, http),
+  });
+  if (result === 'none') {
+    io.err(`driftguard: no approved work waits for ${node}\n`);
+    return EXIT_OK;
+  }
+  return !result.refused && result.outcome?.status === 'succeeded' ? EXIT_OK : EXIT_FINDINGS;
+}
+
+/**
+ * The collecting daemon never applies anything itself (it runs read-only): when the server has
+ * work for the node it starts the privileged apply unit, which an operator may leave disabled.
+ */
+function applyUnitStarter(
+  unit: string,
+  node: () => string,
+  http: { server: string; token: string },
+  log: AgentLog,
+): () => Promise<void> {
+  return async () => {
+    const pathname = `/api/v1/nodes/${encodeURIComponent(node())}/work`;
+    const answer = await getJson(http.server, pathname, http.token, 10_000).catch(() => undefined);
+    if (answer?.status !== 200 || (answer.body as { pending?: boolean }).pending !== true) return;
+    log.info(
+      { unit, run: (answer.body as { runId?: string }).runId },
+      'approved work waits for this node: starting the apply unit',
+    );
+    const started = spawnSync('systemctl', ['start', '--no-block', unit], { encoding: 'utf8' });
+    if (started.status !== 0)
+      log.error({ unit, stderr: started.stderr.trim() }, 'cannot start the apply unit');
+  };
 }
 
 function positiveInteger(flag: string, text: string): number {
@@ -81,6 +139,7 @@ export async function runAgent(options: AgentCliOptions, io: CliIo): Promise<num
   if (!(LOG_LEVELS as readonly string[]).includes(options.logLevel))
     throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const token = readTokenFile(path.resolve(io.cwd, options.tokenFile));
+  if (options.apply) return runApplyStep(options, io, server, token);
 
   const log = createAgentLogger(options.logLevel);
   const { spool, quarantined } = Spool.open(path.resolve(io.cwd, options.spool), { maxReports, maxBytes });
@@ -117,7 +176,12 @@ export async function runAgent(options: AgentCliOptions, io: CliIo): Promise<num
       return EXIT_OK;
     }
     agent.start();
+    const checkWork = options.applyUnit
+      ? applyUnitStarter(options.applyUnit, () => options.node ?? os.hostname(), http, log)
+      : undefined;
+    const workTimer = checkWork ? setInterval(() => void checkWork(), intervalMs) : undefined;
     const signal = await untilStopSignal();
+    clearInterval(workTimer);
     log.info({ signal }, 'stopping');
     await agent.stop();
     return EXIT_OK;

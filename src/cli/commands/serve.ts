@@ -19,6 +19,8 @@ import { currentTime } from '../../shared/clock';
 import { IoError, UsageError, errorMessage } from '../../shared/errors';
 import { openStore } from '../../store';
 import { Scheduler } from '../../schedule/scheduler';
+import { RunEventHub } from '../../app/enforce/events';
+import { Enforcer } from '../../app/enforce/service';
 import { loadIdentity } from '../../transport/identity';
 import { readKnownHostsFile } from '../../transport/known-hosts';
 import type { CliIo } from '../io';
@@ -42,6 +44,10 @@ export interface ServeOptions {
   /** Collect this host in-process as this node. */
   localNode?: string;
   localInterval: string;
+  /** How long a plan made over the API may be approved and run. */
+  planTtl: string;
+  /** How long a node's agent has for the work of an `--via agent` run. */
+  agentTimeout: string;
 }
 
 export function parseListen(listen: string): { host: string; port: number } {
@@ -81,23 +87,26 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     log.error({ node, error: message }, 'evaluation failed'),
   );
   evaluator.setDesired(first.desired);
-  const scheduler = new Scheduler(
-    {
-      store,
-      evaluator,
-      now,
-      credentials: () => ({
-        knownHosts: readKnownHostsFile(expandPath(options.knownHosts, io), (message) =>
-          log.warn({ knownHosts: options.knownHosts }, message),
-        ),
-        identity: loadIdentity({
-          ...(options.identity ? { identityFile: expandPath(options.identity, io) } : {}),
-          env: io.env,
-        }),
-      }),
-    },
-    log,
-  );
+  const credentials = () => ({
+    knownHosts: readKnownHostsFile(expandPath(options.knownHosts, io), (message) =>
+      log.warn({ knownHosts: options.knownHosts }, message),
+    ),
+    identity: loadIdentity({
+      ...(options.identity ? { identityFile: expandPath(options.identity, io) } : {}),
+      env: io.env,
+    }),
+  });
+  const enforcer = new Enforcer({
+    store,
+    desired: () => holder.desired,
+    now,
+    evaluator,
+    events: new RunEventHub(),
+    credentials,
+    planTtlMs: durationOption('--plan-ttl', options.planTtl, 60_000),
+    agentTimeoutMs: durationOption('--agent-timeout', options.agentTimeout, 1000),
+  });
+  const scheduler = new Scheduler({ store, evaluator, now, credentials, enforcer }, log);
   const { app } = await buildServer({
     store,
     desired: holder,
@@ -107,6 +116,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     probeTimeoutMs,
     https,
     scheduler,
+    enforcer,
     logger: log,
   });
 
@@ -189,6 +199,8 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       stopMonitor();
       scheduler.stop();
       await localAgent?.stop();
+      // A run under way is let finish (up to a minute); its locks would otherwise wait out their lease.
+      await Promise.race([enforcer.idle(), new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
       process.off('SIGHUP', reload);
       await app.close();
       await evaluator.close();

@@ -7,6 +7,10 @@ import type { StateSource } from '../../app/state-source';
 import { parseDuration } from '../../desired/values';
 import { formatDuration } from '../../shared/format';
 import { IoError, UsageError } from '../../shared/errors';
+import type { SshIdentity } from '../../transport/identity';
+import { loadIdentity } from '../../transport/identity';
+import type { KnownHosts } from '../../transport/known-hosts';
+import { readKnownHostsFile } from '../../transport/known-hosts';
 import type { CliIo } from '../io';
 
 export interface StateOptions {
@@ -46,4 +50,21 @@ export function durationOption(flag: string, text: string, minimumMs = 0): numbe
 export function expandPath(file: string, io: Pick<CliIo, 'env' | 'cwd'>): string {
   const home = io.env.HOME || os.homedir();
   return path.resolve(io.cwd, file.startsWith('~/') ? path.join(home, file.slice(2)) : file);
+}
+
+/** Host keys and the login key for SSH (sweep, apply, restore): `~/` expanded, known_hosts warnings shown. */
+export function sshCredentials(
+  options: { knownHosts?: string; identity?: string },
+  io: CliIo,
+): { knownHosts: KnownHosts; identity: SshIdentity } {
+  const knownHosts = readKnownHostsFile(
+    expandPath(options.knownHosts ?? '~/.ssh/known_hosts', io),
+    (message) => io.err(`${io.colors.yellow('driftguard: warning:')} ${message}\n`),
+  );
+  const identity = loadIdentity({
+    ...(options.identity ? { identityFile: expandPath(options.identity, io) } : {}),
+    env: io.env,
+    home: io.env.HOME || os.homedir(),
+  });
+  return { knownHosts, identity };
 }

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildReport } from '../../app/build-report';
 import { sendReport } from '../../app/report-client';
@@ -18,12 +17,10 @@ import { UsageError } from '../../shared/errors';
 import { describeResult, sweepProgress } from '../../sweep/progress';
 import type { SweepResult } from '../../sweep/run';
 import { sweep } from '../../sweep/run';
-import { loadIdentity } from '../../transport/identity';
-import { readKnownHostsFile } from '../../transport/known-hosts';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes';
 import type { CliIo } from '../io';
 import { printJson } from '../io';
-import { durationOption, expandPath, readToken } from './shared';
+import { durationOption, readToken, sshCredentials } from './shared';
 
 export interface SweepCliOptions {
   desired: string;
@@ -116,16 +113,7 @@ export async function runSweep(options: SweepCliOptions, io: CliIo): Promise<num
   const timeoutMs = durationOption('--timeout', options.timeout, 1000);
   const desired = loadDesired(path.resolve(io.cwd, options.desired));
   const nodes = selectNodes(desired, options.node);
-  const home = io.env.HOME || os.homedir();
-  const file = (name: string): string => expandPath(name, io);
-  const knownHosts = readKnownHostsFile(file(options.knownHosts ?? '~/.ssh/known_hosts'), (message) =>
-    warn(io, message),
-  );
-  const identity = loadIdentity({
-    ...(options.identity ? { identityFile: file(options.identity) } : {}),
-    env: io.env,
-    home,
-  });
+  const { knownHosts, identity } = sshCredentials(options, io);
   if (options.outDir) fs.mkdirSync(path.resolve(io.cwd, options.outDir), { recursive: true });
 
   // A bar only when stderr is a terminal; plain lines otherwise.

@@ -6,6 +6,7 @@
 import type { Colors } from 'picocolors/types';
 import type { Finding } from '../../model/finding';
 import { CATEGORIES } from '../../model/state';
+import { diffLines } from './diff';
 
 const CATEGORY_WIDTH = Math.max(...CATEGORIES.map((category) => category.length)) + 2;
 
@@ -20,24 +21,6 @@ function mark(result: Finding, colors: Colors): string {
   }
 }
 
-function indentDiff(diff: string, colors: Colors, indent: string): string {
-  return diff
-    .trimEnd()
-    .split('\n')
-    .map((line) => {
-      const coloured =
-        line.startsWith('+') && !line.startsWith('+++')
-          ? colors.green(line)
-          : line.startsWith('-') && !line.startsWith('---')
-            ? colors.red(line)
-            : line.startsWith('@@')
-              ? colors.cyan(line)
-              : line;
-      return `${indent}${coloured}`;
-    })
-    .join('\n');
-}
-
 /** Lines for a list of findings, in the order given, with the category shown when it changes. */
 export function renderFindings(findings: readonly Finding[], colors: Colors, indent = '  '): string[] {
   const lines: string[] = [];
@@ -49,7 +32,7 @@ export function renderFindings(findings: readonly Finding[], colors: Colors, ind
       `${indent}${mark(result, colors)} ${colors.bold(category.padEnd(CATEGORY_WIDTH))}${result.message}`,
     );
     if (result.diff)
-      lines.push(indentDiff(result.diff, colors, `${indent}    ${' '.repeat(CATEGORY_WIDTH)}`));
+      lines.push(...diffLines(result.diff, colors, `${indent}    ${' '.repeat(CATEGORY_WIDTH)}`));
   }
   return lines;
 }
@@ -62,6 +45,10 @@ export function byCategory(a: Finding, b: Finding): number {
   );
 }
 
-export function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
+export function plural(
+  count: number,
+  word: string,
+  words = /(s|x|ch|sh)$/.test(word) ? `${word}es` : `${word}s`,
+): string {
+  return `${count} ${count === 1 ? word : words}`;
 }

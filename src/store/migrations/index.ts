@@ -103,4 +103,93 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX readiness_by_pair ON readiness_history (pair, id);
     `,
   },
+  {
+    version: 3,
+    description: 'enforcement: plans, runs and their events, node locks, the audit log',
+    sql: `
+      -- Plans made on the server (API, schedules): reviewed, approved, then run. Plans expire.
+      CREATE TABLE plans (
+        id            TEXT PRIMARY KEY,
+        target        TEXT NOT NULL,
+        hash          TEXT NOT NULL,  -- the plan's content hash
+        via           TEXT NOT NULL CHECK (via IN ('ssh', 'local', 'agent')),
+        plan          TEXT NOT NULL,  -- JSON
+        created_at    TEXT NOT NULL,
+        created_by    TEXT NOT NULL,
+        expires_at    TEXT NOT NULL,
+        approved_at   TEXT,
+        approved_by   TEXT
+      ) STRICT;
+      CREATE INDEX plans_by_creation ON plans (created_at);
+
+      -- Every apply and restore, however started, as one growing document.
+      CREATE TABLE runs (
+        id            TEXT PRIMARY KEY,
+        kind          TEXT NOT NULL CHECK (kind IN ('apply', 'restore')),
+        trigger       TEXT NOT NULL CHECK (trigger IN ('cli', 'api', 'schedule', 'agent')),
+        actor         TEXT NOT NULL,
+        via           TEXT NOT NULL CHECK (via IN ('ssh', 'local', 'agent')),
+        target        TEXT NOT NULL,
+        dry_run       INTEGER NOT NULL CHECK (dry_run IN (0, 1)),
+        plan_id       TEXT,
+        plan_hash     TEXT,
+        restore_of    TEXT,
+        status        TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'refused', 'abandoned')),
+        started_at    TEXT NOT NULL,
+        finished_at   TEXT,
+        reason        TEXT,
+        record        TEXT NOT NULL  -- JSON: the RunRecord
+      ) STRICT;
+      CREATE INDEX runs_by_start ON runs (started_at);
+
+      -- Progress of a run, in order: replayed to whoever starts following it late.
+      CREATE TABLE run_events (
+        run_id        TEXT NOT NULL,
+        seq           INTEGER NOT NULL,
+        event         TEXT NOT NULL,  -- JSON: the RunEvent
+        PRIMARY KEY (run_id, seq)
+      ) STRICT, WITHOUT ROWID;
+
+      -- One run at a time per node. A lock whose heartbeat is older than the lease was left by a
+      -- process that died: the next run may take it (its run is then marked abandoned).
+      CREATE TABLE node_locks (
+        node          TEXT PRIMARY KEY,
+        run_id        TEXT NOT NULL,
+        holder        TEXT NOT NULL,  -- pid@host
+        acquired_at   TEXT NOT NULL,
+        heartbeat_at  TEXT NOT NULL
+      ) STRICT;
+
+      -- Work for agents: the fixes of a run for one node, released when its wave starts.
+      CREATE TABLE agent_work (
+        run_id        TEXT NOT NULL,
+        node          TEXT NOT NULL,
+        released_at   TEXT NOT NULL,
+        claimed_at    TEXT,
+        done_at       TEXT,
+        work          TEXT NOT NULL,  -- JSON: what the agent applies
+        result        TEXT,           -- JSON: what it reports
+        PRIMARY KEY (run_id, node)
+      ) STRICT;
+      CREATE INDEX agent_work_pending ON agent_work (node, done_at);
+
+      -- What happened, by whom: plan created, approved, run started, applied, failed, restored,
+      -- refused. Append-only, enforced by the database itself.
+      CREATE TABLE audit_events (
+        id            INTEGER PRIMARY KEY,
+        at            TEXT NOT NULL,
+        actor         TEXT NOT NULL,
+        event         TEXT NOT NULL,
+        run_id        TEXT,
+        plan_id       TEXT,
+        node          TEXT,
+        detail        TEXT NOT NULL   -- JSON
+      ) STRICT;
+      CREATE INDEX audit_by_time ON audit_events (at);
+      CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `,
+  },
 ];

@@ -1,0 +1,164 @@
+/**
+ * The server's side of `apply --via agent`: wave by wave, release each node's fixes as work
+ * for its agent, wait for the agent's answer, take in the fresh state it sends and verify the
+ * fixes against it — the same verification apply over SSH does after each fix, done here once
+ * per node because the agent does not hold the desired state.
+ */
+import type { AgentResult, AgentWork } from '../../model/agent-work';
+import { changesOf } from '../../model/plan';
+import type { NodeOutcome } from '../../model/run';
+import type { NodeState } from '../../model/state';
+import { errorMessage } from '../../shared/errors';
+import type { RunContext, RunEnvironment, RunRequest, StartedRun } from './execute';
+import { beginRun, finishRun, unresolved } from './execute';
+import { backupDirOf } from './node-files';
+
+export interface AgentRunOptions {
+  /** How long a node's agent has to take and finish its work. */
+  timeoutMs: number;
+  /** How often the server looks for the answer. */
+  pollMs?: number;
+  /** Stores a state an agent sent (as its report), so evaluation and readiness see it. */
+  ingest: (state: NodeState) => void;
+  /** The latest known state of a node (the store's). */
+  latest: (node: string) => NodeState | undefined;
+  /** Wakes the wait when an agent answers (the result route calls it). */
+  wake?: (listener: () => void) => () => void;
+}
+
+function sleep(ms: number, wake?: AgentRunOptions['wake']): Promise<void> {
+  return new Promise((resolve) => {
+    const off = wake?.(() => {
+      clearTimeout(timer);
+      off?.();
+      resolve();
+    });
+    const timer = setTimeout(() => {
+      off?.();
+      resolve();
+    }, ms);
+  });
+}
+
+async function waitForResult(
+  ctx: RunContext,
+  node: string,
+  options: AgentRunOptions,
+): Promise<AgentResult | undefined> {
+  const deadline = ctx.env.now().getTime() + options.timeoutMs;
+  for (;;) {
+    const row = ctx.env.store.agentWork.get<AgentWork, AgentResult>(ctx.record.id, node);
+    if (row?.doneAt && row.result) return row.result;
+    if (Date.now() > deadline) return undefined;
+    await sleep(options.pollMs ?? 500, options.wake);
+    ctx.env.store.runs.heartbeat(ctx.record.id, ctx.env.now());
+  }
+}
+
+/** Takes in what the agent of `node` answered; true when its fixes were applied and verified. */
+function takeResult(
+  ctx: RunContext,
+  outcome: NodeOutcome,
+  result: AgentResult | undefined,
+  options: AgentRunOptions,
+): boolean {
+  const { request, env } = ctx;
+  if (!result) {
+    outcome.status = 'failed';
+    outcome.error = `the agent of ${outcome.node} did not finish the work within ${Math.round(options.timeoutMs / 1000)} s (is its apply unit enabled?)`;
+    return false;
+  }
+  if (result.state) options.ingest(result.state);
+  if (result.refused || !result.outcome) {
+    outcome.status = 'failed';
+    outcome.error = `the agent of ${outcome.node} refused: ${result.refused ?? 'no outcome'}`;
+    for (const fix of outcome.fixes) fix.status = 'not-attempted';
+    return false;
+  }
+  Object.assign(outcome, { ...result.outcome, wave: outcome.wave, node: outcome.node });
+  if (request.dryRun || outcome.status !== 'succeeded')
+    return outcome.status === 'succeeded' || request.dryRun;
+  // Verify here: the agent applied without the desired state; its fresh state says whether it worked.
+  const states = new Map<string, NodeState>();
+  for (const planNode of request.plan.nodes) {
+    const state = planNode.node === outcome.node ? result.state : options.latest(planNode.node);
+    if (state) states.set(planNode.node, state);
+  }
+  for (const fix of changesOf(request.plan, outcome.node)) {
+    const fixOutcome = outcome.fixes.find((f) => f.fixId === fix.id);
+    if (!fixOutcome || fixOutcome.status !== 'applied') continue;
+    if (!result.state) {
+      fixOutcome.verified = false;
+      continue;
+    }
+    const remaining = unresolved(request.desired, fix, states, env.now());
+    fixOutcome.verified = remaining.length === 0;
+    if (remaining.length > 0) {
+      fixOutcome.status = 'failed';
+      fixOutcome.error = `applied, but not resolved: ${remaining.join('; ')}`;
+      outcome.status = 'failed';
+      outcome.error ??= `${fix.id}: ${fixOutcome.error}`;
+    }
+  }
+  return outcome.status === 'succeeded';
+}
+
+async function driveAgents(ctx: RunContext, options: AgentRunOptions): Promise<void> {
+  const { request, env, journal, record } = ctx;
+  for (const wave of request.plan.waves) {
+    for (const node of wave) {
+      const planNode = request.plan.nodes.find((n) => n.node === node);
+      const work: AgentWork = {
+        runId: record.id,
+        node,
+        target: request.plan.target,
+        planHash: request.plan.hash,
+        basis: planNode?.basis ?? {},
+        fixes: changesOf(request.plan, node),
+        backupDir: backupDirOf(record.id),
+        dryRun: request.dryRun,
+      };
+      env.store.agentWork.release(record.id, node, work, env.now().toISOString());
+      const outcome = record.nodes.find((n) => n.node === node) as NodeOutcome;
+      outcome.status = 'running';
+      outcome.where = 'agent';
+      journal.step(record, 'node-started', `${node}: ${work.fixes.length} fixes released to its agent`, {
+        node,
+      });
+    }
+    const answers = await Promise.all(wave.map((node) => waitForResult(ctx, node, options)));
+    let failed = false;
+    wave.forEach((node, index) => {
+      const outcome = record.nodes.find((n) => n.node === node) as NodeOutcome;
+      let ok: boolean;
+      try {
+        ok = takeResult(ctx, outcome, answers[index], options);
+      } catch (err) {
+        outcome.status = 'failed';
+        outcome.error = `cannot take in the agent's answer: ${errorMessage(err)}`;
+        ok = false;
+      }
+      if (!ok) failed = true;
+      journal.step(
+        record,
+        'node-finished',
+        `${node}: ${outcome.status}${outcome.error ? ` — ${outcome.error}` : ''}`,
+        {
+          node,
+          status: outcome.status,
+        },
+      );
+    });
+    if (failed) return;
+  }
+}
+
+/** Starts a run through the nodes' agents; locks are taken before this returns. */
+export function startAgentRun(
+  request: RunRequest,
+  env: RunEnvironment,
+  options: AgentRunOptions,
+): StartedRun {
+  const ctx = beginRun(request, env);
+  return { record: ctx.record, done: finishRun(ctx, () => driveAgents(ctx, options)) };
+}

@@ -1,0 +1,103 @@
+/**
+ * How a run is recorded while it happens: the run document saved at every step, its events
+ * appended in order and handed to whoever follows live (the server's event stream), the audit
+ * log told what matters. Every apply and restore — CLI, API, schedule, agent — goes through
+ * this one journal, so they are recorded alike.
+ */
+import * as os from 'node:os';
+import type { RunEvent, RunEventType, RunRecord } from '../../model/run';
+import type { AuditEventName, Store } from '../../store';
+
+export type RunListener = (event: RunEvent, record: RunRecord) => void;
+
+export class RunJournal {
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => Date,
+    private readonly listener?: RunListener,
+  ) {}
+
+  /** pid@host: who holds a node's lock. */
+  static holder(): string {
+    return `${process.pid}@${os.hostname()}`;
+  }
+
+  start(record: RunRecord): void {
+    this.store.runs.create(record);
+    this.audit(record, 'run-started', {
+      target: record.target,
+      via: record.via,
+      dryRun: record.dryRun,
+      ...(record.planHash ? { planHash: record.planHash } : {}),
+    });
+    this.event(record, 'run-started', `${record.kind} of ${record.target} started by ${record.actor}`);
+  }
+
+  /** Saves the record and announces one step of it. */
+  step(
+    record: RunRecord,
+    type: RunEventType,
+    message: string,
+    about: { node?: string; fixId?: string; status?: string } = {},
+  ): void {
+    this.store.runs.save(record);
+    this.event(record, type, message, about);
+  }
+
+  finish(record: RunRecord): void {
+    record.finishedAt = this.now().toISOString();
+    this.store.runs.save(record);
+    const name: AuditEventName =
+      record.kind === 'restore' && record.status === 'succeeded'
+        ? 'restored'
+        : record.status === 'succeeded'
+          ? 'run-succeeded'
+          : record.status === 'refused'
+            ? 'run-refused'
+            : record.status === 'abandoned'
+              ? 'run-abandoned'
+              : 'run-failed';
+    this.audit(record, name, {
+      status: record.status,
+      ...(record.reason ? { reason: record.reason } : {}),
+      ...(record.restoreOf ? { restoreOf: record.restoreOf } : {}),
+      fixes: record.nodes.flatMap((n) => n.fixes.map((f) => `${f.fixId}: ${f.status}`)),
+    });
+    this.event(
+      record,
+      'run-finished',
+      `${record.kind} of ${record.target} ${record.status}${record.reason ? `: ${record.reason}` : ''}`,
+      {
+        status: record.status,
+      },
+    );
+  }
+
+  audit(record: RunRecord, event: AuditEventName, detail: Record<string, unknown>, node?: string): void {
+    this.store.audit.append({
+      at: this.now().toISOString(),
+      actor: record.actor,
+      event,
+      runId: record.id,
+      ...(record.planId ? { planId: record.planId } : {}),
+      ...(node ? { node } : {}),
+      detail,
+    });
+  }
+
+  private event(
+    record: RunRecord,
+    type: RunEventType,
+    message: string,
+    about: { node?: string; fixId?: string; status?: string } = {},
+  ): void {
+    const event = this.store.runs.appendEvent({
+      runId: record.id,
+      at: this.now().toISOString(),
+      type,
+      message,
+      ...about,
+    });
+    this.listener?.(event, record);
+  }
+}

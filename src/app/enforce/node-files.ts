@@ -1,0 +1,169 @@
+/**
+ * Files on a node, through a NodeShell: one constant POSIX sh script with a verb and the path
+ * as arguments (data never becomes shell code), so the same code reads, backs up, writes and
+ * restores files over SSH, in a chroot, or on this host. Writes are atomic — a temporary file
+ * beside the target, fsynced, then renamed over it — and backups keep mode, owner and times
+ * (`cp -a`), on the node itself: `/var/lib/driftguard/backups/RUN/files/<path>`.
+ */
+import { CommandError } from '../../shared/errors';
+import type { CommandResult, NodeShell } from '../../transport/node-shell';
+
+export const BACKUP_ROOT = '/var/lib/driftguard/backups';
+
+/**
+ * The verbs. `facts` prints one line: `missing`, `symlink TARGET`, `dir MODE UID GID`,
+ * `file MODE UID GID SIZE SHA256` or `other`. chown takes owner and group apart, because
+ * `chown user:` would also change the group to the user's login group.
+ */
+export const FILES_SCRIPT = `set -u
+facts() {
+  if [ -L "$1" ]; then printf 'symlink %s\\n' "$(readlink -- "$1")"
+  elif [ -f "$1" ]; then
+    meta=$(stat -c '%a %u %g %s' -- "$1") && sum=$(sha256sum < "$1") || exit 3
+    printf 'file %s %s\\n' "$meta" "\${sum%% *}"
+  elif [ -d "$1" ]; then printf 'dir %s\\n' "$(stat -c '%a %u %g' -- "$1")"
+  elif [ -e "$1" ]; then echo other
+  else echo missing
+  fi
+}
+owners() {
+  if [ -n "$2" ] && [ -n "$3" ]; then chown -- "$2:$3" "$1"
+  elif [ -n "$2" ]; then chown -- "$2" "$1"
+  elif [ -n "$3" ]; then chgrp -- "$3" "$1"
+  fi
+}
+verb=$1; shift
+case $verb in
+facts) facts "$1" ;;
+read) cat -- "$1" ;;
+backup)
+  facts "$2"
+  if [ -e "$2" ] || [ -L "$2" ]; then
+    mkdir -p -- "$1/files\${2%/*}" && cp -a -- "$2" "$1/files$2" || exit 3
+  fi ;;
+write)
+  dir=\${1%/*}; [ -n "$dir" ] || dir=/
+  mkdir -p -- "$dir" && tmp=$(mktemp -- "$dir/.driftguard.XXXXXXXX") || exit 3
+  trap 'rm -f -- "$tmp"' EXIT
+  cat > "$tmp" || exit 3
+  if [ -e "$1" ]; then chmod --reference="$1" -- "$tmp" && chown --reference="$1" -- "$tmp" || exit 3
+  else chmod 0644 -- "$tmp" || exit 3
+  fi
+  owners "$tmp" "$3" "$4" || exit 3
+  if [ -n "$2" ]; then chmod -- "$2" "$tmp" || exit 3; fi
+  sync -- "$tmp" && mv -f -- "$tmp" "$1" || exit 3
+  trap - EXIT ;;
+attributes)
+  owners "$1" "$3" "$4" || exit 3
+  if [ -n "$2" ]; then chmod -- "$2" "$1" || exit 3; fi ;;
+remove) rm -f -- "$1" ;;
+restore)
+  tmp="$2.driftguard-restore.$$"
+  cp -a -- "$1/files$2" "$tmp" && mv -f -- "$tmp" "$2" || { rm -f -- "$tmp"; exit 3; } ;;
+*) echo "unknown verb $verb" >&2; exit 2 ;;
+esac
+`;
+
+export type FileFacts =
+  | { type: 'missing' }
+  | { type: 'symlink'; target: string }
+  | { type: 'dir'; mode: string; uid: number; gid: number }
+  | { type: 'file'; mode: string; uid: number; gid: number; size: number; sha256: string }
+  | { type: 'other' };
+
+/** `644` → `0644`, as the states write modes. */
+function mode(text: string): string {
+  return text.padStart(4, '0');
+}
+
+export function parseFacts(line: string): FileFacts {
+  const [type, ...rest] = line.trim().split(' ');
+  switch (type) {
+    case 'missing':
+      return { type: 'missing' };
+    case 'other':
+      return { type: 'other' };
+    case 'symlink':
+      return { type: 'symlink', target: line.trim().slice('symlink '.length) };
+    case 'dir':
+      return { type: 'dir', mode: mode(rest[0] ?? ''), uid: Number(rest[1]), gid: Number(rest[2]) };
+    case 'file':
+      return {
+        type: 'file',
+        mode: mode(rest[0] ?? ''),
+        uid: Number(rest[1]),
+        gid: Number(rest[2]),
+        size: Number(rest[3]),
+        sha256: `sha256:${rest[4] ?? ''}`,
+      };
+    default:
+      throw new CommandError(`unexpected answer about a file: ${JSON.stringify(line)}`);
+  }
+}
+
+export function backupDirOf(runId: string): string {
+  return `${BACKUP_ROOT}/${runId}`;
+}
+
+export class NodeFiles {
+  constructor(private readonly shell: NodeShell) {}
+
+  private async verb(args: string[], input?: string | Buffer): Promise<CommandResult> {
+    const result = await this.shell.run(['sh', '-c', FILES_SCRIPT, 'driftguard-files', ...args], {
+      ...(input === undefined ? {} : { input }),
+      timeoutMs: 120_000,
+    });
+    if (result.code !== 0)
+      throw new CommandError(
+        `${args[0]} ${args.at(-1)} on ${this.shell.description} failed (exit ${result.code ?? 'none'}): ${result.stderr.trim() || 'no message'}`,
+      );
+    return result;
+  }
+
+  async facts(path: string): Promise<FileFacts> {
+    return parseFacts((await this.verb(['facts', path])).stdout.toString('utf8'));
+  }
+
+  async read(path: string): Promise<Buffer> {
+    return (await this.verb(['read', path])).stdout;
+  }
+
+  /** Copies the path (if it exists) into the backup directory; returns what was there. */
+  async backup(backupDir: string, path: string): Promise<FileFacts> {
+    return parseFacts((await this.verb(['backup', backupDir, path])).stdout.toString('utf8'));
+  }
+
+  /** Writes the content atomically; mode/owner/group given are set, others kept (new file: 0644 root). */
+  async write(
+    path: string,
+    content: string | Buffer,
+    attributes: { mode?: string; owner?: string; group?: string } = {},
+  ): Promise<void> {
+    await this.verb(
+      ['write', path, attributes.mode ?? '', attributes.owner ?? '', attributes.group ?? ''],
+      content,
+    );
+  }
+
+  async setAttributes(
+    path: string,
+    attributes: { mode?: string; owner?: string; group?: string },
+  ): Promise<void> {
+    await this.verb([
+      'attributes',
+      path,
+      attributes.mode ?? '',
+      attributes.owner ?? '',
+      attributes.group ?? '',
+    ]);
+  }
+
+  async remove(path: string): Promise<void> {
+    await this.verb(['remove', path]);
+  }
+
+  /** Puts a backed-up path back atomically, with the mode, owner and times it had. */
+  async restore(backupDir: string, path: string): Promise<void> {
+    await this.verb(['restore', backupDir, path]);
+  }
+}

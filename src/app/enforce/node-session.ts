@@ -1,0 +1,126 @@
+/**
+ * A node as apply and restore see it: a shell to run argv on, its files, and a way to collect
+ * its state afresh — over one SSH connection (the sweep's dump script, kept running between
+ * collections), or locally under a root with the collectors reading the disk directly.
+ */
+import type { NodeDecl } from '../../model/desired';
+import type { Category, NodeState } from '../../model/state';
+import { REMOTE_SCRIPT } from '../../sweep/remote-script';
+import { collectThroughDump } from '../../sweep/session';
+import { StreamDumpChannel } from '../../sweep/stream-channel';
+import type { SshIdentity } from '../../transport/identity';
+import type { KnownHosts } from '../../transport/known-hosts';
+import type { NodeShell } from '../../transport/node-shell';
+import { LocalShell, SshShell } from '../../transport/node-shell';
+import { connectSsh } from '../../transport/ssh';
+import { TransportError } from '../../transport/errors';
+import { collectNode } from '../collect-node';
+import { NodeFiles } from './node-files';
+
+export interface NodeSession {
+  readonly node: string;
+  /** `ssh://root@10.0.0.12:22`, `local`, `chroot:/srv/node` */
+  readonly description: string;
+  readonly shell: NodeShell;
+  readonly files: NodeFiles;
+  /** A fresh state of the node (all categories, or these). */
+  collect(categories?: readonly Category[]): Promise<NodeState>;
+  close(): Promise<void>;
+}
+
+export interface CollectContext {
+  /** The paths the node's roles watch. */
+  watchPaths: string[];
+  now: () => Date;
+}
+
+export function localSession(node: string, root: string, context: CollectContext): NodeSession {
+  const shell = new LocalShell(root);
+  return {
+    node,
+    description: shell.description,
+    shell,
+    files: new NodeFiles(shell),
+    async collect(categories) {
+      const collected = await collectNode({
+        root,
+        node,
+        watchPaths: () => context.watchPaths,
+        now: context.now(),
+        ...(categories ? { categories } : {}),
+      });
+      return collected.state;
+    },
+    close: () => shell.close(),
+  };
+}
+
+export interface SshSessionOptions extends CollectContext {
+  knownHosts: KnownHosts;
+  identity: SshIdentity;
+  connectTimeoutMs: number;
+  /** Run every command under `sudo -n` (a login that is not root). */
+  sudo?: boolean;
+}
+
+/** Connects (host key checked before anything is sent) and keeps one connection for the whole run. */
+export async function sshSession(node: NodeDecl, options: SshSessionOptions): Promise<NodeSession> {
+  const ssh = node.ssh;
+  if (!ssh) throw new TransportError('protocol', `node ${node.name} has no ssh: entry in the desired state`);
+  const connection = await connectSsh({
+    node: node.name,
+    host: ssh.host,
+    port: ssh.port,
+    user: ssh.user,
+    knownHosts: options.knownHosts,
+    identity: options.identity,
+    connectTimeoutMs: options.connectTimeoutMs,
+  });
+  const description = `ssh://${ssh.user}@${ssh.host}:${ssh.port}`;
+  const shell = new SshShell(connection, description, options.sudo);
+  let dump: Promise<{ channel: StreamDumpChannel; close: () => void }> | undefined;
+  const openDump = async () => {
+    const stream = await shell.openStream(['sh', '-c', REMOTE_SCRIPT, 'driftguard-sweep']);
+    const channel = new StreamDumpChannel(stream, stream, stream.stderr);
+    stream.on('close', (code: number | null) => channel.ended(`exit code ${code ?? 'unknown'}`));
+    return { channel, close: () => channel.quit() };
+  };
+  return {
+    node: node.name,
+    description,
+    shell,
+    files: new NodeFiles(shell),
+    async collect(categories) {
+      // One dump script serves every collection of the run: each asks again for everything it reads.
+      dump ??= openDump();
+      const { channel } = await dump;
+      const { state } = await collectThroughDump(channel, {
+        node: node.name,
+        now: options.now(),
+        watchPaths: options.watchPaths,
+        description,
+      });
+      return categories ? pick(state, categories) : state;
+    },
+    async close() {
+      if (dump) (await dump.catch(() => undefined))?.close();
+      await shell.close();
+    },
+  };
+}
+
+/** A state with only some categories (their hashes and errors too). */
+export function pick(state: NodeState, categories: readonly Category[]): NodeState {
+  const picked: NodeState = {
+    schema: state.schema,
+    node: state.node,
+    collectedAt: state.collectedAt,
+    errors: state.errors.filter((error) => categories.includes(error.collector)),
+    hashes: {},
+  };
+  for (const category of categories) {
+    if (state[category] !== undefined) (picked as Record<string, unknown>)[category] = state[category];
+    if (state.hashes[category] !== undefined) picked.hashes[category] = state.hashes[category];
+  }
+  return picked;
+}

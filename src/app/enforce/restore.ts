@@ -1,0 +1,206 @@
+/**
+ * `restore RUN`: put back every file a run backed up, byte for byte with its mode, owner and
+ * times — or remove it, when the run created it — and check each against the checksum recorded
+ * before the run changed it. A restore is a run of its own (kind `restore`), recorded and
+ * locked like any other. It puts back files: packages installed, units enabled and live sysctl
+ * values set by commands stay as they are (the run record lists those commands).
+ */
+import type { CommandOutcome, FixOutcome, NodeOutcome, RunRecord, RunTrigger } from '../../model/run';
+import { ConflictError, NotFoundError, errorMessage } from '../../shared/errors';
+import type { BackupManifest } from './apply-node';
+import { MANIFEST, snapshotOf } from './apply-node';
+import { RunJournal } from './journal';
+import type { RunEnvironment } from './execute';
+import type { NodeSession } from './node-session';
+import { newRunId } from './run-ids';
+
+export interface RestoreRequest {
+  runId: string;
+  /** Only this node of the run. */
+  node?: string;
+  trigger: RunTrigger;
+  actor: string;
+  dryRun: boolean;
+}
+
+/** Paths whose change systemd must be told about. */
+function needsReload(path: string): boolean {
+  return path === '/etc/fstab' || path.startsWith('/etc/systemd/');
+}
+
+function sameFile(
+  a: { sha256: string | null; mode?: string; uid?: number; gid?: number },
+  b: typeof a,
+): boolean {
+  return a.sha256 === b.sha256 && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid;
+}
+
+async function restoreNode(
+  session: NodeSession,
+  original: NodeOutcome,
+  outcome: NodeOutcome,
+  dryRun: boolean,
+  step: (message: string, fixId?: string, status?: string) => void,
+): Promise<void> {
+  const backupDir = original.backupDir as string;
+  outcome.backupDir = backupDir;
+  outcome.where = session.description;
+  let manifest: BackupManifest;
+  try {
+    manifest = JSON.parse(
+      (await session.files.read(`${backupDir}/${MANIFEST}`)).toString('utf8'),
+    ) as BackupManifest;
+  } catch (err) {
+    outcome.status = 'failed';
+    outcome.error = `no backups of run ${original.node} to read in ${backupDir}: ${errorMessage(err)}`;
+    return;
+  }
+  outcome.fixes = manifest.entries.map((entry): FixOutcome => ({
+    fixId: `restore:${entry.path}`,
+    category: 'files',
+    key: entry.path,
+    description: entry.existed
+      ? `put ${entry.path} back as it was before ${entry.fixId}`
+      : `remove ${entry.path}, which ${entry.fixId} created`,
+    status: dryRun ? 'dry-run' : 'pending',
+    files: [],
+    commands: [],
+  }));
+  if (dryRun) {
+    outcome.status = 'dry-run';
+    return;
+  }
+  let reload = false;
+  for (const [index, entry] of manifest.entries.entries()) {
+    const fix = outcome.fixes[index] as FixOutcome;
+    fix.startedAt = new Date().toISOString();
+    try {
+      const current = snapshotOf(await session.files.facts(entry.path));
+      if (entry.existed) await session.files.restore(backupDir, entry.path);
+      else await session.files.remove(entry.path);
+      const after = snapshotOf(await session.files.facts(entry.path));
+      fix.files.push({
+        path: entry.path,
+        before: current,
+        after,
+        ...(entry.existed ? { backup: `${backupDir}/files${entry.path}` } : {}),
+      });
+      if (!sameFile(after, entry.before))
+        throw new Error(
+          `${entry.path} does not read back as backed up (${after.sha256 ?? 'absent'}, expected ${entry.before.sha256 ?? 'absent'})`,
+        );
+      fix.status = 'applied';
+      fix.verified = true;
+      reload ||= needsReload(entry.path);
+    } catch (err) {
+      fix.status = 'failed';
+      fix.error = errorMessage(err);
+    }
+    fix.finishedAt = new Date().toISOString();
+    step(`${fix.fixId}: ${fix.status}${fix.error ? ` — ${fix.error}` : ''}`, fix.fixId, fix.status);
+    if (fix.status === 'failed') break;
+  }
+  for (const fix of outcome.fixes) if (fix.status === 'pending') fix.status = 'not-attempted';
+  const failed = outcome.fixes.find((f) => f.status === 'failed');
+  if (!failed && reload) {
+    const booted = await session.shell.run(['test', '-d', '/run/systemd/system']);
+    if (booted.code === 0) {
+      const result = await session.shell.run(['systemctl', 'daemon-reload']);
+      const command: CommandOutcome = {
+        argv: ['systemctl', 'daemon-reload'],
+        exitCode: result.code,
+        ms: Math.round(result.ms),
+      };
+      outcome.fixes.at(-1)?.commands.push(command);
+    }
+  }
+  outcome.status = failed ? 'failed' : 'succeeded';
+  if (failed) outcome.error = failed.error;
+}
+
+export async function restoreRun(request: RestoreRequest, env: RunEnvironment): Promise<RunRecord> {
+  const original = env.store.runs.get(request.runId);
+  if (!original) throw new NotFoundError(`no run ${request.runId} in the store (driftguard runs lists them)`);
+  const nodes = original.nodes.filter(
+    (node) =>
+      node.backupDir &&
+      node.fixes.some((fix) => fix.files.length > 0) &&
+      (!request.node || node.node === request.node),
+  );
+  if (request.node && !original.nodes.some((node) => node.node === request.node))
+    throw new NotFoundError(
+      `run ${request.runId} did not touch node ${request.node} (it ran on ${original.nodes.map((n) => n.node).join(', ') || 'no node'})`,
+    );
+  const journal = new RunJournal(env.store, env.now, env.listener);
+  const record: RunRecord = {
+    id: newRunId(env.now()),
+    kind: 'restore',
+    trigger: request.trigger,
+    actor: request.actor,
+    via: original.via,
+    target: request.node ? `node:${request.node}` : original.target,
+    dryRun: request.dryRun,
+    restoreOf: original.id,
+    status: 'running',
+    startedAt: env.now().toISOString(),
+    nodes: nodes.map((node) => ({ node: node.node, wave: 1, status: 'pending', fixes: [] })),
+  };
+  journal.start(record);
+  if (!request.dryRun) {
+    try {
+      env.store.runs.lock(
+        record.nodes.map((n) => n.node),
+        record.id,
+        RunJournal.holder(),
+        env.now(),
+      );
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      record.status = 'refused';
+      record.reason = err.message;
+      journal.finish(record);
+      throw new ConflictError(err.message, { ...err.details, run: record.id });
+    }
+  }
+  try {
+    for (const outcome of record.nodes) {
+      const source = nodes.find((n) => n.node === outcome.node) as NodeOutcome;
+      let session: NodeSession;
+      try {
+        session = await env.open(outcome.node);
+      } catch (err) {
+        outcome.status = 'failed';
+        outcome.error = `cannot reach ${outcome.node}: ${errorMessage(err)}`;
+        break;
+      }
+      try {
+        outcome.status = 'running';
+        journal.step(record, 'node-started', `${outcome.node}: restoring the backups of ${original.id}`, {
+          node: outcome.node,
+        });
+        await restoreNode(session, source, outcome, request.dryRun, (message, fixId, status) =>
+          journal.step(record, 'fix-finished', message, {
+            node: outcome.node,
+            ...(fixId ? { fixId } : {}),
+            ...(status ? { status } : {}),
+          }),
+        );
+        journal.step(record, 'node-finished', `${outcome.node}: ${outcome.status}`, {
+          node: outcome.node,
+          status: outcome.status,
+        });
+      } finally {
+        await session.close().catch(() => undefined);
+      }
+      if ((outcome as NodeOutcome).status === 'failed') break;
+    }
+    for (const node of record.nodes) if (node.status === 'pending') node.status = 'not-attempted';
+    const failed = record.nodes.find((n) => n.status === 'failed');
+    record.status = failed ? 'failed' : 'succeeded';
+    if (failed) record.reason = `${failed.node}: ${failed.error ?? 'failed'}`;
+    journal.finish(record);
+    return record;
+  } finally {
+    if (!request.dryRun) env.store.runs.unlock(record.id);
+  }
+}

@@ -1,0 +1,294 @@
+import { EventEmitter } from 'node:events';
+/**
+ * Enforcement on the server: plans made from the stored states, approved by an admin, run over
+ * SSH or through the nodes' agents; restores; the agents' side of the conversation. The API
+ * routes and the schedules call this and nothing below it.
+ */
+import { buildReport } from '../build-report';
+import type { EvaluationQueue } from '../evaluate';
+import { ingestReport, SERVER_CALLER } from '../ingest';
+import { makePlan } from '../../enforce';
+import type { AgentResult, AgentWork } from '../../model/agent-work';
+import type { Desired } from '../../model/desired';
+import type { RunRecord, RunTrigger, RunVia } from '../../model/run';
+import type { NodeState } from '../../model/state';
+import { AuthError, ConflictError, NotFoundError, RequestError } from '../../shared/errors';
+import type { Store, StoredPlan, TokenInfo } from '../../store';
+import type { SshIdentity } from '../../transport/identity';
+import type { KnownHosts } from '../../transport/known-hosts';
+import { startAgentRun } from './agent-driver';
+import type { RunEventHub } from './events';
+import type { RunEnvironment, StartedRun } from './execute';
+import { recordFailedRun, startRun } from './execute';
+import { restoreRun } from './restore';
+import { newPlanId } from './run-ids';
+import { sessionOpener } from './sessions';
+
+export interface EnforcerDeps {
+  store: Store;
+  desired: () => Desired | undefined;
+  now: () => Date;
+  evaluator: EvaluationQueue;
+  events: RunEventHub;
+  /** Known hosts and login key for runs over SSH; throws a clear error when they cannot be loaded. */
+  credentials: () => { knownHosts: KnownHosts; identity: SshIdentity };
+  /** How long a plan may be approved and run after it was made (default 1 h). */
+  planTtlMs?: number;
+  /** How long a node's agent has to carry out its work (default 10 min). */
+  agentTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
+export interface PlanRequest {
+  target: string;
+  via?: 'ssh' | 'agent';
+  maxNodesPerWave?: number;
+}
+
+export const DEFAULT_PLAN_TTL_MS = 60 * 60_000;
+
+/** Who, for the records: a token's label (or its role and id). */
+export function actorOf(caller: TokenInfo | undefined): string {
+  if (!caller) return 'anonymous';
+  return caller.label ? `${caller.label} (token ${caller.id})` : `${caller.role} token ${caller.id}`;
+}
+
+export class Enforcer {
+  /** Runs started by this process that have not ended (so the process can wait for them at exit). */
+  private readonly running = new Map<string, Promise<RunRecord>>();
+  private readonly answers = new EventEmitter();
+  /** Live run events, for the API's event streams. */
+  readonly events: RunEventHub;
+
+  constructor(private readonly deps: EnforcerDeps) {
+    this.events = deps.events;
+  }
+
+  private desired(): Desired {
+    const desired = this.deps.desired();
+    if (!desired) throw new ConflictError('the server has no valid desired state loaded');
+    return desired;
+  }
+
+  private latest = (node: string): NodeState | undefined =>
+    this.deps.store.states.latestState(node) ?? undefined;
+
+  createPlan(request: PlanRequest, actor: string): StoredPlan {
+    const now = this.deps.now();
+    const plan = makePlan({
+      desired: this.desired(),
+      target: request.target,
+      stateOf: this.latest,
+      now,
+      ...(request.maxNodesPerWave ? { maxNodesPerWave: request.maxNodesPerWave } : {}),
+    });
+    const stored = this.deps.store.plans.create({
+      id: newPlanId(now),
+      target: plan.target,
+      hash: plan.hash,
+      via: request.via ?? 'ssh',
+      plan,
+      createdAt: now.toISOString(),
+      createdBy: actor,
+      expiresAt: new Date(now.getTime() + (this.deps.planTtlMs ?? DEFAULT_PLAN_TTL_MS)).toISOString(),
+    });
+    this.deps.store.audit.append({
+      at: now.toISOString(),
+      actor,
+      event: 'plan-created',
+      planId: stored.id,
+      detail: { target: plan.target, hash: plan.hash, via: stored.via, fixes: plan.fixes.length },
+    });
+    return stored;
+  }
+
+  plan(id: string): StoredPlan {
+    const stored = this.deps.store.plans.get(id);
+    if (!stored) throw new NotFoundError(`no plan ${id}`);
+    return stored;
+  }
+
+  approve(id: string, actor: string): StoredPlan {
+    const stored = this.plan(id);
+    const now = this.deps.now();
+    if (Date.parse(stored.expiresAt) <= now.getTime())
+      throw new ConflictError(`plan ${id} expired at ${stored.expiresAt}: make a new one`);
+    if (!this.deps.store.plans.approve(id, actor, now.toISOString()))
+      throw new ConflictError(
+        `plan ${id} was approved already, by ${stored.approvedBy} at ${stored.approvedAt}`,
+      );
+    this.deps.store.audit.append({
+      at: now.toISOString(),
+      actor,
+      event: 'plan-approved',
+      planId: id,
+      detail: { hash: stored.hash },
+    });
+    return this.plan(id);
+  }
+
+  /** Where runs happen; SSH credentials are read when a node is opened (agent runs need none). */
+  private environment(): RunEnvironment {
+    const desired = this.desired();
+    return {
+      store: this.deps.store,
+      now: this.deps.now,
+      listener: (event) => this.deps.events.publish(event),
+      open: (node) =>
+        sessionOpener(desired, {
+          via: 'ssh',
+          ...this.deps.credentials(),
+          connectTimeoutMs: this.deps.connectTimeoutMs ?? 10_000,
+          now: this.deps.now,
+        })(node),
+    };
+  }
+
+  private track(started: StartedRun): StartedRun {
+    const done = started.done
+      .catch(() => started.record)
+      .finally(() => this.running.delete(started.record.id));
+    this.running.set(started.record.id, done);
+    return started;
+  }
+
+  /** Starts an approved plan (a dry run needs no approval); a node held by another run refuses at once. */
+  runPlan(id: string, options: { dryRun: boolean; trigger?: RunTrigger }, actor: string): StartedRun {
+    const stored = this.plan(id);
+    const now = this.deps.now();
+    if (Date.parse(stored.expiresAt) <= now.getTime())
+      throw new ConflictError(`plan ${id} expired at ${stored.expiresAt}: make a new one`);
+    if (!options.dryRun && !stored.approvedAt)
+      throw new ConflictError(
+        `plan ${id} is not approved: an admin approves it first (POST /api/v1/plans/${id}/approve)`,
+      );
+    return this.start(stored.plan, {
+      via: stored.via,
+      dryRun: options.dryRun,
+      trigger: options.trigger ?? 'api',
+      actor,
+      planId: id,
+    });
+  }
+
+  /** Starts a plan made here (schedules): no approval step, the schedule is the approval. */
+  start(
+    plan: StoredPlan['plan'],
+    options: { via: RunVia; dryRun: boolean; trigger: RunTrigger; actor: string; planId?: string },
+  ): StartedRun {
+    const request = {
+      plan,
+      desired: this.desired(),
+      trigger: options.trigger,
+      actor: options.actor,
+      via: options.via,
+      dryRun: options.dryRun,
+      ...(options.planId ? { planId: options.planId } : {}),
+    };
+    const env = this.environment();
+    const started =
+      options.via === 'agent'
+        ? startAgentRun(request, env, {
+            timeoutMs: this.deps.agentTimeoutMs ?? 10 * 60_000,
+            ingest: (state) => this.ingest(state),
+            latest: this.latest,
+            wake: (listener) => {
+              this.answers.on('answer', listener);
+              return () => this.answers.off('answer', listener);
+            },
+          })
+        : startRun(request, env);
+    return this.track(started);
+  }
+
+  restore(runId: string, options: { node?: string; dryRun: boolean }, actor: string): Promise<RunRecord> {
+    const run = this.deps.store.runs.get(runId);
+    if (!run) throw new NotFoundError(`no run ${runId}`);
+    if (run.via === 'agent')
+      throw new RequestError(
+        `run ${runId} went through agents: restore it on the node (driftguard restore ${runId} --via local --yes)`,
+      );
+    return restoreRun(
+      {
+        runId,
+        ...(options.node ? { node: options.node } : {}),
+        trigger: 'api',
+        actor,
+        dryRun: options.dryRun,
+      },
+      this.environment(),
+    );
+  }
+
+  /** Whether released work waits for `node` — what the collecting daemon asks before starting its apply unit. */
+  pendingWork(node: string, caller: TokenInfo): { pending: boolean; runId?: string } {
+    this.checkNodeCaller(node, caller);
+    const row = this.deps.store.agentWork.pendingFor(node);
+    return row && !row.claimedAt ? { pending: true, runId: row.runId } : { pending: false };
+  }
+
+  /** The oldest released work of `node`, claimed for its agent; undefined when there is none. */
+  claimWork(node: string, caller: TokenInfo): AgentWork | undefined {
+    this.checkNodeCaller(node, caller);
+    const row = this.deps.store.agentWork.pendingFor<AgentWork, AgentResult>(node);
+    if (!row) return undefined;
+    if (row.claimedAt)
+      throw new ConflictError(
+        `the work of run ${row.runId} for ${node} was claimed at ${row.claimedAt} and never answered: the apply unit may have died mid-way; look at the node, the run fails at its timeout`,
+        { run: row.runId },
+      );
+    this.deps.store.agentWork.claim(row.runId, node, this.deps.now().toISOString());
+    return row.work;
+  }
+
+  /** An agent's answer: stored once, then the run's wait is woken. */
+  takeAnswer(runId: string, node: string, result: AgentResult, caller: TokenInfo): void {
+    this.checkNodeCaller(node, caller);
+    if (result.runId !== runId || result.node !== node)
+      throw new RequestError(
+        `the answer is for run ${result.runId} on ${result.node}, posted to ${runId}/${node}`,
+      );
+    const row = this.deps.store.agentWork.get(runId, node);
+    if (!row) throw new NotFoundError(`run ${runId} released no work for ${node}`);
+    if (!this.deps.store.agentWork.complete(runId, node, result, this.deps.now().toISOString()))
+      throw new ConflictError(`run ${runId} has the answer of ${node} already`);
+    this.answers.emit('answer');
+  }
+
+  private checkNodeCaller(node: string, caller: TokenInfo): void {
+    if (caller.role === 'admin') return;
+    if (caller.role === 'node' && caller.node === node) return;
+    throw new AuthError('E_FORBIDDEN', `this token may not take or answer work for node ${node}`);
+  }
+
+  private ingest(state: NodeState): void {
+    const outcome = ingestReport(
+      this.deps.store,
+      buildReport(state, `apply-${state.node}-${state.collectedAt}`),
+      SERVER_CALLER,
+      this.deps.now(),
+    );
+    if (outcome.changed.length > 0) this.deps.evaluator.schedule(state.node);
+  }
+
+  runRecord(id: string): RunRecord | undefined {
+    return this.deps.store.runs.get(id);
+  }
+
+  /** Records a run that could not start (nothing to plan from), with its reason. */
+  recordFailure(
+    run: { target: string; trigger: RunTrigger; actor: string; via: RunVia },
+    reason: string,
+  ): RunRecord {
+    return recordFailedRun(
+      { store: this.deps.store, now: this.deps.now, listener: (e) => this.events.publish(e) },
+      run,
+      reason,
+    );
+  }
+
+  /** Waits for the runs this process started (at shutdown). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.running.values()]);
+  }
+}

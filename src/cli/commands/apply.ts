@@ -1,0 +1,188 @@
+/**
+ * `driftguard apply TARGET`: plan and carry out the fixes of a node or a pair (DESIGN §9) —
+ * a dry run unless `--yes`. The plan comes from a fresh collection of the nodes (default), from
+ * `--states DIR` / `--server URL`, or from a reviewed plan file (`--plan FILE`, refused if it was
+ * edited or if the nodes changed since). The run is recorded in the store (`--db`), like the
+ * server's and the schedules' runs. Exit 0 applied (or dry run), 1 a fix failed, 2 refused or error.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { nodesNeededFor, planTarget } from '../../app/enforce/plan-target';
+import { executePlan } from '../../app/enforce/execute';
+import type { NodeSession } from '../../app/enforce/node-session';
+import { SessionPool, sessionOpener } from '../../app/enforce/sessions';
+import type { SessionOptions } from '../../app/enforce/sessions';
+import { loadDesired, normaliseTarget } from '../../desired';
+import { makePlan, planHash } from '../../enforce';
+import type { Desired } from '../../model/desired';
+import type { Plan } from '../../model/plan';
+import { PLAN_SCHEMA_ID } from '../../model/plan';
+import type { RunRecord } from '../../model/run';
+import type { NodeState } from '../../model/state';
+import { currentTime } from '../../shared/clock';
+import { IoError, StateError, UsageError, errorMessage } from '../../shared/errors';
+import { openStore } from '../../store';
+import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes';
+import type { CliIo } from '../io';
+import { printJson } from '../io';
+import { renderPlan } from '../render/plan';
+import { progressLine, renderRun } from '../render/run';
+import type { StateOptions } from './shared';
+import { durationOption, expandPath, sshCredentials, stateSourceFrom } from './shared';
+
+export interface ApplyOptions extends Partial<StateOptions> {
+  desired: string;
+  via?: string;
+  root?: string;
+  yes: boolean;
+  plan?: string;
+  knownHosts?: string;
+  identity?: string;
+  sudo: boolean;
+  connectTimeout: string;
+  db: string;
+  maxNodesPerWave?: string;
+  json: boolean;
+}
+
+/** Who ran it, for the run record: the local user at this host. */
+export function cliActor(): string {
+  let user = 'unknown';
+  try {
+    user = os.userInfo().username;
+  } catch {
+    // no passwd entry for the uid (a container): keep "unknown"
+  }
+  return `${user}@${os.hostname()}`;
+}
+
+function viaOf(options: ApplyOptions): 'ssh' | 'local' {
+  const via = options.via ?? (options.root ? 'local' : 'ssh');
+  if (via === 'agent')
+    throw new UsageError(
+      '--via agent applies through the server: driftguard apply TARGET --via agent --server URL',
+    );
+  if (via !== 'ssh' && via !== 'local')
+    throw new UsageError(`--via must be ssh, local or agent, not ${JSON.stringify(via)}`);
+  if (options.root && via !== 'local') throw new UsageError('--root is for --via local');
+  return via;
+}
+
+/** A plan file as `plan --out` wrote it; refused when edited since (its content hash) or for another target. */
+export function readPlanFile(file: string, target: string): Plan {
+  let plan: Plan;
+  try {
+    plan = JSON.parse(fs.readFileSync(file, 'utf8')) as Plan;
+  } catch (err) {
+    throw new IoError(`cannot read the plan ${file}: ${errorMessage(err)}`, err);
+  }
+  if (plan?.schema !== PLAN_SCHEMA_ID || !Array.isArray(plan.fixes) || !Array.isArray(plan.waves))
+    throw new StateError(`${file} is not a driftguard plan (${PLAN_SCHEMA_ID})`);
+  if (planHash(plan) !== plan.hash)
+    throw new StateError(
+      `${file} was changed after it was made: its content does not have its hash ${plan.hash}; make a new plan`,
+    );
+  if (normaliseTarget(target) !== plan.target)
+    throw new UsageError(`${file} is a plan for ${plan.target}, not ${normaliseTarget(target)}`);
+  return plan;
+}
+
+/** The target's nodes collected through their sessions; partners too when reachable (for parity). */
+async function collectForPlan(
+  desired: Desired,
+  target: string,
+  pool: SessionPool,
+  via: 'ssh' | 'local',
+  io: CliIo,
+): Promise<Map<string, NodeState>> {
+  const { named, partners } = nodesNeededFor(desired, target);
+  const states = new Map<string, NodeState>();
+  const collect = async (node: string) => states.set(node, await (await pool.open(node)).collect());
+  await Promise.all(named.map(collect));
+  for (const node of partners) {
+    if (via === 'local' || !desired.nodes[node]?.ssh) {
+      io.err(
+        `driftguard: warning: no state of ${node} (the pair partner): parity fixes need it — give --server URL or --states DIR\n`,
+      );
+      continue;
+    }
+    await collect(node).catch((err: unknown) =>
+      io.err(
+        `driftguard: warning: cannot collect ${node} (the pair partner): ${errorMessage(err)}; parity fixes are left out\n`,
+      ),
+    );
+  }
+  return states;
+}
+
+export async function runApply(target: string, options: ApplyOptions, io: CliIo): Promise<number> {
+  const desired = loadDesired(options.desired);
+  const now = () => currentTime(io.env);
+  const via = viaOf(options);
+  const maxNodesPerWave = options.maxNodesPerWave === undefined ? undefined : Number(options.maxNodesPerWave);
+  if (maxNodesPerWave !== undefined && (!Number.isInteger(maxNodesPerWave) || maxNodesPerWave < 1))
+    throw new UsageError(
+      `--max-nodes-per-wave wants a whole number of at least 1, not ${options.maxNodesPerWave}`,
+    );
+  const sessionOptions: SessionOptions =
+    via === 'local'
+      ? { via, root: path.resolve(io.cwd, options.root ?? '/'), now }
+      : {
+          via,
+          ...sshCredentials(options, io),
+          connectTimeoutMs: durationOption('--connect-timeout', options.connectTimeout, 1000),
+          sudo: options.sudo,
+          now,
+        };
+  const pool = new SessionPool(sessionOpener(desired, sessionOptions));
+  const store = openStore(expandPath(options.db, io));
+  try {
+    let plan: Plan;
+    let fresh: Map<string, NodeState> | undefined;
+    if (options.plan) plan = readPlanFile(path.resolve(io.cwd, options.plan), target);
+    else if (options.states || options.server)
+      plan = await planTarget(desired, stateSourceFrom({ ...options, json: options.json }, io.env), target, {
+        now: now(),
+        ...(maxNodesPerWave ? { maxNodesPerWave } : {}),
+      });
+    else {
+      fresh = await collectForPlan(desired, target, pool, via, io);
+      const states = fresh;
+      plan = makePlan({
+        desired,
+        target,
+        stateOf: (node) => states.get(node),
+        now: now(),
+        ...(maxNodesPerWave ? { maxNodesPerWave } : {}),
+      });
+    }
+    if (!options.json) io.out(renderPlan(plan, io.colors));
+    const run: RunRecord = await executePlan(
+      {
+        plan,
+        desired,
+        trigger: 'cli',
+        actor: cliActor(),
+        via,
+        dryRun: !options.yes,
+        ...(fresh ? { fresh } : {}),
+      },
+      {
+        store,
+        now,
+        open: (node): Promise<NodeSession> => pool.open(node),
+        listener: (event) => {
+          const line = progressLine(event, io.colors);
+          if (line && !options.json) io.err(`${line}\n`);
+        },
+      },
+    );
+    if (options.json) printJson(io, { plan, run });
+    else io.out(`\n${renderRun(run, io.colors)}`);
+    return run.status === 'succeeded' ? EXIT_OK : EXIT_FINDINGS;
+  } finally {
+    await pool.closeAll();
+    store.close();
+  }
+}

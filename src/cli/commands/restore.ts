@@ -1,0 +1,80 @@
+/**
+ * `driftguard restore RUN [--node NAME]`: put back every file a run backed up on its nodes —
+ * checked against the checksums recorded before the run — as a run of its own. Like apply, it
+ * only lists what it would do unless `--yes`: restoring overwrites files that may have been
+ * changed on purpose since. Exit 0 restored (or dry run), 1 a file could not be restored, 2 error.
+ */
+import { restoreRun } from '../../app/enforce/restore';
+import { SessionPool, sessionOpener } from '../../app/enforce/sessions';
+import type { SessionOptions } from '../../app/enforce/sessions';
+import { loadDesired } from '../../desired';
+import { currentTime } from '../../shared/clock';
+import { NotFoundError } from '../../shared/errors';
+import { openStore } from '../../store';
+import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes';
+import type { CliIo } from '../io';
+import { printJson } from '../io';
+import { progressLine, renderRun } from '../render/run';
+import { cliActor } from './apply';
+import { durationOption, expandPath, sshCredentials } from './shared';
+
+export interface RestoreOptions {
+  desired: string;
+  node?: string;
+  root?: string;
+  yes: boolean;
+  knownHosts?: string;
+  identity?: string;
+  sudo: boolean;
+  connectTimeout: string;
+  db: string;
+  json: boolean;
+}
+
+export async function runRestore(runId: string, options: RestoreOptions, io: CliIo): Promise<number> {
+  const desired = loadDesired(options.desired);
+  const now = () => currentTime(io.env);
+  const store = openStore(expandPath(options.db, io));
+  try {
+    const original = store.runs.get(runId);
+    if (!original) throw new NotFoundError(`no run ${runId} in ${options.db} (driftguard runs lists them)`);
+    const sessionOptions: SessionOptions =
+      original.via === 'local' || options.root
+        ? { via: 'local', root: expandPath(options.root ?? '/', io), now }
+        : {
+            via: 'ssh',
+            ...sshCredentials(options, io),
+            connectTimeoutMs: durationOption('--connect-timeout', options.connectTimeout, 1000),
+            sudo: options.sudo,
+            now,
+          };
+    const pool = new SessionPool(sessionOpener(desired, sessionOptions));
+    try {
+      const record = await restoreRun(
+        {
+          runId,
+          ...(options.node ? { node: options.node } : {}),
+          trigger: 'cli',
+          actor: cliActor(),
+          dryRun: !options.yes,
+        },
+        {
+          store,
+          now,
+          open: pool.open,
+          listener: (event) => {
+            const line = progressLine(event, io.colors);
+            if (line && !options.json) io.err(`${line}\n`);
+          },
+        },
+      );
+      if (options.json) printJson(io, record);
+      else io.out(renderRun(record, io.colors));
+      return record.status === 'succeeded' ? EXIT_OK : EXIT_FINDINGS;
+    } finally {
+      await pool.closeAll();
+    }
+  } finally {
+    store.close();
+  }
+}

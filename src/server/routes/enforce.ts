@@ -1,0 +1,324 @@
+/**
+ * Enforcement over the API (admin token for anything that changes nodes): make a plan from the
+ * stored states, approve it, run it (over SSH or through the agents), follow its progress as a
+ * server-sent event stream, list runs and the audit log (read only: there is no route that
+ * edits it), restore a run. A node's agent takes its work and answers here with its own token.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { actorOf } from '../../app/enforce/service';
+import type { AgentResult } from '../../model/agent-work';
+import type { RunEvent, RunStatus } from '../../model/run';
+import { validateState } from '../../model/validate-state';
+import { NotFoundError } from '../../shared/errors';
+import { summaryOf } from '../../store/runs';
+import type { ServerDeps } from '../app';
+import { NAME_PARAMS, NO_QUERY, readRoute } from './schemas';
+
+const PLAN_ID = '^p-[0-9]{8}-[0-9]{6}-[a-z0-9]{6}$';
+const RUN_ID = '^r-[0-9]{8}-[0-9]{6}-[a-z0-9]{6}$';
+const NODE_NAME = NAME_PARAMS.properties.name.pattern;
+
+const idParams = (pattern: string) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    required: ['id'],
+    properties: { id: { type: 'string', pattern } },
+  }) as const;
+
+const PLAN_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['target'],
+  properties: {
+    target: { type: 'string', pattern: `^((pair|node|role):)?[A-Za-z0-9][A-Za-z0-9._-]{0,252}$` },
+    via: { enum: ['ssh', 'agent'] },
+    maxNodesPerWave: { type: 'integer', minimum: 1, maximum: 1000 },
+  },
+} as const;
+
+const RUN_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { dryRun: { type: 'boolean' } },
+} as const;
+
+const RESTORE_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { node: { type: 'string', pattern: NODE_NAME }, dryRun: { type: 'boolean' } },
+} as const;
+
+const RESULT_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['runId', 'node'],
+  properties: {
+    runId: { type: 'string', pattern: RUN_ID },
+    node: { type: 'string', pattern: NODE_NAME },
+    refused: { type: 'string', maxLength: 4000 },
+    outcome: { type: 'object' },
+    state: { type: 'object' },
+  },
+} as const;
+
+const LIST_QUERY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'string', pattern: '^[0-9]{1,4}$' },
+    status: { enum: ['running', 'succeeded', 'failed', 'refused', 'abandoned'] },
+  },
+} as const;
+
+type Id = { Params: { id: string } };
+
+function limitOf(text: string | undefined, fallback: number): number {
+  return Math.max(1, Math.min(1000, text === undefined ? fallback : Number(text)));
+}
+
+/** Server-sent events of a run: what happened so far (after Last-Event-ID), then live until it ends. */
+function streamRun(deps: ServerDeps, request: FastifyRequest<Id>, reply: FastifyReply): void {
+  const runId = request.params.id;
+  if (!deps.store.runs.get(runId)) throw new NotFoundError(`no run ${runId}`);
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
+  let last = Number(request.headers['last-event-id'] ?? 0) || 0;
+  const send = (event: RunEvent): boolean => {
+    if (event.seq <= last) return false;
+    last = event.seq;
+    raw.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    return event.type === 'run-finished';
+  };
+  let ended = false;
+  // Subscribe before replaying, so nothing falls between the two; `send` drops what was sent.
+  const unsubscribe = deps.enforcer?.events.subscribe(runId, (event) => {
+    if (send(event)) end();
+  });
+  const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
+  function end(): void {
+    if (ended) return;
+    ended = true;
+    unsubscribe?.();
+    clearInterval(keepAlive);
+    raw.end();
+  }
+  for (const event of deps.store.runs.events(runId, last)) {
+    if (send(event)) return end();
+  }
+  const status: RunStatus | undefined = deps.store.runs.get(runId)?.status;
+  if (status !== 'running') return end();
+  request.raw.on('close', end);
+}
+
+export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
+  const enforcer = () => {
+    if (!deps.enforcer) throw new NotFoundError('this server does not enforce');
+    return deps.enforcer;
+  };
+  return async (app) => {
+    app.post<{ Body: { target: string; via?: 'ssh' | 'agent'; maxNodesPerWave?: number } }>(
+      '/plans',
+      {
+        config: { access: 'admin' },
+        schema: {
+          summary: 'Make a plan for a target from the stored states',
+          tags: ['enforcement'],
+          body: PLAN_BODY,
+          querystring: NO_QUERY,
+        },
+      },
+      async (request, reply) =>
+        reply.code(201).send(enforcer().createPlan(request.body, actorOf(request.caller))),
+    );
+
+    app.get<{ Querystring: { limit?: string } }>(
+      '/plans',
+      readRoute('Plans, newest first', 'enforcement', { querystring: LIST_QUERY }),
+      async (request) => ({
+        plans: deps.store.plans.list(limitOf(request.query.limit, 50)).map(({ plan, ...rest }) => ({
+          ...rest,
+          changes: plan.fixes.filter((f) => f.action === 'change').length,
+          advice: plan.fixes.filter((f) => f.action === 'advice').length,
+        })),
+      }),
+    );
+
+    app.get<Id>(
+      '/plans/:id',
+      readRoute('One plan, with every fix and diff', 'enforcement', { params: idParams(PLAN_ID) }),
+      async (request) => enforcer().plan(request.params.id),
+    );
+
+    app.post<Id>(
+      '/plans/:id/approve',
+      {
+        config: { access: 'admin' },
+        schema: {
+          summary: 'Approve a plan',
+          tags: ['enforcement'],
+          params: idParams(PLAN_ID),
+          querystring: NO_QUERY,
+        },
+      },
+      async (request) => enforcer().approve(request.params.id, actorOf(request.caller)),
+    );
+
+    app.post<Id & { Body: { dryRun?: boolean } | undefined }>(
+      '/plans/:id/run',
+      {
+        config: { access: 'admin' },
+        schema: {
+          summary:
+            'Run an approved plan (a dry run needs no approval); 409 when a node is being changed by another run',
+          tags: ['enforcement'],
+          params: idParams(PLAN_ID),
+          body: RUN_BODY,
+          querystring: NO_QUERY,
+        },
+      },
+      async (request, reply) => {
+        const started = enforcer().runPlan(
+          request.params.id,
+          { dryRun: request.body?.dryRun ?? false },
+          actorOf(request.caller),
+        );
+        return reply
+          .code(202)
+          .send({ run: summaryOf(started.record), events: `/api/v1/runs/${started.record.id}/events` });
+      },
+    );
+
+    app.get<{ Querystring: { limit?: string; status?: RunStatus } }>(
+      '/runs',
+      readRoute('Runs — CLI, API, schedules, agents alike — newest first', 'enforcement', {
+        querystring: LIST_QUERY,
+      }),
+      async (request) => ({
+        runs: deps.store.runs.list({
+          limit: limitOf(request.query.limit, 50),
+          ...(request.query.status ? { status: request.query.status } : {}),
+        }),
+      }),
+    );
+
+    app.get<Id>(
+      '/runs/:id',
+      readRoute('One run: every fix, its files before and after, its commands', 'enforcement', {
+        params: idParams(RUN_ID),
+      }),
+      async (request) => {
+        const run = deps.store.runs.get(request.params.id);
+        if (!run) throw new NotFoundError(`no run ${request.params.id}`);
+        return run;
+      },
+    );
+
+    app.get<Id>(
+      '/runs/:id/events',
+      readRoute('The progress of a run as server-sent events (replayed, then live)', 'enforcement', {
+        params: idParams(RUN_ID),
+      }),
+      async (request, reply) => streamRun(deps, request, reply),
+    );
+
+    app.post<Id & { Body: { node?: string; dryRun?: boolean } | undefined }>(
+      '/runs/:id/restore',
+      {
+        config: { access: 'admin' },
+        schema: {
+          summary: "Put a run's backups back (over SSH)",
+          tags: ['enforcement'],
+          params: idParams(RUN_ID),
+          body: RESTORE_BODY,
+          querystring: NO_QUERY,
+        },
+      },
+      async (request) => {
+        const body = request.body ?? {};
+        return enforcer().restore(
+          request.params.id,
+          { ...(body.node ? { node: body.node } : {}), dryRun: body.dryRun ?? false },
+          actorOf(request.caller),
+        );
+      },
+    );
+
+    app.get<{ Querystring: { limit?: string } }>(
+      '/audit',
+      readRoute('The audit log, newest first (append-only: no route changes it)', 'enforcement', {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: LIST_QUERY.properties.limit },
+        },
+      }),
+      async (request) => ({ events: deps.store.audit.list({ limit: limitOf(request.query.limit, 200) }) }),
+    );
+
+    app.get('/locks', readRoute('Nodes being changed now, and by which run', 'enforcement'), async () => ({
+      locks: deps.store.runs.locks(),
+    }));
+
+    app.get<{ Params: { name: string } }>(
+      '/nodes/:name/work',
+      {
+        config: { access: 'report' },
+        schema: {
+          summary: 'Whether work waits for the node (its agent starts its apply unit then)',
+          tags: ['enforcement'],
+          params: NAME_PARAMS,
+          querystring: NO_QUERY,
+        },
+      },
+      async (request) => enforcer().pendingWork(request.params.name, request.caller!),
+    );
+
+    app.post<{ Params: { name: string } }>(
+      '/nodes/:name/work/claim',
+      {
+        config: { access: 'report' },
+        schema: {
+          summary: "The node's agent takes its released work (its own node token)",
+          tags: ['enforcement'],
+          params: NAME_PARAMS,
+          querystring: NO_QUERY,
+        },
+      },
+      async (request, reply) => {
+        const work = enforcer().claimWork(request.params.name, request.caller!);
+        return work ? reply.send({ work }) : reply.code(204).send();
+      },
+    );
+
+    app.post<{ Params: { id: string; name: string }; Body: AgentResult }>(
+      '/runs/:id/nodes/:name/result',
+      {
+        config: { access: 'report' },
+        schema: {
+          summary: "The node's agent answers with what it did and a fresh state",
+          tags: ['enforcement'],
+          params: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id', 'name'],
+            properties: { id: { type: 'string', pattern: RUN_ID }, name: NAME_PARAMS.properties.name },
+          },
+          body: RESULT_BODY,
+          querystring: NO_QUERY,
+        },
+      },
+      async (request) => {
+        const result = request.body;
+        if (result.state) validateState(result.state, `the state in the answer of ${request.params.name}`);
+        enforcer().takeAnswer(request.params.id, request.params.name, result, request.caller!);
+        return { taken: true };
+      },
+    );
+  };
+}
