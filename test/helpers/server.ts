@@ -7,6 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DesiredHolder } from '../../src/app/desired-holder';
+import { RunEventHub } from '../../src/app/enforce/events';
+import { Enforcer } from '../../src/app/enforce/service';
+import type { EnforcerDeps } from '../../src/app/enforce/service';
 import { Evaluator } from '../../src/app/evaluate';
 import { buildServer } from '../../src/server/app';
 import type { DriftguardServer } from '../../src/server/app';
@@ -16,6 +19,7 @@ import type { Store } from '../../src/store';
 
 export interface TestServer extends DriftguardServer {
   store: Store;
+  enforcer: Enforcer;
   evaluator: Evaluator;
   holder: DesiredHolder;
   dir: string;
@@ -25,7 +29,15 @@ export interface TestServer extends DriftguardServer {
 }
 
 export async function startTestServer(
-  options: { desiredDir?: string; anonymousRead?: boolean; now?: () => Date; bodyLimit?: number } = {},
+  options: {
+    desiredDir?: string;
+    anonymousRead?: boolean;
+    now?: () => Date;
+    bodyLimit?: number;
+    /** Known hosts and key for runs over SSH (default: none, so such runs fail to connect). */
+    credentials?: EnforcerDeps['credentials'];
+    agentTimeoutMs?: number;
+  } = {},
 ): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-server-'));
   const dbFile = path.join(dir, 'driftguard.db');
@@ -41,10 +53,24 @@ export async function startTestServer(
       throw new Error(`evaluating ${node}: ${String(err)}`);
     },
   });
+  const enforcer = new Enforcer({
+    store,
+    desired: () => holder.desired,
+    now,
+    evaluator,
+    events: new RunEventHub(),
+    credentials:
+      options.credentials ??
+      (() => {
+        throw new Error('this test server has no SSH credentials');
+      }),
+    ...(options.agentTimeoutMs ? { agentTimeoutMs: options.agentTimeoutMs } : {}),
+  });
   const server = await buildServer({
     store,
     desired: holder,
     evaluator,
+    enforcer,
     now,
     anonymousRead: options.anonymousRead ?? false,
     bodyLimit: options.bodyLimit,
@@ -53,6 +79,7 @@ export async function startTestServer(
   return {
     ...server,
     store,
+    enforcer,
     evaluator,
     holder,
     dir,
@@ -60,6 +87,7 @@ export async function startTestServer(
     adminToken,
     async close() {
       await server.app.close();
+      await enforcer.idle();
       await evaluator.idle();
       store.close();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -45,7 +45,8 @@ async function waitForResult(
   node: string,
   options: AgentRunOptions,
 ): Promise<AgentResult | undefined> {
-  const deadline = ctx.env.now().getTime() + options.timeoutMs;
+  // Real elapsed time, not the run's clock (which tests pin): a timeout is about waiting.
+  const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     const row = ctx.env.store.agentWork.get<AgentWork, AgentResult>(ctx.record.id, node);
     if (row?.doneAt && row.result) return row.result;

@@ -101,6 +101,11 @@ export function parseFacts(line: string): FileFacts {
   }
 }
 
+/** Mode, owner, group as the script's arguments; empty means "keep". */
+function attributeArgs(attributes: { mode?: string; owner?: string; group?: string }): string[] {
+  return [attributes.mode ?? '', attributes.owner ?? '', attributes.group ?? ''];
+}
+
 export function backupDirOf(runId: string): string {
   return `${BACKUP_ROOT}/${runId}`;
 }
@@ -108,29 +113,36 @@ export function backupDirOf(runId: string): string {
 export class NodeFiles {
   constructor(private readonly shell: NodeShell) {}
 
-  private async verb(args: string[], input?: string | Buffer): Promise<CommandResult> {
+  /** Runs one verb about `path`; `extra` are its other arguments. */
+  private async verb(
+    verb: string,
+    path: string,
+    extra: string[] = [],
+    input?: string | Buffer,
+  ): Promise<CommandResult> {
+    const args = verb === 'backup' || verb === 'restore' ? [verb, ...extra, path] : [verb, path, ...extra];
     const result = await this.shell.run(['sh', '-c', FILES_SCRIPT, 'driftguard-files', ...args], {
       ...(input === undefined ? {} : { input }),
       timeoutMs: 120_000,
     });
     if (result.code !== 0)
       throw new CommandError(
-        `${args[0]} ${args.at(-1)} on ${this.shell.description} failed (exit ${result.code ?? 'none'}): ${result.stderr.trim() || 'no message'}`,
+        `${verb} ${path} on ${this.shell.description} failed (exit ${result.code ?? 'none'}): ${result.stderr.trim() || 'no message'}`,
       );
     return result;
   }
 
   async facts(path: string): Promise<FileFacts> {
-    return parseFacts((await this.verb(['facts', path])).stdout.toString('utf8'));
+    return parseFacts((await this.verb('facts', path)).stdout.toString('utf8'));
   }
 
   async read(path: string): Promise<Buffer> {
-    return (await this.verb(['read', path])).stdout;
+    return (await this.verb('read', path)).stdout;
   }
 
   /** Copies the path (if it exists) into the backup directory; returns what was there. */
   async backup(backupDir: string, path: string): Promise<FileFacts> {
-    return parseFacts((await this.verb(['backup', backupDir, path])).stdout.toString('utf8'));
+    return parseFacts((await this.verb('backup', path, [backupDir])).stdout.toString('utf8'));
   }
 
   /** Writes the content atomically; mode/owner/group given are set, others kept (new file: 0644 root). */
@@ -139,31 +151,22 @@ export class NodeFiles {
     content: string | Buffer,
     attributes: { mode?: string; owner?: string; group?: string } = {},
   ): Promise<void> {
-    await this.verb(
-      ['write', path, attributes.mode ?? '', attributes.owner ?? '', attributes.group ?? ''],
-      content,
-    );
+    await this.verb('write', path, attributeArgs(attributes), content);
   }
 
   async setAttributes(
     path: string,
     attributes: { mode?: string; owner?: string; group?: string },
   ): Promise<void> {
-    await this.verb([
-      'attributes',
-      path,
-      attributes.mode ?? '',
-      attributes.owner ?? '',
-      attributes.group ?? '',
-    ]);
+    await this.verb('attributes', path, attributeArgs(attributes));
   }
 
   async remove(path: string): Promise<void> {
-    await this.verb(['remove', path]);
+    await this.verb('remove', path);
   }
 
   /** Puts a backed-up path back atomically, with the mode, owner and times it had. */
   async restore(backupDir: string, path: string): Promise<void> {
-    await this.verb(['restore', backupDir, path]);
+    await this.verb('restore', path, [backupDir]);
   }
 }
