@@ -13,6 +13,13 @@ export const BUILT_IN_PARITY_IGNORE: IgnoreRules = {
     '/etc/hostname', // each node's own name
     '/etc/machine-id', // unique per installation by definition
     '/etc/fstab', // compared entry by entry under mounts, where node-local disk UUIDs are understood
+    // Compared value by value under sysctls (persisted, with file:line): two nodes that persist
+    // the same values in differently named files — a hand-written one on the primary,
+    // driftguard's 90-driftguard.conf on the secondary it fixed — are the same.
+    '/etc/sysctl.conf',
+    '/etc/sysctl.d/*',
+    // driftguard's own unit drop-ins: their orderings are compared under units.
+    '/etc/systemd/system/*.d/50-driftguard.conf',
   ],
 };
 

@@ -161,8 +161,11 @@ describe('plan of the PyPI 2013 pair (examples/states)', () => {
     const later = makePlan({ desired, target: 'pair:pypi', stateOf: (n) => states.get(n), now: new Date() });
     expect(later.hash).toBe(plan.hash);
     const edited = structuredClone(plan);
-    (edited.fixes[0] as Fix).commands[0]?.push('--reinstall');
+    fixOf(edited, 'pypi-2/packages/pypissh:all').commands[0]?.push('--reinstall');
     expect(planHash(edited)).not.toBe(plan.hash);
+    const reordered = structuredClone(plan);
+    reordered.waves.reverse();
+    expect(planHash(reordered)).not.toBe(plan.hash);
   });
 });
 

@@ -26,6 +26,8 @@ interface KnownFile {
   exists: boolean;
   /** Known text, when the state holds it (or a fix wrote it). */
   text?: string;
+  /** The content is another node's file, copied at apply time (its text is never in the plan). */
+  copyFrom?: { node: string; sha256: string };
   sha256?: string;
   mode?: string;
   owner?: string;
@@ -135,6 +137,20 @@ function applyEdit(
         },
       };
     }
+    case 'copy': {
+      const current = files.get(edit.path);
+      return {
+        path: edit.path,
+        after: {
+          exists: true,
+          sha256: edit.from.sha256,
+          copyFrom: edit.from,
+          mode: edit.mode ?? current?.mode ?? '0644',
+          owner: edit.owner ?? current?.owner ?? 'root',
+          group: edit.group ?? current?.group ?? 'root',
+        },
+      };
+    }
     case 'attributes': {
       const current = files.get(edit.path);
       if (!current?.exists) throw new NotRenderable(`${edit.path} does not exist`);
@@ -187,13 +203,13 @@ function applyEdit(
   }
 }
 
+/** `mode 0644 → 0640, owner root:root → root:pypi`; for a new file, what it is created with. */
 function describeAttributes(before: KnownFile | undefined, after: KnownFile): string {
+  if (!before) return `new file, mode ${after.mode}, owner ${after.owner}:${after.group}`;
   const parts: string[] = [];
-  if (before?.mode !== after.mode) parts.push(`mode ${before?.mode ?? '(new)'} → ${after.mode}`);
-  if (before?.owner !== after.owner || before?.group !== after.group)
-    parts.push(
-      `owner ${before?.owner ?? '?'}:${before?.group ?? '?'} → ${after.owner ?? '?'}:${after.group ?? '?'}`,
-    );
+  if (before.mode !== after.mode) parts.push(`mode ${before.mode} → ${after.mode}`);
+  if (before.owner !== after.owner || before.group !== after.group)
+    parts.push(`owner ${before.owner}:${before.group} → ${after.owner}:${after.group}`);
   return parts.join(', ');
 }
 
@@ -217,21 +233,25 @@ function fileChange(
     if (change.diff === undefined) delete change.diff;
     return change;
   }
-  const contentChanges = after.text !== before.text || !before.exists;
-  if (contentChanges) {
+  const contentChanges = after.sha256 !== before.sha256 || !before.exists;
+  if (contentChanges && after.copyFrom) change.copyFrom = after.copyFrom;
+  else if (contentChanges) {
     if (after.text === undefined) throw new NotRenderable(`no content for ${path}`);
     change.after = after.text;
   }
   if (!before.exists || after.mode !== before.mode) change.mode = after.mode as string;
   if (!before.exists || after.owner !== before.owner) change.owner = after.owner as string;
   if (!before.exists || after.group !== before.group) change.group = after.group as string;
+  const copied = change.copyFrom
+    ? `# ${path}: content of ${change.copyFrom.node}'s file (${change.copyFrom.sha256.slice(0, 19)}…), copied at apply time, not shown`
+    : '';
   const textDiff =
     contentChanges && after.text !== undefined
       ? unifiedDiff(path, before.exists ? 'now' : 'new', 'after', before.text ?? '', after.text)
       : '';
   const attributes = describeAttributes(before.exists ? before : undefined, after);
   change.diff =
-    [textDiff.trimEnd(), attributes && `# ${path}: ${attributes}`].filter(Boolean).join('\n') + '\n';
+    [textDiff.trimEnd(), copied, attributes && `# ${path}: ${attributes}`].filter(Boolean).join('\n') + '\n';
   return change;
 }
 

@@ -53,6 +53,15 @@ export interface DropInLine {
 export type FileEdit =
   /** Replace the whole file (create it when missing). */
   | { kind: 'content'; path: string; text: string; mode?: string; owner?: string; group?: string }
+  /** Replace the whole file with the primary's, copied node to node at apply time (its text is not in the state). */
+  | {
+      kind: 'copy';
+      path: string;
+      from: { node: string; sha256: string };
+      mode?: string;
+      owner?: string;
+      group?: string;
+    }
   /** Mode and ownership only. */
   | { kind: 'attributes'; path: string; mode?: string; owner?: string; group?: string }
   | { kind: 'remove'; path: string }

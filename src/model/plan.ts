@@ -25,8 +25,13 @@ export interface FileChange {
   before?: string;
   /** `sha256:<hex>` of `before`, or null when the file must not exist yet: checked before writing. */
   beforeSha256: string | null;
-  /** The content to write; absent with `remove`. */
+  /** The content to write; absent with `remove`, `copyFrom`, or a change of mode/owner only. */
   after?: string;
+  /**
+   * The content is the primary's file, copied from its node at apply time and checked against
+   * this hash — for files whose text never leaves a node (not world-readable, binary, large).
+   */
+  copyFrom?: { node: string; sha256: string };
   /** Delete the file (a desired `present: false`). */
   remove?: boolean;
   /** Permission bits to set, octal (`0640`); default: kept, or 0644 for a new file. */

@@ -55,6 +55,8 @@ export interface ApplyNodeOptions {
   now: () => Date;
   /** Another node of the wave failed: stop before the next fix. */
   stopped: () => boolean;
+  /** Reads a file of another node of the run (for content copied from the primary); absent: such fixes fail. */
+  readSource?: (node: string, path: string) => Promise<Buffer>;
 }
 
 class FixFailure extends Error {}
@@ -132,11 +134,27 @@ export async function applyNodeFixes(options: ApplyNodeOptions): Promise<boolean
       throw new FixFailure(
         `${change.path} changed since the plan was made (expected ${short(change.beforeSha256)}, found ${short(before.sha256)}): stale plan, nothing written — plan again`,
       );
+    let expected: string | undefined;
     if (change.remove) await session.files.remove(change.path);
-    else if (change.after !== undefined) await session.files.write(change.path, change.after, change);
-    else await session.files.setAttributes(change.path, change);
+    else if (change.after !== undefined) {
+      await session.files.write(change.path, change.after, change);
+      expected = `sha256:${sha256Hex(change.after)}`;
+    } else if (change.copyFrom) {
+      const { node, sha256 } = change.copyFrom;
+      if (!options.readSource)
+        throw new FixFailure(
+          `${change.path} is copied from ${node}, which this run cannot reach: apply over SSH`,
+        );
+      const content = await options.readSource(node, change.path);
+      if (`sha256:${sha256Hex(content)}` !== sha256)
+        throw new FixFailure(
+          `${node}'s ${change.path} changed since the plan was made (expected ${short(sha256)}): stale plan — plan again`,
+        );
+      await session.files.write(change.path, content, change);
+      expected = sha256;
+    } else await session.files.setAttributes(change.path, change);
     const after = snapshotOf(await session.files.facts(change.path));
-    if (change.after !== undefined && after.sha256 !== `sha256:${sha256Hex(change.after)}`)
+    if (expected !== undefined && after.sha256 !== expected)
       throw new FixFailure(`${change.path} does not read back as written (${short(after.sha256)})`);
     return {
       path: change.path,

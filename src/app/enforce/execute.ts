@@ -256,6 +256,11 @@ async function driveSessions(ctx: RunContext, sessions: Map<string, NodeSession>
             env.store.runs.heartbeat(record.id, env.now());
             journal.step(record, type, message, { node, ...about });
           },
+          readSource: async (source, path) => {
+            const from = sessions.get(source);
+            if (!from) throw new Error(`${source} is not part of this run`);
+            return from.files.read(path);
+          },
           verify: async (fix) => {
             const fresh = await session.collect(verifyCategories(fix.category));
             states.set(node, { ...(states.get(node) as NodeState), ...fresh, errors: fresh.errors });

@@ -18,10 +18,11 @@ import { makePlan, planHash } from '../../enforce';
 import type { Desired } from '../../model/desired';
 import type { Plan } from '../../model/plan';
 import { PLAN_SCHEMA_ID } from '../../model/plan';
-import type { RunRecord } from '../../model/run';
+import type { RunEvent, RunRecord, RunVia } from '../../model/run';
 import type { NodeState } from '../../model/state';
 import { currentTime } from '../../shared/clock';
-import { IoError, StateError, UsageError, errorMessage } from '../../shared/errors';
+import { IoError, ServerError, StateError, UsageError, errorMessage } from '../../shared/errors';
+import { getJson, refusal, requestJson } from '../../app/api-client';
 import { openStore } from '../../store';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes';
 import type { CliIo } from '../io';
@@ -29,7 +30,7 @@ import { printJson } from '../io';
 import { renderPlan } from '../render/plan';
 import { progressLine, renderRun } from '../render/run';
 import type { StateOptions } from './shared';
-import { durationOption, expandPath, sshCredentials, stateSourceFrom } from './shared';
+import { durationOption, expandPath, readToken, sshCredentials, stateSourceFrom } from './shared';
 
 export interface ApplyOptions extends Partial<StateOptions> {
   desired: string;
@@ -57,16 +58,77 @@ export function cliActor(): string {
   return `${user}@${os.hostname()}`;
 }
 
-function viaOf(options: ApplyOptions): 'ssh' | 'local' {
+function viaOf(options: ApplyOptions): RunVia {
   const via = options.via ?? (options.root ? 'local' : 'ssh');
-  if (via === 'agent')
-    throw new UsageError(
-      '--via agent applies through the server: driftguard apply TARGET --via agent --server URL',
-    );
-  if (via !== 'ssh' && via !== 'local')
+  if (via !== 'ssh' && via !== 'local' && via !== 'agent')
     throw new UsageError(`--via must be ssh, local or agent, not ${JSON.stringify(via)}`);
   if (options.root && via !== 'local') throw new UsageError('--root is for --via local');
+  if (via === 'agent' && !options.server)
+    throw new UsageError(
+      '--via agent goes through the server the agents poll: add --server URL (and an admin --token-file)',
+    );
+  if (via === 'agent' && (options.plan || options.states))
+    throw new UsageError(
+      '--via agent plans on the server, from its stored states: leave out --plan and --states',
+    );
   return via;
+}
+
+/** Reads a run's server-sent events until it ends, handing each to `onEvent`. */
+async function followEvents(
+  server: string,
+  runId: string,
+  token: string | undefined,
+  onEvent: (event: RunEvent) => void,
+): Promise<void> {
+  const response = await fetch(new URL(`/api/v1/runs/${encodeURIComponent(runId)}/events`, server), {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  if (!response.ok || !response.body)
+    throw new ServerError(`${server} answered ${response.status} for the events of ${runId}`);
+  const decoder = new TextDecoder();
+  let buffered = '';
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = buffered.indexOf('\n\n')) >= 0) {
+      const block = buffered.slice(0, end);
+      buffered = buffered.slice(end + 2);
+      const data = block.split('\n').find((line) => line.startsWith('data: '));
+      if (data) onEvent(JSON.parse(data.slice('data: '.length)) as RunEvent);
+    }
+  }
+}
+
+/**
+ * `--via agent`: the server makes the plan from its stored states, the admin token approves it
+ * (not for a dry run), and the nodes' agents carry it out; this command follows the run.
+ */
+async function applyThroughServer(target: string, options: ApplyOptions, io: CliIo): Promise<number> {
+  const server = options.server as string;
+  const token = readToken(options.tokenFile, io.env);
+  const post = async (pathname: string, body: object): Promise<unknown> => {
+    const answer = await requestJson(server, 'POST', pathname, token, 60_000, body);
+    if (answer.status >= 300) throw refusal(server, pathname, answer);
+    return answer.body;
+  };
+  const stored = (await post('/api/v1/plans', { target, via: 'agent' })) as { id: string; plan: Plan };
+  if (!options.json) io.out(renderPlan(stored.plan, io.colors));
+  if (options.yes) await post(`/api/v1/plans/${stored.id}/approve`, {});
+  const started = (await post(`/api/v1/plans/${stored.id}/run`, { dryRun: !options.yes })) as {
+    run: { id: string };
+  };
+  await followEvents(server, started.run.id, token, (event) => {
+    const line = progressLine(event, io.colors);
+    if (line && !options.json) io.err(`${line}\n`);
+  });
+  const pathname = `/api/v1/runs/${started.run.id}`;
+  const answer = await getJson(server, pathname, token, 30_000);
+  if (answer.status !== 200) throw refusal(server, pathname, answer);
+  const run = answer.body as RunRecord;
+  if (options.json) printJson(io, { plan: stored.plan, run });
+  else io.out(`\n${renderRun(run, io.colors)}`);
+  return run.status === 'succeeded' ? EXIT_OK : EXIT_FINDINGS;
 }
 
 /** A plan file as `plan --out` wrote it; refused when edited since (its content hash) or for another target. */
@@ -120,6 +182,7 @@ export async function runApply(target: string, options: ApplyOptions, io: CliIo)
   const desired = loadDesired(options.desired);
   const now = () => currentTime(io.env);
   const via = viaOf(options);
+  if (via === 'agent') return applyThroughServer(target, options, io);
   const maxNodesPerWave = options.maxNodesPerWave === undefined ? undefined : Number(options.maxNodesPerWave);
   if (maxNodesPerWave !== undefined && (!Number.isInteger(maxNodesPerWave) || maxNodesPerWave < 1))
     throw new UsageError(

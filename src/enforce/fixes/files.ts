@@ -23,6 +23,20 @@ export function copyableText(info: FileInfo | undefined): string | undefined {
   return info.text;
 }
 
+/**
+ * A regular file of the primary whose text the state does not hold (not world-readable, so only
+ * its hash left the node; binary; large): apply copies it from the primary's node to this one,
+ * checked against this hash, without its content ever being stored or shown. Redacted text is
+ * not the file: the copy is.
+ */
+function copySource(
+  primary: FileInfo | undefined,
+  ctx: NodeFixContext,
+): { node: string; sha256: string } | undefined {
+  if (!primary?.exists || primary.type !== 'file' || !primary.sha256 || !ctx.pair) return undefined;
+  return { node: ctx.pair.primary, sha256: primary.sha256 };
+}
+
 /** Mode, owner and group the file must have: the roles', else the primary's (parity). */
 function wantedAttributes(rule: FileRule | undefined, primary: FileInfo | undefined) {
   return {
@@ -144,15 +158,21 @@ function planFile(path: string, findings: SourcedFinding[], ctx: NodeFixContext)
       ? `owner ${changed.owner ?? have?.owner ?? 'root'}:${changed.group ?? have?.group ?? 'root'}`
       : '',
   ].filter(Boolean);
-  if (contentDiffers && text !== undefined && contentFits) {
+  const source = text === undefined && contentFits ? copySource(primary, ctx) : undefined;
+  if (contentDiffers && contentFits && (text !== undefined || source)) {
+    const how = text !== undefined ? 'as the primary has it' : `copied from ${source?.node} at apply time`;
     return [
       ...drafts,
       {
         category: 'files',
         key: path,
         action: 'change',
-        description: `write ${path} on ${node} as the primary has it${notes.length ? ` (${notes.join(', ')})` : ''}`,
-        edits: [{ kind: 'content', path, text, ...attributes }],
+        description: `write ${path} on ${node} ${how}${notes.length ? ` (${notes.join(', ')})` : ''}`,
+        edits: [
+          text !== undefined
+            ? { kind: 'content', path, text, ...attributes }
+            : { kind: 'copy', path, from: source as { node: string; sha256: string }, ...attributes },
+        ],
         addresses,
       },
     ];
@@ -163,9 +183,9 @@ function planFile(path: string, findings: SourcedFinding[], ctx: NodeFixContext)
         'files',
         path,
         `copy ${path} to ${node} by hand${rule.sha256 ? ` (the roles want ${rule.sha256})` : ''}`,
-        text === undefined
-          ? "the state holds no usable text of the primary's file (binary, large, secret or redacted)"
-          : "the primary's content does not have the sha256 the roles ask for",
+        !contentFits
+          ? "the primary's content does not have the sha256 the roles ask for"
+          : 'the primary has no such regular file to copy',
         rest.filter((f) => f.aspect === 'sha256' || f.kind === 'missing' || f.source === 'parity'),
       ),
       part: 'content',

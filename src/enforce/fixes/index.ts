@@ -1,7 +1,11 @@
 /**
- * The fixers, one per category, in the order a node's fixes are applied: packages first (they
- * bring unit files and users), then accounts and files, fstab, sysctls, units last. The advice
- * categories follow; nothing of theirs runs.
+ * The fixers, one per category, in the order a node's fixes are applied:
+ *   - fstab and sysctls first: they need nothing installed, and they are what keeps a node safe
+ *     (no boot hang on the DRBD device, a reboot after a panic — the PyPI 2013 lessons), so a
+ *     package that fails to install later in the run does not stand in their way;
+ *   - packages next: they bring unit files, users and the folders configuration lives in;
+ *   - then accounts, files, and units last (enabling a unit needs its file).
+ * The advice categories follow; nothing of theirs runs.
  */
 import type { CategoryFixer } from '../types';
 import { capacityFixer, nodeFixer, osFixer, probesFixer, replicationFixer } from './advice';
@@ -13,11 +17,11 @@ import { unitsFixer } from './units';
 import { usersFixer } from './users';
 
 export const FIXERS: readonly CategoryFixer[] = [
+  mountsFixer,
+  sysctlsFixer,
   packagesFixer,
   usersFixer,
   filesFixer,
-  mountsFixer,
-  sysctlsFixer,
   unitsFixer,
   capacityFixer,
   replicationFixer,

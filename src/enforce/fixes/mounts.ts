@@ -71,8 +71,8 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
   const drafts: FixDraft[] = [];
   const notMounted = findings.filter((f) => f.aspect === 'live');
   if (notMounted.length > 0)
-    drafts.push(
-      advice(
+    drafts.push({
+      ...advice(
         'mounts',
         mountPoint,
         `mount ${mountPoint} on ${node}`,
@@ -80,7 +80,8 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
         notMounted,
         [['mount', mountPoint]],
       ),
-    );
+      part: 'mounted',
+    });
   const onlySecondary = findings.filter((f) => f.side === 'only-second');
   if (onlySecondary.length > 0)
     drafts.push(
