@@ -373,7 +373,7 @@ describe('units and files', () => {
     ]);
   });
 
-  it('copies a parity file with its mode, and leaves an undeclared or redacted difference to a person', () => {
+  it('copies a parity file with its mode, never writes redacted text, leaves an undeclared difference alone', () => {
     const roles = PAIR.replace(
       'name: app\n',
       'name: app\nfiles: { /etc/app.conf: { parity: true }, /etc/secret.conf: { parity: true } }\n',
@@ -406,7 +406,11 @@ describe('units and files', () => {
     });
     // A merely watched file that differs (keepalived's priority differs per node by design) is not planned.
     expect(plan.fixes.some((f) => f.key === '/etc/keepalived/keepalived.conf')).toBe(false);
-    expect(fixOf(plan, 'b/files//etc/secret.conf#content')).toMatchObject({ action: 'advice' });
+    // Redacted text is never written: the primary's real file is copied node to node at apply time.
+    const [secret] = fixOf(plan, 'b/files//etc/secret.conf').files;
+    expect(secret).toMatchObject({ copyFrom: { node: 'a', sha256: `sha256:${sha256Hex('password = <redacted>\n')}` } });
+    expect(secret?.after).toBeUndefined();
+    expect(secret?.diff).not.toContain('redacted');
   });
 });
 
