@@ -408,7 +408,9 @@ describe('units and files', () => {
     expect(plan.fixes.some((f) => f.key === '/etc/keepalived/keepalived.conf')).toBe(false);
     // Redacted text is never written: the primary's real file is copied node to node at apply time.
     const [secret] = fixOf(plan, 'b/files//etc/secret.conf').files;
-    expect(secret).toMatchObject({ copyFrom: { node: 'a', sha256: `sha256:${sha256Hex('password = <redacted>\n')}` } });
+    expect(secret).toMatchObject({
+      copyFrom: { node: 'a', sha256: `sha256:${sha256Hex('password = <redacted>\n')}` },
+    });
     expect(secret?.after).toBeUndefined();
     expect(secret?.diff).not.toContain('redacted');
   });

@@ -60,19 +60,27 @@ function collectOutput(
     streams.stderr.on('data', (chunk: Buffer) => {
       err = (err + chunk.toString('utf8')).slice(-STDERR_KEPT);
     });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      kill();
-    }, timeoutMs);
-    onExit((code) => {
+    let settled = false;
+    const finish = (code: number | null) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
+      clearTimeout(grace);
       resolve({
         code: timedOut ? null : code,
         stdout: Buffer.concat(out),
         stderr: timedOut ? `${err}\n(killed after ${Math.round(timeoutMs / 1000)} s)`.trim() : err,
         ms: performance.now() - started,
       });
-    });
+    };
+    let grace: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+      // A process or channel that does not even close when killed must not hang the run.
+      grace = setTimeout(() => finish(null), 5_000);
+    }, timeoutMs);
+    onExit(finish);
   });
 }
 
@@ -112,6 +120,29 @@ export class LocalShell implements NodeShell {
   async close(): Promise<void> {}
 }
 
+/**
+ * A constant wrapper that runs the argv after it and reports its exit status as the last line
+ * of stderr. The SSH exit status can be lost: sshd sends it as a channel request just before
+ * closing the channel, and an exec channel that the client closes first (ssh2 does when both
+ * directions of the stream have ended) never receives it — seen here as exit code "null" for
+ * about one command in twenty. A change must not be taken for a failure, nor a failure for a
+ * change: the status travels in band, and the channel's own is only the fallback.
+ */
+const EXIT_MARKER = '@driftguard-exit';
+const REPORT_EXIT = [
+  'sh',
+  '-c',
+  `"$@"; s=$?; printf '\\n${EXIT_MARKER} %d\\n' "$s" >&2; exit "$s"`,
+  'driftguard-run',
+];
+
+/** Takes the in-band exit status off the end of stderr (see REPORT_EXIT). */
+function exitReportedInBand(result: CommandResult): CommandResult {
+  const match = new RegExp(`\\n?${EXIT_MARKER} (\\d+)\\n?$`).exec(result.stderr);
+  if (!match) return result;
+  return { ...result, code: Number(match[1]), stderr: result.stderr.slice(0, match.index) };
+}
+
 /** One SSH connection to the node: an exec channel per command. With `sudo`, every argv runs under `sudo -n`. */
 export class SshShell implements NodeShell {
   constructor(
@@ -121,9 +152,9 @@ export class SshShell implements NodeShell {
   ) {}
 
   /** The command line an argv becomes: every word quoted, under `sudo -n` when asked. */
-  private commandLine(argv: readonly string[]): string {
+  private commandLine(argv: readonly string[], reportExit = false): string {
     checkArgv(argv);
-    const words = ['env', `PATH=${SANE_PATH}`, 'LC_ALL=C', ...argv];
+    const words = ['env', `PATH=${SANE_PATH}`, 'LC_ALL=C', ...(reportExit ? REPORT_EXIT : []), ...argv];
     return shJoin(this.sudo ? ['sudo', '-n', '--', ...words] : words);
   }
 
@@ -133,7 +164,7 @@ export class SshShell implements NodeShell {
   }
 
   async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
-    const channel: ClientChannel = await this.connection.exec(this.commandLine(argv));
+    const channel: ClientChannel = await this.connection.exec(this.commandLine(argv, true));
     channel.on('error', () => undefined);
     channel.end(options.input ?? '');
     return collectOutput(
@@ -147,7 +178,7 @@ export class SshShell implements NodeShell {
         });
         channel.on('close', () => done(code));
       },
-    );
+    ).then(exitReportedInBand);
   }
 
   async close(): Promise<void> {

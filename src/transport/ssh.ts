@@ -93,14 +93,25 @@ export class SshConnection {
     });
   }
 
-  /** Opens an exec channel (stdin/stdout/stderr of `command` on the node). */
-  exec(command: string): Promise<ClientChannel> {
+  /** Opens an exec channel (stdin/stdout/stderr of `command` on the node); a server that never answers times out. */
+  exec(command: string, openTimeoutMs = 30_000): Promise<ClientChannel> {
     return new Promise((resolve, reject) => {
       if (this.closed) {
         reject(new TransportError('protocol', `SSH connection to ${this.description} is closed`));
         return;
       }
+      const timer = setTimeout(
+        () =>
+          reject(
+            new TransportError(
+              'timeout',
+              `${this.description} did not open a channel for a command within ${openTimeoutMs / 1000}s`,
+            ),
+          ),
+        openTimeoutMs,
+      );
       this.client.exec(command, (err, channel) => {
+        clearTimeout(timer);
         if (err)
           reject(
             new TransportError(
