@@ -185,12 +185,11 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
     .command('show')
     .argument('<id>', 'run id')
     .description('one run: every fix with its files before/after, commands, outcome')
-    .option('--server <url>', 'read the run from this server')
-    .option('--token-file <file>', 'token for --server')
-    .option('--db <file>', 'store file', DEFAULT_DB)
-    .option('--json', 'print one JSON document on stdout', false)
-    .action((id, options) =>
-      run(async () => (await import('./commands/runs')).runRunsShow(id, { limit: '1', ...options }, io)),
+    // Its options are the ones of `runs` (--server, --token-file, --db, --json), given before or after.
+    .action((id, _options, command: Command) =>
+      run(async () =>
+        (await import('./commands/runs')).runRunsShow(id, command.optsWithGlobals() as never, io),
+      ),
     );
 
   program

@@ -57,7 +57,8 @@ export function enforceWorld(fleet: SandboxFleet, desired: string | { dir: strin
             : command === 'sweep'
               ? ['--desired', desiredDir, ...ssh]
               : ['--desired', desiredDir];
-      return runCli([...args, ...extra], env ? { env } : {});
+      // The test's own options come last: they win over these defaults.
+      return runCli([command as string, ...extra, ...args.slice(1)], env ? { env } : {});
     },
     sweep(nodes) {
       const out = fs.mkdtempSync(path.join(dir, 'states-'));
