@@ -102,7 +102,8 @@ export class CliProcess {
   }
 }
 
-function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+/** The built CLI in a child process, without blocking this one (a server in this process keeps answering). */
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliProcess {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: REPO,
     env: { ...process.env, NO_COLOR: '1', ...env },

@@ -1,0 +1,216 @@
+/**
+ * Enforcement through the agent and by schedule, against a real server (a real SQLite file,
+ * listening on a loopback port) and sandbox nodes:
+ *   - `apply --via agent`: the server releases the node's fixes, the node's agent (its apply
+ *     step, `driftguard agent --apply`, run as the privileged unit would) applies them in the
+ *     node and answers with a fresh state, and the server verifies them;
+ *   - a `kind: Schedule` in audit mode changes nothing; in enforce mode it applies over SSH and is
+ *     recorded exactly like a manual run.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RunRecord } from '../../src/model/run';
+import { Scheduler } from '../../src/schedule/scheduler';
+import { loadIdentity } from '../../src/transport/identity';
+import { readKnownHostsFile } from '../../src/transport/known-hosts';
+import { startCli } from '../helpers/processes';
+import { nodesYaml } from '../helpers/enforce';
+import { hostFingerprint } from '../helpers/host-fingerprint';
+import { startSandboxFleet } from '../helpers/sandbox';
+import type { SandboxFleet, SandboxNode } from '../helpers/sandbox';
+import { startTestServer } from '../helpers/server';
+import type { TestServer } from '../helpers/server';
+
+const ROLE = `kind: Role
+name: tuned
+sysctls:
+  kernel.panic: 10
+  vm.swappiness: 10
+---
+kind: Schedule
+name: nightly-audit
+cron: '0 3 * * *'
+targets: [node:sched-1]
+mode: audit
+---
+kind: Schedule
+name: nightly-enforce
+cron: '30 3 * * *'
+targets: [node:sched-1]
+mode: enforce
+`;
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+describe('enforcement through the agent and by schedule', () => {
+  let fleet: SandboxFleet;
+  let server: TestServer;
+  let url: string;
+  let dir: string;
+  let host: Record<string, string>;
+  const tokenFile = (name: string) => path.join(dir, `${name}.token`);
+
+  beforeAll(async () => {
+    host = hostFingerprint();
+    fleet = await startSandboxFleet([{ name: 'agent-1' }, { name: 'sched-1' }]);
+    dir = fs.mkdtempSync(path.join(fleet.dir, 'world-'));
+    const desiredDir = path.join(dir, 'desired');
+    fs.mkdirSync(desiredDir);
+    fs.writeFileSync(
+      path.join(desiredDir, 'desired.yaml'),
+      ROLE + nodesYaml(fleet, { 'agent-1': ['tuned'], 'sched-1': ['tuned'] }),
+    );
+    server = await startTestServer({
+      desiredDir,
+      credentials: () => ({
+        knownHosts: readKnownHostsFile(fleet.knownHostsFile, (message) => {
+          throw new Error(message);
+        }),
+        identity: loadIdentity({ identityFile: fleet.clientKeyFile, env: {} }),
+      }),
+      agentTimeoutMs: 120_000,
+    });
+    url = await server.app.listen({ host: '127.0.0.1', port: 0 });
+    // Token files are read only when they are private to their owner (agents/token-file.ts).
+    fs.writeFileSync(tokenFile('admin'), server.adminToken, { mode: 0o600 });
+    for (const node of ['agent-1', 'sched-1'])
+      fs.writeFileSync(
+        tokenFile(node),
+        server.store.tokens.create({ role: 'node', node }, new Date().toISOString()).token,
+        {
+          mode: 0o600,
+        },
+      );
+  }, 300_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await fleet?.stop();
+    expect(hostFingerprint()).toEqual(host);
+  });
+
+  /**
+   * The node's agent, as its units run it: collecting (--once), or its apply step (--apply) —
+   * in a child process that does not block this one, where the server answers.
+   */
+  async function agent(node: SandboxNode, mode: '--once' | '--apply', token = node.name) {
+    const child = startCli([
+      'agent',
+      mode,
+      '--server',
+      url,
+      '--token-file',
+      tokenFile(token),
+      '--node',
+      node.name,
+      '--root',
+      node.root,
+      '--spool',
+      path.join(dir, `spool-${node.name}`),
+    ]);
+    const code = await child.exited;
+    return { code, stdout: child.stdout, stderr: child.stderr };
+  }
+
+  it("applies an approved plan through the node's agent, which reports, and the server verifies", async () => {
+    const node = fleet.nodes['agent-1'] as SandboxNode;
+    const reported = await agent(node, '--once');
+    expect({ code: reported.code, stderr: reported.stderr }).toEqual({
+      code: 0,
+      stderr: expect.stringContaining('report delivered'),
+    });
+    // The admin's apply waits for the agents; it runs in the background here.
+    const apply = startCli([
+      'apply',
+      'node:agent-1',
+      '--via',
+      'agent',
+      '--server',
+      url,
+      '--token-file',
+      tokenFile('admin'),
+      '--yes',
+      '--json',
+    ]);
+    // A token of another node cannot take this node's work.
+    await waitFor(() => server.store.agentWork.pendingFor('agent-1') !== undefined);
+    const other = await agent(node, '--apply', 'sched-1');
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('may not take or answer work for node agent-1');
+    expect(node.readFile('/proc/sys/kernel/panic')?.toString()).toBe('0\n');
+    // The node's own agent applies.
+    const applied = await agent(node, '--apply');
+    expect({ code: applied.code, stderr: applied.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    expect(await apply.exited).toBe(0);
+    const { run } = JSON.parse(apply.stdout) as { run: RunRecord };
+    expect(run).toMatchObject({ via: 'agent', trigger: 'api', status: 'succeeded' });
+    expect(run.nodes[0]?.fixes.map((f) => [f.fixId, f.status, f.verified])).toEqual([
+      ['agent-1/sysctls/kernel.panic', 'applied', true],
+      ['agent-1/sysctls/vm.swappiness', 'applied', true],
+    ]);
+    expect(node.readFile('/proc/sys/kernel/panic')?.toString()).toBe('10\n');
+    expect(node.readFile('/etc/sysctl.d/90-driftguard.conf')?.toString()).toContain('vm.swappiness = 10');
+    // Its fresh state reached the server with the answer.
+    expect(server.store.states.latestState('agent-1')?.sysctls?.live['vm.swappiness']).toBe('10');
+    // Nothing more waits for it.
+    expect((await agent(node, '--apply')).stderr).toContain('no approved work waits for agent-1');
+  }, 120_000);
+
+  it('changes nothing on an audit schedule, and applies on an enforce schedule, recorded like a manual run', async () => {
+    const node = fleet.nodes['sched-1'] as SandboxNode;
+    const scheduler = new Scheduler(
+      {
+        store: server.store,
+        evaluator: server.evaluator,
+        now: () => new Date(),
+        credentials: () => ({
+          knownHosts: readKnownHostsFile(fleet.knownHostsFile, () => undefined),
+          identity: loadIdentity({ identityFile: fleet.clientKeyFile, env: {} }),
+        }),
+        enforcer: server.enforcer,
+      },
+      silent,
+    );
+    scheduler.load(server.holder.desired as NonNullable<typeof server.holder.desired>);
+    try {
+      const before = node.fingerprint();
+      const audit = await scheduler.runNow('nightly-audit');
+      expect(audit).toMatchObject({ mode: 'audit', reached: ['sched-1'], failed: [] });
+      expect(audit?.run).toBeUndefined();
+      expect(node.fingerprint()).toBe(before);
+
+      const enforced = await scheduler.runNow('nightly-enforce');
+      expect(enforced?.run).toMatchObject({ status: 'succeeded' });
+      const run = server.store.runs.get(enforced?.run?.id as string) as RunRecord;
+      expect(run).toMatchObject({
+        trigger: 'schedule',
+        actor: 'schedule:nightly-enforce',
+        via: 'ssh',
+        dryRun: false,
+      });
+      expect(run.nodes[0]?.fixes.every((f) => f.status === 'applied' && f.verified)).toBe(true);
+      expect(node.readFile('/proc/sys/kernel/panic')?.toString()).toBe('10\n');
+      // The same record as a manual run: same fields, same audit events.
+      const manual = server.store.runs.list().find((r) => r.trigger !== 'schedule');
+      expect(Object.keys(run).sort()).toEqual(
+        Object.keys(server.store.runs.get(manual?.id as string) as RunRecord).sort(),
+      );
+      expect(server.store.audit.ofRun(run.id).map((e) => e.event)).toEqual(['run-started', 'run-succeeded']);
+      // A schedule whose node cannot be reached is recorded as a failed run, with the reason.
+      await node.stop();
+      const unreachable = await scheduler.runNow('nightly-enforce');
+      expect(unreachable?.run).toMatchObject({ status: 'failed' });
+      expect(unreachable?.run?.reason).toMatch(/not enforced: sched-1 \(.*unreachable/);
+    } finally {
+      scheduler.stop();
+    }
+  }, 120_000);
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
