@@ -2,6 +2,7 @@
  * `npm run bench -- NAME [options]`: the project's benchmarks. Timings are measured here and
  * reported in docs/performance.md — never asserted in tests.
  */
+import { runApplyBench } from './apply';
 import { runCollectBench } from './collect';
 import { runIngestBench } from './ingest';
 import { runReadyBench } from './ready';
@@ -9,6 +10,7 @@ import { benchArgs } from './stats';
 import { runSweepBench } from './sweep';
 
 const benches: Record<string, (args: Map<string, string>) => Promise<void>> = {
+  apply: runApplyBench,
   collect: runCollectBench,
   ingest: runIngestBench,
   ready: runReadyBench,

@@ -19,6 +19,9 @@ import { OS_RELEASE_PATHS } from '../collect/os/collect';
 import { FSCK_DIRS } from '../collect/units/collect';
 import { SYSTEM_UNIT_PATH } from '../collect/units/search-path';
 import type { CommandRequest, PathOp, PathRequest, Request } from './requests';
+import type { Category } from '../model/state';
+import { CATEGORIES } from '../model/state';
+import { SYSTEM_UNIT_DIR } from '../model/managed-files';
 import { ancestorsOf, isKernelPath, isListingOp } from './requests';
 
 /** os/collect.ts: os-release, and /etc/hostname (the name when the kernel's is unset). */
@@ -102,43 +105,74 @@ function watchRequests(watchPath: string): PathRequest[] {
   }
 }
 
-const commands: CommandRequest[] = [
-  { op: 'command', id: 'uname-m', when: { test: 'missing', path: `${PROC_SYS}/kernel/arch` } },
-  { op: 'command', id: 'list-units', when: { test: 'dir', path: SYSTEMD_RUNTIME_DIR } },
+/** The commands a collector runs, each under the condition the collector itself checks. */
+const COMMANDS: Record<'os' | 'units' | 'replication' | 'packages', CommandRequest> = {
+  os: { op: 'command', id: 'uname-m', when: { test: 'missing', path: `${PROC_SYS}/kernel/arch` } },
+  units: { op: 'command', id: 'list-units', when: { test: 'dir', path: SYSTEMD_RUNTIME_DIR } },
   // Only with /proc/drbd: drbdsetup loads the module when it is missing (replication/collect.ts).
-  { op: 'command', id: 'drbd-status', when: { test: 'exists', path: PROC_DRBD } },
-  { op: 'command', id: 'rpm-query', when: { test: 'missing', path: DPKG_STATUS } },
-];
+  replication: { op: 'command', id: 'drbd-status', when: { test: 'exists', path: PROC_DRBD } },
+  packages: { op: 'command', id: 'rpm-query', when: { test: 'missing', path: DPKG_STATUS } },
+};
 
-/** The first round's requests for a node whose roles watch `watchPaths`. */
-export function initialRequests(watchPaths: readonly string[]): Request[] {
-  const paths: PathRequest[] = [
-    // os
-    ...OS_FILES.map((path): PathRequest => ({ op: 'file', path })),
-    // capacity, mounts (PID 1's mount table, else the script's own), replication
-    ...[...CAPACITY_FILES, ...MOUNTINFO_PATHS, PROC_DRBD].map((path): PathRequest => ({
-      op: 'kernel',
-      path,
-    })),
-    // sysctls (live): the listing gives modes and sizes, the kernel read gives values
+const kernelFiles = (paths: readonly string[]): PathRequest[] =>
+  paths.map((path): PathRequest => ({ op: 'kernel', path }));
+const files = (paths: readonly string[]): PathRequest[] =>
+  paths.map((path): PathRequest => ({ op: 'file', path }));
+
+/**
+ * What each collector reads, by category: a collection of some categories (apply verifying a
+ * fix) asks for their part only. What a collector reads beyond its part (the files collector's
+ * owner names, the units collector's fstab) is fetched in another round if it is missing.
+ */
+const CATEGORY_REQUESTS: Record<Category, (watchPaths: readonly string[]) => Request[]> = {
+  // os-release, /etc/hostname (the name when the kernel's is unset), kernel facts from proc/sys
+  os: () => [
+    ...files(OS_FILES),
+    ...kernelFiles(['osrelease', 'arch', 'hostname'].map((name) => `${PROC_SYS}/kernel/${name}`)),
+    COMMANDS.os,
+  ],
+  capacity: () => kernelFiles(CAPACITY_FILES),
+  // PID 1's mount table, else the script's own; fstab
+  mounts: () => [...kernelFiles(MOUNTINFO_PATHS), ...files([FSTAB_PATH])],
+  replication: () => [...kernelFiles([PROC_DRBD]), COMMANDS.replication],
+  // live: the listing gives modes and sizes, the kernel read gives values; persisted: sysctl.d
+  sysctls: () => [
     { op: 'walk', path: PROC_SYS },
     { op: 'kernel', path: PROC_SYS },
-    // packages
-    { op: 'file', path: DPKG_STATUS },
-    { op: 'tree', path: DPKG_UPDATES },
-    // mounts and units
-    { op: 'file', path: FSTAB_PATH },
+    ...SYSCTL_CONF_DIRS.map((path): PathRequest => ({ op: 'tree', path })),
+    ...files([SYSCTL_CONF]),
+  ],
+  packages: () => [{ op: 'file', path: DPKG_STATUS }, { op: 'tree', path: DPKG_UPDATES }, COMMANDS.packages],
+  units: () => [
+    ...files([FSTAB_PATH]),
     ...FSCK_DIRS.map((path): PathRequest => ({ op: 'dir', path })),
     ...SYSTEM_UNIT_PATH.map((dir): PathRequest => ({ op: 'tree', path: dir.path })),
     { op: 'stat', path: DEV_NULL },
-    // sysctls (persisted)
-    ...SYSCTL_CONF_DIRS.map((path): PathRequest => ({ op: 'tree', path })),
-    { op: 'file', path: SYSCTL_CONF },
-    // users, and owner names for files
-    ...ACCOUNT_FILES.map((path): PathRequest => ({ op: 'file', path })),
-    // files
+    COMMANDS.units,
+  ],
+  users: () => files(ACCOUNT_FILES),
+  // owner names from the accounts, the built-in and the roles' watched paths, driftguard's own drop-ins
+  files: (watchPaths) => [
+    ...files(ACCOUNT_FILES),
     ...[...BUILTIN_WATCHES.map((watch) => watch.path), ...watchPaths].flatMap(watchRequests),
-  ];
+    { op: 'dir', path: SYSTEM_UNIT_DIR },
+  ],
+};
+
+/** The first round's requests for a node whose roles watch `watchPaths`: of every category, or of these. */
+export function initialRequests(
+  watchPaths: readonly string[],
+  categories: readonly Category[] = CATEGORIES,
+): Request[] {
+  const requests = categories.flatMap((category) => CATEGORY_REQUESTS[category](watchPaths));
+  const kernelDirs = requests.flatMap((r) => (r.op === 'kernel' ? [r.path] : []));
+  // A kernel file inside a kernel tree read anyway (os's kernel/osrelease in sysctls' /proc/sys) is read once.
+  const paths = requests.filter(
+    (request): request is PathRequest =>
+      request.op !== 'command' &&
+      !(request.op === 'kernel' && kernelDirs.some((dir) => request.path.startsWith(`${dir}/`))),
+  );
+  const commands = Object.values(COMMANDS).filter((command) => requests.includes(command));
   return [...withAncestors(mergePathRequests(paths)), ...commands];
 }
 

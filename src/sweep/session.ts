@@ -8,7 +8,7 @@ import { categoryHashes, collectState } from '../collect';
 import { SnapshotRootFs } from '../collect/snapshot-fs';
 import type { UnknownNeed } from '../collect/snapshot-fs';
 import { looksSecret, mayKeepText } from '../collect/files/parse';
-import type { NodeState } from '../model/state';
+import type { Category, NodeState } from '../model/state';
 import { CapturedCommands, SnapshotCommandRunner } from './captured-commands';
 import type { CommandId } from './commands';
 import { initialRequests, isNeverRead, mergePathRequests, withAncestors } from './manifest';
@@ -32,6 +32,8 @@ export interface DumpCollectOptions {
   description: string;
   /** Rounds before giving up on paths the node keeps not answering for. */
   maxRounds?: number;
+  /** Only these categories (apply verifying a fix): their part of the manifest, their collectors. */
+  categories?: readonly Category[];
 }
 
 export interface DumpCollectResult {
@@ -143,7 +145,7 @@ export async function collectThroughDump(
   const asked = new Set<string>();
   const warnings: string[] = [];
   const followUps: string[] = [];
-  let requests: Request[] = initialRequests(options.watchPaths);
+  let requests: Request[] = initialRequests(options.watchPaths, options.categories);
   let bytes = 0;
 
   for (let round = 1; ; round++) {
@@ -158,7 +160,11 @@ export async function collectThroughDump(
     runner.onMissing = (id) => needs.commands.add(id);
     const state = await collectState(
       { fs: snapshot, run: runner, watchPaths: options.watchPaths },
-      { node: options.node, now: options.now },
+      {
+        node: options.node,
+        now: options.now,
+        ...(options.categories ? { categories: options.categories } : {}),
+      },
     );
     snapshot.onUnknown = undefined;
     runner.onMissing = undefined;

@@ -96,9 +96,9 @@ function pypisshUnit(): string {
 
 /**
  * The stand-ins, with the fixtures' names and versions. Architecture: `all` where the fixture
- * has `all` (python3-sqlalchemy, pypissh); where it has amd64 (drbd-utils, python3,
- * python3-psycopg2) this machine's own dpkg architecture, which is amd64 on the CI host and lets
- * the packages install on any other.
+ * has `all` (python3-sqlalchemy, pypissh); where it has amd64 (drbd-utils, python3-psycopg2)
+ * this machine's own dpkg architecture, which is amd64 on the CI host and lets the packages
+ * install on any other. python3 itself is the image's real one (3.11.2-1+b1, as in the fixtures).
  */
 export function incidentRepo(): DebSpec[] {
   const native = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
@@ -109,12 +109,6 @@ export function incidentRepo(): DebSpec[] {
       arch: native,
       description: 'RAID 1 over TCP/IP for Linux (driftguard sandbox stand-in)',
       files: { ...drbdUnits(), '/usr/sbin/drbdsetup': DRBDSETUP },
-    },
-    {
-      name: 'python3',
-      version: '3.11.2-1+b1',
-      arch: native,
-      description: 'interactive high-level object-oriented language (stand-in)',
     },
     ...['2.8.6-2', '2.9.5-1+b1'].map((version) => ({
       name: 'python3-psycopg2',
@@ -153,19 +147,13 @@ interface NodeRecipe {
 
 const RECIPES: Record<IncidentNode, NodeRecipe> = {
   'pypi-1': {
-    packages: [
-      'drbd-utils',
-      'python3',
-      'python3-psycopg2=2.9.5-1+b1',
-      'python3-sqlalchemy=1.4.46+ds1-1',
-      'pypissh',
-    ],
+    packages: ['drbd-utils', 'python3-psycopg2=2.9.5-1+b1', 'python3-sqlalchemy=1.4.46+ds1-1', 'pypissh'],
     units: ['drbd.service', 'pypissh.service', 'pypi-web.service', 'ssh.service'],
     pypiId: 990,
     restrictConfig: true,
   },
   'pypi-2': {
-    packages: ['drbd-utils', 'python3', 'python3-psycopg2=2.8.6-2', 'python3-sqlalchemy=1.3.22+ds1-1'],
+    packages: ['drbd-utils', 'python3-psycopg2=2.8.6-2', 'python3-sqlalchemy=1.3.22+ds1-1'],
     units: ['drbd.service', 'pypi-web.service', 'ssh.service'],
     pypiId: 991,
     restrictConfig: false,

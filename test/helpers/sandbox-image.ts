@@ -1,11 +1,11 @@
 /**
  * The base root of every sandbox node (test/helpers/sandbox.ts): Debian 12 "bookworm" made by
- * `debootstrap --variant=minbase` with openssh-server, systemd and procps, then stripped. Built
+ * `debootstrap --variant=minbase` with openssh-server, systemd, procps and python3, then stripped. Built
  * once per machine (about a minute) into a folder the tests own and reused read-only, as the
  * lower layer of each node's overlay.
  *
  *   - where: $DRIFTGUARD_SANDBOX_CACHE (default /var/cache/driftguard-test), in the folder
- *     `sandbox-bookworm-v1`; bump the version when the recipe below changes, and delete old
+ *     `sandbox-bookworm-v2`; bump the version when the recipe below changes, and delete old
  *     folders by hand;
  *   - built into a temporary folder beside it and renamed into place, so a finished image is
  *     complete or absent, never half-built;
@@ -24,9 +24,10 @@ import { NODE_SOURCES_LIST } from './apt-repo';
 export const SANDBOX_CACHE_ENV = 'DRIFTGUARD_SANDBOX_CACHE';
 const DEFAULT_CACHE_DIR = '/var/cache/driftguard-test';
 /** The recipe's version: part of the folder name, so a changed recipe builds a new image. */
-const IMAGE_NAME = 'sandbox-bookworm-v1';
+const IMAGE_NAME = 'sandbox-bookworm-v2';
 const SUITE = 'bookworm';
-const INCLUDE = 'openssh-server,systemd,procps';
+// python3: what Ansible needs on a node, so the apply benchmark can run it against the same sandboxes.
+const INCLUDE = 'openssh-server,systemd,procps,python3';
 const FALLBACK_MIRROR = 'http://deb.debian.org/debian';
 const DEBOOTSTRAP = '/usr/sbin/debootstrap';
 

@@ -91,6 +91,16 @@ describe('files on a node, through the one script', () => {
     expect(fs.readFileSync(at('data'))).toEqual(content);
     expect([stat.mode & 0o7777, stat.uid, stat.gid, stat.mtimeMs]).toEqual([0o600, NOBODY, 0, 1_000_000_000]);
     expect(await files.read(at('data'))).toEqual(content);
+    // The backup folder says what it holds: restore needs nothing else.
+    expect(await files.listBackup(backups)).toEqual([
+      { path: at('data'), existed: true },
+      { path: at('absent'), existed: false },
+    ]);
+    // A path that did not exist is removed by its restore; a second backup keeps the first copy.
+    fs.writeFileSync(at('absent'), 'created by the run\n');
+    expect(await files.backup(backups, at('absent'))).toMatchObject({ type: 'file' });
+    expect(await files.restore(backups, at('absent'))).toEqual({ type: 'missing' });
+    expect(await files.listBackup(at('no-such-run'))).toEqual([]);
   });
 
   it('keeps paths that look like shell as data', async () => {

@@ -24,23 +24,6 @@ import { sha256Hex } from '../../shared/canonical-json';
 import type { FileFacts } from './node-files';
 import type { NodeSession } from './node-session';
 
-export const MANIFEST = 'manifest.json';
-
-/** One backed-up path: what restore must put back (or remove, when it did not exist). */
-export interface BackupEntry {
-  path: string;
-  existed: boolean;
-  before: FileSnapshot;
-  fixId: string;
-}
-
-export interface BackupManifest {
-  runId: string;
-  node: string;
-  createdAt: string;
-  entries: BackupEntry[];
-}
-
 export interface ApplyNodeOptions {
   session: NodeSession;
   runId: string;
@@ -96,35 +79,14 @@ function displayArgv(argv: readonly string[]): string {
 
 export async function applyNodeFixes(options: ApplyNodeOptions): Promise<boolean> {
   const { session, outcome } = options;
-  const manifest: BackupManifest = {
-    runId: options.runId,
-    node: outcome.node,
-    createdAt: options.now().toISOString(),
-    entries: [],
-  };
-  const backedUp = new Set<string>();
   outcome.backupDir = options.backupDir;
   outcome.where = session.description;
   if (outcome.fixes.length === 0) outcome.fixes = options.fixes.map(pendingOutcome);
 
-  const changeFile = async (fix: Fix, change: FileChange): Promise<FileOutcome> => {
-    let facts: FileFacts;
-    if (backedUp.has(change.path)) facts = await session.files.facts(change.path);
-    else {
-      facts = await session.files.backup(options.backupDir, change.path);
-      backedUp.add(change.path);
-      const existed = facts.type !== 'missing';
-      manifest.entries.push({ path: change.path, existed, before: snapshotOf(facts), fixId: fix.id });
-      await session.files.write(
-        `${options.backupDir}/${MANIFEST}`,
-        JSON.stringify(manifest, null, 2) + '\n',
-        {
-          mode: '0600',
-          owner: '0',
-          group: '0',
-        },
-      );
-    }
+  const changeFile = async (change: FileChange): Promise<FileOutcome> => {
+    // Backed up the first time the run touches the path (the verb keeps the first copy): that
+    // is what restore puts back. Its answer is the file as it is now, checked against the plan.
+    const facts: FileFacts = await session.files.backup(options.backupDir, change.path);
     const before = snapshotOf(facts);
     if (facts.type !== 'file' && facts.type !== 'missing')
       throw new FixFailure(
@@ -135,9 +97,10 @@ export async function applyNodeFixes(options: ApplyNodeOptions): Promise<boolean
         `${change.path} changed since the plan was made (expected ${short(change.beforeSha256)}, found ${short(before.sha256)}): stale plan, nothing written — plan again`,
       );
     let expected: string | undefined;
-    if (change.remove) await session.files.remove(change.path);
+    let written: FileFacts;
+    if (change.remove) written = await session.files.remove(change.path);
     else if (change.after !== undefined) {
-      await session.files.write(change.path, change.after, change);
+      written = await session.files.write(change.path, change.after, change);
       expected = `sha256:${sha256Hex(change.after)}`;
     } else if (change.copyFrom) {
       const { node, sha256 } = change.copyFrom;
@@ -150,10 +113,10 @@ export async function applyNodeFixes(options: ApplyNodeOptions): Promise<boolean
         throw new FixFailure(
           `${node}'s ${change.path} changed since the plan was made (expected ${short(sha256)}): stale plan — plan again`,
         );
-      await session.files.write(change.path, content, change);
+      written = await session.files.write(change.path, content, change);
       expected = sha256;
-    } else await session.files.setAttributes(change.path, change);
-    const after = snapshotOf(await session.files.facts(change.path));
+    } else written = await session.files.setAttributes(change.path, change);
+    const after = snapshotOf(written);
     if (expected !== undefined && after.sha256 !== expected)
       throw new FixFailure(`${change.path} does not read back as written (${short(after.sha256)})`);
     return {
@@ -182,7 +145,7 @@ export async function applyNodeFixes(options: ApplyNodeOptions): Promise<boolean
     fixOutcome.startedAt = options.now().toISOString();
     options.step('fix-started', `${fix.id}: ${fix.description}`, { fixId: fix.id });
     try {
-      for (const change of fix.files) fixOutcome.files.push(await changeFile(fix, change));
+      for (const change of fix.files) fixOutcome.files.push(await changeFile(change));
       const commands = [...fix.commands];
       for (const argv of commands) {
         const command = await runCommand(argv);
@@ -192,15 +155,12 @@ export async function applyNodeFixes(options: ApplyNodeOptions): Promise<boolean
             `\`${displayArgv(argv)}\` ${command.exitCode === null ? 'was killed' : `exited with ${command.exitCode}`}${command.stderr ? `: ${command.stderr}` : ''}`,
           );
       }
-      if (fix.reloadSystemd) {
-        // Only where systemd runs (sd_booted: /run/systemd/system exists); a chroot has no manager to reload.
-        const booted = await session.shell.run(['test', '-d', '/run/systemd/system']);
-        if (booted.code === 0) {
-          const reload = await runCommand(['systemctl', 'daemon-reload']);
-          fixOutcome.commands.push(reload);
-          if (reload.exitCode !== 0)
-            throw new FixFailure(`systemctl daemon-reload failed: ${reload.stderr ?? ''}`);
-        }
+      // Only where systemd runs: a chroot or an image has no manager to reload.
+      if (fix.reloadSystemd && (await session.systemdRunning())) {
+        const reload = await runCommand(['systemctl', 'daemon-reload']);
+        fixOutcome.commands.push(reload);
+        if (reload.exitCode !== 0)
+          throw new FixFailure(`systemctl daemon-reload failed: ${reload.stderr ?? ''}`);
       }
       if (options.verify) {
         const remaining = await options.verify(fix);

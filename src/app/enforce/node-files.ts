@@ -12,8 +12,14 @@ export const BACKUP_ROOT = '/var/lib/driftguard/backups';
 
 /**
  * The verbs. `facts` prints one line: `missing`, `symlink TARGET`, `dir MODE UID GID`,
- * `file MODE UID GID SIZE SHA256` or `other`. chown takes owner and group apart, because
- * `chown user:` would also change the group to the user's login group.
+ * `file MODE UID GID SIZE SHA256` or `other`; `backup`, `write`, `attributes`, `remove` and
+ * `restore` print the facts of the path as they leave it (one round trip per step).
+ * chown takes owner and group apart, because `chown user:` would also change the group to the
+ * user's login group.
+ *
+ * A backup folder describes itself: `files/PATH` is a copy of what was there (`cp -a`: content,
+ * mode, owner, times), `absent/PATH` an empty marker for a path that did not exist — so restore
+ * needs nothing but the folder, even when the run's record is elsewhere.
  */
 export const FILES_SCRIPT = `set -u
 facts() {
@@ -38,9 +44,18 @@ facts) facts "$1" ;;
 read) cat -- "$1" ;;
 backup)
   facts "$2"
-  if [ -e "$2" ] || [ -L "$2" ]; then
+  if [ -e "$1/files$2" ] || [ -e "$1/absent$2" ]; then :
+  elif [ -e "$2" ] || [ -L "$2" ]; then
     mkdir -p -- "$1/files\${2%/*}" && cp -a -- "$2" "$1/files$2" || exit 3
+  else
+    mkdir -p -- "$1/absent\${2%/*}" && : > "$1/absent$2" || exit 3
   fi ;;
+list)
+  [ -d "$1" ] || exit 0
+  cd -- "$1" || exit 3
+  for kind in files absent; do
+    [ -d "$kind" ] && find "$kind" ! -type d -printf "$kind %P\\n"
+  done ;;
 write)
   dir=\${1%/*}; [ -n "$dir" ] || dir=/
   mkdir -p -- "$dir" && tmp=$(mktemp -- "$dir/.driftguard.XXXXXXXX") || exit 3
@@ -52,14 +67,20 @@ write)
   owners "$tmp" "$3" "$4" || exit 3
   if [ -n "$2" ]; then chmod -- "$2" "$tmp" || exit 3; fi
   sync -- "$tmp" && mv -f -- "$tmp" "$1" || exit 3
-  trap - EXIT ;;
+  trap - EXIT
+  facts "$1" ;;
 attributes)
   owners "$1" "$3" "$4" || exit 3
-  if [ -n "$2" ]; then chmod -- "$2" "$1" || exit 3; fi ;;
-remove) rm -f -- "$1" ;;
+  if [ -n "$2" ]; then chmod -- "$2" "$1" || exit 3; fi
+  facts "$1" ;;
+remove) rm -f -- "$1" && facts "$1" ;;
 restore)
-  tmp="$2.driftguard-restore.$$"
-  cp -a -- "$1/files$2" "$tmp" && mv -f -- "$tmp" "$2" || { rm -f -- "$tmp"; exit 3; } ;;
+  if [ -e "$1/absent$2" ]; then rm -f -- "$2" || exit 3
+  else
+    tmp="$2.driftguard-restore.$$"
+    cp -a -- "$1/files$2" "$tmp" && mv -f -- "$tmp" "$2" || { rm -f -- "$tmp"; exit 3; }
+  fi
+  facts "$2" ;;
 *) echo "unknown verb $verb" >&2; exit 2 ;;
 esac
 `;
@@ -120,7 +141,10 @@ export class NodeFiles {
     extra: string[] = [],
     input?: string | Buffer,
   ): Promise<CommandResult> {
-    const args = verb === 'backup' || verb === 'restore' ? [verb, ...extra, path] : [verb, path, ...extra];
+    const args =
+      verb === 'backup' || verb === 'restore' || verb === 'list'
+        ? [verb, ...extra, path]
+        : [verb, path, ...extra];
     const result = await this.shell.run(['sh', '-c', FILES_SCRIPT, 'driftguard-files', ...args], {
       ...(input === undefined ? {} : { input }),
       timeoutMs: 120_000,
@@ -145,28 +169,51 @@ export class NodeFiles {
     return parseFacts((await this.verb('backup', path, [backupDir])).stdout.toString('utf8'));
   }
 
-  /** Writes the content atomically; mode/owner/group given are set, others kept (new file: 0644 root). */
+  /** Writes the content atomically; mode/owner/group given are set, others kept (new file: 0644 root). Returns what is there now. */
   async write(
     path: string,
     content: string | Buffer,
     attributes: { mode?: string; owner?: string; group?: string } = {},
-  ): Promise<void> {
-    await this.verb('write', path, attributeArgs(attributes), content);
+  ): Promise<FileFacts> {
+    return this.facted('write', path, attributeArgs(attributes), content);
   }
 
   async setAttributes(
     path: string,
     attributes: { mode?: string; owner?: string; group?: string },
-  ): Promise<void> {
-    await this.verb('attributes', path, attributeArgs(attributes));
+  ): Promise<FileFacts> {
+    return this.facted('attributes', path, attributeArgs(attributes));
   }
 
-  async remove(path: string): Promise<void> {
-    await this.verb('remove', path);
+  async remove(path: string): Promise<FileFacts> {
+    return this.facted('remove', path);
   }
 
-  /** Puts a backed-up path back atomically, with the mode, owner and times it had. */
-  async restore(backupDir: string, path: string): Promise<void> {
-    await this.verb('restore', path, [backupDir]);
+  /** Puts a backed-up path back atomically (or removes it, if it did not exist), as it was. */
+  async restore(backupDir: string, path: string): Promise<FileFacts> {
+    return this.facted('restore', path, [backupDir]);
+  }
+
+  /** What a backup folder holds: the paths copied, and the paths that did not exist. */
+  async listBackup(backupDir: string): Promise<{ path: string; existed: boolean }[]> {
+    const text = (await this.verb('list', backupDir)).stdout.toString('utf8');
+    return text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => {
+        const space = line.indexOf(' ');
+        return { path: `/${line.slice(space + 1)}`, existed: line.slice(0, space) === 'files' };
+      });
+  }
+
+  /** A verb whose last line of output is the path's facts after it. */
+  private async facted(
+    verb: string,
+    path: string,
+    extra: string[] = [],
+    input?: string | Buffer,
+  ): Promise<FileFacts> {
+    const lines = (await this.verb(verb, path, extra, input)).stdout.toString('utf8').trimEnd().split('\n');
+    return parseFacts(lines[lines.length - 1] ?? '');
   }
 }

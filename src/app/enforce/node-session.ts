@@ -25,6 +25,8 @@ export interface NodeSession {
   readonly files: NodeFiles;
   /** A fresh state of the node (all categories, or these). */
   collect(categories?: readonly Category[]): Promise<NodeState>;
+  /** Whether systemd runs on the node (sd_booted(): /run/systemd/system exists), asked once. */
+  systemdRunning(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,13 @@ export interface CollectContext {
   now: () => Date;
 }
 
+/** sd_booted(), asked of the node once per session. */
+function systemdProbe(shell: NodeShell): () => Promise<boolean> {
+  let answer: Promise<boolean> | undefined;
+  return () =>
+    (answer ??= shell.run(['test', '-d', '/run/systemd/system']).then((result) => result.code === 0));
+}
+
 export function localSession(node: string, root: string, context: CollectContext): NodeSession {
   const shell = new LocalShell(root);
   return {
@@ -41,6 +50,7 @@ export function localSession(node: string, root: string, context: CollectContext
     description: shell.description,
     shell,
     files: new NodeFiles(shell),
+    systemdRunning: systemdProbe(shell),
     async collect(categories) {
       const collected = await collectNode({
         root,
@@ -90,6 +100,7 @@ export async function sshSession(node: NodeDecl, options: SshSessionOptions): Pr
     description,
     shell,
     files: new NodeFiles(shell),
+    systemdRunning: systemdProbe(shell),
     async collect(categories) {
       // One dump script serves every collection of the run: each asks again for everything it reads.
       dump ??= openDump();
@@ -99,28 +110,13 @@ export async function sshSession(node: NodeDecl, options: SshSessionOptions): Pr
         now: options.now(),
         watchPaths: options.watchPaths,
         description,
+        ...(categories ? { categories } : {}),
       });
-      return categories ? pick(state, categories) : state;
+      return state;
     },
     async close() {
       if (dump) (await dump.catch(() => undefined))?.close();
       await shell.close();
     },
   };
-}
-
-/** A state with only some categories (their hashes and errors too). */
-export function pick(state: NodeState, categories: readonly Category[]): NodeState {
-  const picked: NodeState = {
-    schema: state.schema,
-    node: state.node,
-    collectedAt: state.collectedAt,
-    errors: state.errors.filter((error) => categories.includes(error.collector)),
-    hashes: {},
-  };
-  for (const category of categories) {
-    if (state[category] !== undefined) (picked as Record<string, unknown>)[category] = state[category];
-    if (state.hashes[category] !== undefined) picked.hashes[category] = state.hashes[category];
-  }
-  return picked;
 }

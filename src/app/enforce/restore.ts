@@ -5,10 +5,16 @@
  * locked like any other. It puts back files: packages installed, units enabled and live sysctl
  * values set by commands stay as they are (the run record lists those commands).
  */
-import type { CommandOutcome, FixOutcome, NodeOutcome, RunRecord, RunTrigger } from '../../model/run';
+import type {
+  CommandOutcome,
+  FileSnapshot,
+  FixOutcome,
+  NodeOutcome,
+  RunRecord,
+  RunTrigger,
+} from '../../model/run';
 import { ConflictError, NotFoundError, errorMessage } from '../../shared/errors';
-import type { BackupManifest } from './apply-node';
-import { MANIFEST, snapshotOf } from './apply-node';
+import { snapshotOf } from './apply-node';
 import { RunJournal } from './journal';
 import type { RunEnvironment } from './execute';
 import type { NodeSession } from './node-session';
@@ -35,84 +41,93 @@ function sameFile(
   return a.sha256 === b.sha256 && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid;
 }
 
+/** What the run found at each path before it changed it (the first time it touched it), from its record. */
+function beforeOf(original: NodeOutcome): Map<string, FileSnapshot> {
+  const before = new Map<string, FileSnapshot>();
+  for (const fix of original.fixes)
+    for (const file of fix.files) if (!before.has(file.path)) before.set(file.path, file.before);
+  return before;
+}
+
 async function restoreNode(
   session: NodeSession,
   original: NodeOutcome,
   outcome: NodeOutcome,
-  dryRun: boolean,
+  options: { dryRun: boolean; now: () => Date },
   step: (message: string, fixId?: string, status?: string) => void,
 ): Promise<void> {
   const backupDir = original.backupDir as string;
   outcome.backupDir = backupDir;
   outcome.where = session.description;
-  let manifest: BackupManifest;
+  let entries: { path: string; existed: boolean }[];
   try {
-    manifest = JSON.parse(
-      (await session.files.read(`${backupDir}/${MANIFEST}`)).toString('utf8'),
-    ) as BackupManifest;
+    entries = await session.files.listBackup(backupDir);
   } catch (err) {
     outcome.status = 'failed';
-    outcome.error = `no backups of run ${original.node} to read in ${backupDir}: ${errorMessage(err)}`;
+    outcome.error = `cannot read the backups in ${backupDir} on ${original.node}: ${errorMessage(err)}`;
     return;
   }
-  outcome.fixes = manifest.entries.map((entry): FixOutcome => ({
+  if (entries.length === 0) {
+    outcome.status = 'failed';
+    outcome.error = `${original.node} has no backups in ${backupDir} (removed, or a node reinstalled since)`;
+    return;
+  }
+  const recorded = beforeOf(original);
+  outcome.fixes = entries.map((entry): FixOutcome => ({
     fixId: `restore:${entry.path}`,
     category: 'files',
     key: entry.path,
     description: entry.existed
-      ? `put ${entry.path} back as it was before ${entry.fixId}`
-      : `remove ${entry.path}, which ${entry.fixId} created`,
-    status: dryRun ? 'dry-run' : 'pending',
+      ? `put ${entry.path} back as it was`
+      : `remove ${entry.path}, which the run created`,
+    status: options.dryRun ? 'dry-run' : 'pending',
     files: [],
     commands: [],
   }));
-  if (dryRun) {
+  if (options.dryRun) {
     outcome.status = 'dry-run';
     return;
   }
   let reload = false;
-  for (const [index, entry] of manifest.entries.entries()) {
+  for (const [index, entry] of entries.entries()) {
     const fix = outcome.fixes[index] as FixOutcome;
-    fix.startedAt = new Date().toISOString();
+    fix.startedAt = options.now().toISOString();
     try {
       const current = snapshotOf(await session.files.facts(entry.path));
-      if (entry.existed) await session.files.restore(backupDir, entry.path);
-      else await session.files.remove(entry.path);
-      const after = snapshotOf(await session.files.facts(entry.path));
+      const after = snapshotOf(await session.files.restore(backupDir, entry.path));
       fix.files.push({
         path: entry.path,
         before: current,
         after,
         ...(entry.existed ? { backup: `${backupDir}/files${entry.path}` } : {}),
       });
-      if (!sameFile(after, entry.before))
+      // Checked against what the run recorded before changing it, when the record says.
+      const expected = recorded.get(entry.path) ?? (entry.existed ? undefined : { sha256: null });
+      if (expected && !sameFile(after, expected))
         throw new Error(
-          `${entry.path} does not read back as backed up (${after.sha256 ?? 'absent'}, expected ${entry.before.sha256 ?? 'absent'})`,
+          `${entry.path} does not read back as it was (${after.sha256 ?? 'absent'}, expected ${expected.sha256 ?? 'absent'})`,
         );
       fix.status = 'applied';
-      fix.verified = true;
+      fix.verified = expected !== undefined;
       reload ||= needsReload(entry.path);
     } catch (err) {
       fix.status = 'failed';
       fix.error = errorMessage(err);
     }
-    fix.finishedAt = new Date().toISOString();
+    fix.finishedAt = options.now().toISOString();
     step(`${fix.fixId}: ${fix.status}${fix.error ? ` — ${fix.error}` : ''}`, fix.fixId, fix.status);
     if (fix.status === 'failed') break;
   }
   for (const fix of outcome.fixes) if (fix.status === 'pending') fix.status = 'not-attempted';
   const failed = outcome.fixes.find((f) => f.status === 'failed');
-  if (!failed && reload) {
-    const booted = await session.shell.run(['test', '-d', '/run/systemd/system']);
-    if (booted.code === 0) {
-      const result = await session.shell.run(['systemctl', 'daemon-reload']);
-      const command: CommandOutcome = {
-        argv: ['systemctl', 'daemon-reload'],
-        exitCode: result.code,
-        ms: Math.round(result.ms),
-      };
-      outcome.fixes.at(-1)?.commands.push(command);
-    }
+  if (!failed && reload && (await session.systemdRunning())) {
+    const result = await session.shell.run(['systemctl', 'daemon-reload']);
+    const command: CommandOutcome = {
+      argv: ['systemctl', 'daemon-reload'],
+      exitCode: result.code,
+      ms: Math.round(result.ms),
+    };
+    outcome.fixes.at(-1)?.commands.push(command);
   }
   outcome.status = failed ? 'failed' : 'succeeded';
   if (failed) outcome.error = failed.error;
@@ -178,12 +193,17 @@ export async function restoreRun(request: RestoreRequest, env: RunEnvironment): 
         journal.step(record, 'node-started', `${outcome.node}: restoring the backups of ${original.id}`, {
           node: outcome.node,
         });
-        await restoreNode(session, source, outcome, request.dryRun, (message, fixId, status) =>
-          journal.step(record, 'fix-finished', message, {
-            node: outcome.node,
-            ...(fixId ? { fixId } : {}),
-            ...(status ? { status } : {}),
-          }),
+        await restoreNode(
+          session,
+          source,
+          outcome,
+          { dryRun: request.dryRun, now: env.now },
+          (message, fixId, status) =>
+            journal.step(record, 'fix-finished', message, {
+              node: outcome.node,
+              ...(fixId ? { fixId } : {}),
+              ...(status ? { status } : {}),
+            }),
         );
         journal.step(record, 'node-finished', `${outcome.node}: ${outcome.status}`, {
           node: outcome.node,
