@@ -8,7 +8,9 @@ import { drift } from '../compare';
 import { effectiveSpec, pairsOf } from '../desired';
 import type { Desired, PairDecl } from '../model/desired';
 import type { ReadinessCheckId } from '../model/readiness';
-import type { NodeState } from '../model/state';
+import type { Category, NodeState } from '../model/state';
+import { CATEGORIES } from '../model/state';
+import { SPEC_CATEGORIES } from '../desired/compose';
 import { readiness } from '../readiness';
 import { bootSafety } from '../readiness/boot-safety';
 import type { FindingSource, SourcedFinding } from './types';
@@ -87,4 +89,18 @@ function pairFindings(
 /** The primary whose state is the model for `node`: its primary in the first pair where it is the secondary. */
 export function modelOf(desired: Desired, node: string): PairDecl | undefined {
   return pairsOf(desired, node).find((pair) => pair.secondary === node);
+}
+
+/**
+ * The categories a plan for `node` reads: everything when the node has a pair partner (parity
+ * compares every category); otherwise what its roles ask about, plus mounts and units (boot
+ * safety reads the unit graph) and files (a fix that edits fstab or driftguard's own files
+ * starts from their text). A node outside pairs is not collected for packages it has no rule for.
+ */
+export function planCategories(desired: Desired, node: string): Category[] {
+  if (pairsOf(desired, node).length > 0) return [...CATEGORIES];
+  const spec = effectiveSpec(desired, node);
+  const wanted = new Set<Category>(['mounts', 'units', 'files']);
+  for (const category of SPEC_CATEGORIES) if (Object.keys(spec[category]).length > 0) wanted.add(category);
+  return CATEGORIES.filter((category) => wanted.has(category));
 }

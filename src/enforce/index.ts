@@ -4,7 +4,7 @@
  */
 export { basisOf, makePlan, planHash } from './plan';
 export type { PlanInput } from './plan';
-export { findingsFor } from './findings';
+export { findingsFor, planCategories } from './findings';
 export type { StateLookup } from './findings';
 export { FIXERS } from './fixes';
 export { MANAGED_SYSCTL_FILE, managedDropInPath } from './edits/managed-files';

@@ -4,7 +4,9 @@
  * outcome. A run is stored as one document that grows as it progresses; its events are kept
  * too, for whoever follows it live.
  */
+import type { Fix } from './plan';
 import type { Category } from './state';
+import { CATEGORIES } from './state';
 
 export type RunKind = 'apply' | 'restore';
 export type RunTrigger = 'cli' | 'api' | 'schedule' | 'agent';
@@ -105,20 +107,21 @@ export interface RunEvent {
   message: string;
 }
 
-/** The categories a fresh collection must bring back to verify a fix of `category`. */
-export function verifyCategories(category: string): Category[] {
-  switch (category) {
-    case 'packages':
-      return ['packages', 'units', 'users'];
-    case 'mounts':
-      return ['mounts', 'units', 'files'];
-    case 'units':
-      return ['units', 'files'];
-    case 'sysctls':
-      return ['sysctls', 'files'];
-    case 'users':
-      return ['users', 'files'];
-    default:
-      return ['files'];
+/** Findings about the boot that are read from the unit graph (boot safety): they need the units. */
+const BOOT_ASPECTS = new Set(['boot-hang', 'failover-at-boot', 'ordering-cycle']);
+
+/**
+ * The categories a fresh collection must bring back to verify a fix: those of the findings it
+ * addresses, the units for a finding about the boot (read from the unit graph), the files it
+ * wrote. Nothing more: a fix of one sysctl does not re-read the package database.
+ */
+export function verifyCategories(fix: Pick<Fix, 'category' | 'addresses' | 'files'>): Category[] {
+  const categories = new Set<string>([fix.category]);
+  for (const address of fix.addresses) {
+    const [category, , , aspect] = address.split('|');
+    if (category) categories.add(category);
+    if (aspect && BOOT_ASPECTS.has(aspect)) categories.add('units');
   }
+  if (fix.files.length > 0) categories.add('files');
+  return CATEGORIES.filter((category) => categories.has(category));
 }

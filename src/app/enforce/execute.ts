@@ -262,7 +262,7 @@ async function driveSessions(ctx: RunContext, sessions: Map<string, NodeSession>
             return from.files.read(path);
           },
           verify: async (fix) => {
-            const fresh = await session.collect(verifyCategories(fix.category));
+            const fresh = await session.collect(verifyCategories(fix));
             states.set(node, { ...(states.get(node) as NodeState), ...fresh, errors: fresh.errors });
             return unresolved(desired, fix, states, env.now());
           },

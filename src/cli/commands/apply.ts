@@ -14,7 +14,7 @@ import type { NodeSession } from '../../app/enforce/node-session';
 import { SessionPool, sessionOpener } from '../../app/enforce/sessions';
 import type { SessionOptions } from '../../app/enforce/sessions';
 import { loadDesired, normaliseTarget } from '../../desired';
-import { makePlan, planHash } from '../../enforce';
+import { makePlan, planCategories, planHash } from '../../enforce';
 import type { Desired } from '../../model/desired';
 import type { Plan } from '../../model/plan';
 import { PLAN_SCHEMA_ID } from '../../model/plan';
@@ -160,7 +160,8 @@ async function collectForPlan(
 ): Promise<Map<string, NodeState>> {
   const { named, partners } = nodesNeededFor(desired, target);
   const states = new Map<string, NodeState>();
-  const collect = async (node: string) => states.set(node, await (await pool.open(node)).collect());
+  const collect = async (node: string) =>
+    states.set(node, await (await pool.open(node)).collect(planCategories(desired, node)));
   await Promise.all(named.map(collect));
   for (const node of partners) {
     if (via === 'local' || !desired.nodes[node]?.ssh) {
