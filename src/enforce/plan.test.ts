@@ -9,6 +9,9 @@ import type { FileInfo, NodeState } from '../model/state';
 import { sha256Hex } from '../shared/canonical-json';
 import { mountsFixer } from './fixes/mounts';
 import { makePlan, planHash } from './plan';
+import { planCategories } from './findings';
+import { verifyCategories } from '../model/run';
+import { CATEGORIES } from '../model/state';
 import type { SourcedFinding } from './types';
 import { planWaves } from './waves';
 
@@ -460,5 +463,31 @@ describe('waves', () => {
 describe('the plan refuses to guess', () => {
   it('needs a state of every node it names', () => {
     expect(() => planOf(PAIR, [state('a')], 'pair:p')).toThrow(/no state of node b/);
+  });
+});
+
+describe('what apply reads', () => {
+  it('collects everything for a node in a pair, and only what a plan can use for one outside', () => {
+    const desired = loadYaml(
+      `${PAIR}---\nkind: Role\nname: solo\nsysctls: { kernel.panic: 10 }\n---\nkind: Node\nname: c\nroles: [solo]\n`,
+    );
+    expect(planCategories(desired, 'b')).toEqual([...CATEGORIES]);
+    expect(planCategories(desired, 'c')).toEqual(['mounts', 'units', 'sysctls', 'files']);
+  });
+
+  it('verifies a fix with the categories of what it addresses: the units for a boot finding', () => {
+    const fix = { category: 'mounts' as const, files: [], addresses: ['mounts|/data|mismatch|options|'] };
+    expect(verifyCategories(fix)).toEqual(['mounts']);
+    expect(verifyCategories({ ...fix, addresses: ['mounts|/srv/pypi|unsafe|boot-hang|'] })).toEqual([
+      'mounts',
+      'units',
+    ]);
+    expect(
+      verifyCategories({
+        category: 'sysctls',
+        addresses: ['sysctls|kernel.panic|mismatch|live|'],
+        files: [{ path: '/etc/sysctl.d/90-driftguard.conf', beforeSha256: null }],
+      }),
+    ).toEqual(['sysctls', 'files']);
   });
 });
