@@ -25,7 +25,13 @@ export interface TestServer extends DriftguardServer {
 }
 
 export async function startTestServer(
-  options: { desiredDir?: string; anonymousRead?: boolean; now?: () => Date; bodyLimit?: number } = {},
+  options: {
+    desiredDir?: string;
+    anonymousRead?: boolean;
+    now?: () => Date;
+    bodyLimit?: number;
+    requestTimeoutMs?: number;
+  } = {},
 ): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-server-'));
   const dbFile = path.join(dir, 'driftguard.db');
@@ -48,6 +54,7 @@ export async function startTestServer(
     now,
     anonymousRead: options.anonymousRead ?? false,
     bodyLimit: options.bodyLimit,
+    requestTimeoutMs: options.requestTimeoutMs,
   });
   const adminToken = store.tokens.create({ role: 'admin', label: 'test' }, now().toISOString()).token;
   return {

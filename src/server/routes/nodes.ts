@@ -3,7 +3,7 @@ import { changesSince, listNodes, requireKnownNode, timed } from '../../app/quer
 import { watchPathsFor } from '../../desired';
 import { NotFoundError } from '../../shared/errors';
 import type { ServerDeps } from '../app';
-import { NAME_PARAMS, SINCE_QUERY, readRoute } from './schemas';
+import { NAME_PARAMS, SINCE_QUERY, readRoute, sinceInstant } from './schemas';
 
 type Named = { Params: { name: string } };
 type NamedSince = Named & { Querystring: { since: string } };
@@ -68,10 +68,11 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
       readRoute('Category versions collected since a time', 'nodes', namedSince),
       async (request) => {
         known(request.params.name);
+        const since = sinceInstant(request.query.since);
         return {
           node: request.params.name,
-          since: request.query.since,
-          versions: deps.store.states.versionsSince(request.params.name, request.query.since),
+          since,
+          versions: deps.store.states.versionsSince(request.params.name, since),
         };
       },
     );
@@ -83,7 +84,7 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
         'nodes',
         namedSince,
       ),
-      async (request) => changesSince(deps.store, request.params.name, request.query.since),
+      async (request) => changesSince(deps.store, request.params.name, sinceInstant(request.query.since)),
     );
 
     app.get<NamedSince>(
@@ -91,12 +92,11 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
       readRoute('Drift findings opened or resolved since a time', 'nodes', namedSince),
       async (request) => {
         known(request.params.name);
+        const since = sinceInstant(request.query.since);
         return {
           node: request.params.name,
-          since: request.query.since,
-          findings: deps.store.findings
-            .changedSince(`node:${request.params.name}`, request.query.since)
-            .map(timed),
+          since,
+          findings: deps.store.findings.changedSince(`node:${request.params.name}`, since).map(timed),
         };
       },
     );
