@@ -6,3 +6,4 @@ export { loadDesired, desiredFromFiles } from './load';
 export { effectiveSpec, watchPathsFor } from './compose';
 export { nodeByName, pairByName, pairsOf, roleByName } from './lookup';
 export { displayPath } from './read-folder';
+export { reviveDesired } from './dict';

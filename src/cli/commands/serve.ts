@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pino from 'pino';
 import { DesiredHolder } from '../../app/desired-holder';
+import { loadDesiredInWorker } from '../../app/desired-worker';
 import { WorkerEvaluator } from '../../app/worker-evaluator';
 import { importStates } from '../../app/import-states';
 import { startReadinessMonitor } from '../../app/readiness-monitor';
@@ -71,7 +72,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   const https = readTls(options);
   const now = () => currentTime(io.env);
   const store = openStore(options.db, { durable: options.durable });
-  const holder = new DesiredHolder(options.desired, loadDesired, now);
+  const holder = new DesiredHolder(options.desired, loadDesired, now, loadDesiredInWorker);
   const first = holder.reload();
   if (!first.ok) throw first.error; // nothing good to fall back on at start
 
@@ -131,14 +132,17 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   evaluator.scheduleAll();
   scheduler.load(first.desired);
 
-  const reload = () => {
-    const result = holder.reload();
+  // Whoever reloads (the folder watch, SIGHUP, the API), the evaluation worker and the schedules follow.
+  holder.onChange((desired) => {
+    evaluator.setDesired(desired);
+    evaluator.scheduleAll();
+    scheduler.load(desired);
+  });
+  // Reloads load in a worker thread: a large folder takes seconds, and requests keep being answered.
+  const reload = async () => {
+    app.log.info({ dir: options.desired }, 'desired state changed: reloading');
+    const result = await holder.reloadInBackground();
     if (result.ok) {
-      if (result.changed) {
-        evaluator.setDesired(result.desired);
-        evaluator.scheduleAll();
-        scheduler.load(result.desired);
-      }
       app.log.info(
         { hash: result.desired.hash },
         result.changed ? 'desired state reloaded' : 'desired state unchanged',
@@ -150,7 +154,8 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       );
     }
   };
-  const stopWatching = watchFolder(options.desired, reload);
+  const reloadSoon = () => void reload();
+  const stopWatching = watchFolder(options.desired, reloadSoon);
   const localAgent = options.localNode
     ? startLocalAgent({
         node: options.localNode,
@@ -175,7 +180,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
           onError: (pair, message) => app.log.error({ pair, error: message }, 'readiness evaluation failed'),
         })
       : () => undefined;
-  process.on('SIGHUP', reload);
+  process.on('SIGHUP', reloadSoon);
 
   await app.listen({ host, port });
   const scheme = https ? 'https' : 'http';
@@ -189,7 +194,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       stopMonitor();
       scheduler.stop();
       await localAgent?.stop();
-      process.off('SIGHUP', reload);
+      process.off('SIGHUP', reloadSoon);
       await app.close();
       await evaluator.close();
       store.close();
