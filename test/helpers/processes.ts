@@ -169,7 +169,7 @@ export async function startServer(
   });
   if (state === 'exited')
     throw new Error(`driftguard serve exited with ${await server.exited}: ${server.stderr}`);
-  const adminToken = fs.readFileSync(path.join(path.dirname(db), 'admin.token'), 'utf8').trim();
+  const adminToken = fs.readFileSync(`${path.resolve(db)}.admin-token`, 'utf8').trim();
   return Object.assign(server, { url, port, db, adminToken }) as ServerProcess;
 }
 

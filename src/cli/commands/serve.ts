@@ -3,8 +3,8 @@
  * and watched, evaluation on every report, optional import of saved states, and the plain page.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import pino from 'pino';
+import { ensureFirstAdminToken } from '../../app/admin-token-file';
 import { DesiredHolder } from '../../app/desired-holder';
 import { loadDesiredInWorker } from '../../app/desired-worker';
 import { WorkerEvaluator } from '../../app/worker-evaluator';
@@ -15,7 +15,6 @@ import { durationOption, expandPath } from './shared';
 import { loadDesired } from '../../desired';
 import { buildServer } from '../../server/app';
 import { startLocalAgent } from '../../server/local-agent';
-import { writeFileAtomic } from '../../shared/atomic-write';
 import { currentTime } from '../../shared/clock';
 import { IoError, UsageError, errorMessage } from '../../shared/errors';
 import { openStore } from '../../store';
@@ -72,6 +71,8 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   const https = readTls(options);
   const now = () => currentTime(io.env);
   const store = openStore(options.db, { durable: options.durable });
+  const tokenFile = ensureFirstAdminToken(store, options.db, now());
+  if (tokenFile) io.err(`driftguard: created the first admin token in ${tokenFile}\n`);
   const holder = new DesiredHolder(options.desired, loadDesired, now, loadDesiredInWorker);
   const first = holder.reload();
   if (!first.ok) throw first.error; // nothing good to fall back on at start
@@ -110,17 +111,6 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     scheduler,
     logger: log,
   });
-
-  // The first admin token is written to a file beside the store, readable by its owner only.
-  if (!store.tokens.hasAdmin()) {
-    const created = store.tokens.create(
-      { role: 'admin', label: 'created at first start' },
-      now().toISOString(),
-    );
-    const file = path.join(path.dirname(path.resolve(options.db)), 'admin.token');
-    writeFileAtomic(file, created.token + '\n', 0o600);
-    io.err(`driftguard: created the first admin token in ${file}\n`);
-  }
 
   for (const dir of options.import ?? []) {
     const result = importStates(store, holder.desired, dir, now());
