@@ -13,7 +13,7 @@ import type { Transport } from '../../agents/transport';
 import type { EvaluationQueue } from '../app/evaluate';
 import { ingestReport, SERVER_CALLER } from '../app/ingest';
 import type { DeliveryOutcome } from '../app/report-client';
-import { watchPathsFor } from '../desired';
+import { watchListFor } from '../desired';
 import type { Desired } from '../model/desired';
 import type { Category } from '../model/state';
 import { asDriftguardError } from '../shared/errors';
@@ -62,9 +62,9 @@ export function startLocalAgent(options: LocalAgentOptions): Agent {
     collect: nodeCollector({
       root: '/',
       node: options.node,
-      fetchWatchPaths: async (node) => {
+      fetchWatchList: async (node) => {
         const desired = options.desired();
-        return desired?.nodes[node] ? watchPathsFor(desired, node) : [];
+        return desired ? watchListFor(desired, node) : { paths: [], sensitive: [] };
       },
       refreshEvery: 10,
       now: options.now,

@@ -9,6 +9,7 @@
  * of something the snapshot does not hold is recorded, and the sweep fetches those in another
  * round on the same connection (src/sweep/session.ts).
  */
+import * as path from 'node:path';
 import { DPKG_STATUS, DPKG_UPDATES } from '../collect/packages/collect';
 import { classifyWatchPath, looksSecret } from '../collect/files/parse';
 import { BUILTIN_WATCHES } from '../collect/files/watch-list';
@@ -86,13 +87,16 @@ export function isNeverRead(nodePath: string): boolean {
   });
 }
 
-/** How a watched path is fetched: content unless its name says secret (then only its hash). */
-function watchRequests(watchPath: string): PathRequest[] {
+/**
+ * How a watched path is fetched: content unless its name says secret or the roles mark it
+ * sensitive (then only its hash).
+ */
+function watchRequests(watchPath: string, sensitive: boolean): PathRequest[] {
   const pattern = classifyWatchPath(normalizeNodePath(watchPath));
   switch (pattern.kind) {
     case 'literal': {
       const name = pattern.path.slice(pattern.path.lastIndexOf('/') + 1);
-      return [{ op: looksSecret(name) ? 'hash' : 'watch', path: pattern.path }];
+      return [{ op: sensitive || looksSecret(name) ? 'hash' : 'watch', path: pattern.path }];
     }
     case 'glob':
       // The whole directory is listed and its files fetched as watches; the collector matches.
@@ -110,8 +114,17 @@ const commands: CommandRequest[] = [
   { op: 'command', id: 'rpm-query', when: { test: 'missing', path: DPKG_STATUS } },
 ];
 
-/** The first round's requests for a node whose roles watch `watchPaths`. */
-export function initialRequests(watchPaths: readonly string[]): Request[] {
+/**
+ * The first round's requests for a node whose roles watch `watchPaths`, of which `sensitive`
+ * are recorded by hash only.
+ */
+export function initialRequests(watchPaths: readonly string[], sensitive: readonly string[] = []): Request[] {
+  // Directories holding a sensitive file: a listing with contents (`watch-dir`, for a glob
+  // such as the built-in /etc/drbd.d/*) would carry its content off the node.
+  const sensitiveDirs = new Set(sensitive.map((raw) => path.posix.dirname(normalizeNodePath(raw))));
+  const watched = [...BUILTIN_WATCHES.map((watch) => watch.path), ...watchPaths].flatMap((path) =>
+    watchRequests(path, sensitive.includes(path)),
+  );
   const paths: PathRequest[] = [
     // os
     ...OS_FILES.map((path): PathRequest => ({ op: 'file', path })),
@@ -137,9 +150,15 @@ export function initialRequests(watchPaths: readonly string[]): Request[] {
     // users, and owner names for files
     ...ACCOUNT_FILES.map((path): PathRequest => ({ op: 'file', path })),
     // files
-    ...[...BUILTIN_WATCHES.map((watch) => watch.path), ...watchPaths].flatMap(watchRequests),
+    ...watched,
   ];
-  return [...withAncestors(mergePathRequests(paths)), ...commands];
+  // Such a directory is only listed; its other files are fetched in the next round (session.ts).
+  const merged = mergePathRequests(paths).map((request) =>
+    request.op === 'watch-dir' && sensitiveDirs.has(request.path)
+      ? { ...request, op: 'dir' as const }
+      : request,
+  );
+  return [...withAncestors(merged), ...commands];
 }
 
 /**

@@ -11,7 +11,7 @@ import { nodeCollector } from '../../../agents/node-collector';
 import { parseSize } from '../../../agents/size';
 import { Spool } from '../../../agents/spool';
 import { readTokenFile } from '../../../agents/token-file';
-import { fetchWatchPaths, httpTransport } from '../../../agents/transport';
+import { fetchWatchList, httpTransport } from '../../../agents/transport';
 import { durationOption } from './shared';
 import { currentTime } from '../../shared/clock';
 import { ServerError, UsageError } from '../../shared/errors';
@@ -93,7 +93,7 @@ export async function runAgent(options: AgentCliOptions, io: CliIo): Promise<num
       collect: nodeCollector({
         root: path.resolve(io.cwd, options.root),
         node: options.node,
-        fetchWatchPaths: (node) => fetchWatchPaths(node, http),
+        fetchWatchList: (node) => fetchWatchList(node, http),
         refreshEvery,
         now,
         log,

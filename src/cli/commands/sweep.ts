@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildReport } from '../../app/build-report';
 import { sendReport } from '../../app/report-client';
-import { loadDesired, nodeByName, watchPathsFor } from '../../desired';
+import { loadDesired, nodeByName, watchListFor } from '../../desired';
 import type { NodeDecl } from '../../model/desired';
 import type { NodeState } from '../../model/state';
 import { writeFileAtomic } from '../../shared/atomic-write';
@@ -143,7 +143,7 @@ export async function runSweep(options: SweepCliOptions, io: CliIo): Promise<num
       concurrency,
       timeoutMs,
       now: () => currentTime(io.env),
-      watchPaths: (name) => watchPathsFor(desired, name),
+      watchList: (name) => watchListFor(desired, name),
       onEvent: (event) => {
         progress.onEvent(event);
         // Deliver as each node finishes: a slow node does not hold the others' reports back.

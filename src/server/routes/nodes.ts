@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { changesSince, listNodes, requireKnownNode, timed } from '../../app/queries';
-import { watchPathsFor } from '../../desired';
+import { watchListFor } from '../../desired';
 import { NotFoundError } from '../../shared/errors';
 import type { ServerDeps } from '../app';
 import { NAME_PARAMS, SINCE_QUERY, readRoute, sinceInstant } from './schemas';
@@ -48,18 +48,15 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
     app.get<Named>(
       '/nodes/:name/watch',
       readRoute(
-        "Paths the node's roles watch: what its agent records in `files` besides the built-in list",
+        "Paths the node's roles watch: what its agent records in `files` besides the built-in list; `sensitive` ones by hash only",
         'nodes',
         named,
       ),
       async (request) => {
         const desired = deps.desired.desired;
         const declared = desired?.nodes[request.params.name] !== undefined;
-        return {
-          node: request.params.name,
-          declared,
-          paths: declared && desired ? watchPathsFor(desired, request.params.name) : [],
-        };
+        const list = desired ? watchListFor(desired, request.params.name) : { paths: [], sensitive: [] };
+        return { node: request.params.name, declared, ...list };
       },
     );
 
