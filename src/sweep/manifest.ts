@@ -36,6 +36,12 @@ const SYSTEMD_RUNTIME_DIR = '/run/systemd/system';
 const DEV_NULL = '/dev/null';
 /** sysctls: /etc/sysctl.d/99-sysctl.conf → ../sysctl.conf on Debian and EL. */
 const SYSCTL_CONF = '/etc/sysctl.conf';
+/**
+ * units/chase.ts follows every fstab mount point component by component, as the generator does
+ * at boot: listing `/` and the usual parents of mount points answers that for most fstabs in the
+ * first round (the rest comes in the next, once fstab has been read).
+ */
+const MOUNT_POINT_PARENTS = ['/', '/mnt', '/media', '/srv', '/data', '/home', '/opt', '/var'];
 /** files/collect.ts and users/collect.ts: the node's own account names. */
 const ACCOUNT_FILES = ['/etc/passwd', '/etc/group'];
 
@@ -142,6 +148,7 @@ export function initialRequests(watchPaths: readonly string[], sensitive: readon
     // mounts and units
     { op: 'file', path: FSTAB_PATH },
     ...FSCK_DIRS.map((path): PathRequest => ({ op: 'dir', path })),
+    ...MOUNT_POINT_PARENTS.map((path): PathRequest => ({ op: 'dir', path })),
     ...SYSTEM_UNIT_PATH.map((dir): PathRequest => ({ op: 'tree', path: dir.path })),
     { op: 'stat', path: DEV_NULL },
     // sysctls (persisted)

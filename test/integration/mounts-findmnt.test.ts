@@ -23,14 +23,31 @@ interface FindmntEntry {
   source: string | null;
   fstype: string;
   options?: string;
+  'fs-options'?: string;
+  'vfs-options'?: string;
+  fsroot?: string;
+  freq?: number;
+  passno?: number;
+}
+
+/** Writes `text` to a temporary file, hands it to `check`, removes it. */
+function withFile(text: string, check: (file: string) => void): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-findmnt-'));
+  try {
+    const file = path.join(dir, 'tab');
+    fs.writeFileSync(file, text);
+    check(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function findmnt(args: string[]): FindmntEntry[] {
-  const stdout = execFileSync('findmnt', ['-J', ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return (JSON.parse(stdout) as { filesystems: FindmntEntry[] }).filesystems;
+  // Bytes, not UTF-8: a mount point may hold any byte (`\\377`), and both sides must see the same.
+  const stdout = execFileSync('findmnt', ['-J', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }).toString(
+    'utf8',
+  );
+  return (JSON.parse(stdout || '{"filesystems":[]}') as { filesystems: FindmntEntry[] }).filesystems;
 }
 
 function compareMountinfo(file: string): void {
@@ -140,5 +157,96 @@ describe('fstab parsing agrees with findmnt --fstab', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('hostile input: the same lines kept and skipped, the same fields, as findmnt', () => {
+  it('fstab: invalid and out-of-range octal escapes, empty option words, CRLF, huge numbers', () => {
+    const lines = [
+      '/dev/sda1 /a\\040b ext4 defaults 0 0',
+      '/dev/sda2 /c\\9d ext4 defaults 0 0', // not an escape: kept
+      '/dev/sda3 /e\\04 ext4 defaults 0 0', // too short: kept
+      '/dev/sda4 /f\\400g ext4 defaults 0 0', // \400 is byte 0: the string ends there
+      '/dev/sda5 /h\\ ext4 defaults 0 0',
+      '/dev/sda6 /caf\\303\\251 ext4 x=\\101 0 0',
+      '/dev/sda7 /p\\0000 ext4 defaults 0 0',
+      '/dev/sda8 /r\\777 ext4 defaults 0 0',
+      '/dev/sdb1 /i ext4 rw,,noatime,,, 0 0', // empty option words, kept as written
+      '/dev/sdb2 /j ext4 , 0 0',
+      '/dev/sdb3 /k ext4 defaults 99999999999 2147483648', // wrapped to 32 bits
+      '/dev/sdb4 /l ext4 defaults 99999999999999999999 0', // beyond a long: the line is refused
+      '/dev/sdb5 /m ext4 defaults -1 +2',
+      '/dev/sdb6 /n ext4 defaults 0 2\r', // CRLF
+      '/dev/sdb7 /o ext4 noauto,nofail\r',
+      '/dev/sdb8 /q ext4 defaults 0x1 0',
+    ];
+    withFile(lines.join('\n') + '\n', (file) => {
+      const theirs = findmnt([
+        '--fstab',
+        '--tab-file',
+        file,
+        '-o',
+        'SOURCE,TARGET,FSTYPE,OPTIONS,FREQ,PASSNO',
+      ]).map((entry) => ({ ...entry, options: entry.options ?? '' }));
+      const parsed = parseFstab(fs.readFileSync(file).toString('utf8'));
+      const ours = parsed.entries.map((entry) => ({
+        source: entry.spec,
+        target: entry.file,
+        fstype: entry.vfstype,
+        options: entry.options.join(','),
+        freq: entry.freq,
+        passno: entry.passno,
+      }));
+      expect(ours).toEqual(theirs);
+      expect(parsed.warnings.map((warning) => warning.line)).toEqual([12, 16]);
+    });
+  });
+
+  it('mountinfo: no or empty super options, huge ids, bad escapes, empty option words, (deleted)', () => {
+    const lines = [
+      '22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw,errors=remount-ro',
+      '30 22 8:2 / /srv/gone\\040(deleted) rw,relatime shared:2 - ext4 /dev/sda2 rw',
+      '31 22 8:3 / /srv/x\\040(deleted)\\040(deleted) rw shared:3 - ext4 /dev/sda3 rw',
+      '32 22 8:4 / /srv/(deleted) rw - ext4 /dev/sda4 rw',
+      '33 22 8:5 / /srv/nosuper rw - ext4 /dev/sda5', // no super options: refused
+      '34 22 8:6 / /srv/emptysuper rw - ext4 /dev/sda6 ', // empty super options: refused
+      '35 22 8:7 / /srv/nosource rw - tmpfs  rw', // empty source: kept
+      '36 22 8:8 / /srv/bad\\9esc rw - ext4 /dev/sda8 rw',
+      '37 22 8:9 / /srv/big\\400 rw - ext4 /dev/sda9 rw',
+      '99999999999 22 8:10 / /srv/hugeid rw - ext4 /dev/sda10 rw', // wrapped to 32 bits
+      '38 99999999999999999999 8:11 / /srv/hugeparent rw - ext4 /dev/sda11 rw', // refused
+      '39 22 8:12 / /srv/emptyopts ,,rw,, - ext4 /dev/sda12 ,,rw,,',
+      '40 22 8:13 / /srv/a\\040b(deleted) rw - ext4 /dev/sda13 rw',
+      '41 22 8:14 /dir\\040(deleted) /srv/rootdel rw - ext4 /dev/sda14 rw',
+      '42 22 8:15 / /srv/nodash rw ext4 /dev/sda15 rw', // no separator: refused
+    ];
+    withFile(lines.join('\n') + '\n', (file) => {
+      const theirs = findmnt([
+        '--list',
+        '--nofsroot',
+        '--tab-file',
+        file,
+        '-o',
+        'ID,PARENT,TARGET,SOURCE,FSTYPE,FS-OPTIONS,VFS-OPTIONS,FSROOT',
+      ]).map((entry) => ({
+        ...entry,
+        // The one deliberate difference (see the file comment and docs/architecture.md).
+        target: entry.target.replace(/ \(deleted\)$/, ''),
+        source: entry.source ?? '',
+      }));
+      const parsed = parseMountinfo(fs.readFileSync(file).toString('utf8'));
+      const ours = parsed.entries.map((entry) => ({
+        id: entry.mountId,
+        parent: entry.parentId,
+        target: entry.mountPoint,
+        source: entry.source,
+        fstype: entry.fstype,
+        'fs-options': entry.superOptions.join(','),
+        'vfs-options': entry.options.join(','),
+        fsroot: entry.root,
+      }));
+      expect(ours).toEqual(theirs);
+      expect(parsed.badLines).toEqual([5, 6, 11, 15]);
+    });
   });
 });
