@@ -5,7 +5,7 @@
  * here (through `exit-codes.ts`).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { DriftguardError, asDriftguardError } from '../shared/errors';
+import { DriftguardError, UsageError, asDriftguardError } from '../shared/errors';
 import { packageVersion } from '../shared/package-info';
 import { EXIT_ERROR, EXIT_OK, exitCodeFor } from './exit-codes';
 import type { CliIo } from './io';
@@ -222,7 +222,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         err.code === 'commander.helpDisplayed' ||
         err.code === 'commander.version' ||
         err.code === 'commander.help';
-      return informational ? EXIT_OK : EXIT_ERROR;
+      if (informational) return EXIT_OK;
+      // commander has told the person on stderr; automation gets the one JSON document.
+      if (argv.includes('--json'))
+        printJson(io, { error: new UsageError(err.message.replace(/^error: /, '')).toJSON() });
+      return EXIT_ERROR;
     }
     return reportError(io, err, argv.includes('--json'));
   }
