@@ -98,6 +98,19 @@ describe('driftguard sweep', () => {
     expect(result.stderr).toMatch(/\[\d\/3\] web-down: FAILED \(unreachable\)/);
   });
 
+  it('says once why an unreachable node failed (text for a person)', async () => {
+    const out = path.join(work, 'text');
+    const result = await runCliAsync(['sweep', ...sshArgs(), '--out-dir', out, '--timeout', '10s']);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.split('\n');
+    // Named as it happens, explained once after the count.
+    expect(lines.filter((line) => line.includes('web-down'))).toEqual([
+      expect.stringMatching(/^\[\d\/3\] web-down: FAILED \(unreachable\)$/),
+      expect.stringMatching(/^ {2}✗ web-down \(root@127\.0\.0\.1:\d+\) is unreachable: connection refused$/),
+    ]);
+    expect(result.stderr).toContain('swept 3 node(s): 2 reached, 1 failed');
+  });
+
   it('sweeps only the named nodes and exits 0 when all are reached; prints a summary', async () => {
     const out = path.join(work, 'named');
     const result = await runCliAsync(['sweep', ...sshArgs(), '--node', 'web-2', '--out-dir', out]);

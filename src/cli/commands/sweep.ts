@@ -15,7 +15,7 @@ import type { NodeState } from '../../model/state';
 import { writeFileAtomic } from '../../shared/atomic-write';
 import { currentTime } from '../../shared/clock';
 import { UsageError } from '../../shared/errors';
-import { describeResult, sweepProgress } from '../../sweep/progress';
+import { sweepProgress } from '../../sweep/progress';
 import type { SweepResult } from '../../sweep/run';
 import { sweep } from '../../sweep/run';
 import { loadIdentity } from '../../transport/identity';
@@ -199,9 +199,11 @@ export async function runSweep(options: SweepCliOptions, io: CliIo): Promise<num
       failed,
     });
   } else {
+    // Each node's problems once: failures (named in the progress as they happen) are explained
+    // in the list after the count.
     for (const { result, delivery } of summary) {
-      if (!result.ok) io.err(`${io.colors.red('✗')} ${result.error.message}\n`);
-      else if (!delivery?.ok)
+      if (!result.ok) continue;
+      if (!delivery?.ok)
         io.err(`${io.colors.red('✗')} ${result.node}: reached, but not delivered: ${delivery?.message}\n`);
       else {
         for (const warning of result.warnings) warn(io, `${result.node}: ${warning}`);
@@ -215,9 +217,8 @@ export async function runSweep(options: SweepCliOptions, io: CliIo): Promise<num
         ? ` (reports sent to ${options.server})`
         : '';
     io.err(`swept ${summary.length} node(s): ${reached.length} reached, ${failed} failed${where}\n`);
-    if (failed > 0) {
-      for (const { result } of summary.filter(({ result }) => !result.ok))
-        io.err(`  ${describeResult(result)}\n`);
+    for (const { result } of summary) {
+      if (!result.ok) io.err(`  ${io.colors.red('✗')} ${result.error.message}\n`);
     }
   }
   return failed === 0 ? EXIT_OK : EXIT_FINDINGS;
