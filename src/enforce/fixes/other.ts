@@ -1,3 +1,4 @@
+import { formatBytes } from '../../shared/format';
 import type { Fixer } from './types';
 import { fix } from './types';
 
@@ -14,7 +15,9 @@ export const fixCapacity: Fixer = (finding) =>
   finding.node
     ? fix(
         finding.node,
-        `give ${finding.node} at least ${String(finding.expected)} ${finding.key === 'cpus' ? 'CPUs' : 'bytes of memory'}`,
+        finding.key === 'cpus'
+          ? `give ${finding.node} at least ${String(finding.expected)} CPUs`
+          : `give ${finding.node} at least ${formatBytes(Number(finding.expected))} of memory`,
       )
     : undefined;
 
@@ -44,10 +47,24 @@ export const fixNode: Fixer = (finding) =>
       ])
     : undefined;
 
-export const fixProbe: Fixer = (finding) =>
-  finding.node
-    ? fix(
-        finding.node,
-        `make ${finding.key} of ${finding.node} reachable from here (network path, firewall, the BMC itself) — before it is needed`,
-      )
-    : undefined;
+/**
+ * Probes: a probe that did not answer is a network or device problem; a probe that was not run
+ * (`--no-probes`) or not declared is not — it is untested, and the fix is to test it.
+ */
+export const fixProbe: Fixer = (finding) => {
+  if (!finding.node) return undefined;
+  if (finding.kind === 'missing' && finding.key === finding.node)
+    return fix(
+      finding.node,
+      `declare probes for ${finding.node} in its Node (e.g. ssh 10.0.0.12:22, bmc 10.0.1.12:623) so readiness tries them`,
+    );
+  if (finding.kind === 'missing')
+    return fix(
+      finding.node,
+      `try ${finding.key} of ${finding.node}: run driftguard ready without --no-probes (the server's readiness runs it too)`,
+    );
+  return fix(
+    finding.node,
+    `make ${finding.key} of ${finding.node} reachable from here (network path, firewall, the BMC itself) — before it is needed`,
+  );
+};
