@@ -164,6 +164,11 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
     .option('--reader', 'a read-only token')
     .option('--label <text>', 'a note to recognise it by')
     .option('--db <file>', 'SQLite store', DEFAULT_DB)
+    .option(
+      '--desired <dir>',
+      `desired state that must declare NODE (default: ${DEFAULT_DESIRED} if present)`,
+    )
+    .option('--undeclared', 'create a node token though the desired state does not declare the node')
     .option('--json', 'print one JSON document on stdout', false)
     .action((node, options) =>
       run(async () => (await import('./commands/token')).runTokenCreate(node, options, io)),
