@@ -132,7 +132,10 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
       '--identity <file>',
       'private key for the sweeps of schedules (default ~/.ssh/id_ed25519, id_rsa, ssh-agent)',
     )
-    .option('--local-node <name>', 'also collect this host, in-process, as this node')
+    .option(
+      '--local-node <name=dir...>',
+      'also collect, in-process, this host as NAME (or the tree under DIR, e.g. a fixture node); repeatable',
+    )
     .option('--local-interval <duration>', 'how often --local-node collects', '60s')
     .action((options) => run(async () => (await import('./commands/serve')).runServe(options, io)));
 

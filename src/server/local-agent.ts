@@ -44,6 +44,8 @@ export function inProcessTransport(store: Store, evaluator: EvaluationQueue, now
 
 export interface LocalAgentOptions {
   node: string;
+  /** The node's `/`: this host (default), or a tree such as a fixture node (the demo's pair). */
+  root?: string;
   store: Store;
   evaluator: EvaluationQueue;
   desired: () => Desired | undefined;
@@ -60,7 +62,7 @@ export function startLocalAgent(options: LocalAgentOptions): Agent {
   );
   const agent = createAgent({
     collect: nodeCollector({
-      root: '/',
+      root: options.root ?? '/',
       node: options.node,
       fetchWatchList: async (node) => {
         const desired = options.desired();

@@ -3,6 +3,7 @@
  * and watched, evaluation on every report, optional import of saved states, and the plain page.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import pino from 'pino';
 import { ensureFirstAdminToken } from '../../app/admin-token-file';
 import { DesiredHolder } from '../../app/desired-holder';
@@ -39,9 +40,23 @@ export interface ServeOptions {
   /** For schedules' sweeps: where host keys are pinned, and the key to log in with. */
   knownHosts: string;
   identity?: string;
-  /** Collect this host in-process as this node. */
-  localNode?: string;
+  /** Collect in-process: `NAME` (this host) or `NAME=DIR` (the tree under DIR, e.g. a fixture node). */
+  localNode?: string[];
   localInterval: string;
+}
+
+/** `--local-node NAME[=DIR]`: the node's name, and its `/` (this host unless a DIR is given). */
+export function parseLocalNode(value: string, cwd: string): { node: string; root: string } {
+  const [node = '', dir] = value.split(/=(.*)/s);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(node))
+    throw new UsageError(
+      `--local-node wants NAME or NAME=DIR, and ${JSON.stringify(node)} is not a node name`,
+    );
+  if (dir === undefined) return { node, root: '/' };
+  const root = path.resolve(cwd, dir);
+  if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(`--local-node ${value}: ${dir} is not a folder`);
+  return { node, root };
 }
 
 export function parseListen(listen: string): { host: string; port: number } {
@@ -68,6 +83,7 @@ function readTls(options: ServeOptions): { key: Buffer; cert: Buffer } | undefin
 
 export async function runServe(options: ServeOptions, io: CliIo): Promise<number> {
   const { host, port } = parseListen(options.listen);
+  const localNodes = (options.localNode ?? []).map((value) => parseLocalNode(value, io.cwd));
   const https = readTls(options);
   const now = () => currentTime(io.env);
   const store = openStore(options.db, { durable: options.durable });
@@ -146,18 +162,19 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   };
   const reloadSoon = () => void reload();
   const stopWatching = watchFolder(options.desired, reloadSoon);
-  const localAgent = options.localNode
-    ? startLocalAgent({
-        node: options.localNode,
-        store,
-        evaluator,
-        desired: () => holder.desired,
-        now,
-        intervalMs: durationOption('--local-interval', options.localInterval, 1000),
-        dbFile: options.db,
-        log: app.log,
-      })
-    : undefined;
+  const localIntervalMs = durationOption('--local-interval', options.localInterval, 1000);
+  const localAgents = localNodes.map((local) =>
+    startLocalAgent({
+      ...local,
+      store,
+      evaluator,
+      desired: () => holder.desired,
+      now,
+      intervalMs: localIntervalMs,
+      dbFile: options.db,
+      log: app.log,
+    }),
+  );
   const readinessEvery = durationOption('--readiness-interval', options.readinessInterval);
   const stopMonitor =
     readinessEvery > 0
@@ -183,7 +200,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       stopWatching();
       stopMonitor();
       scheduler.stop();
-      await localAgent?.stop();
+      await Promise.all(localAgents.map((agent) => agent.stop()));
       process.off('SIGHUP', reloadSoon);
       await app.close();
       await evaluator.close();
