@@ -104,6 +104,18 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
     run(async () => (await import('./commands/ready')).runReady(pair, options, io)),
   );
 
+  stateOptions(
+    program
+      .command('adopt')
+      .argument('<node>', 'a healthy node to take the desired state from')
+      .description('write a desired state (a Role, Node and Pair stubs) from what a node has')
+      .option('--role <name>', 'name of the role to write (default: the node name)')
+      .option('--pin-versions', 'pin packages to the versions the node has', false)
+      .option('--out <file>', 'write the YAML to FILE (atomically) instead of stdout'),
+  ).action((node, options) =>
+    run(async () => (await import('./commands/adopt')).runAdopt(node, options, io)),
+  );
+
   program
     .command('serve')
     .description('run the server: reports in, drift and parity out, on the embedded SQLite store')
