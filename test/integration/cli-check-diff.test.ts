@@ -127,7 +127,7 @@ describe('a conforming primary whose secondary differs (DESIGN §11)', () => {
     fs.rmSync(statesDir, { recursive: true, force: true });
   });
 
-  it('check PRIMARY shows the parity differences but exits 0: they are the secondary\'s to fix', () => {
+  it("check PRIMARY shows the parity differences but exits 0: they are the secondary's to fix", () => {
     const result = runCli(['check', 'pypi-1', '--states', statesDir]);
     expect(result.stdout).toContain('pypissh:all 1.2.0-1 only on primary (pypi-1)');
     expect(result.stdout).toContain("pypi-1 is clean (parity differences are pypi-2's to fix");
