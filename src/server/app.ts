@@ -108,7 +108,7 @@ export async function buildServer(deps: ServerDeps): Promise<DriftguardServer> {
     bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
     ...(deps.https ? { https: { ...deps.https, ...nodeHttp } } : { http: nodeHttp }),
     requestTimeout,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Routing errors (a path parameter too long, a malformed URL) in the one error shape.
     frameworkErrors: (error, request, reply) => sendError(fromFastifyError(error), request, reply, error),
     clientErrorHandler: answerClientError,
