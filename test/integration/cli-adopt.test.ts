@@ -8,9 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildReport } from '../../src/app/build-report';
 import type { NodeState } from '../../src/model/state';
-import { spawn } from 'node:child_process';
-import { CLI, REPO, runCli } from '../helpers/cli';
-import type { CliResult } from '../helpers/cli';
+import { runCli, runCliAsync } from '../helpers/cli';
 import { startTestServer } from '../helpers/server';
 
 jest.setTimeout(60_000);
@@ -20,22 +18,6 @@ beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-adopt-'));
 });
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-/** The built CLI without blocking this process: the in-process server must keep answering. */
-function runCliAsync(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: REPO,
-      env: { ...process.env, NO_COLOR: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 /** adopt into a desired-state folder of its own, then validate and check against it. */
 function adoptValidateCheck(node: string, states: string, extra: string[] = []) {

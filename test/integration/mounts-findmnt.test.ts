@@ -10,11 +10,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseMountinfo } from '../../src/collect/mounts/parse';
 import { parseFstab } from '../../src/collect/parsers/fstab';
 import { FIXTURE_NODES_DIR as NODES } from '../helpers/fixture-nodes';
+import { withTempFile } from '../helpers/temp-tree';
 
 interface FindmntEntry {
   id?: number;
@@ -30,18 +30,6 @@ interface FindmntEntry {
   passno?: number;
 }
 
-/** Writes `text` to a temporary file, hands it to `check`, removes it. */
-function withFile(text: string, check: (file: string) => void): void {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-findmnt-'));
-  try {
-    const file = path.join(dir, 'tab');
-    fs.writeFileSync(file, text);
-    check(file);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 function findmnt(args: string[]): FindmntEntry[] {
   // Bytes, not UTF-8: a mount point may hold any byte (`\\377`), and both sides must see the same.
   const stdout = execFileSync('findmnt', ['-J', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }).toString(
@@ -50,30 +38,35 @@ function findmnt(args: string[]): FindmntEntry[] {
   return (JSON.parse(stdout || '{"filesystems":[]}') as { filesystems: FindmntEntry[] }).filesystems;
 }
 
-function compareMountinfo(file: string): void {
+/** Our mountinfo parse of `file` against findmnt's, every column; returns ours. */
+function compareMountinfo(file: string): ReturnType<typeof parseMountinfo> {
   const theirs = findmnt([
     '--list',
     '--nofsroot',
     '--tab-file',
     file,
     '-o',
-    'ID,PARENT,TARGET,SOURCE,FSTYPE',
+    'ID,PARENT,TARGET,SOURCE,FSTYPE,FS-OPTIONS,VFS-OPTIONS,FSROOT',
   ]).map((entry) => ({
-    id: entry.id,
-    parent: entry.parent,
+    ...entry,
+    // The one deliberate difference (see the file comment and docs/architecture.md).
     target: entry.target.replace(/ \(deleted\)$/, ''),
     source: entry.source ?? '',
-    fstype: entry.fstype,
   }));
-  const ours = parseMountinfo(fs.readFileSync(file, 'utf8')).entries.map((entry) => ({
+  const parsed = parseMountinfo(fs.readFileSync(file).toString('utf8'));
+  const ours = parsed.entries.map((entry) => ({
     id: entry.mountId,
     parent: entry.parentId,
     target: entry.mountPoint,
     source: entry.source,
     fstype: entry.fstype,
+    'fs-options': entry.superOptions.join(','),
+    'vfs-options': entry.options.join(','),
+    fsroot: entry.root,
   }));
-  const byId = (a: { id?: number }, b: { id?: number }): number => (a.id ?? 0) - (b.id ?? 0);
+  const byId = (x: { id?: number }, y: { id?: number }): number => (x.id ?? 0) - (y.id ?? 0);
   expect(ours.sort(byId)).toEqual(theirs.sort(byId));
+  return parsed;
 }
 
 const mountinfoFiles = fs
@@ -88,15 +81,8 @@ const fstabFiles = fs
 
 describe('mountinfo parsing agrees with findmnt', () => {
   it("this host's /proc/self/mountinfo", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-mountinfo-'));
-    try {
-      // A copy, so both sides read the very same bytes.
-      const copy = path.join(dir, 'mountinfo');
-      fs.writeFileSync(copy, fs.readFileSync('/proc/self/mountinfo'));
-      compareMountinfo(copy);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    // A copy, so both sides read the very same bytes.
+    withTempFile('mountinfo', fs.readFileSync('/proc/self/mountinfo'), compareMountinfo);
   });
 
   it('finds fixture mountinfo files, including the escapes node', () => {
@@ -129,24 +115,19 @@ describe('fstab parsing agrees with findmnt --fstab', () => {
   });
 
   it('skips the lines findmnt skips, and keeps the rest, on a malformed fstab', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-fstab-'));
-    try {
-      const file = path.join(dir, 'fstab');
-      fs.writeFileSync(
-        file,
-        [
-          '/dev/sda1 / ext4 defaults 0 1',
-          '/dev/sdb1 /only-two-fields',
-          '/dev/sdc1 /bad-freq ext4 defaults x 0',
-          '/dev/sdd1 /bad-pass ext4 defaults 0 y',
-          '/dev/sde1 /no-options ext4',
-          '\t  /dev/sdf1\t/tabs\text4\tnoatime,"x-a=1,2"\t0\t2   ',
-          '/dev/sdg1 /extra-fields ext4 defaults 0 0 trailing words',
-          '# comment',
-          '   # indented comment',
-          '',
-        ].join('\n'),
-      );
+    const lines = [
+      '/dev/sda1 / ext4 defaults 0 1',
+      '/dev/sdb1 /only-two-fields',
+      '/dev/sdc1 /bad-freq ext4 defaults x 0',
+      '/dev/sdd1 /bad-pass ext4 defaults 0 y',
+      '/dev/sde1 /no-options ext4',
+      '\t  /dev/sdf1\t/tabs\text4\tnoatime,"x-a=1,2"\t0\t2   ',
+      '/dev/sdg1 /extra-fields ext4 defaults 0 0 trailing words',
+      '# comment',
+      '   # indented comment',
+      '',
+    ];
+    withTempFile('fstab', lines.join('\n'), (file) => {
       const theirs = findmnt(['--fstab', '--tab-file', file, '-o', 'SOURCE,TARGET,FSTYPE,OPTIONS']);
       const parsed = parseFstab(fs.readFileSync(file, 'utf8'));
       expect(parsed.entries.map((entry) => entry.file)).toEqual(theirs.map((entry) => entry.target));
@@ -154,9 +135,7 @@ describe('fstab parsing agrees with findmnt --fstab', () => {
         theirs.map((entry) => entry.options ?? ''),
       );
       expect(parsed.warnings.map((warning) => warning.line)).toEqual([2, 3, 4]);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -180,7 +159,7 @@ describe('hostile input: the same lines kept and skipped, the same fields, as fi
       '/dev/sdb7 /o ext4 noauto,nofail\r',
       '/dev/sdb8 /q ext4 defaults 0x1 0',
     ];
-    withFile(lines.join('\n') + '\n', (file) => {
+    withTempFile('tab', lines.join('\n') + '\n', (file) => {
       const theirs = findmnt([
         '--fstab',
         '--tab-file',
@@ -220,33 +199,8 @@ describe('hostile input: the same lines kept and skipped, the same fields, as fi
       '41 22 8:14 /dir\\040(deleted) /srv/rootdel rw - ext4 /dev/sda14 rw',
       '42 22 8:15 / /srv/nodash rw ext4 /dev/sda15 rw', // no separator: refused
     ];
-    withFile(lines.join('\n') + '\n', (file) => {
-      const theirs = findmnt([
-        '--list',
-        '--nofsroot',
-        '--tab-file',
-        file,
-        '-o',
-        'ID,PARENT,TARGET,SOURCE,FSTYPE,FS-OPTIONS,VFS-OPTIONS,FSROOT',
-      ]).map((entry) => ({
-        ...entry,
-        // The one deliberate difference (see the file comment and docs/architecture.md).
-        target: entry.target.replace(/ \(deleted\)$/, ''),
-        source: entry.source ?? '',
-      }));
-      const parsed = parseMountinfo(fs.readFileSync(file).toString('utf8'));
-      const ours = parsed.entries.map((entry) => ({
-        id: entry.mountId,
-        parent: entry.parentId,
-        target: entry.mountPoint,
-        source: entry.source,
-        fstype: entry.fstype,
-        'fs-options': entry.superOptions.join(','),
-        'vfs-options': entry.options.join(','),
-        fsroot: entry.root,
-      }));
-      expect(ours).toEqual(theirs);
-      expect(parsed.badLines).toEqual([5, 6, 11, 15]);
+    withTempFile('tab', lines.join('\n') + '\n', (file) => {
+      expect(compareMountinfo(file).badLines).toEqual([5, 6, 11, 15]);
     });
   });
 });

@@ -18,7 +18,7 @@ const example = (node: string, collectedAt: string): NodeState => ({
 /** The server's clock in these tests. */
 const NOW = new Date('2026-12-06T10:30:00.000Z');
 
-describe('times in reports are instants, compared and stored in UTC', () => {
+describe('collection times', () => {
   let server: TestServer;
   let token: string;
   beforeEach(async () => {
@@ -35,86 +35,72 @@ describe('times in reports are instants, compared and stored in UTC', () => {
       payload: buildReport(state, id),
     });
 
-  it('refuses an older report written with an offset, and takes a newer one after it', async () => {
-    expect((await send(example('pypi-2', '2026-12-06T10:00:00Z'), 'a')).statusCode).toBe(201);
-    // 12:00+05:00 is 07:00Z: older than 10:00Z, though "12" sorts after "10" as text.
-    const older = await send(example('pypi-2', '2026-12-06T12:00:00+05:00'), 'b');
-    expect(older.statusCode).toBe(409);
-    expect(older.json().error.code).toBe('E_OUT_OF_ORDER');
-    const newer = await send(example('pypi-2', '2026-12-06T10:15:00Z'), 'c');
-    expect(newer.statusCode).toBe(201);
-  });
-
-  it('stores and returns a time sent with an offset in UTC', async () => {
-    // 15:10+05:00 is 10:10Z.
-    expect((await send(example('pypi-2', '2026-12-06T15:10:00+05:00'), 'a')).statusCode).toBe(201);
-    const state = await server.app.inject({
-      url: '/api/v1/nodes/pypi-2/state',
-      headers: { authorization: `Bearer ${server.adminToken}` },
-    });
-    expect(state.json().collectedAt).toBe('2026-12-06T10:10:00.000Z');
-    // A `since` with an offset means the same instant: 10:05Z, before the version of 10:10Z.
-    const history = await server.app.inject({
-      url: `/api/v1/nodes/pypi-2/history?since=${encodeURIComponent('2026-12-06T15:05:00+05:00')}`,
-      headers: { authorization: `Bearer ${server.adminToken}` },
-    });
-    expect(history.statusCode).toBe(200);
-    expect(history.json().since).toBe('2026-12-06T10:05:00.000Z');
-    expect(history.json().versions.length).toBeGreaterThan(0);
-  });
-});
-
-describe('a report from the future', () => {
-  let server: TestServer;
-  let token: string;
-  beforeEach(async () => {
-    server = await startTestServer({ now: () => NOW });
-    token = server.store.tokens.create({ role: 'node', node: 'pypi-2' }, NOW.toISOString()).token;
-  });
-  afterEach(() => server.close());
-
-  const send = (state: NodeState, id: string) =>
-    server.app.inject({
-      method: 'POST',
-      url: '/api/v1/reports',
-      headers: { authorization: `Bearer ${token}` },
-      payload: buildReport(state, id),
+  describe('times in reports are instants, compared and stored in UTC', () => {
+    it('refuses an older report written with an offset, and takes a newer one after it', async () => {
+      expect((await send(example('pypi-2', '2026-12-06T10:00:00Z'), 'a')).statusCode).toBe(201);
+      // 12:00+05:00 is 07:00Z: older than 10:00Z, though "12" sorts after "10" as text.
+      const older = await send(example('pypi-2', '2026-12-06T12:00:00+05:00'), 'b');
+      expect(older.statusCode).toBe(409);
+      expect(older.json().error.code).toBe('E_OUT_OF_ORDER');
+      const newer = await send(example('pypi-2', '2026-12-06T10:15:00Z'), 'c');
+      expect(newer.statusCode).toBe(201);
     });
 
-  it('is refused with 422 naming both clocks, and changes nothing', async () => {
-    expect((await send(example('pypi-2', '2026-12-06T10:00:00Z'), 'a')).statusCode).toBe(201);
-    await server.evaluator.idle();
-    const before = storeSnapshot(server.dbFile);
-    const future = await send(example('pypi-2', '2099-01-01T00:00:00Z'), 'b');
-    expect(future.statusCode).toBe(422);
-    const error = future.json().error;
-    expect(error.code).toBe('E_CLOCK_SKEW');
-    expect(error.message).toContain('2099-01-01T00:00:00.000Z');
-    expect(error.message).toContain(NOW.toISOString());
-    await server.evaluator.idle();
-    expect(storeSnapshot(server.dbFile)).toBe(before);
-    // An honest report after it is taken.
-    expect((await send(example('pypi-2', '2026-12-06T10:20:00Z'), 'c')).statusCode).toBe(201);
-  });
-
-  it('is taken when the node clock is only a little ahead (within the skew allowed)', async () => {
-    expect((await send(example('pypi-2', '2026-12-06T10:32:00Z'), 'a')).statusCode).toBe(201);
-  });
-
-  it('does not lock the node out when a store already holds one (stored before it was refused)', async () => {
-    const poisoned = example('pypi-2', '2099-01-01T00:00:00.000Z');
-    const stored = server.store.transaction(() => {
-      server.store.states.touchNode('pypi-2', {
-        receivedAt: NOW.toISOString(),
-        collectedAt: poisoned.collectedAt,
-        errors: [],
+    it('stores and returns a time sent with an offset in UTC', async () => {
+      // 15:10+05:00 is 10:10Z.
+      expect((await send(example('pypi-2', '2026-12-06T15:10:00+05:00'), 'a')).statusCode).toBe(201);
+      const state = await server.app.inject({
+        url: '/api/v1/nodes/pypi-2/state',
+        headers: { authorization: `Bearer ${server.adminToken}` },
       });
-      return server.store.states.node('pypi-2');
+      expect(state.json().collectedAt).toBe('2026-12-06T10:10:00.000Z');
+      // A `since` with an offset means the same instant: 10:05Z, before the version of 10:10Z.
+      const history = await server.app.inject({
+        url: `/api/v1/nodes/pypi-2/history?since=${encodeURIComponent('2026-12-06T15:05:00+05:00')}`,
+        headers: { authorization: `Bearer ${server.adminToken}` },
+      });
+      expect(history.statusCode).toBe(200);
+      expect(history.json().since).toBe('2026-12-06T10:05:00.000Z');
+      expect(history.json().versions.length).toBeGreaterThan(0);
     });
-    expect(stored?.collectedAt).toBe('2099-01-01T00:00:00.000Z');
-    const honest = await send(example('pypi-2', '2026-12-06T10:25:00Z'), 'honest');
-    expect(honest.statusCode).toBe(201);
-    expect(server.store.states.node('pypi-2')?.collectedAt).toBe('2026-12-06T10:25:00.000Z');
+  });
+
+  describe('a report from the future', () => {
+    it('is refused with 422 naming both clocks, and changes nothing', async () => {
+      expect((await send(example('pypi-2', '2026-12-06T10:00:00Z'), 'a')).statusCode).toBe(201);
+      await server.evaluator.idle();
+      const before = storeSnapshot(server.dbFile);
+      const future = await send(example('pypi-2', '2099-01-01T00:00:00Z'), 'b');
+      expect(future.statusCode).toBe(422);
+      const error = future.json().error;
+      expect(error.code).toBe('E_CLOCK_SKEW');
+      expect(error.message).toContain('2099-01-01T00:00:00.000Z');
+      expect(error.message).toContain(NOW.toISOString());
+      await server.evaluator.idle();
+      expect(storeSnapshot(server.dbFile)).toBe(before);
+      // An honest report after it is taken.
+      expect((await send(example('pypi-2', '2026-12-06T10:20:00Z'), 'c')).statusCode).toBe(201);
+    });
+
+    it('is taken when the node clock is only a little ahead (within the skew allowed)', async () => {
+      expect((await send(example('pypi-2', '2026-12-06T10:32:00Z'), 'a')).statusCode).toBe(201);
+    });
+
+    it('does not lock the node out when a store already holds one (stored before it was refused)', async () => {
+      const poisoned = example('pypi-2', '2099-01-01T00:00:00.000Z');
+      const stored = server.store.transaction(() => {
+        server.store.states.touchNode('pypi-2', {
+          receivedAt: NOW.toISOString(),
+          collectedAt: poisoned.collectedAt,
+          errors: [],
+        });
+        return server.store.states.node('pypi-2');
+      });
+      expect(stored?.collectedAt).toBe('2099-01-01T00:00:00.000Z');
+      const honest = await send(example('pypi-2', '2026-12-06T10:25:00Z'), 'honest');
+      expect(honest.statusCode).toBe(201);
+      expect(server.store.states.node('pypi-2')?.collectedAt).toBe('2026-12-06T10:25:00.000Z');
+    });
   });
 });
 

@@ -3,38 +3,17 @@
  * driftguard server on a loopback port: states to --out-dir, reports to --server, summary and
  * exit codes (0 all reached, 1 some failed, 2 usage).
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { NodeState } from '../../src/model/state';
-import { CLI, REPO } from '../helpers/cli';
-import type { CliResult } from '../helpers/cli';
+import { runCliAsync } from '../helpers/cli';
 import { freePort, startSshd } from '../helpers/sshd';
 import type { TestSshd } from '../helpers/sshd';
 import { startTestServer } from '../helpers/server';
 import type { TestServer } from '../helpers/server';
 
 jest.setTimeout(60_000);
-
-/**
- * The built CLI in a child process, without blocking this process: the --server tests' server
- * runs here and must keep answering while the CLI talks to it.
- */
-function runCliAsync(args: readonly string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: REPO,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 let sshd: TestSshd;
 let work: string;

@@ -24,6 +24,7 @@ import { chaseMountPoint } from '../../src/collect/units/chase';
 import { simulateFstabGenerator } from '../../src/collect/units/fstab-generator';
 import { parseUnitFile } from '../../src/collect/units/unit-file';
 import { FIXTURE_NODES_DIR as NODES } from '../helpers/fixture-nodes';
+import { withTempFile } from '../helpers/temp-tree';
 
 const GENERATOR = '/lib/systemd/system-generators/systemd-fstab-generator';
 
@@ -184,28 +185,15 @@ describe('fstab-generator simulation agrees with systemd-fstab-generator', () =>
   });
 
   it.each(Object.entries(variants))('%s', (_name, text) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-fstab-'));
-    try {
-      const file = path.join(dir, 'fstab');
-      fs.writeFileSync(file, text + '\n');
-      compare(file);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    withTempFile('fstab', text + '\n', compare);
   });
 
   it('CRLF line endings: the carriage return stays in the last field, as glibc leaves it', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-fstab-'));
-    try {
-      const file = path.join(dir, 'fstab');
-      fs.writeFileSync(
-        file,
-        '/dev/sds1 /s1 ext4 defaults 0 2\r\n/dev/sds2 /s2 ext4 defaults\r\n/dev/sds3 /s3 ext4\r\n' +
-          '/dev/sds4 /s4 ext4 noauto,nofail\r\n/dev/drbd0 /s5 ext4 nofail\r\n',
-      );
-      compare(file);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    withTempFile(
+      'fstab',
+      '/dev/sds1 /s1 ext4 defaults 0 2\r\n/dev/sds2 /s2 ext4 defaults\r\n/dev/sds3 /s3 ext4\r\n' +
+        '/dev/sds4 /s4 ext4 noauto,nofail\r\n/dev/drbd0 /s5 ext4 nofail\r\n',
+      compare,
+    );
   });
 });
