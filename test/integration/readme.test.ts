@@ -68,6 +68,13 @@ function shows(expected: readonly string[], actual: readonly string[]): string |
 
 const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
 
+/** Folders the tour writes into (`--out /tmp/…`), removed afterwards unless they were there before. */
+const written = [...readme.matchAll(/--out (\/tmp\/[^/\s]+)\//g)].map((m) => m[1] as string);
+const existedBefore = new Set(written.filter((dir) => fs.existsSync(dir)));
+afterAll(() => {
+  for (const dir of written) if (!existedBefore.has(dir)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 describe('the README', () => {
   const all = examples(readme);
 
