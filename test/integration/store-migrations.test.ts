@@ -1,5 +1,5 @@
 /**
- * Migration 3: collection times stored with an offset before ingest converted them to UTC are
+ * The migration to UTC (3 here): collection times stored with an offset before ingest converted them to UTC are
  * converted when an older store is opened, so they sort in time order as text.
  */
 import Database from 'better-sqlite3';
@@ -26,7 +26,7 @@ test('a version-2 store with offset times opens with them in UTC', () => {
 
     const store = openStore(file);
     try {
-      expect(store.schemaVersion).toBe(3);
+      expect(store.schemaVersion).toBe(MIGRATIONS[MIGRATIONS.length - 1]?.version);
       expect(store.states.node('pypi-2')?.collectedAt).toBe('2026-12-06T07:00:00.000Z');
       expect(store.states.versionsSince('pypi-2', '2026-12-06T06:59:00.000Z')).toEqual([
         expect.objectContaining({ category: 'os', collectedAt: '2026-12-06T07:00:00.000Z' }),
