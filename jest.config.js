@@ -3,20 +3,9 @@
 // tests exercise exactly what `npx driftguard` runs.
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 
-// Some dependencies ship ESM only (cookie 2, used by fastify's inject); Node loads them with
-// require(esm), jest does not, so they are compiled to CommonJS for the tests.
-const ESM_ONLY = ['cookie'];
-const esmTransform = {
-  [`node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: [
-    'ts-jest',
-    { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } },
-  ],
-};
-
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': tsJest, ...esmTransform },
-  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
+  transform: { '^.+\\.ts$': tsJest },
 };
 
 /** @type {import('jest').Config} */

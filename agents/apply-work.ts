@@ -23,8 +23,9 @@ export interface ApplyWorkOptions {
   root: string;
   now: () => Date;
   log: AgentLog;
-  /** The paths the node's roles watch (asked of the server). */
+  /** The paths the node's roles watch, and the sensitive ones among them (asked of the server). */
   watchPaths: string[];
+  sensitivePaths: string[];
   timeoutMs?: number;
 }
 

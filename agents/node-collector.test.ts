@@ -24,9 +24,9 @@ describe('nodeCollector', () => {
     const collect = nodeCollector({
       root,
       node: 'pypi-2',
-      fetchWatchPaths: async (node) => {
+      fetchWatchList: async (node) => {
         asked.push(node);
-        return lists[Math.min(asked.length - 1, 1)]!;
+        return { paths: lists[Math.min(asked.length - 1, 1)]!, sensitive: [] };
       },
       refreshEvery: 2,
       now,
@@ -45,9 +45,9 @@ describe('nodeCollector', () => {
     const asked: string[] = [];
     const collect = nodeCollector({
       root,
-      fetchWatchPaths: async (node) => {
+      fetchWatchList: async (node) => {
         asked.push(node);
-        return ['/etc/pypi/config.ini'];
+        return { paths: ['/etc/pypi/config.ini'], sensitive: [] };
       },
       refreshEvery: 10,
       now,
@@ -62,7 +62,7 @@ describe('nodeCollector', () => {
     const collect = nodeCollector({
       root,
       node: 'pypi-2',
-      fetchWatchPaths: async () => {
+      fetchWatchList: async () => {
         throw new Error('cannot reach http://127.0.0.1:9/');
       },
       refreshEvery: 10,

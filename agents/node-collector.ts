@@ -6,6 +6,7 @@
  * the list it has (at first: none, only the built-in files) and asks again at the next refresh.
  */
 import { collectNode } from '../src/app/collect-node';
+import type { WatchList } from '../src/collect/types';
 import type { NodeState } from '../src/model/state';
 import { errorMessage } from '../src/shared/errors';
 import type { AgentLog } from './log';
@@ -14,8 +15,8 @@ export interface NodeCollectorOptions {
   root: string;
   /** Node name; default: the node's hostname (learnt from the first collection). */
   node?: string;
-  /** Asks the server for the node's watch paths; omitted = only the built-in files. */
-  fetchWatchPaths?: (node: string) => Promise<string[]>;
+  /** Asks the server for the node's watch list; omitted = only the built-in files. */
+  fetchWatchList?: (node: string) => Promise<WatchList>;
   /** Ask again every this many collections. */
   refreshEvery: number;
   now: () => Date;
@@ -23,7 +24,7 @@ export interface NodeCollectorOptions {
 }
 
 export function nodeCollector(options: NodeCollectorOptions): () => Promise<NodeState> {
-  let paths: string[] = [];
+  let list: WatchList = { paths: [], sensitive: [] };
   let collections = 0;
   let lastAsked: number | undefined;
   let lastWarnings = '';
@@ -31,12 +32,16 @@ export function nodeCollector(options: NodeCollectorOptions): () => Promise<Node
   /** True when the list changed (so a collection made without it is worth redoing). */
   const refresh = async (node: string): Promise<boolean> => {
     lastAsked = collections;
-    if (!options.fetchWatchPaths) return false;
+    if (!options.fetchWatchList) return false;
     try {
-      const fetched = await options.fetchWatchPaths(node);
-      const changed = fetched.join('\n') !== paths.join('\n');
-      if (changed) options.log.info({ node, paths: fetched }, 'watching the files the node’s roles name');
-      paths = fetched;
+      const fetched = await options.fetchWatchList(node);
+      const changed = JSON.stringify(fetched) !== JSON.stringify(list);
+      if (changed)
+        options.log.info(
+          { node, paths: fetched.paths, sensitive: fetched.sensitive },
+          'watching the files the node’s roles name',
+        );
+      list = fetched;
       return changed;
     } catch (err) {
       options.log.warn(
@@ -52,7 +57,8 @@ export function nodeCollector(options: NodeCollectorOptions): () => Promise<Node
     const collected = await collectNode({
       root: options.root,
       node: options.node,
-      watchPaths: () => paths,
+      watchPaths: () => list.paths,
+      sensitivePaths: () => list.sensitive,
       now: options.now(),
     });
     // Collector problems are logged when they change, not at every interval.

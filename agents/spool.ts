@@ -285,6 +285,7 @@ export class Spool {
       writeFileAtomic(path.join(this.dir, file), text, 0o600);
       fsyncDir(this.dir);
     } catch (err) {
+      if (err instanceof IoError) throw err; // it names the file already
       throw new IoError(`cannot write ${path.join(this.dir, file)}: ${errorMessage(err)}`, err);
     }
   }

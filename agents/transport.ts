@@ -6,6 +6,7 @@
 import type { DeliveryOutcome } from '../src/app/report-client';
 import { getJson, refusal } from '../src/app/api-client';
 import { sendReport } from '../src/app/report-client';
+import type { WatchList } from '../src/collect/types';
 import type { Report } from '../src/model/report';
 import { ServerError } from '../src/shared/errors';
 
@@ -25,17 +26,23 @@ export function httpTransport(options: HttpServerOptions): Transport {
   return { send: (report) => sendReport(report, options) };
 }
 
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
 /**
  * `GET /api/v1/nodes/{node}/watch`: the paths the node's roles watch, which the agent records in
- * `files` besides the built-in list. Throws ServerError when the server cannot say.
+ * `files` besides the built-in list, and those of them it records by hash only (`sensitive`; a
+ * server that predates them sends none). Throws ServerError when the server cannot say.
  */
-export async function fetchWatchPaths(node: string, options: HttpServerOptions): Promise<string[]> {
+export async function fetchWatchList(node: string, options: HttpServerOptions): Promise<WatchList> {
   const pathname = `/api/v1/nodes/${encodeURIComponent(node)}/watch`;
   const answer = await getJson(options.server, pathname, options.token, options.timeoutMs ?? 10_000);
   if (answer.status !== 200) throw refusal(options.server, pathname, answer);
-  const paths = (answer.body as { paths?: unknown } | undefined)?.paths;
-  if (!Array.isArray(paths) || !paths.every((p): p is string => typeof p === 'string')) {
+  const body = answer.body as { paths?: unknown; sensitive?: unknown } | undefined;
+  const sensitive = body?.sensitive ?? [];
+  if (!isStringList(body?.paths) || !isStringList(sensitive)) {
     throw new ServerError(`${pathname} answered without a list of paths`);
   }
-  return paths;
+  return { paths: body.paths, sensitive };
 }

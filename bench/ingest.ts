@@ -140,7 +140,7 @@ export async function runIngestBench(args: Map<string, string>): Promise<void> {
   );
   try {
     await waitFor(`http://127.0.0.1:${port}/healthz`, 30_000);
-    const token = fs.readFileSync(path.join(dir, 'admin.token'), 'utf8').trim();
+    const token = fs.readFileSync(path.join(dir, 'dg.db.admin-token'), 'utf8').trim();
     const at = (offsetSeconds: number) =>
       new Date(Date.parse(host.collectedAt) + offsetSeconds * 1000).toISOString();
     const stateOf = (node: string, collectedAt: string): NodeState => ({ ...host, node, collectedAt });

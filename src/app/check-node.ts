@@ -2,6 +2,9 @@
  * `check NODE`: the node against its roles (drift) and against its partner in every pair it
  * belongs to (parity). The pair is always compared primary first, whichever node is checked,
  * so "only on primary" means the same thing from both sides.
+ *
+ * Parity differences are the secondary's to fix (DESIGN §11): they are shown from both sides,
+ * but count against the node only where it is the secondary. A conforming primary is clean.
  */
 import { drift, isActionable, parity } from '../compare';
 import { effectiveSpec, nodeByName, pairsOf } from '../desired';
@@ -29,7 +32,7 @@ export interface NodeCheck {
   collectionErrors: CollectorErrorEntry[];
   drift: Finding[];
   parity: PairParity[];
-  /** `drift` when any drift or parity finding is above info. */
+  /** `drift` when any drift finding, or any parity finding of a pair where the node is the secondary, is above info. */
   status: 'clean' | 'drift';
 }
 
@@ -60,7 +63,9 @@ export async function checkNode(desired: Desired, states: StateSource, node: str
     }
   }
 
-  const actionable = driftFindings.some(isActionable) || pairs.some((p) => p.findings.some(isActionable));
+  const actionable =
+    driftFindings.some(isActionable) ||
+    pairs.some((p) => countsAgainstNode(p) && p.findings.some(isActionable));
   return {
     node,
     roles: declaration.roles,
@@ -70,4 +75,9 @@ export async function checkNode(desired: Desired, states: StateSource, node: str
     parity: pairs,
     status: actionable ? 'drift' : 'clean',
   };
+}
+
+/** Whether a pair's parity differences are the checked node's to fix: it is the secondary. */
+export function countsAgainstNode(pair: PairParity): boolean {
+  return pair.role === 'secondary';
 }

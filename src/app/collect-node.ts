@@ -18,6 +18,8 @@ export interface CollectNodeOptions {
    * Computed by the caller so that collection never loads the YAML and schema machinery.
    */
   watchPaths?: (node: string) => string[];
+  /** The watched paths the node's roles mark `sensitive: true` (`sensitivePathsFor`): hash only. */
+  sensitivePaths?: (node: string) => string[];
   now: Date;
   /** Only these categories (default: all). */
   categories?: readonly Category[];
@@ -43,7 +45,12 @@ export async function collectNode(options: CollectNodeOptions): Promise<Collecte
   const warnings: string[] = [];
   const watchPaths = options.watchPaths?.(node) ?? [];
   const state = await collectState(
-    { fs, run: commandRunnerFor(options.root), watchPaths },
+    {
+      fs,
+      run: commandRunnerFor(options.root),
+      watchPaths,
+      sensitivePaths: options.sensitivePaths?.(node) ?? [],
+    },
     { node, now: options.now, ...(options.categories ? { categories: options.categories } : {}) },
   );
   for (const error of state.errors) warnings.push(`${error.collector}: ${error.message}`);

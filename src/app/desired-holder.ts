@@ -21,11 +21,16 @@ export type LoadResult =
 export class DesiredHolder {
   private current: Desired | undefined;
   private status: DesiredStatus;
+  /** Reloads in flight, one after the other: a later edit never loses to an earlier one. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners: ((desired: Desired) => void)[] = [];
 
   constructor(
     private readonly dir: string,
     private readonly load: (dir: string) => Desired,
     private readonly now: () => Date,
+    /** How a running server loads without blocking (a worker thread); default: `load`. */
+    private readonly loadAsync: (dir: string) => Promise<Desired> = async (dir) => load(dir),
   ) {
     this.status = { dir };
   }
@@ -38,16 +43,39 @@ export class DesiredHolder {
     return this.status;
   }
 
+  /** Calls `listener` with every newly loaded desired state that differs from the one before. */
+  onChange(listener: (desired: Desired) => void): void {
+    this.listeners.push(listener);
+  }
+
   /** Loads the folder again; on failure keeps what was running. */
   reload(): LoadResult {
-    let next: Desired;
     try {
-      next = this.load(this.dir);
+      return this.accept(this.load(this.dir));
     } catch (err) {
-      const error = asDriftguardError(err);
-      this.status = { ...this.status, rejected: { at: this.now().toISOString(), error: error.toJSON() } };
-      return { ok: false, error };
+      return this.refuse(err);
     }
+  }
+
+  /** reload() through `loadAsync`, so the caller's thread stays free while the folder loads. */
+  reloadInBackground(): Promise<LoadResult> {
+    const next = this.queue.then(() =>
+      this.loadAsync(this.dir).then(
+        (desired) => this.accept(desired),
+        (err: unknown) => this.refuse(err),
+      ),
+    );
+    this.queue = next;
+    return next;
+  }
+
+  private refuse(err: unknown): LoadResult {
+    const error = asDriftguardError(err);
+    this.status = { ...this.status, rejected: { at: this.now().toISOString(), error: error.toJSON() } };
+    return { ok: false, error };
+  }
+
+  private accept(next: Desired): LoadResult {
     const changed = next.hash !== this.current?.hash;
     this.current = next;
     this.status = {
@@ -61,6 +89,7 @@ export class DesiredHolder {
         schedules: Object.keys(next.schedules).length,
       },
     };
+    if (changed) for (const listener of this.listeners) listener(next);
     return { ok: true, changed, desired: next };
   }
 }

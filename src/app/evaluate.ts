@@ -41,7 +41,10 @@ export function evaluateNode(store: Store, desired: Desired, node: string): Eval
       labels: { first: 'primary', second: 'secondary' },
       ignore: pair.parity.ignore,
     });
-    const pairAt = primary.collectedAt > secondary.collectedAt ? primary.collectedAt : secondary.collectedAt;
+    const pairAt =
+      Date.parse(primary.collectedAt) > Date.parse(secondary.collectedAt)
+        ? primary.collectedAt
+        : secondary.collectedAt;
     const change = store.transaction(() =>
       store.findings.recordEvaluation(`pair:${pair.name}`, 'parity', findings, pairAt),
     );

@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Desired } from '../model/desired';
+import { reviveDesired } from '../desired';
 import { openStore } from '../store';
 import { Evaluator } from './evaluate';
 
@@ -42,7 +43,7 @@ if (parentPort) {
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
       case 'desired':
-        desired = message.desired;
+        desired = reviveDesired(message.desired);
         return;
       case 'evaluate':
         for (const node of message.nodes) evaluator.schedule(node);

@@ -10,6 +10,8 @@ import type { Category } from '../model/state';
 import { CATEGORIES } from '../model/state';
 import { verifiedCanonicalText } from '../shared/canonical-json';
 import { AuthError, DriftguardError, RequestError } from '../shared/errors';
+import { formatDuration } from '../shared/format';
+import { MAX_CLOCK_SKEW_MS, utcInstant } from '../shared/time';
 import type { Store, TokenInfo } from '../store';
 
 export interface IngestResult {
@@ -65,16 +67,49 @@ function verifiedContent(report: Report): Map<Category, string> {
   return texts;
 }
 
-export function ingestReport(
-  store: Store,
-  report: Report,
-  caller: TokenInfo,
-  receivedAt: Date,
-): IngestResult {
-  authorizeReport(caller, report.node);
-  const texts = verifiedContent(report);
-  const kind = reportKind(report);
+/**
+ * When the report was collected, as an instant in UTC. A node's clock may run a little ahead of
+ * the server's (MAX_CLOCK_SKEW_MS); further ahead, the report is refused: stored, it would rank
+ * as newer than every honest report until the real time caught up, and make a silent node look
+ * fresh (nothing is stored, and the answer names both clocks).
+ */
+function collectionInstant(report: Report, receivedAt: Date): string {
+  const collectedAt = utcInstant(report.collectedAt);
+  if (collectedAt === undefined) {
+    throw new RequestError(`collectedAt ${JSON.stringify(report.collectedAt)} is not a point in time`, [
+      { message: 'not a valid date and time', path: '/collectedAt' },
+    ]);
+  }
+  const ahead = Date.parse(collectedAt) - receivedAt.getTime();
+  if (ahead > MAX_CLOCK_SKEW_MS) {
+    throw new DriftguardError(
+      'E_CLOCK_SKEW',
+      `report ${report.reportId} of ${report.node} was collected at ${collectedAt} by the node's clock, ` +
+        `${formatDuration(ahead)} ahead of the server's clock (${receivedAt.toISOString()}); at most ` +
+        `${formatDuration(MAX_CLOCK_SKEW_MS)} is allowed: set the node's clock (NTP) right`,
+      { details: { collectedAt, serverTime: receivedAt.toISOString() } },
+    );
+  }
+  return collectedAt;
+}
+
+/**
+ * Whether a report collected at `collectedAt` is older than the node's latest state. A latest
+ * state stamped beyond the skew ahead of the server's clock (stored before that was refused)
+ * orders nothing: otherwise it would lock the node out until that time.
+ */
+function isOutOfOrder(collectedAt: string, latest: string, receivedAt: Date): boolean {
+  const latestMs = Date.parse(latest);
+  if (latestMs - receivedAt.getTime() > MAX_CLOCK_SKEW_MS) return false;
+  return Date.parse(collectedAt) < latestMs;
+}
+
+export function ingestReport(store: Store, sent: Report, caller: TokenInfo, receivedAt: Date): IngestResult {
+  authorizeReport(caller, sent.node);
+  const texts = verifiedContent(sent);
+  const kind = reportKind(sent);
   const received = receivedAt.toISOString();
+  const report = { ...sent, collectedAt: collectionInstant(sent, receivedAt) };
 
   return store.transaction(() => {
     const { states } = store;
@@ -82,7 +117,7 @@ export function ingestReport(
       return { stored: false, duplicate: true, kind, changed: [] };
 
     const node = states.node(report.node);
-    if (node && report.collectedAt < node.collectedAt) {
+    if (node && isOutOfOrder(report.collectedAt, node.collectedAt, receivedAt)) {
       throw new DriftguardError(
         'E_OUT_OF_ORDER',
         `report ${report.reportId} was collected at ${report.collectedAt}, before the latest state of ${report.node} (${node.collectedAt})`,

@@ -5,7 +5,7 @@
  * here (through `exit-codes.ts`).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { DriftguardError, asDriftguardError } from '../shared/errors';
+import { DriftguardError, UsageError, asDriftguardError } from '../shared/errors';
 import { packageVersion } from '../shared/package-info';
 import { EXIT_ERROR, EXIT_OK, exitCodeFor } from './exit-codes';
 import type { CliIo } from './io';
@@ -192,6 +192,18 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
       ),
     );
 
+  stateOptions(
+    program
+      .command('adopt')
+      .argument('<node>', 'a healthy node to take the desired state from')
+      .description('write a desired state (a Role, Node and Pair stubs) from what a node has')
+      .option('--role <name>', 'name of the role to write (default: the node name)')
+      .option('--pin-versions', 'pin packages to the versions the node has', false)
+      .option('--out <file>', 'write the YAML to FILE (atomically) instead of stdout'),
+  ).action((node, options) =>
+    run(async () => (await import('./commands/adopt')).runAdopt(node, options, io)),
+  );
+
   program
     .command('serve')
     .description('run the server: reports in, drift and parity out, on the embedded SQLite store')
@@ -226,7 +238,10 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
       'how long a node agent has for its part of an --via agent run',
       '10m',
     )
-    .option('--local-node <name>', 'also collect this host, in-process, as this node')
+    .option(
+      '--local-node <name=dir...>',
+      'also collect, in-process, this host as NAME (or the tree under DIR, e.g. a fixture node); repeatable',
+    )
     .option('--local-interval <duration>', 'how often --local-node collects', '60s')
     .action((options) => run(async () => (await import('./commands/serve')).runServe(options, io)));
 
@@ -267,6 +282,11 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
     .option('--reader', 'a read-only token')
     .option('--label <text>', 'a note to recognise it by')
     .option('--db <file>', 'SQLite store', DEFAULT_DB)
+    .option(
+      '--desired <dir>',
+      `desired state that must declare NODE (default: ${DEFAULT_DESIRED} if present)`,
+    )
+    .option('--undeclared', 'create a node token though the desired state does not declare the node')
     .option('--json', 'print one JSON document on stdout', false)
     .action((node, options) =>
       run(async () => (await import('./commands/token')).runTokenCreate(node, options, io)),
@@ -325,7 +345,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         err.code === 'commander.helpDisplayed' ||
         err.code === 'commander.version' ||
         err.code === 'commander.help';
-      return informational ? EXIT_OK : EXIT_ERROR;
+      if (informational) return EXIT_OK;
+      // commander has told the person on stderr; automation gets the one JSON document.
+      if (argv.includes('--json'))
+        printJson(io, { error: new UsageError(err.message.replace(/^error: /, '')).toJSON() });
+      return EXIT_ERROR;
     }
     return reportError(io, err, argv.includes('--json'));
   }

@@ -13,6 +13,7 @@
  *   agree on it exactly. What a node gets is then always a rule written somewhere, which its
  *   `at` points to.
  */
+import type { WatchList } from '../collect/types';
 import type { Desired, Role, RoleSpec } from '../model/desired';
 import { canonicalJson } from '../shared/canonical-json';
 import { DesiredStateError, formatPosition, type Issue, type SourcePosition } from '../shared/errors';
@@ -221,4 +222,18 @@ export function effectiveSpec(desired: Desired, nodeName: string): RoleSpec {
 /** The file paths `nodeName`'s roles name, sorted: what `collect --desired` adds to its list. */
 export function watchPathsFor(desired: Desired, nodeName: string): string[] {
   return Object.keys(effectiveSpec(desired, nodeName).files).sort();
+}
+
+/** Both lists of a declared node; an undeclared node watches nothing beyond the built-in list. */
+export function watchListFor(desired: Desired, nodeName: string): WatchList {
+  if (!has(desired.nodes, nodeName)) return { paths: [], sensitive: [] };
+  return { paths: watchPathsFor(desired, nodeName), sensitive: sensitivePathsFor(desired, nodeName) };
+}
+
+/** The file paths `nodeName`'s roles mark `sensitive: true`, sorted: recorded by hash only. */
+export function sensitivePathsFor(desired: Desired, nodeName: string): string[] {
+  return Object.entries(effectiveSpec(desired, nodeName).files)
+    .filter(([, rule]) => rule.sensitive === true)
+    .map(([path]) => path)
+    .sort();
 }

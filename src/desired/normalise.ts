@@ -46,6 +46,7 @@ interface RawFile {
   owner?: string;
   group?: string;
   present?: boolean;
+  sensitive?: boolean;
 }
 interface RawUser {
   uid?: number;
@@ -175,6 +176,7 @@ function normaliseRole(raw: RawRole, doc: SourceDocument, issues: Issue[]): Role
       ...(f.owner === undefined ? {} : { owner: f.owner }),
       ...(f.group === undefined ? {} : { group: f.group }),
       ...(present === undefined ? {} : { present }),
+      ...(f.sensitive ? { sensitive: true } : {}),
       at,
     };
   });

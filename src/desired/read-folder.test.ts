@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { displayPath, MAX_FILE_BYTES, readYamlFolder } from './read-folder';
+import { displayPath, MAX_FILE_BYTES, MAX_FOLDER_BYTES, readYamlFolder } from './read-folder';
 
 describe('readYamlFolder', () => {
   let dir: string;
@@ -31,15 +31,32 @@ describe('readYamlFolder', () => {
     ]);
   });
 
-  it('refuses a file larger than MAX_FILE_BYTES without reading it', () => {
+  it('refuses a file larger than MAX_FILE_BYTES without reading it, saying how large it is', () => {
     fs.writeFileSync(path.join(dir, 'big.yaml'), Buffer.alloc(MAX_FILE_BYTES + 1, 0x20));
     const { issues } = readYamlFolder(dir);
     expect(issues).toEqual([
       {
-        message: `file is ${MAX_FILE_BYTES + 1} bytes, more than the ${MAX_FILE_BYTES} a desired-state file may have`,
+        message: `file is 1.0 MiB (${MAX_FILE_BYTES + 1} bytes), more than the 1.0 MiB a desired-state file may have: split it`,
         at: { file: displayPath(path.join(dir, 'big.yaml')), line: 1, col: 1 },
       },
     ]);
+  });
+
+  it('refuses an 8 MB file by its size: a desired state is written by hand', () => {
+    fs.writeFileSync(path.join(dir, 'big.yaml'), Buffer.alloc(8_000_000, 0x20));
+    expect(readYamlFolder(dir).issues.map((issue) => issue.message)).toEqual([
+      'file is 7.6 MiB (8000000 bytes), more than the 1.0 MiB a desired-state file may have: split it',
+    ]);
+  });
+
+  it('refuses a folder whose files together are too large, reading none of them', () => {
+    const each = MAX_FILE_BYTES - 10;
+    const count = Math.floor(MAX_FOLDER_BYTES / each) + 1;
+    for (let i = 0; i < count; i++) fs.writeFileSync(path.join(dir, `f${i}.yaml`), Buffer.alloc(each, 0x20));
+    const { files, issues } = readYamlFolder(dir);
+    expect(files).toEqual([]);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.message).toContain(`more than the 4.0 MiB a desired state may have`);
   });
 
   it('says when the folder is missing, is a file, or has no YAML', () => {

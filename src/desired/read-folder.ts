@@ -10,9 +10,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Issue } from '../shared/errors';
 import { errorMessage } from '../shared/errors';
+import { formatBytes } from '../shared/format';
 
-/** Larger than any hand-written desired state; keeps a mistaken `cat /dev/zero >` harmless. */
-export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+/**
+ * Larger than any hand-written desired-state file (a role naming 50,000 packages is about
+ * 1 MiB), and checked before a byte is read: YAML parses at roughly half a megabyte a second,
+ * so the limit also bounds how long a load can take.
+ */
+export const MAX_FILE_BYTES = 1024 * 1024;
+/** The whole folder: a handful of files at the limit. */
+export const MAX_FOLDER_BYTES = 4 * 1024 * 1024;
 
 export interface YamlFile {
   /** How to name it in messages: relative to the working directory when under it. */
@@ -69,8 +76,8 @@ export function readYamlFolder(dir: string): FolderContents {
     };
   }
 
-  const files: YamlFile[] = [];
   const issues: Issue[] = [];
+  const sized: { full: string; file: string; size: number }[] = [];
   for (const name of names) {
     const full = path.join(dir, name);
     const file = displayPath(full);
@@ -78,11 +85,25 @@ export function readYamlFolder(dir: string): FolderContents {
       const size = fs.statSync(full).size;
       if (size > MAX_FILE_BYTES) {
         issues.push({
-          message: `file is ${size} bytes, more than the ${MAX_FILE_BYTES} a desired-state file may have`,
+          message: `file is ${formatBytes(size)} (${size} bytes), more than the ${formatBytes(MAX_FILE_BYTES)} a desired-state file may have: split it`,
           at: { file, line: 1, col: 1 },
         });
-        continue;
-      }
+      } else sized.push({ full, file, size });
+    } catch (err) {
+      issues.push({ message: `cannot read file: ${errorMessage(err)}`, at: { file, line: 1, col: 1 } });
+    }
+  }
+  const total = sized.reduce((sum, entry) => sum + entry.size, 0);
+  if (total > MAX_FOLDER_BYTES) {
+    issues.push({
+      message: `desired-state folder \`${shown}\` holds ${formatBytes(total)} of YAML, more than the ${formatBytes(MAX_FOLDER_BYTES)} a desired state may have`,
+    });
+  }
+  if (issues.length > 0) return { files: [], issues };
+
+  const files: YamlFile[] = [];
+  for (const { full, file } of sized) {
+    try {
       files.push({ file, text: fs.readFileSync(full, 'utf8') });
     } catch (err) {
       issues.push({ message: `cannot read file: ${errorMessage(err)}`, at: { file, line: 1, col: 1 } });

@@ -95,6 +95,15 @@ describe('parseYamlFile', () => {
     ]);
   });
 
+  it('says a document with too many values but no alias is too large, not an alias bomb', () => {
+    const items = Array.from({ length: MAX_EXPANDED_NODES }, (_, i) => `  - v${i}`).join('\n');
+    const { documents, issues } = parseYamlFile(`list:\n${items}\n`, 'big.yaml');
+    expect(documents).toEqual([]);
+    expect(issues.map(formatIssue)).toEqual([
+      `big.yaml:2:3: document too large: more than ${MAX_EXPANDED_NODES} values (desired state is written by hand; split it)`,
+    ]);
+  });
+
   it("also has yaml's own alias-count guard: many uses of one anchor in a small document", () => {
     const text = `a: &a x\nlist: [${Array.from({ length: 150 }, () => '*a').join(', ')}]\n`;
     const { documents, issues } = parseYamlFile(text, 'f.yaml');

@@ -203,11 +203,13 @@ function checkShape(doc: Document.Parsed, text: string, at: (offset: number) => 
   const inProgress = new Set<Node>();
   const issues: Issue[] = [];
   let tooLarge = false;
+  let aliases = 0;
 
   const sizeOf = (node: unknown): number => {
     if (tooLarge) return 0;
     if (node === null || node === undefined) return 1;
     if (isAlias(node)) {
+      aliases++;
       const target = node.resolve(doc);
       if (!target) return 1;
       if (inProgress.has(target)) {
@@ -230,7 +232,10 @@ function checkShape(doc: Document.Parsed, text: string, at: (offset: number) => 
     if (size > MAX_EXPANDED_NODES && !tooLarge) {
       tooLarge = true;
       issues.push({
-        message: `document too large once aliases are expanded (more than ${MAX_EXPANDED_NODES} values; a YAML alias bomb?)`,
+        message:
+          aliases > 0
+            ? `document too large once aliases are expanded (more than ${MAX_EXPANDED_NODES} values; a YAML alias bomb?)`
+            : `document too large: more than ${MAX_EXPANDED_NODES} values (desired state is written by hand; split it)`,
         at: at((node as Node).range?.[0] ?? 0),
       });
     }

@@ -48,6 +48,8 @@ export interface FileRule {
   group?: string;
   /** The file must (true) or must not (false) exist; default true when any other property is given. */
   present?: boolean;
+  /** The file holds secrets: its text is never recorded, only its hash (`sensitive: true`). */
+  sensitive?: boolean;
   at?: SourcePosition;
 }
 

@@ -211,6 +211,7 @@ const fileInfo = object(
     size: count,
     target: str,
     text: str,
+    redacted: { const: true },
     error: str,
   },
   ['path', 'exists'],

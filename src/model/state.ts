@@ -315,6 +315,13 @@ export interface FileInfo {
   target?: string;
   /** Content of small UTF-8 text files (≤ 64 KiB), so a difference can be shown as a diff. */
   text?: string;
+  /**
+   * Set when secrets were kept off the server: either `text` had secret values replaced by
+   * `<redacted sha256:…>` markers (line by line, so a diff still names the line), or the file is
+   * `sensitive: true` in the desired state and no text was kept at all. `text` is then NOT the
+   * file's content — never write it to a node; `sha256` still is the real content's hash.
+   */
+  redacted?: true;
   /** Why the file could not be read, when it exists but was unreadable. */
   error?: string;
 }

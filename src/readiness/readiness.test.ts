@@ -172,6 +172,18 @@ describe('each check fails for its own reason', () => {
     expect(check('fresh-reports', healthy('a'), undefined).status).toBe('fail');
   });
 
+  it('fresh-reports: a state stamped in the future proves nothing about a silent node', () => {
+    const future = { collectedAt: '2099-01-01T00:00:00.000Z' };
+    const failed = check('fresh-reports', healthy('a'), healthy('b', future));
+    expect(failed.status).toBe('fail');
+    expect(failed.findings[0]?.message).toContain('ahead of this clock');
+    expect(failed.findings[0]?.message).toContain(NOW.toISOString());
+    expect(check('fresh-reports', healthy('a', future), healthy('b')).status).toBe('warn');
+    // A node clock a minute fast is within the skew a clock may have: the state counts as new.
+    const minuteAhead = { collectedAt: new Date(NOW.getTime() + 60_000).toISOString() };
+    expect(check('fresh-reports', healthy('a'), healthy('b', minuteAhead)).status).toBe('pass');
+  });
+
   it('secondary-conforms: a missing package of the role', () => {
     const result = check('secondary-conforms', healthy('a'), healthy('b', { packages: dpkg() }));
     expect(result.status).toBe('fail');

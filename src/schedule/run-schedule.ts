@@ -6,7 +6,7 @@
 import { buildReport } from '../app/build-report';
 import type { EvaluationQueue } from '../app/evaluate';
 import { ingestReport, SERVER_CALLER } from '../app/ingest';
-import { watchPathsFor } from '../desired';
+import { watchListFor } from '../desired';
 import type { Desired, ScheduleDecl } from '../model/desired';
 import type { Enforcer } from '../app/enforce/service';
 import type { RunRecord } from '../model/run';
@@ -112,7 +112,7 @@ export async function runSchedule(
   const results = await sweepTargets(desired, schedule.targets, {
     ...credentials,
     now: deps.now,
-    watchPaths: (node) => (desired.nodes[node] ? watchPathsFor(desired, node) : []),
+    watchList: (node) => watchListFor(desired, node),
   });
   for (const result of results) {
     if (!result.ok) {

@@ -5,13 +5,15 @@
  * has one shape (see http-status.ts).
  */
 import Fastify, { LogController } from 'fastify';
-import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { DesiredHolder } from '../app/desired-holder';
 import type { EvaluationQueue } from '../app/evaluate';
-import { DriftguardError, asDriftguardError } from '../shared/errors';
+import { DriftguardError } from '../shared/errors';
 import type { Store } from '../store';
 import { authHook } from './auth';
-import { fromFastifyError, httpStatusFor } from './http-status';
+import { errorBody, fromClientError, fromFastifyError, httpStatusFor } from './http-status';
 import { Metrics } from './metrics';
 import { adminRoutes } from './routes/admin';
 import { nodeRoutes } from './routes/nodes';
@@ -39,6 +41,8 @@ export interface ServerDeps {
   probeTimeoutMs?: number;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
+  /** How long a request (headers and body) may take to arrive (default 60 s); then 408 and the connection is closed. */
+  requestTimeoutMs?: number;
   /** The server's logger (pino); none: silent. */
   logger?: FastifyBaseLogger;
   https?: { key: Buffer; cert: Buffer };
@@ -47,16 +51,71 @@ export interface ServerDeps {
 /** Large enough for a node with 100,000 packages; anything bigger is refused with 413. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024;
 
+/**
+ * A slow report over a slow link still arrives in a minute; a connection that trickles a body
+ * for longer is holding a socket and memory hostage (fastify's default is no limit at all).
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+/**
+ * Longest path parameter routed (fastify's default is 100): three times the longest name (253),
+ * so a name percent-encoded byte by byte still reaches the schema, which refuses what is too
+ * long with a 400 that says so.
+ */
+const MAX_PARAM_LENGTH = 3 * 253;
+
 export interface DriftguardServer {
   app: FastifyInstance;
   metrics: Metrics;
 }
 
+/** The one error body, sent by fastify's reply. */
+function sendError(
+  error: DriftguardError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  cause?: unknown,
+): void {
+  const status = httpStatusFor(error);
+  if (status >= 500) request.log.error({ err: cause ?? error }, 'request failed');
+  void reply.code(status).send(errorBody(error));
+}
+
+/**
+ * Errors of the HTTP parser (a request that took too long, oversized headers, garbage) come
+ * before fastify has a request or a reply: the answer is written to the socket, in the one shape.
+ */
+function answerClientError(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const error = fromClientError(err);
+  const status = httpStatusFor(error);
+  const body = JSON.stringify(errorBody(error));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
 export async function buildServer(deps: ServerDeps): Promise<DriftguardServer> {
+  const requestTimeout = deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // Node checks for expired requests on an interval (30 s by default): a quarter of the timeout
+  // keeps the real limit within 25 % of the one set.
+  const nodeHttp = {
+    connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestTimeout / 4))),
+    headersTimeout: Math.min(requestTimeout, 60_000),
+  };
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    ...(deps.https ? { https: deps.https } : {}),
+    ...(deps.https ? { https: { ...deps.https, ...nodeHttp } } : { http: nodeHttp }),
+    requestTimeout,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Routing errors (a path parameter too long, a malformed URL) in the one error shape.
+    frameworkErrors: (error, request, reply) => sendError(fromFastifyError(error), request, reply, error),
+    clientErrorHandler: answerClientError,
     // Validation must refuse what it does not know, never quietly strip or coerce it.
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true },
@@ -69,17 +128,14 @@ export async function buildServer(deps: ServerDeps): Promise<DriftguardServer> {
   app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const known = error instanceof DriftguardError ? error : fromFastifyError(error);
-    const status = httpStatusFor(known);
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    void reply.code(status).send({ error: known.toJSON() });
+    sendError(error instanceof DriftguardError ? error : fromFastifyError(error), request, reply, error);
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({
-      error: asDriftguardError(
-        new DriftguardError('E_NOT_FOUND', `no route ${request.method} ${request.url}`),
-      ).toJSON(),
-    });
+    sendError(
+      new DriftguardError('E_NOT_FOUND', `no route ${request.method} ${request.url}`),
+      request,
+      reply,
+    );
   });
   app.addHook('onRequest', authHook(deps.store, { anonymousRead: deps.anonymousRead }));
 

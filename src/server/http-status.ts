@@ -18,7 +18,11 @@ const STATUS: Record<ErrorCode, number> = {
   E_OUT_OF_ORDER: 409,
   E_CONFLICT: 409,
   E_STALE_PLAN: 409,
+  E_CLOCK_SKEW: 422,
   E_TOO_LARGE: 413,
+  E_URI_TOO_LONG: 414,
+  E_HEADERS_TOO_LARGE: 431,
+  E_REQUEST_TIMEOUT: 408,
   E_UNSUPPORTED_MEDIA: 415,
   E_IO: 500,
   E_COMMAND: 500,
@@ -31,7 +35,33 @@ export function httpStatusFor(error: DriftguardError): number {
   return STATUS[error.code];
 }
 
-/** fastify's own errors (body parsing, schema validation) in driftguard's terms. */
+/** The body of every error answer. */
+export function errorBody(error: DriftguardError): { error: ReturnType<DriftguardError['toJSON']> } {
+  return { error: error.toJSON() };
+}
+
+/**
+ * Errors the HTTP parser raises before a request reaches fastify (fastify's clientErrorHandler):
+ * a request that did not arrive in time, headers over the limit, bytes that are not HTTP.
+ */
+export function fromClientError(error: Error & { code?: string }): DriftguardError {
+  switch (error.code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return new DriftguardError(
+        'E_REQUEST_TIMEOUT',
+        'the request did not arrive in time: the connection is closed',
+      );
+    case 'HPE_HEADER_OVERFLOW':
+      return new DriftguardError(
+        'E_HEADERS_TOO_LARGE',
+        'the request headers are larger than the server accepts',
+      );
+    default:
+      return new RequestError(`not a valid HTTP request (${error.code ?? error.message})`);
+  }
+}
+
+/** fastify's own errors (routing, body parsing, schema validation) in driftguard's terms. */
 export function fromFastifyError(error: FastifyError): DriftguardError {
   if (error.validation) {
     const issues: Issue[] = error.validation.slice(0, 20).map((problem) => ({
@@ -44,6 +74,10 @@ export function fromFastifyError(error: FastifyError): DriftguardError {
     );
   }
   switch (error.code) {
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new DriftguardError('E_URI_TOO_LONG', 'a name in the path is longer than any name can be');
+    case 'FST_ERR_BAD_URL':
+      return new RequestError(`the path is not a valid URL: ${error.message}`);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new DriftguardError('E_TOO_LARGE', error.message);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

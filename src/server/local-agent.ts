@@ -13,7 +13,7 @@ import type { Transport } from '../../agents/transport';
 import type { EvaluationQueue } from '../app/evaluate';
 import { ingestReport, SERVER_CALLER } from '../app/ingest';
 import type { DeliveryOutcome } from '../app/report-client';
-import { watchPathsFor } from '../desired';
+import { watchListFor } from '../desired';
 import type { Desired } from '../model/desired';
 import type { Category } from '../model/state';
 import { asDriftguardError } from '../shared/errors';
@@ -44,6 +44,8 @@ export function inProcessTransport(store: Store, evaluator: EvaluationQueue, now
 
 export interface LocalAgentOptions {
   node: string;
+  /** The node's `/`: this host (default), or a tree such as a fixture node (the demo's pair). */
+  root?: string;
   store: Store;
   evaluator: EvaluationQueue;
   desired: () => Desired | undefined;
@@ -60,11 +62,11 @@ export function startLocalAgent(options: LocalAgentOptions): Agent {
   );
   const agent = createAgent({
     collect: nodeCollector({
-      root: '/',
+      root: options.root ?? '/',
       node: options.node,
-      fetchWatchPaths: async (node) => {
+      fetchWatchList: async (node) => {
         const desired = options.desired();
-        return desired?.nodes[node] ? watchPathsFor(desired, node) : [];
+        return desired ? watchListFor(desired, node) : { paths: [], sensitive: [] };
       },
       refreshEvery: 10,
       now: options.now,

@@ -33,7 +33,11 @@ export type ErrorCode =
   | 'E_FORBIDDEN' // a known token that may not do this (a node reporting as another)
   | 'E_NEEDS_CATEGORIES' // a report names category hashes whose content the server lacks
   | 'E_OUT_OF_ORDER' // a report older than what the server already has
+  | 'E_CLOCK_SKEW' // a report stamped further ahead of the server's clock than the skew allowed
   | 'E_TOO_LARGE' // a body over the size limit
+  | 'E_URI_TOO_LONG' // a path parameter longer than any name can be
+  | 'E_HEADERS_TOO_LARGE' // request headers over the HTTP parser's limit
+  | 'E_REQUEST_TIMEOUT' // a request whose headers or body did not arrive in time
   | 'E_UNSUPPORTED_MEDIA' // a body that is not JSON
   | 'E_SERVER' // a server could not be used (unreachable, unexpected answer)
   | 'E_CONFLICT' // a node is locked by another run, or a plan is not in a state to run

@@ -48,6 +48,7 @@ export class TokensRepository {
         'INSERT INTO tokens (role, node, hash, label, created_at) VALUES (@role, @node, @hash, @label, @createdAt)',
       ),
       byHash: db.prepare<[string], RawToken>('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL'),
+      anyByHash: db.prepare('SELECT 1 FROM tokens WHERE hash = ?').pluck(),
       list: db.prepare<[], RawToken>('SELECT * FROM tokens ORDER BY id'),
       revoke: db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
       countAdmins: db
@@ -77,6 +78,11 @@ export class TokensRepository {
     if (!token.startsWith(TOKEN_PREFIX)) return undefined;
     const raw = this.statements.byHash.get(hashToken(token));
     return raw && toInfo(raw);
+  }
+
+  /** Whether this secret is a token of this store, live or revoked. */
+  knows(token: string): boolean {
+    return this.statements.anyByHash.get(hashToken(token)) !== undefined;
   }
 
   list(): TokenInfo[] {

@@ -34,6 +34,18 @@ describe('initialRequests', () => {
     expect(opsOf(requests, '/etc/sysctl.d')).toEqual(['tree']); // the glob's watch-dir merged into it
   });
 
+  it('hashes sensitive files on the node, and only lists a globbed directory that holds one', () => {
+    const sensitive = initialRequests(
+      ['/etc/pypi/config.ini', '/etc/drbd.d/r0.res'],
+      ['/etc/pypi/config.ini', '/etc/drbd.d/r0.res'],
+    );
+    expect(opsOf(sensitive, '/etc/pypi/config.ini')).toEqual(['hash']);
+    // /etc/drbd.d/* is a built-in watch: a listing with contents would carry r0.res off the node.
+    expect(opsOf(sensitive, '/etc/drbd.d')).toEqual(['dir']);
+    expect(opsOf(sensitive, '/etc/drbd.d/r0.res')).toEqual(['hash']);
+    expect(opsOf(requests, '/etc/drbd.d')).toEqual(['watch-dir']);
+  });
+
   it('fetches watched files as watches, secret-looking names as hashes, never /etc/shadow', () => {
     expect(opsOf(requests, '/etc/pypi/config.ini')).toEqual(['watch']);
     expect(opsOf(requests, '/etc/pypi')).toEqual(['watch-dir']);
@@ -43,7 +55,8 @@ describe('initialRequests', () => {
   });
 
   it('asks for every ancestor of non-kernel paths once, and for none of /proc', () => {
-    expect(opsOf(requests, '/')).toEqual(['stat']);
+    // / is listed (mount points are chased from it); its lstat facts come with the listing.
+    expect(opsOf(requests, '/')).toEqual(['dir']);
     expect(opsOf(requests, '/etc/corosync')).toEqual(['stat']);
     expect(opsOf(requests, '/proc')).toEqual([]);
     const keys = requests.map((r) => (r.op === 'command' ? r.id : `${r.op} ${r.path}`));

@@ -9,6 +9,7 @@
  * of something the snapshot does not hold is recorded, and the sweep fetches those in another
  * round on the same connection (src/sweep/session.ts).
  */
+import * as path from 'node:path';
 import { DPKG_STATUS, DPKG_UPDATES } from '../collect/packages/collect';
 import { classifyWatchPath, looksSecret } from '../collect/files/parse';
 import { BUILTIN_WATCHES } from '../collect/files/watch-list';
@@ -38,6 +39,12 @@ const SYSTEMD_RUNTIME_DIR = '/run/systemd/system';
 const DEV_NULL = '/dev/null';
 /** sysctls: /etc/sysctl.d/99-sysctl.conf → ../sysctl.conf on Debian and EL. */
 const SYSCTL_CONF = '/etc/sysctl.conf';
+/**
+ * units/chase.ts follows every fstab mount point component by component, as the generator does
+ * at boot: listing `/` and the usual parents of mount points answers that for most fstabs in the
+ * first round (the rest comes in the next, once fstab has been read).
+ */
+const MOUNT_POINT_PARENTS = ['/', '/mnt', '/media', '/srv', '/data', '/home', '/opt', '/var'];
 /** files/collect.ts and users/collect.ts: the node's own account names. */
 const ACCOUNT_FILES = ['/etc/passwd', '/etc/group'];
 
@@ -89,13 +96,16 @@ export function isNeverRead(nodePath: string): boolean {
   });
 }
 
-/** How a watched path is fetched: content unless its name says secret (then only its hash). */
-function watchRequests(watchPath: string): PathRequest[] {
+/**
+ * How a watched path is fetched: content unless its name says secret or the roles mark it
+ * sensitive (then only its hash).
+ */
+function watchRequests(watchPath: string, sensitive: boolean): PathRequest[] {
   const pattern = classifyWatchPath(normalizeNodePath(watchPath));
   switch (pattern.kind) {
     case 'literal': {
       const name = pattern.path.slice(pattern.path.lastIndexOf('/') + 1);
-      return [{ op: looksSecret(name) ? 'hash' : 'watch', path: pattern.path }];
+      return [{ op: sensitive || looksSecret(name) ? 'hash' : 'watch', path: pattern.path }];
     }
     case 'glob':
       // The whole directory is listed and its files fetched as watches; the collector matches.
@@ -124,7 +134,10 @@ const files = (paths: readonly string[]): PathRequest[] =>
  * fix) asks for their part only. What a collector reads beyond its part (the files collector's
  * owner names, the units collector's fstab) is fetched in another round if it is missing.
  */
-const CATEGORY_REQUESTS: Record<Category, (watchPaths: readonly string[]) => Request[]> = {
+const CATEGORY_REQUESTS: Record<
+  Category,
+  (watchPaths: readonly string[], sensitive: readonly string[]) => Request[]
+> = {
   // os-release, /etc/hostname (the name when the kernel's is unset), kernel facts from proc/sys
   os: () => [
     ...files(OS_FILES),
@@ -146,25 +159,32 @@ const CATEGORY_REQUESTS: Record<Category, (watchPaths: readonly string[]) => Req
   units: () => [
     ...files([FSTAB_PATH]),
     ...FSCK_DIRS.map((path): PathRequest => ({ op: 'dir', path })),
+    ...MOUNT_POINT_PARENTS.map((path): PathRequest => ({ op: 'dir', path })),
     ...SYSTEM_UNIT_PATH.map((dir): PathRequest => ({ op: 'tree', path: dir.path })),
     { op: 'stat', path: DEV_NULL },
     COMMANDS.units,
   ],
   users: () => files(ACCOUNT_FILES),
   // owner names from the accounts, the built-in and the roles' watched paths, driftguard's own drop-ins
-  files: (watchPaths) => [
+  files: (watchPaths, sensitive) => [
     ...files(ACCOUNT_FILES),
-    ...[...BUILTIN_WATCHES.map((watch) => watch.path), ...watchPaths].flatMap(watchRequests),
+    ...[...BUILTIN_WATCHES.map((watch) => watch.path), ...watchPaths].flatMap((path) =>
+      watchRequests(path, sensitive.includes(path)),
+    ),
     { op: 'dir', path: SYSTEM_UNIT_DIR },
   ],
 };
 
-/** The first round's requests for a node whose roles watch `watchPaths`: of every category, or of these. */
+/**
+ * The first round's requests for a node whose roles watch `watchPaths`, of which `sensitive`
+ * are recorded by hash only: of every category, or of these.
+ */
 export function initialRequests(
   watchPaths: readonly string[],
+  sensitive: readonly string[] = [],
   categories: readonly Category[] = CATEGORIES,
 ): Request[] {
-  const requests = categories.flatMap((category) => CATEGORY_REQUESTS[category](watchPaths));
+  const requests = categories.flatMap((category) => CATEGORY_REQUESTS[category](watchPaths, sensitive));
   const kernelDirs = requests.flatMap((r) => (r.op === 'kernel' ? [r.path] : []));
   // A kernel file inside a kernel tree read anyway (os's kernel/osrelease in sysctls' /proc/sys) is read once.
   const paths = requests.filter(
@@ -173,7 +193,16 @@ export function initialRequests(
       !(request.op === 'kernel' && kernelDirs.some((dir) => request.path.startsWith(`${dir}/`))),
   );
   const commands = Object.values(COMMANDS).filter((command) => requests.includes(command));
-  return [...withAncestors(mergePathRequests(paths)), ...commands];
+  // Directories holding a sensitive file: a listing with contents (`watch-dir`, for a glob such
+  // as the built-in /etc/drbd.d/*) would carry its content off the node. Such a directory is
+  // only listed; its other files are fetched in the next round (session.ts).
+  const sensitiveDirs = new Set(sensitive.map((raw) => path.posix.dirname(normalizeNodePath(raw))));
+  const merged = mergePathRequests(paths).map((request) =>
+    request.op === 'watch-dir' && sensitiveDirs.has(request.path)
+      ? { ...request, op: 'dir' as const }
+      : request,
+  );
+  return [...withAncestors(merged), ...commands];
 }
 
 /**

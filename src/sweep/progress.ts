@@ -11,9 +11,12 @@ export interface SweepProgress {
   stop(): void;
 }
 
-/** One line about a finished node. */
+/**
+ * One line about a finished node. A failure is only named here: why it failed (which may take
+ * several lines: a changed host key and the line to fix it) is said once, in the summary.
+ */
 export function describeResult(result: SweepResult): string {
-  if (!result.ok) return `${result.node}: FAILED (${result.reason}) ${result.error.message.split('\n')[0]}`;
+  if (!result.ok) return `${result.node}: FAILED (${result.reason})`;
   const rounds = result.rounds === 1 ? '1 round' : `${result.rounds} rounds`;
   return `${result.node}: reached (${rounds}, ${formatBytes(result.bytes)}, ${Math.round(result.ms)} ms)`;
 }

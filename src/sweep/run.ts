@@ -4,6 +4,7 @@
  * deadline per node. Each node ends as `{ ok: true, state }` or `{ ok: false, reason, error }`;
  * one node failing (unreachable, refused, too slow) never stops the others.
  */
+import type { WatchList } from '../collect/types';
 import type { Desired, NodeDecl, SshTarget } from '../model/desired';
 import type { NodeState } from '../model/state';
 import { asDriftguardError, DriftguardError } from '../shared/errors';
@@ -71,8 +72,8 @@ export interface SweepOptions {
   /** Whole budget per node: connect, script, collection. */
   timeoutMs?: number;
   now?: () => Date;
-  /** The paths a node's roles watch (from the desired state). */
-  watchPaths?: (node: string) => string[];
+  /** The paths a node's roles watch, and those recorded by hash only (from the desired state). */
+  watchList?: (node: string) => WatchList;
   onEvent?: (event: SweepEvent) => void;
   /** How a node's script is reached: SSH unless a test says otherwise. */
   open?: ChannelOpener;
@@ -166,7 +167,8 @@ async function sweepOne(node: NodeDecl, options: SweepOptions, open: ChannelOpen
       collectThroughDump(opened.channel, {
         node: node.name,
         now: (options.now ?? (() => new Date()))(),
-        watchPaths: options.watchPaths?.(node.name) ?? [],
+        watchPaths: options.watchList?.(node.name).paths ?? [],
+        sensitivePaths: options.watchList?.(node.name).sensitive ?? [],
         description: opened.description,
       }),
       deadline,

@@ -7,7 +7,7 @@
 import { categoryHashes, collectState } from '../collect';
 import { SnapshotRootFs } from '../collect/snapshot-fs';
 import type { UnknownNeed } from '../collect/snapshot-fs';
-import { looksSecret, mayKeepText } from '../collect/files/parse';
+import { looksSecret, matchesWatchPattern, mayKeepText } from '../collect/files/parse';
 import type { Category, NodeState } from '../model/state';
 import { CapturedCommands, SnapshotCommandRunner } from './captured-commands';
 import type { CommandId } from './commands';
@@ -28,6 +28,8 @@ export interface DumpCollectOptions {
   node: string;
   now: Date;
   watchPaths: readonly string[];
+  /** Watched paths recorded by hash only: their content never leaves the node. */
+  sensitivePaths?: readonly string[];
   /** For messages: where the snapshot came from (`ssh://root@10.0.0.11:22`). */
   description: string;
   /** Rounds before giving up on paths the node keeps not answering for. */
@@ -54,6 +56,8 @@ class Needs {
   readonly paths: PathRequest[] = [];
   readonly commands = new Set<CommandId>();
 
+  constructor(private readonly sensitive: readonly string[]) {}
+
   add(need: UnknownNeed): void {
     if (isKernelPath(need.path)) {
       this.paths.push({
@@ -70,13 +74,13 @@ class Needs {
         this.paths.push({ op: 'dir', path: need.path });
         break;
       case 'content': {
-        // Reached only through a symlink or an unusual path; a secret-looking name is hashed
-        // on the node (the files collector keeps no more than that), anything else is fetched.
+        // Reached only through a symlink, an unusual path or a sensitive glob's listing; a
+        // secret-looking name or a sensitive path is hashed on the node (the files collector
+        // keeps no more than that), anything else is fetched.
         const name = need.path.slice(need.path.lastIndexOf('/') + 1);
-        this.paths.push({
-          op: looksSecret(name) || isNeverRead(need.path) ? 'hash' : 'file',
-          path: need.path,
-        });
+        const hashOnly =
+          looksSecret(name) || isNeverRead(need.path) || matchesWatchPattern(need.path, this.sensitive);
+        this.paths.push({ op: hashOnly ? 'hash' : 'file', path: need.path });
         break;
       }
     }
@@ -95,10 +99,14 @@ function requestKey(request: Request): string {
  * Watched files the script only hashed because their names matched SECRET_NAME_HINTS, but whose
  * text the files collector keeps (its own rule, mayKeepText): fetched in another round.
  */
-function textWithheldByMistake(state: NodeState, snapshot: SnapshotRootFs): string[] {
+function textWithheldByMistake(
+  state: NodeState,
+  snapshot: SnapshotRootFs,
+  sensitive: readonly string[],
+): string[] {
   const paths: string[] = [];
   for (const item of Object.values(state.files?.items ?? {})) {
-    if (!item.exists || item.error === undefined) continue;
+    if (!item.exists || item.error === undefined || matchesWatchPattern(item.path, sensitive)) continue;
     const destination = snapshot.realPath(item.path);
     if (destination === undefined || snapshot.withheldHash(destination) === undefined) continue;
     const names = [basename(item.path), ...(item.target === undefined ? [] : [basename(item.target)])];
@@ -145,7 +153,8 @@ export async function collectThroughDump(
   const asked = new Set<string>();
   const warnings: string[] = [];
   const followUps: string[] = [];
-  let requests: Request[] = initialRequests(options.watchPaths, options.categories);
+  const sensitive = options.sensitivePaths ?? [];
+  let requests: Request[] = initialRequests(options.watchPaths, sensitive, options.categories);
   let bytes = 0;
 
   for (let round = 1; ; round++) {
@@ -155,11 +164,11 @@ export async function collectThroughDump(
     bytes += batch.bytes;
     applyBatch(snapshot, captured, requests, batch);
 
-    const needs = new Needs();
+    const needs = new Needs(sensitive);
     snapshot.onUnknown = (need) => needs.add(need);
     runner.onMissing = (id) => needs.commands.add(id);
     const state = await collectState(
-      { fs: snapshot, run: runner, watchPaths: options.watchPaths },
+      { fs: snapshot, run: runner, watchPaths: options.watchPaths, sensitivePaths: sensitive },
       {
         node: options.node,
         now: options.now,
@@ -170,7 +179,8 @@ export async function collectThroughDump(
     runner.onMissing = undefined;
 
     if (needs.empty) {
-      for (const path of textWithheldByMistake(state, snapshot)) needs.paths.push({ op: 'file', path });
+      for (const path of textWithheldByMistake(state, snapshot, sensitive))
+        needs.paths.push({ op: 'file', path });
     }
     if (needs.empty) {
       fillWithheldHashes(state, snapshot);

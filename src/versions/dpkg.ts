@@ -8,6 +8,10 @@
  *   - within upstream and revision, runs of non-digits compare character by character with
  *     `~` lowest (lower even than the end of the string), then the end, then letters (ASCII
  *     order), then everything else; runs of digits compare as numbers of any length.
+ * dpkg works on bytes, and `char` is signed on amd64: a byte of a UTF-8 character (0x80–0xff)
+ * weighs its own value there, above letters and below other punctuation (`1.0é` < `1.0+`).
+ * On arm64 `char` is unsigned and such a byte weighs 256 more; this module orders as amd64 does
+ * (docs/architecture.md). dpkg only warns about such versions, and Debian has none.
  * Agreement with the real dpkg is checked by test/integration/versions-dpkg.test.ts.
  */
 import { VersionSyntaxError } from './version-error';
@@ -46,14 +50,28 @@ function isBlank(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }
 
-/** `order()` of lib/dpkg/version.c: the weight of one character in a non-digit run. */
-function order(text: string, index: number): number {
+/** Text as dpkg sees it: bytes; ASCII text needs no conversion. */
+interface Bytes {
+  readonly length: number;
+  charCodeAt(index: number): number;
+}
+
+function asBytes(text: string): Bytes {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(text) ? text : Buffer.from(text, 'utf8').toString('latin1');
+}
+
+/**
+ * `order()` of lib/dpkg/version.c: the weight of one byte in a non-digit run. A byte of 0x80 or
+ * more is a negative signed char, so `c + 256` is the byte's own value.
+ */
+function order(text: Bytes, index: number): number {
   if (index >= text.length) return 0;
   const code = text.charCodeAt(index);
   if (isDigit(code)) return 0;
   if (isAlpha(code)) return code;
   if (code === CHAR_TILDE) return -1;
-  return code + 256;
+  return code >= 0x80 ? code : code + 256;
 }
 
 /**
@@ -61,7 +79,9 @@ function order(text: string, index: number): number {
  * Digit runs are compared without converting them to numbers (no overflow): leading zeros are
  * skipped, then the longer run wins, else the first differing digit decides.
  */
-export function verrevcmp(a: string, b: string): number {
+export function verrevcmp(textA: string, textB: string): number {
+  const a = asBytes(textA);
+  const b = asBytes(textB);
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
@@ -87,16 +107,22 @@ export function verrevcmp(a: string, b: string): number {
   return 0;
 }
 
+/** isspace() in the C locale: strtol skips these before a number. */
+function isCSpace(code: number): boolean {
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+}
+
 /**
- * Reads the epoch the way dpkg does (`strtol`: an optional sign, then digits). Returns the
- * problem as dpkg words it, or the value.
+ * Reads the epoch the way dpkg does (`strtol`: white space, an optional sign, then digits).
+ * Returns the problem as dpkg words it, or the value.
  */
 function parseEpoch(text: string): number | string {
   let start = 0;
+  while (start < text.length && isCSpace(text.charCodeAt(start))) start++;
   let negative = false;
-  if (text.charCodeAt(0) === 0x2b /* + */ || text.charCodeAt(0) === 0x2d /* - */) {
-    negative = text.charCodeAt(0) === 0x2d;
-    start = 1;
+  if (text.charCodeAt(start) === 0x2b /* + */ || text.charCodeAt(start) === 0x2d /* - */) {
+    negative = text.charCodeAt(start) === 0x2d;
+    start++;
   }
   let end = start;
   while (end < text.length && isDigit(text.charCodeAt(end))) end++;

@@ -142,25 +142,29 @@ export async function startServer(
     desired?: string;
     args?: string[];
     tls?: { cert: string; key: string };
+    env?: NodeJS.ProcessEnv;
   } = {},
 ): Promise<ServerProcess> {
   const db = options.db ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dg-serve-')), 'driftguard.db');
   const port = options.port ?? (await freePort());
   const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const tlsArgs = options.tls ? ['--tls-cert', options.tls.cert, '--tls-key', options.tls.key] : [];
-  const server = startCli([
-    'serve',
-    '--db',
-    db,
-    '--listen',
-    `127.0.0.1:${port}`,
-    '--desired',
-    options.desired ?? 'desired-state',
-    '--log-level',
-    'warn',
-    ...tlsArgs,
-    ...(options.args ?? []),
-  ]);
+  const server = startCli(
+    [
+      'serve',
+      '--db',
+      db,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--desired',
+      options.desired ?? 'desired-state',
+      '--log-level',
+      'warn',
+      ...tlsArgs,
+      ...(options.args ?? []),
+    ],
+    options.env,
+  );
   const healthy = options.tls
     ? httpsHealthy(url, fs.readFileSync(options.tls.cert))
     : async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok === true;
@@ -170,7 +174,7 @@ export async function startServer(
   });
   if (state === 'exited')
     throw new Error(`driftguard serve exited with ${await server.exited}: ${server.stderr}`);
-  const adminToken = fs.readFileSync(path.join(path.dirname(db), 'admin.token'), 'utf8').trim();
+  const adminToken = fs.readFileSync(`${path.resolve(db)}.admin-token`, 'utf8').trim();
   return Object.assign(server, { url, port, db, adminToken }) as ServerProcess;
 }
 

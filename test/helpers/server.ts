@@ -37,6 +37,7 @@ export async function startTestServer(
     /** Known hosts and key for runs over SSH (default: none, so such runs fail to connect). */
     credentials?: EnforcerDeps['credentials'];
     agentTimeoutMs?: number;
+    requestTimeoutMs?: number;
   } = {},
 ): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-server-'));
@@ -74,6 +75,7 @@ export async function startTestServer(
     now,
     anonymousRead: options.anonymousRead ?? false,
     bodyLimit: options.bodyLimit,
+    requestTimeoutMs: options.requestTimeoutMs,
   });
   const adminToken = store.tokens.create({ role: 'admin', label: 'test' }, now().toISOString()).token;
   return {

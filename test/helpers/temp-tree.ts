@@ -37,3 +37,15 @@ export function writeTree(entries: Record<string, TreeEntry>): string {
 export function removeTree(root: string): void {
   fs.rmSync(root, { recursive: true, force: true });
 }
+
+/** Writes `content` to a file `name` in a new temporary folder, hands its path to `use`, removes the folder. */
+export function withTempFile<T>(name: string, content: string | Buffer, use: (file: string) => T): T {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftguard-file-'));
+  try {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, content);
+    return use(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

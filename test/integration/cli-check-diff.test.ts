@@ -114,6 +114,36 @@ describe('a corrected, identical pair', () => {
   });
 });
 
+describe('a conforming primary whose secondary differs (DESIGN §11)', () => {
+  let statesDir: string;
+
+  beforeAll(() => {
+    statesDir = collectCorrectedPair();
+    // The 2013 secondary beside the corrected primary.
+    fs.copyFileSync('examples/states/pypi-2.json', path.join(statesDir, 'pypi-2.json'));
+  });
+
+  afterAll(() => {
+    fs.rmSync(statesDir, { recursive: true, force: true });
+  });
+
+  it("check PRIMARY shows the parity differences but exits 0: they are the secondary's to fix", () => {
+    const result = runCli(['check', 'pypi-1', '--states', statesDir]);
+    expect(result.stdout).toContain('pypissh:all 1.2.0-1 only on primary (pypi-1)');
+    expect(result.stdout).toContain("pypi-1 is clean (parity differences are pypi-2's to fix");
+    expect(result.code).toBe(0);
+    const json = runCli(['check', 'pypi-1', '--states', statesDir, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'clean', drift: [] });
+    expect(json.code).toBe(0);
+  });
+
+  it('check SECONDARY counts them, exit 1', () => {
+    const result = runCli(['check', 'pypi-2', '--states', statesDir]);
+    expect(result.stdout).toContain('pypissh:all 1.2.0-1 only on primary (pypi-1)');
+    expect(result.code).toBe(1);
+  });
+});
+
 describe('bad input', () => {
   it('a missing state names the file and how to make it, exit 2', () => {
     const result = runCli(['check', 'pypi-2', '--states', 'test/fixtures']);

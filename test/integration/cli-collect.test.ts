@@ -73,6 +73,36 @@ describe('collect on fixture trees', () => {
     expect(result.stderr).toContain('warning: packages:');
   });
 
+  it('--out into a folder that does not exist yet makes it; one it cannot write is a clear error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-out-'));
+    try {
+      const out = path.join(dir, 'new', 'folder', 'pypi-1.json');
+      const made = runCli([
+        'collect',
+        '--root',
+        'test/fixtures/nodes/pypi-1',
+        '--node',
+        'pypi-1',
+        '--out',
+        out,
+      ]);
+      expect(made.code).toBe(0);
+      expect(JSON.parse(fs.readFileSync(out, 'utf8')).node).toBe('pypi-1');
+      const refused = runCli([
+        'collect',
+        '--root',
+        'test/fixtures/nodes/pypi-1',
+        '--out',
+        '/proc/pypi-1.json',
+      ]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/^driftguard: error: cannot write \/proc\/pypi-1\.json: /);
+      expect(refused.stderr).not.toContain('    at '); // no stack trace for a person's mistake
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an unknown option with exit code 2', () => {
     const result = runCli(['collect', '--rot', '/']);
     expect(result.code).toBe(2);

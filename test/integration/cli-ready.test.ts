@@ -91,6 +91,21 @@ describe('ready on the PyPI 2013 pair', () => {
     expect(keysOf(check)).toEqual(['pypi-2 cpus', 'pypi-2 memoryBytes']);
   });
 
+  it('says how much memory the secondary needs in units a person reads', () => {
+    const memory = checkOf(result, 'capacity').findings.find((f) => f.key === 'memoryBytes');
+    expect(memory?.fix?.description).toMatch(/at least 31\.4 GiB of memory/);
+    expect(memory?.fix?.description).not.toMatch(/bytes/);
+  });
+
+  it('under --no-probes, says a probe is untested — not that the network or the BMC is broken', () => {
+    const reach = checkOf(result, 'reachability');
+    expect(reach.status).toBe('warn');
+    for (const finding of reach.findings) {
+      expect(finding.fix?.description).toMatch(/without --no-probes/);
+      expect(finding.fix?.description).not.toMatch(/firewall|BMC itself/);
+    }
+  });
+
   it('finds the pypissh service absent on the secondary', () => {
     expect(keysOf(checkOf(result, 'parity-units'))).toContain('pypi-2 pypissh.service');
     expect(keysOf(checkOf(result, 'secondary-conforms'))).toEqual(

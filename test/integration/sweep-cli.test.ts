@@ -3,38 +3,17 @@
  * driftguard server on a loopback port: states to --out-dir, reports to --server, summary and
  * exit codes (0 all reached, 1 some failed, 2 usage).
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { NodeState } from '../../src/model/state';
-import { CLI, REPO } from '../helpers/cli';
-import type { CliResult } from '../helpers/cli';
+import { runCliAsync } from '../helpers/cli';
 import { freePort, startSshd } from '../helpers/sshd';
 import type { TestSshd } from '../helpers/sshd';
 import { startTestServer } from '../helpers/server';
 import type { TestServer } from '../helpers/server';
 
 jest.setTimeout(60_000);
-
-/**
- * The built CLI in a child process, without blocking this process: the --server tests' server
- * runs here and must keep answering while the CLI talks to it.
- */
-function runCliAsync(args: readonly string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: REPO,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 let sshd: TestSshd;
 let work: string;
@@ -96,6 +75,19 @@ describe('driftguard sweep', () => {
     // The role's watch path came along: the files collector recorded it.
     expect(state.files?.items['/etc/hostname']).toMatchObject({ exists: true });
     expect(result.stderr).toMatch(/\[\d\/3\] web-down: FAILED \(unreachable\)/);
+  });
+
+  it('says once why an unreachable node failed (text for a person)', async () => {
+    const out = path.join(work, 'text');
+    const result = await runCliAsync(['sweep', ...sshArgs(), '--out-dir', out, '--timeout', '10s']);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.split('\n');
+    // Named as it happens, explained once after the count.
+    expect(lines.filter((line) => line.includes('web-down'))).toEqual([
+      expect.stringMatching(/^\[\d\/3\] web-down: FAILED \(unreachable\)$/),
+      expect.stringMatching(/^ {2}✗ web-down \(root@127\.0\.0\.1:\d+\) is unreachable: connection refused$/),
+    ]);
+    expect(result.stderr).toContain('swept 3 node(s): 2 reached, 1 failed');
   });
 
   it('sweeps only the named nodes and exits 0 when all are reached; prints a summary', async () => {

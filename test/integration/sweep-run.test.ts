@@ -129,7 +129,7 @@ describe('sweep', () => {
     const [result] = await sweep([node('debian12-clean')], {
       ...baseOptions,
       open: async () => openLocally({ root: fixture.root, pathPrefix: fixture.bin }),
-      watchPaths: (name) => (name === 'debian12-clean' ? ['/etc/hostname'] : []),
+      watchList: (name) => ({ paths: name === 'debian12-clean' ? ['/etc/hostname'] : [], sensitive: [] }),
     });
     expect(result?.ok && result.state.files?.items['/etc/hostname']).toMatchObject({
       exists: true,

@@ -9,15 +9,22 @@
  *
  * Compared: the set of units, each unit's assignments (section, key, value — order ignored,
  * Documentation/SourcePath included), and the `.wants/`/`.requires/` links.
+ *
+ * The generator canonicalises mount points on the machine it runs on (symlinks, `..`, a relative
+ * path from its working directory, `/` at boot): here that is this host, so the simulation
+ * chases them through this host's `/` too, and the generator runs with `/` as working directory.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseFstab } from '../../src/collect/parsers/fstab';
+import { parseGetmntent } from '../../src/collect/parsers/getmntent';
+import { DiskRootFs } from '../../src/collect/root-fs';
+import { chaseMountPoint } from '../../src/collect/units/chase';
 import { simulateFstabGenerator } from '../../src/collect/units/fstab-generator';
 import { parseUnitFile } from '../../src/collect/units/unit-file';
 import { FIXTURE_NODES_DIR as NODES } from '../helpers/fixture-nodes';
+import { withTempFile } from '../helpers/temp-tree';
 
 const GENERATOR = '/lib/systemd/system-generators/systemd-fstab-generator';
 
@@ -46,6 +53,7 @@ function runReal(fstabPath: string): Output {
       'unshare',
       ['--pid', '--fork', '--mount-proc', 'env', 'container=', GENERATOR, out, out, out],
       {
+        cwd: '/',
         env: { ...process.env, SYSTEMD_FSTAB: fstabPath, SYSTEMD_PROC_CMDLINE: '', SYSTEMD_LOG_LEVEL: 'err' },
         stdio: ['ignore', 'ignore', 'pipe'],
         encoding: 'utf8',
@@ -68,11 +76,13 @@ function runReal(fstabPath: string): Output {
   }
 }
 
+const host = new DiskRootFs('/');
+
 function runOurs(fstabPath: string): Output {
-  const parsed = parseFstab(fs.readFileSync(fstabPath, 'utf8'));
-  const result = simulateFstabGenerator(parsed.entries, {
+  const result = simulateFstabGenerator(parseGetmntent(fs.readFileSync(fstabPath, 'utf8')), {
     sourcePath: fstabPath,
     fsckExists: hostFsckExists,
+    canonicalize: (where) => chaseMountPoint(host, where),
   });
   const units = new Map<string, string[]>();
   for (const unit of result.units)
@@ -142,14 +152,48 @@ describe('fstab-generator simulation agrees with systemd-fstab-generator', () =>
       'srv:/x /mnt/n nfs defaults 0 2\n/dev/sdm1 /mnt/f h2-nonexistent-fs defaults 0 2',
   };
 
+  const long = (n: number, ch = 'x') => ch.repeat(n);
+  // Kinds of input where the simulation and the generator disagreed (issue 9), each checked as is.
+  Object.assign(variants, {
+    'very long mount points are named by hash':
+      `/dev/sdn1 /srv/${long(100, 'a')}/${long(100, 'b')}/${long(60, 'c')} ext4 defaults 0 2\n` +
+      `/dev/sdn2 /srv/${long(70, '-')} ext4 nofail 0 0\n` +
+      `/dev/sdn3 /srv/${long(255)} ext4 defaults 0 0\n` +
+      `/dev/sdn4 /srv/${long(256)} ext4 defaults 0 0\n` +
+      `/dev/sdn5 /srv/${long(240)} ext4 x-systemd.automount 0 0`,
+    'escapes glibc decodes (\\040 \\011 \\012 \\134 \\\\) and those it keeps':
+      '/dev/sdo1 /srv/a\\040b ext4 defaults 0 0\n/dev/sdo2 /srv/c\\011d ext4 defaults 0 0\n' +
+      '/dev/sdo3 /srv/e\\134f ext4 defaults 0 0\n/dev/sdo4 /srv/caf\\303\\251 ext4 defaults 0 0\n' +
+      '/dev/sdo5 /srv/g\\\\h ext4 defaults 0 0\n/dev/sdo6 /srv/i\\101j ext4 defaults 0 0\n' +
+      '/dev/sdo7 /srv/k\\9l ext4 defaults 0 0\n/dev/sdo8 /srv/m\\012n ext4 defaults 0 0\n' +
+      'LABEL=a\\040b /srv/o ext4 x-systemd.requires=p\\040q.service 0 0',
+    'malformed numeric fields: what does not parse is 0, the line is kept':
+      '/dev/sdp1 /p1 ext4 defaults x 2\n/dev/sdp2 /p2 ext4 defaults 0 y\n/dev/sdp3 /p3 ext4 defaults 1x 2\n' +
+      '/dev/sdp4 /p4 ext4 defaults 0 2x\n/dev/sdp5 /p5 ext4 defaults 99999999999 2\n/dev/sdp6 /p6 ext4 defaults -1 -2\n' +
+      '/dev/sdp7 /p7 ext4 defaults +0 +1\n/dev/sdp8 /p8 ext4 defaults 0 2 extra fields here',
+    'missing fields':
+      '/dev/sdq1\n/dev/sdq2 /q2\n/dev/sdq3 /q3 ext4\n/dev/sdq4 /q4 ext4 noauto\n/dev/sdq5 /q5 ext4 defaults 0',
+    '.. in mount points and in x-systemd.requires=':
+      '/dev/sdr1 /mnt/../r1 ext4 defaults 0 0\n/dev/sdr2 /nonexistent-dg/../r2 ext4 defaults 0 0\n' +
+      '/dev/sdr3 /r3 ext4 x-systemd.requires=/srv/../base,x-systemd.requires=/nonexistent-dg/../y,x-systemd.after=../z.service,x-systemd.requires=/dev/../dev/sdr9 0 0\n' +
+      'srv:/x relative/r4 nfs defaults 0 0\n/dev/sdr5 /srv/./r5/ ext4 defaults 0 0',
+    'mount points systemd ignores':
+      'proc /proc/sys proc defaults 0 0\nx /proc/sys/kernel/hostname none bind 0 0\nx /proc/sys/kernel/domainname none bind 0 0\n' +
+      'x /run/host none bind 0 0\nx /run/host/incoming none bind 0 0\nx /run/hostname none bind 0 0\n' +
+      'x /sys/fs/selinux none bind 0 0\nx /dev/console none bind 0 0\nx /proc/kmsg none bind 0 0\n' +
+      'debugfs /sys/kernel/debug debugfs defaults 0 0\nmqueue /dev/mqueue mqueue defaults 0 0\ntmpfs /run/user tmpfs defaults 0 0',
+  });
+
   it.each(Object.entries(variants))('%s', (_name, text) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-fstab-'));
-    try {
-      const file = path.join(dir, 'fstab');
-      fs.writeFileSync(file, text + '\n');
-      compare(file);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    withTempFile('fstab', text + '\n', compare);
+  });
+
+  it('CRLF line endings: the carriage return stays in the last field, as glibc leaves it', () => {
+    withTempFile(
+      'fstab',
+      '/dev/sds1 /s1 ext4 defaults 0 2\r\n/dev/sds2 /s2 ext4 defaults\r\n/dev/sds3 /s3 ext4\r\n' +
+        '/dev/sds4 /s4 ext4 noauto,nofail\r\n/dev/drbd0 /s5 ext4 nofail\r\n',
+      compare,
+    );
   });
 });

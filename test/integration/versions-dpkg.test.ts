@@ -6,7 +6,7 @@
  * reads them from a file (versions never contain blanks, so `read` splits them safely and
  * nothing is interpolated into a shell string).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -150,4 +150,74 @@ test('refuses and warns about the same versions as dpkg, for the same reasons', 
   });
   expect(ourReasons).toEqual(dpkgReasons);
   expect(ourReasons.filter((reason) => reason !== '').length).toBe(inputs.length - 3);
+});
+
+/** dpkg's answer for one pair, each version passed as its own argument (any bytes, blanks too). */
+function dpkgOrder(a: string, b: string): string {
+  const ask = (op: string) => spawnSync('dpkg', ['--compare-versions', a, op, b], { stdio: 'ignore' }).status;
+  const lt = ask('lt');
+  if (lt === 0) return '-1';
+  if (lt !== 1) return `E${lt}`;
+  return ask('eq') === 0 ? '0' : '1';
+}
+
+function ourOrder(a: string, b: string): string {
+  try {
+    return String(compareDebianVersions(a, b));
+  } catch (err) {
+    if (err instanceof VersionSyntaxError) return 'E2';
+    throw err;
+  }
+}
+
+test('non-ASCII bytes order as dpkg orders them (bytes; a signed char on amd64)', () => {
+  const versions = [
+    '1.0é',
+    '1.0z',
+    '1.0Z',
+    '1.0+',
+    '1.0~',
+    '1.0',
+    '1.0éa',
+    '1.0ä',
+    '1.0ü',
+    '1.0日',
+    '1.0-1é',
+    '1.0-1+',
+    '1.0-1a',
+    '1.0ß1',
+    '1.0.1',
+    '1.0:',
+  ];
+  const pairs = versions.flatMap((a) => versions.map((b) => [a, b] as const));
+  const disagreements = pairs
+    .map(([a, b]) => ({ a, b, dpkg: dpkgOrder(a, b), ours: ourOrder(a, b) }))
+    .filter((row) => row.dpkg !== row.ours);
+  expect(disagreements).toEqual([]);
+});
+
+test('white space before an epoch, and elsewhere, as dpkg reads it', () => {
+  const versions = [
+    ' 1:1.0',
+    '\t1:1.0',
+    '\n1:1.0',
+    '\v1:1.0',
+    '\f1:1.0',
+    '\r1:1.0',
+    ' \n 1:1.0',
+    '1\v:1.0',
+    '1 :1.0',
+    '1: 1.0',
+    '1:1.0\n',
+    '1.0 ',
+    '1.0 \r',
+    '\n:1.0',
+    '\n+1:1.0',
+    '1:1.0',
+  ];
+  const pairs = versions.map((a) => [a, '1:1.0'] as const);
+  const disagreements = pairs
+    .map(([a, b]) => ({ a: JSON.stringify(a), dpkg: dpkgOrder(a, b), ours: ourOrder(a, b) }))
+    .filter((row) => row.dpkg !== row.ours);
+  expect(disagreements).toEqual([]);
 });

@@ -33,6 +33,8 @@ export interface NodeSession {
 export interface CollectContext {
   /** The paths the node's roles watch. */
   watchPaths: string[];
+  /** Of those, the ones recorded by hash only (`sensitive: true`): collected as the agent and the sweep do. */
+  sensitivePaths?: string[];
   now: () => Date;
 }
 
@@ -56,6 +58,7 @@ export function localSession(node: string, root: string, context: CollectContext
         root,
         node,
         watchPaths: () => context.watchPaths,
+        sensitivePaths: () => context.sensitivePaths ?? [],
         now: context.now(),
         ...(categories ? { categories } : {}),
       });
@@ -109,6 +112,7 @@ export async function sshSession(node: NodeDecl, options: SshSessionOptions): Pr
         node: node.name,
         now: options.now(),
         watchPaths: options.watchPaths,
+        sensitivePaths: options.sensitivePaths ?? [],
         description,
         ...(categories ? { categories } : {}),
       });

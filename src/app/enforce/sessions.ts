@@ -3,7 +3,8 @@
  * (this host, or a tree under `root` run with chroot — one node only). Sessions opened while
  * planning are reused by the run that follows, so a node is connected to once.
  */
-import { nodeByName, watchPathsFor } from '../../desired';
+import { nodeByName } from '../../desired';
+import { watchListFor } from '../../desired/compose';
 import type { Desired } from '../../model/desired';
 import { UsageError } from '../../shared/errors';
 import type { SshIdentity } from '../../transport/identity';
@@ -28,7 +29,8 @@ export function sessionOpener(
 ): (node: string) => Promise<NodeSession> {
   let localNode: string | undefined;
   return async (node) => {
-    const watchPaths = desired.nodes[node] ? watchPathsFor(desired, node) : [];
+    // The same files, sensitive ones by hash only, as the agent and the sweep record.
+    const { paths: watchPaths, sensitive: sensitivePaths } = watchListFor(desired, node);
     if (options.via === 'local') {
       // One root is one node: a second node through the same root would be the same machine.
       if (localNode !== undefined && localNode !== node)
@@ -36,14 +38,14 @@ export function sessionOpener(
           `--via local reaches one node (${localNode}); ${node} needs its own run, or --via ssh`,
         );
       localNode = node;
-      return localSession(node, options.root, { watchPaths, now: options.now });
+      return localSession(node, options.root, { watchPaths, sensitivePaths, now: options.now });
     }
     const declaration = nodeByName(desired, node);
     if (!declaration.ssh)
       throw new UsageError(
         `node ${node} has no ssh: entry in ${desired.dir}: give it one, or apply on the node itself with --via local (or through its agent)`,
       );
-    return sshSession(declaration, { ...options, watchPaths });
+    return sshSession(declaration, { ...options, watchPaths, sensitivePaths });
   };
 }
 

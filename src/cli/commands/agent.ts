@@ -16,7 +16,7 @@ import { nodeCollector } from '../../../agents/node-collector';
 import { parseSize } from '../../../agents/size';
 import { Spool } from '../../../agents/spool';
 import { readTokenFile } from '../../../agents/token-file';
-import { fetchWatchPaths, httpTransport } from '../../../agents/transport';
+import { fetchWatchList, httpTransport } from '../../../agents/transport';
 import { durationOption } from './shared';
 import { currentTime } from '../../shared/clock';
 import { ServerError, UsageError } from '../../shared/errors';
@@ -42,6 +42,15 @@ export interface AgentCliOptions {
   applyUnit?: string;
 }
 
+/** The node's watch list as the server gives it, in the apply step's terms. */
+async function watchListOf(
+  node: string,
+  http: { server: string; token: string },
+): Promise<{ watchPaths: string[]; sensitivePaths: string[] }> {
+  const list = await fetchWatchList(node, http);
+  return { watchPaths: list.paths, sensitivePaths: list.sensitive };
+}
+
 /** `--apply`: one pass of the agent's apply step (agents/apply-work.ts). Exit 0 applied or nothing to do, 1 failed or refused. */
 async function runApplyStep(
   options: AgentCliOptions,
@@ -58,7 +67,8 @@ async function runApplyStep(
     root: path.resolve(io.cwd, options.root),
     now: () => currentTime(io.env),
     log,
-    watchPaths: await fetchWatchPaths(node, http),
+    // The same files, sensitive ones by hash only, as the collecting agent records.
+    ...(await watchListOf(node, http)),
   });
   if (result === 'none') {
     io.err(`driftguard: no approved work waits for ${node}\n`);
@@ -152,7 +162,7 @@ export async function runAgent(options: AgentCliOptions, io: CliIo): Promise<num
       collect: nodeCollector({
         root: path.resolve(io.cwd, options.root),
         node: options.node,
-        fetchWatchPaths: (node) => fetchWatchPaths(node, http),
+        fetchWatchList: (node) => fetchWatchList(node, http),
         refreshEvery,
         now,
         log,

@@ -1,4 +1,4 @@
-import { checkNode } from '../../app/check-node';
+import { checkNode, countsAgainstNode } from '../../app/check-node';
 import type { NodeCheck } from '../../app/check-node';
 import { isActionable } from '../../compare';
 import { loadDesired } from '../../desired';
@@ -54,11 +54,19 @@ export function renderCheck(result: NodeCheck, io: CliIo): string {
   lines.push('');
   const actionable =
     result.drift.filter(isActionable).length +
-    result.parity.reduce((n, p) => n + p.findings.filter(isActionable).length, 0);
+    result.parity.reduce(
+      (n, p) => n + (countsAgainstNode(p) ? p.findings.filter(isActionable).length : 0),
+      0,
+    );
+  // Differences with a secondary are its to fix: say where they are, without counting them here.
+  const secondaries = result.parity.filter((p) => !countsAgainstNode(p) && p.findings.some(isActionable));
+  const theirs = secondaries.length
+    ? ` (parity differences are ${secondaries.map((p) => p.peer).join(', ')}'s to fix: driftguard check ${secondaries[0]?.peer})`
+    : '';
   lines.push(
     result.status === 'clean'
-      ? colors.green(`${result.node} is clean`)
-      : colors.red(`${result.node} drifts: ${plural(actionable, 'finding')} to act on`),
+      ? colors.green(`${result.node} is clean`) + theirs
+      : colors.red(`${result.node} drifts: ${plural(actionable, 'finding')} to act on`) + theirs,
   );
   return lines.join('\n') + '\n';
 }

@@ -3,6 +3,7 @@ import { collectNode } from '../../app/collect-node';
 import { writeFileAtomic } from '../../shared/atomic-write';
 import { currentTime } from '../../shared/clock';
 import { EXIT_OK } from '../exit-codes';
+import type { WatchList } from '../../collect/types';
 import type { CliIo } from '../io';
 
 export interface CollectOptions {
@@ -13,17 +14,17 @@ export interface CollectOptions {
 }
 
 /** The files the node's roles watch; the desired-state loader is required only when asked for. */
-async function watchPathsFrom(
+async function watchListFrom(
   dir: string | undefined,
   io: CliIo,
-): Promise<((node: string) => string[]) | undefined> {
+): Promise<((node: string) => WatchList) | undefined> {
   if (!dir) return undefined;
-  const { loadDesired, watchPathsFor } = await import('../../desired');
+  const { loadDesired, watchListFor } = await import('../../desired');
   const desired = loadDesired(dir);
   return (node) => {
-    if (desired.nodes[node]) return watchPathsFor(desired, node);
-    warn(io, `node ${node} is not declared in ${dir}: only the built-in files are recorded`);
-    return [];
+    if (!desired.nodes[node])
+      warn(io, `node ${node} is not declared in ${dir}: only the built-in files are recorded`);
+    return watchListFor(desired, node);
   };
 }
 
@@ -32,10 +33,12 @@ function warn(io: CliIo, message: string): void {
 }
 
 export async function runCollect(options: CollectOptions, io: CliIo): Promise<number> {
+  const watch = await watchListFrom(options.desired, io);
   const { state, warnings } = await collectNode({
     root: options.root,
     node: options.node,
-    watchPaths: await watchPathsFrom(options.desired, io),
+    watchPaths: watch && ((node) => watch(node).paths),
+    sensitivePaths: watch && ((node) => watch(node).sensitive),
     now: currentTime(io.env),
   });
   for (const warning of warnings) warn(io, warning);

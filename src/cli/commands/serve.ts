@@ -5,7 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pino from 'pino';
+import { ensureFirstAdminToken } from '../../app/admin-token-file';
 import { DesiredHolder } from '../../app/desired-holder';
+import { loadDesiredInWorker } from '../../app/desired-worker';
 import { WorkerEvaluator } from '../../app/worker-evaluator';
 import { importStates } from '../../app/import-states';
 import { startReadinessMonitor } from '../../app/readiness-monitor';
@@ -14,7 +16,6 @@ import { durationOption, expandPath } from './shared';
 import { loadDesired } from '../../desired';
 import { buildServer } from '../../server/app';
 import { startLocalAgent } from '../../server/local-agent';
-import { writeFileAtomic } from '../../shared/atomic-write';
 import { currentTime } from '../../shared/clock';
 import { IoError, UsageError, errorMessage } from '../../shared/errors';
 import { openStore } from '../../store';
@@ -41,13 +42,27 @@ export interface ServeOptions {
   /** For schedules' sweeps: where host keys are pinned, and the key to log in with. */
   knownHosts: string;
   identity?: string;
-  /** Collect this host in-process as this node. */
-  localNode?: string;
+  /** Collect in-process: `NAME` (this host) or `NAME=DIR` (the tree under DIR, e.g. a fixture node). */
+  localNode?: string[];
   localInterval: string;
   /** How long a plan made over the API may be approved and run. */
   planTtl: string;
   /** How long a node's agent has for the work of an `--via agent` run. */
   agentTimeout: string;
+}
+
+/** `--local-node NAME[=DIR]`: the node's name, and its `/` (this host unless a DIR is given). */
+export function parseLocalNode(value: string, cwd: string): { node: string; root: string } {
+  const [node = '', dir] = value.split(/=(.*)/s);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(node))
+    throw new UsageError(
+      `--local-node wants NAME or NAME=DIR, and ${JSON.stringify(node)} is not a node name`,
+    );
+  if (dir === undefined) return { node, root: '/' };
+  const root = path.resolve(cwd, dir);
+  if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(`--local-node ${value}: ${dir} is not a folder`);
+  return { node, root };
 }
 
 export function parseListen(listen: string): { host: string; port: number } {
@@ -74,10 +89,13 @@ function readTls(options: ServeOptions): { key: Buffer; cert: Buffer } | undefin
 
 export async function runServe(options: ServeOptions, io: CliIo): Promise<number> {
   const { host, port } = parseListen(options.listen);
+  const localNodes = (options.localNode ?? []).map((value) => parseLocalNode(value, io.cwd));
   const https = readTls(options);
   const now = () => currentTime(io.env);
   const store = openStore(options.db, { durable: options.durable });
-  const holder = new DesiredHolder(options.desired, loadDesired, now);
+  const tokenFile = ensureFirstAdminToken(store, options.db, now());
+  if (tokenFile) io.err(`driftguard: created the first admin token in ${tokenFile}\n`);
+  const holder = new DesiredHolder(options.desired, loadDesired, now, loadDesiredInWorker);
   const first = holder.reload();
   if (!first.ok) throw first.error; // nothing good to fall back on at start
 
@@ -120,17 +138,6 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     logger: log,
   });
 
-  // The first admin token is written to a file beside the store, readable by its owner only.
-  if (!store.tokens.hasAdmin()) {
-    const created = store.tokens.create(
-      { role: 'admin', label: 'created at first start' },
-      now().toISOString(),
-    );
-    const file = path.join(path.dirname(path.resolve(options.db)), 'admin.token');
-    writeFileAtomic(file, created.token + '\n', 0o600);
-    io.err(`driftguard: created the first admin token in ${file}\n`);
-  }
-
   for (const dir of options.import ?? []) {
     const result = importStates(store, holder.desired, dir, now());
     app.log.info(
@@ -141,14 +148,17 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   evaluator.scheduleAll();
   scheduler.load(first.desired);
 
-  const reload = () => {
-    const result = holder.reload();
+  // Whoever reloads (the folder watch, SIGHUP, the API), the evaluation worker and the schedules follow.
+  holder.onChange((desired) => {
+    evaluator.setDesired(desired);
+    evaluator.scheduleAll();
+    scheduler.load(desired);
+  });
+  // Reloads load in a worker thread: a large folder takes seconds, and requests keep being answered.
+  const reload = async () => {
+    app.log.info({ dir: options.desired }, 'desired state changed: reloading');
+    const result = await holder.reloadInBackground();
     if (result.ok) {
-      if (result.changed) {
-        evaluator.setDesired(result.desired);
-        evaluator.scheduleAll();
-        scheduler.load(result.desired);
-      }
       app.log.info(
         { hash: result.desired.hash },
         result.changed ? 'desired state reloaded' : 'desired state unchanged',
@@ -160,19 +170,21 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       );
     }
   };
-  const stopWatching = watchFolder(options.desired, reload);
-  const localAgent = options.localNode
-    ? startLocalAgent({
-        node: options.localNode,
-        store,
-        evaluator,
-        desired: () => holder.desired,
-        now,
-        intervalMs: durationOption('--local-interval', options.localInterval, 1000),
-        dbFile: options.db,
-        log: app.log,
-      })
-    : undefined;
+  const reloadSoon = () => void reload();
+  const stopWatching = watchFolder(options.desired, reloadSoon);
+  const localIntervalMs = durationOption('--local-interval', options.localInterval, 1000);
+  const localAgents = localNodes.map((local) =>
+    startLocalAgent({
+      ...local,
+      store,
+      evaluator,
+      desired: () => holder.desired,
+      now,
+      intervalMs: localIntervalMs,
+      dbFile: options.db,
+      log: app.log,
+    }),
+  );
   const readinessEvery = durationOption('--readiness-interval', options.readinessInterval);
   const stopMonitor =
     readinessEvery > 0
@@ -185,7 +197,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
           onError: (pair, message) => app.log.error({ pair, error: message }, 'readiness evaluation failed'),
         })
       : () => undefined;
-  process.on('SIGHUP', reload);
+  process.on('SIGHUP', reloadSoon);
 
   await app.listen({ host, port });
   const scheme = https ? 'https' : 'http';
@@ -198,10 +210,10 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       stopWatching();
       stopMonitor();
       scheduler.stop();
-      await localAgent?.stop();
+      await Promise.all(localAgents.map((agent) => agent.stop()));
       // A run under way is let finish (up to a minute); its locks would otherwise wait out their lease.
       await Promise.race([enforcer.idle(), new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
-      process.off('SIGHUP', reload);
+      process.off('SIGHUP', reloadSoon);
       await app.close();
       await evaluator.close();
       store.close();

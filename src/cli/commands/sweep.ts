@@ -8,13 +8,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildReport } from '../../app/build-report';
 import { sendReport } from '../../app/report-client';
-import { loadDesired, nodeByName, watchPathsFor } from '../../desired';
+import { loadDesired, nodeByName, watchListFor } from '../../desired';
 import type { NodeDecl } from '../../model/desired';
 import type { NodeState } from '../../model/state';
 import { writeFileAtomic } from '../../shared/atomic-write';
 import { currentTime } from '../../shared/clock';
 import { UsageError } from '../../shared/errors';
-import { describeResult, sweepProgress } from '../../sweep/progress';
+import { sweepProgress } from '../../sweep/progress';
 import type { SweepResult } from '../../sweep/run';
 import { sweep } from '../../sweep/run';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes';
@@ -131,7 +131,7 @@ export async function runSweep(options: SweepCliOptions, io: CliIo): Promise<num
       concurrency,
       timeoutMs,
       now: () => currentTime(io.env),
-      watchPaths: (name) => watchPathsFor(desired, name),
+      watchList: (name) => watchListFor(desired, name),
       onEvent: (event) => {
         progress.onEvent(event);
         // Deliver as each node finishes: a slow node does not hold the others' reports back.
@@ -187,9 +187,11 @@ export async function runSweep(options: SweepCliOptions, io: CliIo): Promise<num
       failed,
     });
   } else {
+    // Each node's problems once: failures (named in the progress as they happen) are explained
+    // in the list after the count.
     for (const { result, delivery } of summary) {
-      if (!result.ok) io.err(`${io.colors.red('✗')} ${result.error.message}\n`);
-      else if (!delivery?.ok)
+      if (!result.ok) continue;
+      if (!delivery?.ok)
         io.err(`${io.colors.red('✗')} ${result.node}: reached, but not delivered: ${delivery?.message}\n`);
       else {
         for (const warning of result.warnings) warn(io, `${result.node}: ${warning}`);
@@ -203,9 +205,8 @@ export async function runSweep(options: SweepCliOptions, io: CliIo): Promise<num
         ? ` (reports sent to ${options.server})`
         : '';
     io.err(`swept ${summary.length} node(s): ${reached.length} reached, ${failed} failed${where}\n`);
-    if (failed > 0) {
-      for (const { result } of summary.filter(({ result }) => !result.ok))
-        io.err(`  ${describeResult(result)}\n`);
+    for (const { result } of summary) {
+      if (!result.ok) io.err(`  ${io.colors.red('✗')} ${result.error.message}\n`);
     }
   }
   return failed === 0 ? EXIT_OK : EXIT_FINDINGS;

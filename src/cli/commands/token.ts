@@ -2,8 +2,12 @@
  * `driftguard token create|list|revoke`: token management on the store file, for the host the
  * server runs on (the API's /api/v1/tokens does the same remotely with an admin token).
  */
+import * as fs from 'node:fs';
+import { loadDesired } from '../../desired';
+import { closest } from '../../desired/did-you-mean';
 import { currentTime } from '../../shared/clock';
 import { NotFoundError, UsageError } from '../../shared/errors';
+import { DEFAULT_DESIRED } from '../defaults';
 import { openStore } from '../../store';
 import type { TokenRole } from '../../store';
 import { EXIT_OK } from '../exit-codes';
@@ -19,6 +23,33 @@ export interface TokenCreateOptions extends TokenCommonOptions {
   admin?: boolean;
   reader?: boolean;
   label?: string;
+  /** The desired state the node must be declared in (default ./desired-state when present). */
+  desired?: string;
+  /** Create a node's token though the desired state does not declare the node. */
+  undeclared?: boolean;
+}
+
+/**
+ * A node token for a name the desired state does not declare is almost always a typo
+ * (`pypi2` for `pypi-2`): its agent's reports would be stored and checked against nothing.
+ * Refused unless --undeclared; without a desired state to ask, said on stderr.
+ */
+function checkDeclared(node: string, options: TokenCreateOptions, io: CliIo): void {
+  if (options.undeclared) return;
+  const dir = options.desired ?? DEFAULT_DESIRED;
+  if (options.desired === undefined && !fs.existsSync(dir)) {
+    io.err(
+      `${io.colors.yellow('driftguard: warning:')} no desired state at ${dir} to check that node ${node} is declared (pass --desired DIR)\n`,
+    );
+    return;
+  }
+  const nodes = Object.keys(loadDesired(dir).nodes);
+  if (nodes.includes(node)) return;
+  const suggestion = closest(node, nodes);
+  throw new UsageError(
+    `node ${node} is not declared in ${dir}${suggestion ? ` — did you mean ${suggestion}?` : ''}: ` +
+      `its reports would be stored but checked against nothing. Declare it (kind: Node), or create the token anyway with --undeclared`,
+  );
 }
 
 function roleOf(node: string | undefined, options: TokenCreateOptions): { role: TokenRole; node?: string } {
@@ -37,6 +68,7 @@ export async function runTokenCreate(
   io: CliIo,
 ): Promise<number> {
   const spec = roleOf(node, options);
+  if (spec.node !== undefined) checkDeclared(spec.node, options, io);
   const store = openStore(options.db);
   try {
     const created = store.tokens.create({ ...spec, label: options.label }, currentTime(io.env).toISOString());

@@ -21,7 +21,15 @@ import { namesById, parseGroup, parsePasswd } from '../parsers/passwd';
 import type { FileStat, RootFs } from '../root-fs';
 import { normalizeNodePath } from '../root-fs';
 import type { Collector } from '../types';
-import { classifyWatchPath, decodeText, formatMode, matchesStarPattern, mayKeepText } from './parse';
+import {
+  classifyWatchPath,
+  decodeText,
+  formatMode,
+  matchesStarPattern,
+  matchesWatchPattern,
+  mayKeepText,
+} from './parse';
+import { redactSecrets } from './redact';
 import { BUILTIN_WATCHES } from './watch-list';
 
 /** Files larger than this are not read at all (no hash): watch paths are meant for configuration. */
@@ -114,37 +122,49 @@ function ownership(stat: FileStat, names: OwnerNames): { owner: string; group: s
   };
 }
 
-/** Content facts of a regular file (the path itself or a symlink's destination). */
+/**
+ * Content facts of a regular file (the path itself or a symlink's destination). The text is
+ * kept only for a file that is not sensitive and may be kept (parse.ts), with secret values
+ * redacted (redact.ts); `watchedPath` is the path as watched, which the redaction markers hash.
+ */
 function describeContent(
   fs: RootFs,
-  nodePath: string,
+  watchedPath: string,
   stat: FileStat,
   secretNames: string[],
+  sensitive: boolean,
 ): Partial<FileInfo> {
   if (stat.size > MAX_HASHED_BYTES) {
     return { size: stat.size, error: `larger than ${MAX_HASHED_BYTES} bytes: not hashed` };
   }
   let content: Buffer | undefined;
   try {
-    content = fs.readBytes(nodePath);
+    content = fs.readBytes(watchedPath);
   } catch (err) {
     return { size: stat.size, error: `cannot read: ${errorMessage(err)}` };
   }
   if (content === undefined) return { size: stat.size, error: 'vanished while being read' };
   const info: Partial<FileInfo> = { sha256: `sha256:${sha256Hex(content)}`, size: content.length };
-  if (mayKeepText(stat.mode, secretNames)) {
+  if (!sensitive && mayKeepText(stat.mode, secretNames)) {
     const text = decodeText(content);
-    if (text !== undefined) info.text = text;
+    if (text !== undefined) {
+      const redaction = redactSecrets(text, watchedPath);
+      info.text = redaction.text;
+      if (redaction.redacted) info.redacted = true;
+    }
   }
   return info;
 }
 
-function basename(nodePath: string): string {
-  return nodePath.slice(nodePath.lastIndexOf('/') + 1);
+function basename(watchedPath: string): string {
+  return watchedPath.slice(watchedPath.lastIndexOf('/') + 1);
 }
 
-/** Everything recorded about one path. */
-export function describePath(fs: RootFs, nodePath: string, names: OwnerNames): FileInfo {
+/**
+ * Everything recorded about one path. A sensitive path is marked `redacted` before anything is
+ * read: whatever happens next (the sweep only has its hash), no text of it is ever recorded.
+ */
+export function describePath(fs: RootFs, nodePath: string, names: OwnerNames, sensitive = false): FileInfo {
   let stat: FileStat | undefined;
   try {
     stat = fs.lstat(nodePath);
@@ -153,14 +173,19 @@ export function describePath(fs: RootFs, nodePath: string, names: OwnerNames): F
   }
   if (!stat) return { path: nodePath, exists: false };
 
-  const base: FileInfo = { path: nodePath, exists: true, type: stat.type };
+  const base: FileInfo = {
+    path: nodePath,
+    exists: true,
+    type: stat.type,
+    ...(sensitive && stat.type !== 'directory' ? { redacted: true as const } : {}),
+  };
   switch (stat.type) {
     case 'file':
       return {
         ...base,
         mode: formatMode(stat.mode),
         ...ownership(stat, names),
-        ...describeContent(fs, nodePath, stat, [basename(nodePath)]),
+        ...describeContent(fs, nodePath, stat, [basename(nodePath)], sensitive),
       };
     case 'symlink': {
       const target = fs.readlink(nodePath);
@@ -174,7 +199,7 @@ export function describePath(fs: RootFs, nodePath: string, names: OwnerNames): F
       }
       if (destination?.type === 'file') {
         const secretNames = [basename(nodePath), ...(target === undefined ? [] : [basename(target)])];
-        Object.assign(info, describeContent(fs, nodePath, destination, secretNames));
+        Object.assign(info, describeContent(fs, nodePath, destination, secretNames, sensitive));
       }
       return info;
     }
@@ -183,18 +208,23 @@ export function describePath(fs: RootFs, nodePath: string, names: OwnerNames): F
   }
 }
 
-export function collectFiles(fs: RootFs, watchPaths: readonly string[]): FilesState {
+export function collectFiles(
+  fs: RootFs,
+  watchPaths: readonly string[],
+  sensitivePaths: readonly string[] = [],
+): FilesState {
   const names = readOwnerNames(fs);
   const { paths, invalid } = expandWatchPaths(fs, watchPaths);
   const items: Record<string, FileInfo> = {};
   for (const info of invalid) items[info.path] = info;
-  for (const nodePath of paths) items[nodePath] = describePath(fs, nodePath, names);
+  for (const nodePath of paths)
+    items[nodePath] = describePath(fs, nodePath, names, matchesWatchPattern(nodePath, sensitivePaths));
   return { items };
 }
 
 export const filesCollector: Collector<'files'> = {
   category: 'files',
   collect(ctx) {
-    return Promise.resolve().then(() => collectFiles(ctx.fs, ctx.watchPaths));
+    return Promise.resolve().then(() => collectFiles(ctx.fs, ctx.watchPaths, ctx.sensitivePaths));
   },
 };

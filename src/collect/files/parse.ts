@@ -45,6 +45,21 @@ export function matchesStarPattern(pattern: string, name: string): boolean {
   return true;
 }
 
+/** Whether `nodePath` is one of `patterns` (literal paths, or `*` in the last segment). */
+export function matchesWatchPattern(nodePath: string, patterns: readonly string[]): boolean {
+  for (const raw of patterns) {
+    const pattern = classifyWatchPath(path.posix.normalize(raw));
+    if (pattern.kind === 'literal' && pattern.path === nodePath) return true;
+    if (
+      pattern.kind === 'glob' &&
+      path.posix.dirname(nodePath) === pattern.dir &&
+      matchesStarPattern(pattern.pattern, path.posix.basename(nodePath))
+    )
+      return true;
+  }
+  return false;
+}
+
 /** Largest file whose text is kept (DESIGN §5: small text files, shown as diffs). */
 export const MAX_TEXT_BYTES = 64 * 1024;
 

@@ -6,11 +6,14 @@
  *
  * The optional fields (7) vary in number, so the lone `-` field (8) is what separates the two
  * halves. The kernel escapes space, tab, newline and backslash in paths as `\ooo`. The source
- * (10) may be empty, which shows as two spaces in a row. Like libmount we drop the
- * `\040(deleted)` suffix the kernel appends to a mount point whose directory was removed.
+ * (10) may be empty, which shows as two spaces in a row; the super options (11) may not. Like
+ * util-linux 2.39 and later we drop the ` (deleted)` suffix the kernel appends to a mount point
+ * whose directory was removed — util-linux 2.38 (Debian 12's findmnt) keeps it; see
+ * docs/architecture.md for why. Ids are C ints as libmount reads them (too large: the line is
+ * refused; within a 64-bit long: wrapped to 32 bits).
  */
 import type { LiveMount } from '../../model/state';
-import { decodeOctalEscapes } from '../parsers/fstab';
+import { decodeOctalEscapes, parseCInt } from '../parsers/fstab';
 
 /** One line of mountinfo, before over-mounts are resolved. */
 export type MountinfoEntry = Omit<LiveMount, 'overmounted'>;
@@ -27,13 +30,9 @@ function splitOptions(field: string): string[] {
   return field === '' ? [] : field.split(',');
 }
 
-function isDecimal(field: string | undefined): field is string {
-  if (field === undefined || field === '') return false;
-  for (let i = 0; i < field.length; i++) {
-    const code = field.charCodeAt(i);
-    if (code < 0x30 || code > 0x39) return false;
-  }
-  return true;
+/** `%d` of libmount's sscanf: a C int (see parseCInt), or undefined when the line is an error. */
+function mountId(field: string | undefined): number | undefined {
+  return field === undefined ? undefined : parseCInt(field);
 }
 
 /** Parses one line; undefined when it is not a mountinfo line. */
@@ -41,7 +40,10 @@ export function parseMountinfoLine(line: string): MountinfoEntry | undefined {
   // Single spaces separate fields; splitting on exactly one space keeps an empty source as ''.
   const fields = line.split(' ');
   const [id, parent, device, root, target, options] = fields;
-  if (!isDecimal(id) || !isDecimal(parent) || device === undefined || !device.includes(':')) return undefined;
+  const mountIdValue = mountId(id);
+  const parentId = mountId(parent);
+  if (mountIdValue === undefined || parentId === undefined) return undefined;
+  if (device === undefined || !/^[+-]?\d+:[+-]?\d+$/.test(device)) return undefined;
   if (root === undefined || target === undefined || options === undefined) return undefined;
   let separator = -1;
   for (let i = 6; i < fields.length; i++) {
@@ -50,10 +52,13 @@ export function parseMountinfoLine(line: string): MountinfoEntry | undefined {
       break;
     }
   }
-  if (separator < 0 || fields.length < separator + 3) return undefined;
+  // Type, source (which may be empty) and super options, which may not: libmount refuses a line
+  // without them, or with them empty.
+  if (separator < 0 || fields.length < separator + 4) return undefined;
   const fstype = fields[separator + 1] as string;
   const source = fields[separator + 2] as string;
-  const superOptions = fields[separator + 3] ?? '';
+  const superOptions = fields[separator + 3] as string;
+  if (superOptions === '') return undefined;
   const mountPoint =
     target.endsWith(DELETED_SUFFIX) && target.length > DELETED_SUFFIX.length
       ? target.slice(0, -DELETED_SUFFIX.length)
@@ -65,8 +70,8 @@ export function parseMountinfoLine(line: string): MountinfoEntry | undefined {
     options: splitOptions(options),
     superOptions: splitOptions(decodeOctalEscapes(superOptions)),
     root: decodeOctalEscapes(root),
-    mountId: Number(id),
-    parentId: Number(parent),
+    mountId: mountIdValue,
+    parentId,
     device,
   };
 }

@@ -32,7 +32,8 @@ describe('option splitting', () => {
   it('splits like libmount: commas inside double quotes do not split', () => {
     expect(splitMountOptions('rw,"x-a=1,2",noatime')).toEqual(['rw', '"x-a=1,2"', 'noatime']);
     expect(splitMountOptions('')).toEqual([]);
-    expect(splitMountOptions('a,,b')).toEqual(['a', 'b']);
+    // Empty words are kept, so joined with commas the field is as written (findmnt shows it so).
+    expect(splitMountOptions('a,,b')).toEqual(['a', '', 'b']);
   });
 
   it('splits like systemd: a backslash escapes a comma, quotes mean nothing', () => {

@@ -44,7 +44,8 @@ function isOctalDigit(code: number | undefined): boolean {
  * Decodes the `\ooo` escapes that fstab, mtab and mountinfo use for bytes that would otherwise
  * break a field (the kernel escapes space, tab, newline and backslash). Works on bytes, so an
  * escaped multi-byte UTF-8 sequence (`\303\251`) decodes to one character, like libmount's
- * unmangle(). Anything else after a backslash is kept as written.
+ * unmangle(). Anything else after a backslash is kept as written (`\9`, `\04`). As in C, the
+ * value is a byte (`\777` is 0xff) and a NUL byte (`\000`, `\400`) ends the string there.
  */
 export function decodeOctalEscapes(field: string): string {
   if (!field.includes('\\')) return field;
@@ -59,10 +60,13 @@ export function decodeOctalEscapes(field: string): string {
       isOctalDigit(bytes[i + 2]) &&
       isOctalDigit(bytes[i + 3])
     ) {
-      out[length++] =
-        (((bytes[i + 1] as number) & 7) << 6) |
-        (((bytes[i + 2] as number) & 7) << 3) |
-        ((bytes[i + 3] as number) & 7);
+      const byte =
+        ((((bytes[i + 1] as number) & 7) << 6) |
+          (((bytes[i + 2] as number) & 7) << 3) |
+          ((bytes[i + 3] as number) & 7)) &
+        0xff;
+      if (byte === 0) break;
+      out[length++] = byte;
       i += 3;
     } else {
       out[length++] = byte;
@@ -71,7 +75,11 @@ export function decodeOctalEscapes(field: string): string {
   return out.toString('utf8', 0, length);
 }
 
-/** Splits a libmount option string on commas that are not inside double quotes. */
+/**
+ * Splits a libmount option string on commas that are not inside double quotes. Empty words
+ * (`rw,,noatime`) are kept, so that joining the list with commas gives the field back exactly
+ * as findmnt shows it; they name no option.
+ */
 export function splitMountOptions(optionString: string): string[] {
   if (optionString === '') return [];
   const options: string[] = [];
@@ -81,11 +89,11 @@ export function splitMountOptions(optionString: string): string[] {
     const ch = optionString.charCodeAt(i);
     if (ch === 0x22 /* " */) quoted = !quoted;
     else if (ch === 0x2c /* , */ && !quoted) {
-      if (i > start) options.push(optionString.slice(start, i));
+      options.push(optionString.slice(start, i));
       start = i + 1;
     }
   }
-  if (start < optionString.length) options.push(optionString.slice(start));
+  options.push(optionString.slice(start));
   return options;
 }
 
@@ -179,15 +187,15 @@ export function interpretFstabOptions(optionString: string): FstabOptions {
   return parsed;
 }
 
-/** strtol-like: an optional sign and digits, and nothing else (libmount's next_s32). */
-function parseFieldNumber(field: string): number | undefined {
-  let i = field.charCodeAt(0) === 0x2b || field.charCodeAt(0) === 0x2d ? 1 : 0;
-  if (i >= field.length) return undefined;
-  for (; i < field.length; i++) {
-    const code = field.charCodeAt(i);
-    if (code < 0x30 || code > 0x39) return undefined;
-  }
-  return Number.parseInt(field, 10);
+/**
+ * libmount's next_s32(): strtol (an optional sign and digits, nothing else, within a 64-bit
+ * long — beyond it the line is an error) cast to a 32-bit int (99999999999 is 1215752191).
+ */
+export function parseCInt(field: string): number | undefined {
+  if (!/^[+-]?\d+$/.test(field)) return undefined;
+  const value = BigInt(field);
+  if (value > 0x7fffffffffffffffn || value < -0x8000000000000000n) return undefined;
+  return Number(BigInt.asIntN(32, value));
 }
 
 /** Blank-separated fields of one line (space and tab, as libmount's skip_separator). */
@@ -227,8 +235,8 @@ export function parseFstab(text: string): ParsedFstab {
       });
       continue;
     }
-    const freq = fields[4] === undefined ? 0 : parseFieldNumber(fields[4]);
-    const passno = fields[5] === undefined ? 0 : parseFieldNumber(fields[5]);
+    const freq = fields[4] === undefined ? 0 : parseCInt(fields[4]);
+    const passno = fields[5] === undefined ? 0 : parseCInt(fields[5]);
     if (freq === undefined || passno === undefined) {
       warnings.push({
         line: lineNumber,

@@ -1,15 +1,16 @@
 /**
  * Collects the `units` category: lists the unit search path through the RootFs, simulates
- * systemd-fstab-generator on the node's /etc/fstab (read through the same RootFs and the shared
- * fstab parser), builds the model, and — only when systemd is running on the node (sd_booted():
+ * systemd-fstab-generator on the node's /etc/fstab (read through the same RootFs, as glibc's
+ * getmntent reads it), builds the model, and — only when systemd is running on the node (sd_booted():
  * /run/systemd/system exists) — asks systemctl for active states. A node where systemctl cannot
  * answer simply has no activeState; that is not an error.
  */
 import type { UnitsState } from '../../model/state';
 import type { CommandRunner } from '../command-runner';
-import { parseFstab } from '../parsers/fstab';
+import { parseGetmntent } from '../parsers/getmntent';
 import type { RootFs } from '../root-fs';
 import { LIST_UNITS_ARGV, parseListUnits } from './active-state';
+import { chaseMountPoint } from './chase';
 import { simulateFstabGenerator } from './fstab-generator';
 import { UnitsModel, withGeneratedUnits } from './model';
 import { scanUnitTree } from './tree';
@@ -42,8 +43,11 @@ async function activeStates(fs: RootFs, run: CommandRunner): Promise<Map<string,
 
 /** Everything but active states, synchronously. */
 export function collectUnitsSync(fs: RootFs): UnitsState {
-  const fstab = parseFstab(fs.readText('/etc/fstab') ?? '');
-  const generated = simulateFstabGenerator(fstab.entries, { fsckExists: fsckExistsOn(fs) });
+  // Read as the generator reads it at boot (glibc's getmntent), its mount points chased on the node.
+  const generated = simulateFstabGenerator(parseGetmntent(fs.readText('/etc/fstab') ?? ''), {
+    fsckExists: fsckExistsOn(fs),
+    canonicalize: (where) => chaseMountPoint(fs, where),
+  });
   const tree = withGeneratedUnits(scanUnitTree(fs), generated);
   return new UnitsModel(tree, fs).build();
 }

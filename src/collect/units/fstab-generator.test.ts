@@ -1,4 +1,4 @@
-import { parseFstab } from '../parsers/fstab';
+import { parseGetmntent } from '../parsers/getmntent';
 import {
   fstabSpecToNode,
   isNetworkFsType,
@@ -7,7 +7,7 @@ import {
 } from './fstab-generator';
 
 function generate(text: string, fsckExists: (type: string) => boolean = () => true) {
-  return simulateFstabGenerator(parseFstab(text).entries, { fsckExists });
+  return simulateFstabGenerator(parseGetmntent(text), { fsckExists });
 }
 
 function linksOf(result: ReturnType<typeof generate>, unit: string): string[] {

@@ -7,8 +7,16 @@
  * is after local-fs.target. Checked against the real generator in
  * test/integration/units-fstab-generator.test.ts.
  *
+ * Input is fstab as the generator reads it: glibc's getmntent (parsers/getmntent.ts), not
+ * libmount — other escapes, CRLF and malformed numbers mean other things there.
+ *
  * Modelled (host, not initrd):
- *   - mount units: name from the mount point (`systemd-escape --path --suffix=mount`), What=
+ *   - the mount point as the generator canonicalises it on the node (chase_symlinks with
+ *     CHASE_NONEXISTENT: symlinks followed, `..` resolved where the path exists, a relative
+ *     path taken from `/`), when the caller passes `canonicalize` (the units collector does,
+ *     through the node's RootFs);
+ *   - mount units: name from the mount point (`systemd-escape --path --suffix=mount`; names of
+ *     256 bytes or more hashed as systemd does), What=
  *     (LABEL=/UUID=/PARTUUID=/PARTLABEL= → /dev/disk/by-*), Where= (simplified), Type= (unless
  *     empty or `auto`), Options= (without x-systemd.device-timeout; none for `defaults`);
  *   - target: remote-fs.target for `_netdev` or a network file system type, else local-fs.target;
@@ -22,18 +30,20 @@
  *   - `x-systemd.automount`: an .automount unit linked instead of the mount;
  *   - swap entries: `.swap` units linked into swap.target;
  *   - `/` ignores noauto/nofail/automount/wanted-by/required-by; API mount points (/proc, /dev/shm,
- *     /run, /sys/fs/cgroup/… ) and `autofs` entries are skipped; a second entry for the same unit
- *     is skipped (the generator refuses to overwrite);
+ *     /run, /sys/fs/cgroup/… ), the ones mount_point_ignore() lists (/proc/sys, /run/host/…) and
+ *     `autofs` entries are skipped; a mount point without a `/` is not a path and is skipped; a
+ *     second entry for the same unit is skipped (the generator refuses to overwrite);
  *   - local-fs.target.wants/systemd-remount-fs.service, which the 252 generator always links.
- * Not modelled (documented gaps): following symlinks in mount points (the generator canonicalises
- * them on the machine it runs on), x-systemd.makefs/growfs/rw-only, directory modes, the drop-ins it
+ * Not modelled (documented gaps): x-systemd.makefs/growfs/rw-only, directory modes, the drop-ins it
  * writes for device units (device-timeout, _netdev), kernel command line (fstab=, root=),
  * initrd behaviour, and skipping device mounts when /sys is read-only (containers).
  */
-import type { FstabEntry, UnitDependencies } from '../../model/state';
+import type { UnitDependencies } from '../../model/state';
 import { splitSystemdOptions } from '../parsers/fstab';
+import type { MntEntry } from '../parsers/getmntent';
 import { normaliseTimespan } from './timespan';
 import type { UnitAssignment } from './unit-file';
+import { parseUnitFile } from './unit-file';
 import {
   escapeUnitNamePart,
   isDevicePath,
@@ -76,6 +86,11 @@ export interface FstabGeneratorResult {
 export interface FstabGeneratorOptions {
   /** Does the node have `fsck.TYPE`? The generator skips the fsck dependency when it does not. */
   fsckExists?: (fstype: string) => boolean;
+  /**
+   * The mount point as chase_symlinks() leaves it on the node (chase.ts); default: as written,
+   * made absolute from `/` (the generator's working directory at boot).
+   */
+  canonicalize?: (where: string) => string;
   /** SourcePath= written into every unit. */
   sourcePath?: string;
 }
@@ -108,6 +123,8 @@ export function isNetworkFsType(fstype: string): boolean {
 
 /** mount_point_is_api() + mount_point_ignore(): mount points systemd sets up itself or leaves alone. */
 const API_MOUNT_POINTS = new Set([
+  '/proc/sys',
+  '/run/host',
   '/sys/kernel/security',
   '/proc',
   '/sys',
@@ -287,9 +304,11 @@ function implicitMountDependencies(
 }
 
 export function simulateFstabGenerator(
-  entries: readonly FstabEntry[],
+  entries: readonly MntEntry[],
   options: FstabGeneratorOptions = {},
 ): FstabGeneratorResult {
+  const canonicalize =
+    options.canonicalize ?? ((where: string) => (where.startsWith('/') ? where : `/${where}`));
   const sourcePath = options.sourcePath ?? '/etc/fstab';
   const fsckExists = options.fsckExists ?? (() => true);
   const units: GeneratedUnitFile[] = [];
@@ -304,7 +323,7 @@ export function simulateFstabGenerator(
 
   for (const entry of entries) {
     const what = fstabSpecToNode(entry.spec);
-    let optionString = entry.options.join(',');
+    let optionString = entry.optionString;
     let words = splitSystemdOptions(optionString);
     let noauto = lastOf(words, 'noauto', 'auto') === true;
     let nofail = lastOf(words, 'nofail', 'fail') === true;
@@ -334,11 +353,11 @@ export function simulateFstabGenerator(
       skipped.push({ line: entry.line, reason: 'autofs entries are left to automount(8)' });
       continue;
     }
-    if (!entry.file.startsWith('/')) {
+    if (!entry.file.includes('/')) {
       skipped.push({ line: entry.line, reason: `mount point ${entry.file} is not a valid path` });
       continue;
     }
-    const where = simplifyPath(entry.file);
+    const where = canonicalize(simplifyPath(entry.file));
     if (isIgnoredMountPoint(where)) {
       skipped.push({ line: entry.line, reason: `${where} is an API file system systemd mounts itself` });
       continue;
@@ -440,7 +459,30 @@ export function simulateFstabGenerator(
       for (const target of requiredBy) link(target, 'requires', name);
     }
   }
-  return { units, links, skipped };
+  return { units: units.map(asSystemdReadsIt), links, skipped };
+}
+
+/**
+ * The unit as systemd reads back the file the generator wrote: values are written raw, so a
+ * newline in a mount point (`\012`) ends the line there and a carriage return (a CRLF fstab)
+ * is trimmed as white space. Only then are its assignments what the unit has.
+ */
+function asSystemdReadsIt(unit: GeneratedUnitFile): GeneratedUnitFile {
+  const written = unit.assignments.some((a) => /[\r\n]|\\$|^\s|\s$/.test(a.value));
+  if (!written) return unit;
+  const assignments = parseUnitFile(renderGeneratedUnit(unit)).map((a) => ({ ...a, line: 0 }));
+  if (!unit.mount) return { ...unit, assignments };
+  const last = (key: string) =>
+    assignments.filter((a) => a.section === 'Mount' && a.key === key).pop()?.value;
+  const mount: NonNullable<GeneratedUnitFile['mount']> = {
+    what: last('What') ?? '',
+    where: last('Where') ?? '',
+  };
+  const type = last('Type');
+  const options = last('Options');
+  if (type !== undefined) mount.type = type;
+  if (options !== undefined) mount.options = options;
+  return { ...unit, assignments, mount };
 }
 
 /** The generated unit as the file systemd-fstab-generator would write (for reports and debugging). */

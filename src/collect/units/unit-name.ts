@@ -3,6 +3,7 @@
  * instances, and the path escaping of `systemd-escape --path` that names mount, swap and
  * automount units after their paths.
  */
+import { siphash24 } from './siphash';
 
 export const UNIT_TYPES = new Set([
   'service',
@@ -20,6 +21,12 @@ export const UNIT_TYPES = new Set([
 
 /** UNIT_NAME_MAX in systemd: a name is at most 255 bytes. */
 const UNIT_NAME_MAX = 256;
+/** NAME_MAX and PATH_MAX: path_is_valid() refuses longer components and paths. */
+const NAME_MAX = 255;
+const PATH_MAX = 4096;
+/** LONG_UNIT_NAME_HASH_KEY of unit-name.c: the SipHash key of hashed long names. */
+const LONG_UNIT_NAME_HASH_KEY = Buffer.from('ecf237fb58324a32849f069b0d21eb9a', 'hex');
+const UNIT_NAME_HASH_LENGTH_CHARS = 16;
 
 function isValidNameChar(code: number): boolean {
   return (
@@ -144,34 +151,64 @@ export function simplifyPath(path: string): string {
   return absolute ? `/${joined}` : joined === '' ? '.' : joined;
 }
 
+/** path_is_normalized() of a simplified path: valid (lengths), and no `..` component. */
+function isNormalizedPath(simple: string): boolean {
+  if (Buffer.byteLength(simple) >= PATH_MAX) return false;
+  return simple.split('/').every((part) => part !== '..' && Buffer.byteLength(part) <= NAME_MAX);
+}
+
 /**
  * unit_name_path_escape() — `systemd-escape --path`: `/` is `-`, otherwise the path without its
- * leading and trailing slashes, escaped. Undefined for paths systemd refuses (with `..`).
+ * leading and trailing slashes, escaped. Undefined for paths systemd refuses: with `..`, a
+ * component longer than 255 bytes, 4096 bytes or more in all.
  */
 export function escapePath(path: string): string | undefined {
   const simple = simplifyPath(path);
-  if (simple === '/' || simple === '.') return '-';
-  if (simple.split('/').includes('..')) return undefined;
+  if (simple === '/' || path === '') return '-';
+  if (simple === '.') return undefined; // "." is not a normalized path
+  if (!isNormalizedPath(simple)) return undefined;
   return escapeUnitNamePart(simple.replace(/^\/+/, ''));
 }
 
-/** unit_name_from_path(): `/srv/pypi` + `.mount` → `srv-pypi.mount`. */
+/**
+ * unit_name_hash_long(): a name of 256 bytes or more is cut and ends in `_` + 16 hex digits of
+ * its SipHash-2-4 (little-endian) + its type suffix, 255 bytes in all.
+ */
+function hashLongName(name: string): string | undefined {
+  const dot = name.lastIndexOf('.');
+  if (dot < 0 || !UNIT_TYPES.has(name.slice(dot + 1))) return undefined;
+  const suffix = name.slice(dot);
+  // siphash24_string() hashes the terminating NUL too.
+  const hash = siphash24(Buffer.from(`${name}\0`, 'utf8'), LONG_UNIT_NAME_HASH_KEY);
+  const keep = UNIT_NAME_MAX - 1 - (suffix.length - 1) - UNIT_NAME_HASH_LENGTH_CHARS - 2;
+  return `${Buffer.from(name, 'utf8').subarray(0, keep).toString('latin1')}_${hash.toString('hex')}${suffix}`;
+}
+
+/** unit_name_from_path(): `/srv/pypi` + `.mount` → `srv-pypi.mount`; too long, hashed. */
 export function unitNameFromPath(path: string, suffix: string): string | undefined {
   const escaped = escapePath(path);
   if (escaped === undefined) return undefined;
   const name = escaped + suffix;
-  return Buffer.byteLength(name) < UNIT_NAME_MAX ? name : undefined;
+  const result = Buffer.byteLength(name) < UNIT_NAME_MAX ? name : hashLongName(name);
+  return result !== undefined && isValidUnitName(result) ? result : undefined;
 }
 
-/** unit_name_unescape(): `-` back to `/`, `\xNN` back to bytes (for the `%I`, `%P`, `%f` specifiers). */
-export function unescapeUnitNamePart(text: string): string {
+/**
+ * unit_name_unescape() — `systemd-escape --unescape`: `-` back to `/`, `\xNN` back to a byte.
+ * Undefined for what systemd refuses: a backslash not followed by `x` and two hex digits. A
+ * `\x00` ends the text there, as a NUL ends a C string.
+ */
+export function unescapeUnitName(text: string): string | undefined {
   if (!text.includes('\\')) return text.replace(/-/g, '/');
   const bytes: number[] = [];
   for (let i = 0; i < text.length; i++) {
     const ch = text[i] as string;
     if (ch === '-') bytes.push(0x2f);
-    else if (ch === '\\' && text[i + 1] === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
-      bytes.push(Number.parseInt(text.slice(i + 2, i + 4), 16));
+    else if (ch === '\\') {
+      if (text[i + 1] !== 'x' || !/^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) return undefined;
+      const byte = Number.parseInt(text.slice(i + 2, i + 4), 16);
+      if (byte === 0) break;
+      bytes.push(byte);
       i += 3;
     } else {
       for (const byte of Buffer.from(ch, 'utf8')) bytes.push(byte);
@@ -181,15 +218,43 @@ export function unescapeUnitNamePart(text: string): string {
 }
 
 /**
+ * For the `%I`, `%P`, `%f` specifiers: unescaped, or — where systemd would refuse the name — the
+ * text as written (the specifier's setting is then wrong on the node either way).
+ */
+export function unescapeUnitNamePart(text: string): string {
+  return unescapeUnitName(text) ?? text;
+}
+
+/**
+ * unit_name_path_unescape() — `systemd-escape --unescape --path`: `-` is `/`; otherwise the text
+ * unescaped, which must neither start nor end with `/`, becomes an absolute path that must be
+ * normalized (no `//`, `.` or `..`).
+ */
+export function unescapePath(text: string): string | undefined {
+  if (text === '') return undefined;
+  if (text === '-') return '/';
+  const unescaped = unescapeUnitName(text);
+  if (unescaped === undefined || unescaped.startsWith('/') || unescaped.endsWith('/')) return undefined;
+  const path = `/${unescaped}`;
+  const parts = path.slice(1).split('/');
+  if (parts.some((part) => part === '' || part === '.' || part === '..')) return undefined;
+  return isNormalizedPath(path) ? path : undefined;
+}
+
+/**
  * unit_name_mangle_with_suffix() as fstab-generator uses it for `x-systemd.requires=` and
  * friends: a valid unit name stays; a device path becomes a `.device`, any other absolute path a
  * `.mount`; anything else has `/` turned into `-`, invalid bytes escaped, and `suffix` appended
  * when it has no unit type.
  */
 export function mangleUnitName(name: string, suffix: string): string | undefined {
+  if (name === '') return undefined;
   if (isValidUnitName(name)) return name;
-  if (isDevicePath(name)) return unitNameFromPath(name, '.device');
-  if (name.startsWith('/')) return unitNameFromPath(name, '.mount');
+  // A path systemd cannot name a unit after (`/srv/../base`) is escaped like any other text.
+  const fromPath = isDevicePath(name) ? unitNameFromPath(name, '.device') : undefined;
+  if (fromPath !== undefined) return fromPath;
+  const fromMount = name.startsWith('/') ? unitNameFromPath(name, '.mount') : undefined;
+  if (fromMount !== undefined) return fromMount;
   const bytes = Buffer.from(name, 'utf8');
   let out = '';
   for (const byte of bytes) {

@@ -128,7 +128,8 @@ function compareEntries(key: string, a: FstabEntry, b: FstabEntry, sides: Parity
   const differences: string[] = [];
   if (!sameDevice(a.spec, b.spec)) differences.push(`device ${a.spec} vs ${b.spec}`);
   if (a.vfstype !== b.vfstype) differences.push(`type ${a.vfstype} vs ${b.vfstype}`);
-  const options = listDifference(a.options, b.options);
+  // Empty option words (`rw,,noatime`) name no option.
+  const options = listDifference(a.options.filter(Boolean), b.options.filter(Boolean));
   if (options.onlyA.length)
     differences.push(`options only on ${sideName(sides.first)}: ${formatList(options.onlyA)}`);
   if (options.onlyB.length)

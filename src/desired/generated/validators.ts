@@ -4,7 +4,7 @@
 // After changing a schema: DRIFTGUARD_REGENERATE=1 npx jest src/desired/validators.test.ts
 "use strict";
 export const Role = validate52;
-const schema19 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"role.schema.json","title":"driftguard Role","description":"What a node must have. Roles compose through `include`: included roles apply first, the including role's own rules override them.","type":"object","additionalProperties":false,"required":["kind","name"],"properties":{"kind":{"const":"Role"},"name":{"$ref":"defs.schema.json#/$defs/objectName"},"include":{"$ref":"defs.schema.json#/$defs/objectNames"},"packages":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/packageName"},"additionalProperties":{"$ref":"defs.schema.json#/$defs/packageRule"}},"sysctls":{"description":"Each must hold live and persisted.","type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/sysctlKey"},"additionalProperties":{"$ref":"defs.schema.json#/$defs/sysctlValue"}},"mounts":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/absolutePath"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"device":{"$ref":"defs.schema.json#/$defs/fstabField"},"fstype":{"$ref":"defs.schema.json#/$defs/fstype"},"options":{"description":"Options that must be present on the fstab line.","type":"array","items":{"$ref":"defs.schema.json#/$defs/mountOption"},"uniqueItems":true},"failover":{"description":"Moves with the primary: mounted on the primary only, never at boot.","type":"boolean"}}}},"units":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/unitName"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"masked":{"type":"boolean"},"after":{"$ref":"defs.schema.json#/$defs/unitNames"}}}},"files":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/absolutePath"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"parity":{"description":"Must be identical on both nodes of a pair.","type":"boolean"},"sha256":{"$ref":"defs.schema.json#/$defs/sha256"},"mode":{"$ref":"defs.schema.json#/$defs/fileMode"},"owner":{"$ref":"defs.schema.json#/$defs/userName"},"group":{"$ref":"defs.schema.json#/$defs/userName"},"present":{"type":"boolean"}}}},"users":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/userName"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"uid":{"$ref":"defs.schema.json#/$defs/id"},"gid":{"$ref":"defs.schema.json#/$defs/id"},"present":{"type":"boolean"},"renumber":{"description":"Let driftguard change this user's uid/gid to match (usermod/groupmod). Off by default: files the old id owns outside the home directory keep it.","type":"boolean"}}}}}};
+const schema19 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"role.schema.json","title":"driftguard Role","description":"What a node must have. Roles compose through `include`: included roles apply first, the including role's own rules override them.","type":"object","additionalProperties":false,"required":["kind","name"],"properties":{"kind":{"const":"Role"},"name":{"$ref":"defs.schema.json#/$defs/objectName"},"include":{"$ref":"defs.schema.json#/$defs/objectNames"},"packages":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/packageName"},"additionalProperties":{"$ref":"defs.schema.json#/$defs/packageRule"}},"sysctls":{"description":"Each must hold live and persisted.","type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/sysctlKey"},"additionalProperties":{"$ref":"defs.schema.json#/$defs/sysctlValue"}},"mounts":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/absolutePath"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"device":{"$ref":"defs.schema.json#/$defs/fstabField"},"fstype":{"$ref":"defs.schema.json#/$defs/fstype"},"options":{"description":"Options that must be present on the fstab line.","type":"array","items":{"$ref":"defs.schema.json#/$defs/mountOption"},"uniqueItems":true},"failover":{"description":"Moves with the primary: mounted on the primary only, never at boot.","type":"boolean"}}}},"units":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/unitName"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"masked":{"type":"boolean"},"after":{"$ref":"defs.schema.json#/$defs/unitNames"}}}},"files":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/absolutePath"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"parity":{"description":"Must be identical on both nodes of a pair.","type":"boolean"},"sha256":{"$ref":"defs.schema.json#/$defs/sha256"},"mode":{"$ref":"defs.schema.json#/$defs/fileMode"},"owner":{"$ref":"defs.schema.json#/$defs/userName"},"group":{"$ref":"defs.schema.json#/$defs/userName"},"present":{"type":"boolean"},"sensitive":{"description":"Holds secrets: record only its hash, never its text (nothing of it leaves the node but the hash).","type":"boolean"}}}},"users":{"type":"object","propertyNames":{"$ref":"defs.schema.json#/$defs/userName"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"uid":{"$ref":"defs.schema.json#/$defs/id"},"gid":{"$ref":"defs.schema.json#/$defs/id"},"present":{"type":"boolean"},"renumber":{"description":"Let driftguard change this user's uid/gid to match (usermod/groupmod). Off by default: files the old id owns outside the home directory keep it.","type":"boolean"}}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func0 = require("ajv/dist/runtime/equal").default;
 const schema21 = {"type":"string","format":"driftguard-object-name"};
@@ -1156,7 +1156,7 @@ for(const key12 in data19){
 let data20 = data19[key12];
 if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
 for(const key13 in data20){
-if(!((((((key13 === "parity") || (key13 === "sha256")) || (key13 === "mode")) || (key13 === "owner")) || (key13 === "group")) || (key13 === "present"))){
+if(!(((((((key13 === "parity") || (key13 === "sha256")) || (key13 === "mode")) || (key13 === "owner")) || (key13 === "group")) || (key13 === "present")) || (key13 === "sensitive"))){
 const err22 = {instancePath:instancePath+"/files/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/files/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema19.properties.files.additionalProperties,data:data20};
 if(vErrors === null){
 vErrors = [err22];
@@ -1217,9 +1217,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-}
-else {
-const err25 = {instancePath:instancePath+"/files/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/files/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.properties.files.additionalProperties.type,parentSchema:schema19.properties.files.additionalProperties,data:data20};
+if(data20.sensitive !== undefined){
+let data27 = data20.sensitive;
+if(typeof data27 !== "boolean"){
+const err25 = {instancePath:instancePath+"/files/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/sensitive",schemaPath:"#/properties/files/additionalProperties/properties/sensitive/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema19.properties.files.additionalProperties.properties.sensitive.type,parentSchema:schema19.properties.files.additionalProperties.properties.sensitive,data:data27};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1231,7 +1232,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.properties.files.type,parentSchema:schema19.properties.files,data:data19};
+const err26 = {instancePath:instancePath+"/files/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/files/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.properties.files.additionalProperties.type,parentSchema:schema19.properties.files.additionalProperties,data:data20};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1241,18 +1242,9 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data.users !== undefined){
-let data27 = data.users;
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-for(const key14 in data27){
-const _errs58 = errors;
-if(!(validate87(key14, {instancePath:instancePath+"/users",parentData:data27,parentDataProperty:"users",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
-errors = vErrors.length;
 }
-var valid17 = _errs58 === errors;
-if(!valid17){
-const err27 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema19.properties.users.propertyNames,parentSchema:schema19.properties.users,data:data27};
+else {
+const err27 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.properties.files.type,parentSchema:schema19.properties.files,data:data19};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1262,12 +1254,18 @@ vErrors.push(err27);
 errors++;
 }
 }
-for(const key15 in data27){
-let data28 = data27[key15];
+if(data.users !== undefined){
+let data28 = data.users;
 if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-for(const key16 in data28){
-if(!((((key16 === "uid") || (key16 === "gid")) || (key16 === "present")) || (key16 === "renumber"))){
-const err28 = {instancePath:instancePath+"/users/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/users/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema19.properties.users.additionalProperties,data:data28};
+for(const key14 in data28){
+const _errs60 = errors;
+if(!(validate87(key14, {instancePath:instancePath+"/users",parentData:data28,parentDataProperty:"users",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+errors = vErrors.length;
+}
+var valid17 = _errs60 === errors;
+if(!valid17){
+const err28 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema19.properties.users.propertyNames,parentSchema:schema19.properties.users,data:data28};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1277,22 +1275,12 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data28.uid !== undefined){
-if(!(validate91(data28.uid, {instancePath:instancePath+"/users/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/uid",parentData:data28,parentDataProperty:"uid",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
-errors = vErrors.length;
-}
-}
-if(data28.gid !== undefined){
-if(!(validate91(data28.gid, {instancePath:instancePath+"/users/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/gid",parentData:data28,parentDataProperty:"gid",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
-errors = vErrors.length;
-}
-}
-if(data28.present !== undefined){
-let data31 = data28.present;
-if(typeof data31 !== "boolean"){
-const err29 = {instancePath:instancePath+"/users/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/present",schemaPath:"#/properties/users/additionalProperties/properties/present/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema19.properties.users.additionalProperties.properties.present.type,parentSchema:schema19.properties.users.additionalProperties.properties.present,data:data31};
+for(const key15 in data28){
+let data29 = data28[key15];
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+for(const key16 in data29){
+if(!((((key16 === "uid") || (key16 === "gid")) || (key16 === "present")) || (key16 === "renumber"))){
+const err29 = {instancePath:instancePath+"/users/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/users/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema19.properties.users.additionalProperties,data:data29};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1302,10 +1290,22 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data28.renumber !== undefined){
-let data32 = data28.renumber;
+if(data29.uid !== undefined){
+if(!(validate91(data29.uid, {instancePath:instancePath+"/users/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/uid",parentData:data29,parentDataProperty:"uid",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+errors = vErrors.length;
+}
+}
+if(data29.gid !== undefined){
+if(!(validate91(data29.gid, {instancePath:instancePath+"/users/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/gid",parentData:data29,parentDataProperty:"gid",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+errors = vErrors.length;
+}
+}
+if(data29.present !== undefined){
+let data32 = data29.present;
 if(typeof data32 !== "boolean"){
-const err30 = {instancePath:instancePath+"/users/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/renumber",schemaPath:"#/properties/users/additionalProperties/properties/renumber/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema19.properties.users.additionalProperties.properties.renumber.type,parentSchema:schema19.properties.users.additionalProperties.properties.renumber,data:data32};
+const err30 = {instancePath:instancePath+"/users/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/present",schemaPath:"#/properties/users/additionalProperties/properties/present/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema19.properties.users.additionalProperties.properties.present.type,parentSchema:schema19.properties.users.additionalProperties.properties.present,data:data32};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1315,9 +1315,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-}
-else {
-const err31 = {instancePath:instancePath+"/users/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/users/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.properties.users.additionalProperties.type,parentSchema:schema19.properties.users.additionalProperties,data:data28};
+if(data29.renumber !== undefined){
+let data33 = data29.renumber;
+if(typeof data33 !== "boolean"){
+const err31 = {instancePath:instancePath+"/users/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/renumber",schemaPath:"#/properties/users/additionalProperties/properties/renumber/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema19.properties.users.additionalProperties.properties.renumber.type,parentSchema:schema19.properties.users.additionalProperties.properties.renumber,data:data33};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1329,7 +1330,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.properties.users.type,parentSchema:schema19.properties.users,data:data27};
+const err32 = {instancePath:instancePath+"/users/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/users/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.properties.users.additionalProperties.type,parentSchema:schema19.properties.users.additionalProperties,data:data29};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1341,12 +1342,24 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.type,parentSchema:schema19,data};
+const err33 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.properties.users.type,parentSchema:schema19.properties.users,data:data28};
 if(vErrors === null){
 vErrors = [err33];
 }
 else {
 vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+else {
+const err34 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.type,parentSchema:schema19,data};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
 }
 errors++;
 }

@@ -66,6 +66,15 @@ export const nodeFixer: CategoryFixer = {
     ),
 };
 
+/** A probe not declared, not run (`--no-probes`), or not answering: different things to do. */
+function probeAdvice(key: string, finding: SourcedFinding, node: string): string {
+  if (finding.kind === 'missing' && key === node)
+    return `declare probes for ${node} in its Node (e.g. ssh 10.0.0.12:22, bmc 10.0.1.12:623) so readiness tries them`;
+  if (finding.kind === 'missing')
+    return `try ${key} of ${node}: run driftguard ready without --no-probes (the server's readiness runs it too)`;
+  return `make ${key} of ${node} reachable from here (network path, firewall, the BMC itself) — before it is needed`;
+}
+
 export const probesFixer: CategoryFixer = {
   category: 'probes',
   plan: (findings, ctx) =>
@@ -73,10 +82,8 @@ export const probesFixer: CategoryFixer = {
       advice(
         'probes',
         key,
-        group.every((f) => f.kind === 'missing' && f.aspect === 'not-run')
-          ? `run the probes of ${ctx.node} (ready without --no-probes)`
-          : `make ${key} of ${ctx.node} reachable from here (network path, firewall, the BMC itself) — before it is needed`,
-        'the network and out-of-band access are for a person to repair',
+        probeAdvice(key, group[0] as SourcedFinding, ctx.node),
+        'the network and out-of-band access are for a person to check and repair',
         group,
       ),
     ),

@@ -1,10 +1,18 @@
 import type { ReadinessFinding } from '../../model/readiness';
 import type { NodeState } from '../../model/state';
 import { formatDuration } from '../../shared/format';
+import { MAX_CLOCK_SKEW_MS } from '../../shared/time';
 import type { ReadinessCheck, ReadinessContext } from '../types';
 
-function age(state: NodeState, now: Date): number {
-  return now.getTime() - Date.parse(state.collectedAt);
+/**
+ * How old a state is by this clock. A state stamped ahead of it counts as collected now: its
+ * age is never judged on a time ahead of this clock. Stamped further ahead than a node's clock
+ * may be (MAX_CLOCK_SKEW_MS), its age cannot be told at all: undefined.
+ */
+function age(state: NodeState, now: Date): number | undefined {
+  const elapsed = now.getTime() - Date.parse(state.collectedAt);
+  if (elapsed < -MAX_CLOCK_SKEW_MS) return undefined;
+  return Math.max(0, elapsed);
 }
 
 /**
@@ -38,6 +46,17 @@ export const freshReports: ReadinessCheck = {
         continue;
       }
       const elapsed = age(side.state, ctx.now);
+      if (elapsed === undefined) {
+        const ahead = Date.parse(side.state.collectedAt) - ctx.now.getTime();
+        findings.push({
+          ...base,
+          kind: 'mismatch',
+          expected: `collected before ${ctx.now.toISOString()}`,
+          actual: side.state.collectedAt,
+          message: `the ${side.role} ${side.node}'s latest state is stamped ${side.state.collectedAt}, ${formatDuration(ahead)} ahead of this clock (${ctx.now.toISOString()}): its clock is wrong, and how old the state is cannot be told`,
+        });
+        continue;
+      }
       if (elapsed > limit) {
         findings.push({
           ...base,

@@ -45,7 +45,7 @@ export function adminRoutes(deps: ServerDeps): FastifyPluginAsync {
         schema: { summary: 'Load the desired-state folder again', tags: ['desired'], querystring: NO_QUERY },
       },
       async (_request, reply) => {
-        const result = deps.desired.reload();
+        const result = await deps.desired.reloadInBackground();
         if (result.ok && result.changed) deps.evaluator.scheduleAll();
         return reply
           .code(result.ok ? 200 : 422)

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { changesSince, listNodes, requireKnownNode, timed } from '../../app/queries';
-import { watchPathsFor } from '../../desired';
+import { watchListFor } from '../../desired';
 import { NotFoundError } from '../../shared/errors';
 import type { ServerDeps } from '../app';
-import { NAME_PARAMS, SINCE_QUERY, readRoute } from './schemas';
+import { NAME_PARAMS, SINCE_QUERY, readRoute, sinceInstant } from './schemas';
 
 type Named = { Params: { name: string } };
 type NamedSince = Named & { Querystring: { since: string } };
@@ -48,18 +48,15 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
     app.get<Named>(
       '/nodes/:name/watch',
       readRoute(
-        "Paths the node's roles watch: what its agent records in `files` besides the built-in list",
+        "Paths the node's roles watch: what its agent records in `files` besides the built-in list; `sensitive` ones by hash only",
         'nodes',
         named,
       ),
       async (request) => {
         const desired = deps.desired.desired;
         const declared = desired?.nodes[request.params.name] !== undefined;
-        return {
-          node: request.params.name,
-          declared,
-          paths: declared && desired ? watchPathsFor(desired, request.params.name) : [],
-        };
+        const list = desired ? watchListFor(desired, request.params.name) : { paths: [], sensitive: [] };
+        return { node: request.params.name, declared, ...list };
       },
     );
 
@@ -68,10 +65,11 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
       readRoute('Category versions collected since a time', 'nodes', namedSince),
       async (request) => {
         known(request.params.name);
+        const since = sinceInstant(request.query.since);
         return {
           node: request.params.name,
-          since: request.query.since,
-          versions: deps.store.states.versionsSince(request.params.name, request.query.since),
+          since,
+          versions: deps.store.states.versionsSince(request.params.name, since),
         };
       },
     );
@@ -83,7 +81,7 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
         'nodes',
         namedSince,
       ),
-      async (request) => changesSince(deps.store, request.params.name, request.query.since),
+      async (request) => changesSince(deps.store, request.params.name, sinceInstant(request.query.since)),
     );
 
     app.get<NamedSince>(
@@ -91,12 +89,11 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
       readRoute('Drift findings opened or resolved since a time', 'nodes', namedSince),
       async (request) => {
         known(request.params.name);
+        const since = sinceInstant(request.query.since);
         return {
           node: request.params.name,
-          since: request.query.since,
-          findings: deps.store.findings
-            .changedSince(`node:${request.params.name}`, request.query.since)
-            .map(timed),
+          since,
+          findings: deps.store.findings.changedSince(`node:${request.params.name}`, since).map(timed),
         };
       },
     );

@@ -1,4 +1,6 @@
 /** Request schemas shared by several routes. */
+import { RequestError } from '../../shared/errors';
+import { utcInstant } from '../../shared/time';
 
 export const NAME_PARAMS = {
   type: 'object',
@@ -29,4 +31,17 @@ export function readRoute(
   schema: { summary: string; tags: string[]; params?: object; querystring: object };
 } {
   return { config: { access: 'read' }, schema: { summary, tags: [tag], querystring: NO_QUERY, ...request } };
+}
+
+/**
+ * The `since` query as an instant in UTC: stored times are UTC, and only UTC compares as text
+ * (`?since=2026-12-06T12:00:00+05:00` means 07:00Z, not "after 10:00Z").
+ */
+export function sinceInstant(since: string): string {
+  const instant = utcInstant(since);
+  if (instant === undefined)
+    throw new RequestError(`since=${since} is not a point in time`, [
+      { message: 'not a valid date and time', path: '/since' },
+    ]);
+  return instant;
 }

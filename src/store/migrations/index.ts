@@ -192,4 +192,25 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
   },
+  {
+    version: 4,
+    description: 'collection times in UTC',
+    // Reports stamped with an offset (12:00:00+05:00) were stored as written, and such times do
+    // not sort as text in time order. Ingest now converts to UTC; this converts what is stored.
+    // SQLite's strftime reads the offset; anything it cannot read is left as it is.
+    sql: [
+      'nodes.collected_at',
+      'reports.collected_at',
+      'category_versions.collected_at',
+      'findings.first_seen',
+      'findings.last_seen',
+      'findings.resolved_at',
+    ]
+      .map((column) => {
+        const [table, name] = column.split('.') as [string, string];
+        const utc = `strftime('%Y-%m-%dT%H:%M:%fZ', ${name})`;
+        return `UPDATE ${table} SET ${name} = ${utc} WHERE ${utc} IS NOT NULL AND ${name} <> ${utc};`;
+      })
+      .join('\n'),
+  },
 ];

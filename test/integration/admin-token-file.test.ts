@@ -1,0 +1,105 @@
+/**
+ * The first admin token file belongs to its store: two stores in one folder get one file each,
+ * and a file that holds no token of the store is never overwritten.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { adminTokenFileOf, ensureFirstAdminToken } from '../../src/app/admin-token-file';
+import { openStore } from '../../src/store';
+import { spawnSync } from 'node:child_process';
+import { CLI } from '../helpers/cli';
+import { api, freePort, killAll, startServer } from '../helpers/processes';
+
+const NOW = new Date('2026-12-06T10:00:00.000Z');
+
+describe('the first admin token file', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-admin-token-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Opens the store file, ensures its first token, closes it; returns the file written, if any. */
+  const start = (db: string): string | undefined => {
+    const store = openStore(db);
+    try {
+      return ensureFirstAdminToken(store, db, NOW);
+    } finally {
+      store.close();
+    }
+  };
+
+  const verifies = (db: string, token: string): boolean => {
+    const store = openStore(db);
+    try {
+      return store.tokens.verify(token)?.role === 'admin';
+    } finally {
+      store.close();
+    }
+  };
+
+  it('two stores in one folder: each its own file, the first left as it was', () => {
+    const a = path.join(dir, 'a.db');
+    const b = path.join(dir, 'b.db');
+    expect(start(a)).toBe(adminTokenFileOf(a));
+    const first = fs.readFileSync(adminTokenFileOf(a), 'utf8');
+    expect(start(b)).toBe(adminTokenFileOf(b));
+    expect(fs.readFileSync(adminTokenFileOf(a), 'utf8')).toBe(first);
+    expect(verifies(a, first.trim())).toBe(true);
+    expect(verifies(b, fs.readFileSync(adminTokenFileOf(b), 'utf8').trim())).toBe(true);
+    expect((fs.statSync(adminTokenFileOf(b)).mode & 0o777).toString(8)).toBe('600');
+    // Started again: it has an admin token, nothing is written.
+    expect(start(a)).toBeUndefined();
+  });
+
+  it('never overwrites a file that holds no token of its store, and says what to do', () => {
+    const a = path.join(dir, 'a.db');
+    fs.writeFileSync(adminTokenFileOf(a), 'dg_someone-elses-token\n');
+    expect(() => start(a)).toThrow(/holds no token of the store .*a\.db.*driftguard token create --admin/);
+    expect(fs.readFileSync(adminTokenFileOf(a), 'utf8')).toBe('dg_someone-elses-token\n');
+  });
+
+  it("replaces its own store's revoked admin token", () => {
+    const a = path.join(dir, 'a.db');
+    start(a);
+    const old = fs.readFileSync(adminTokenFileOf(a), 'utf8').trim();
+    const store = openStore(a);
+    store.tokens.revoke(store.tokens.verify(old)!.id, NOW.toISOString());
+    store.close();
+    expect(start(a)).toBe(adminTokenFileOf(a));
+    const fresh = fs.readFileSync(adminTokenFileOf(a), 'utf8').trim();
+    expect(fresh).not.toBe(old);
+    expect(verifies(a, fresh)).toBe(true);
+  });
+
+  it('two servers on two stores in one folder: each keeps its own token file', async () => {
+    try {
+      const first = await startServer({ db: path.join(dir, 'a.db') });
+      const second = await startServer({ db: path.join(dir, 'b.db') });
+      // Each token file still holds a working admin token of its own server.
+      for (const server of [first, second]) {
+        const token = fs.readFileSync(adminTokenFileOf(server.db), 'utf8').trim();
+        await expect(api(server, '/api/v1/tokens', { token })).resolves.toBeDefined();
+      }
+    } finally {
+      await killAll();
+    }
+  }, 60_000);
+
+  it('serve refuses to start (exit 2) rather than overwrite a foreign token file', async () => {
+    const db = path.join(dir, 'x.db');
+    fs.writeFileSync(adminTokenFileOf(db), 'not ours\n');
+    const result = spawnSync(
+      process.execPath,
+      [CLI, 'serve', '--db', db, '--listen', `127.0.0.1:${await freePort()}`],
+      {
+        encoding: 'utf8',
+        timeout: 20_000,
+      },
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('holds no token of the store');
+    expect(fs.readFileSync(adminTokenFileOf(db), 'utf8')).toBe('not ours\n');
+  }, 30_000);
+});
