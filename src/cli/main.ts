@@ -167,7 +167,13 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
       .command('restore')
       .argument('<run>', 'the run whose backups to put back (driftguard runs lists them)')
       .description('put back every file a run backed up, checked against its checksums; dry run unless --yes')
-      .option('--node <name>', 'only this node of the run'),
+      .option('--node <name>', 'only this node of the run')
+      .addOption(
+        new Option(
+          '--via <transport>',
+          "ssh, or local (this host or --root): the run's own by default; local restores a run the store does not hold (an agent's) from the node's backup folder",
+        ).choices(['ssh', 'local']),
+      ),
   ).action((runId, options) =>
     run(async () => (await import('./commands/restore')).runRestore(runId, options, io)),
   );

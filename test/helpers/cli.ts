@@ -6,7 +6,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
-export const REPO = path.resolve(__dirname, '../..');
+/** The checkout: two folders up, and one more when these helpers run compiled from dist/ (bench, scripts). */
+const UP = path.resolve(__dirname, '../..');
+export const REPO = path.basename(UP) === 'dist' ? path.dirname(UP) : UP;
 export const CLI = path.join(REPO, 'bin/driftguard.js');
 
 /** The time example states were collected at (DRIFTGUARD_NOW). */

@@ -154,6 +154,48 @@ describe('enforcement through the agent and by schedule', () => {
     expect(server.store.states.latestState('agent-1')?.sysctls?.live['vm.swappiness']).toBe('10');
     // Nothing more waits for it.
     expect((await agent(node, '--apply')).stderr).toContain('no approved work waits for agent-1');
+
+    // The server cannot restore an agent's run; on the node, its backup folder is enough.
+    const refused = await server.app.inject({
+      method: 'POST',
+      url: `/api/v1/runs/${run.id}/restore`,
+      headers: { authorization: `Bearer ${server.adminToken}` },
+      payload: { dryRun: false },
+    });
+    expect({ status: refused.statusCode, body: refused.json() }).toEqual({
+      status: 400,
+      body: {
+        error: expect.objectContaining({ message: expect.stringContaining('--via local --node NAME') }),
+      },
+    });
+    const onNode = [
+      'restore',
+      run.id,
+      '--desired',
+      path.join(dir, 'desired'),
+      '--db',
+      path.join(dir, 'node.db'),
+    ];
+    const unknown = startCli([...onNode, '--node', 'agent-1', '--yes']);
+    expect({ code: await unknown.exited, stderr: unknown.stderr }).toEqual({
+      code: 2,
+      stderr: expect.stringContaining(`no run ${run.id} in`),
+    });
+    const restore = startCli([
+      ...onNode,
+      '--via',
+      'local',
+      '--root',
+      node.root,
+      '--node',
+      'agent-1',
+      '--yes',
+    ]);
+    expect({ code: await restore.exited, stderr: restore.stderr }).toEqual({
+      code: 0,
+      stderr: expect.stringContaining('restore:/etc/sysctl.d/90-driftguard.conf: restored'),
+    });
+    expect(node.readFile('/etc/sysctl.d/90-driftguard.conf')).toBeUndefined();
   }, 120_000);
 
   it('changes nothing on an audit schedule, and applies on an enforce schedule, recorded like a manual run', async () => {

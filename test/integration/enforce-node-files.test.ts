@@ -93,8 +93,8 @@ describe('files on a node, through the one script', () => {
     expect(await files.read(at('data'))).toEqual(content);
     // The backup folder says what it holds: restore needs nothing else.
     expect(await files.listBackup(backups)).toEqual([
-      { path: at('data'), existed: true },
       { path: at('absent'), existed: false },
+      { path: at('data'), existed: true },
     ]);
     // A path that did not exist is removed by its restore; a second backup keeps the first copy.
     fs.writeFileSync(at('absent'), 'created by the run\n');

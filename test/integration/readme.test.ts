@@ -1,9 +1,12 @@
 /**
  * The README is a newcomer's first hour: every `$ npx driftguard …` in it is run here, and what
  * the README shows under it must be what the command prints — on any day (times are written as
- * `…` there). A line `…` stands for lines left out; `…` within a line for text left out. Every
- * file the README and docs/ point at exists in the repository.
+ * `…` there). A line `…` stands for lines left out; `…` within a line for text left out. The
+ * enforcement tour (a block tagged `tour:enforce`) is checked against the transcript of
+ * `npm run tour:enforce`, which runs it against sandbox nodes. Every file the README and docs/
+ * point at exists in the repository.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO, runCli } from '../helpers/cli';
@@ -13,22 +16,28 @@ jest.setTimeout(60_000);
 interface Example {
   command: string;
   expected: string[];
+  /** The block's tag after the language (```text tour:enforce): a transcript to check against, not commands to run here. */
+  tour?: string;
 }
 
 /** `$ npx driftguard …` lines in the README's code blocks, with the lines shown under each. */
 function examples(markdown: string): Example[] {
   const found: Example[] = [];
   let inBlock = false;
+  let tour: string | undefined;
   let current: Example | undefined;
   for (const line of markdown.split('\n')) {
     if (line.startsWith('```')) {
       inBlock = !inBlock;
+      tour = inBlock ? /^```\S*\s+(tour:\S+)/.exec(line)?.[1] : undefined;
       current = undefined;
       continue;
     }
     if (!inBlock) continue;
     if (line.startsWith('$ ')) {
-      current = line.startsWith('$ npx driftguard ') ? { command: line.slice(2), expected: [] } : undefined;
+      current = line.startsWith('$ npx driftguard ')
+        ? { command: line.slice(2), expected: [], ...(tour ? { tour } : {}) }
+        : undefined;
       if (current) found.push(current);
     } else if (current) current.expected.push(line.trimEnd());
   }
@@ -75,26 +84,66 @@ afterAll(() => {
   for (const dir of written) if (!existedBefore.has(dir)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** Output as lines, without trailing spaces or the trailing blank lines. */
+function outputLines(text: string): string[] {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.trimEnd());
+}
+
 describe('the README', () => {
   const all = examples(readme);
+  const runHere = all.filter((example) => !example.tour);
+  const enforceTour = all.filter((example) => example.tour === 'tour:enforce');
 
   it('has a tour to check', () => {
-    expect(all.length).toBeGreaterThanOrEqual(8);
+    expect(runHere.length).toBeGreaterThanOrEqual(8);
+    expect(enforceTour.length).toBeGreaterThanOrEqual(6);
   });
 
   // In order: later commands read what earlier ones wrote (collect --out, adopt --out).
   it('shows what each command really prints', () => {
-    for (const example of all) {
+    for (const example of runHere) {
       const args = example.command.split(/\s+/).slice(2);
       const result = runCli(args);
-      const actual = `${result.stdout}${result.stderr}`
-        .trimEnd()
-        .split('\n')
-        .map((l) => l.trimEnd());
+      const actual = outputLines(`${result.stdout}${result.stderr}`);
       const problem = example.expected.length === 0 ? undefined : shows(example.expected, actual);
       expect({ command: example.command, problem }).toEqual({ command: example.command, problem: undefined });
     }
   });
+
+  // The enforcement tour changes machines, so it runs as `npm run tour:enforce` does — against
+  // sandbox nodes it starts — and the README's excerpt is checked against that transcript: each
+  // command shown was run, in this order, and printed what the README shows under it.
+  it(
+    'shows what the enforcement tour really prints',
+    () => {
+      const tour = spawnSync(process.execPath, [path.join(REPO, 'dist/scripts/tour-enforce.js')], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+        timeout: 15 * 60_000,
+      });
+      expect({ status: tour.status, stderr: tour.stderr }).toEqual({ status: 0, stderr: '' });
+      const transcript = examples(`\`\`\`\n${tour.stdout}\n\`\`\``);
+      let at = 0;
+      for (const example of enforceTour) {
+        while (at < transcript.length && !pattern(example.command).test((transcript[at] as Example).command))
+          at++;
+        const ran = transcript[at++];
+        const problem = ran
+          ? example.expected.length === 0
+            ? undefined
+            : shows(example.expected, outputLines(ran.expected.join('\n')))
+          : 'the tour did not run this command (or not in this order)';
+        expect({ command: example.command, problem }).toEqual({
+          command: example.command,
+          problem: undefined,
+        });
+      }
+    },
+    20 * 60_000,
+  );
 
   it('points only at files that are in the repository', () => {
     const documents = [

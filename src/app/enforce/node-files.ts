@@ -203,7 +203,8 @@ export class NodeFiles {
       .map((line) => {
         const space = line.indexOf(' ');
         return { path: `/${line.slice(space + 1)}`, existed: line.slice(0, space) === 'files' };
-      });
+      })
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   /** A verb whose last line of output is the path's facts after it. */

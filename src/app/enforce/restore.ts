@@ -12,9 +12,11 @@ import type {
   NodeOutcome,
   RunRecord,
   RunTrigger,
+  RunVia,
 } from '../../model/run';
 import { ConflictError, NotFoundError, errorMessage } from '../../shared/errors';
 import { snapshotOf } from './apply-node';
+import { BACKUP_ROOT } from './node-files';
 import { RunJournal } from './journal';
 import type { RunEnvironment } from './execute';
 import type { NodeSession } from './node-session';
@@ -27,6 +29,28 @@ export interface RestoreRequest {
   trigger: RunTrigger;
   actor: string;
   dryRun: boolean;
+  /**
+   * When the store has no record of the run, restore `node` from its own backup folder, which
+   * describes itself: a run that went through agents is recorded on the server, while its
+   * backups are on the node. Nothing is then checked against a recorded checksum.
+   */
+  unrecorded?: { via: RunVia };
+}
+
+/** The run as far as the node's backup folder tells it: one node, its backups, no record of the files. */
+function unrecordedRun(runId: string, node: string, via: RunVia): RunRecord {
+  return {
+    id: runId,
+    kind: 'apply',
+    trigger: 'cli',
+    actor: 'unknown',
+    via,
+    target: `node:${node}`,
+    dryRun: false,
+    status: 'succeeded',
+    startedAt: '',
+    nodes: [{ node, wave: 1, status: 'succeeded', fixes: [], backupDir: `${BACKUP_ROOT}/${runId}` }],
+  };
 }
 
 /** Paths whose change systemd must be told about. */
@@ -115,7 +139,11 @@ async function restoreNode(
       fix.error = errorMessage(err);
     }
     fix.finishedAt = options.now().toISOString();
-    step(`${fix.fixId}: ${fix.status}${fix.error ? ` — ${fix.error}` : ''}`, fix.fixId, fix.status);
+    step(
+      `${fix.fixId}: ${fix.status === 'applied' ? 'restored' : fix.status}${fix.error ? ` — ${fix.error}` : ''}`,
+      fix.fixId,
+      fix.status,
+    );
     if (fix.status === 'failed') break;
   }
   for (const fix of outcome.fixes) if (fix.status === 'pending') fix.status = 'not-attempted';
@@ -134,12 +162,16 @@ async function restoreNode(
 }
 
 export async function restoreRun(request: RestoreRequest, env: RunEnvironment): Promise<RunRecord> {
-  const original = env.store.runs.get(request.runId);
-  if (!original) throw new NotFoundError(`no run ${request.runId} in the store (driftguard runs lists them)`);
+  const recorded = env.store.runs.get(request.runId);
+  let original: RunRecord;
+  if (recorded) original = recorded;
+  else if (request.unrecorded && request.node)
+    original = unrecordedRun(request.runId, request.node, request.unrecorded.via);
+  else throw new NotFoundError(`no run ${request.runId} in the store (driftguard runs lists them)`);
   const nodes = original.nodes.filter(
     (node) =>
       node.backupDir &&
-      node.fixes.some((fix) => fix.files.length > 0) &&
+      (!recorded || node.fixes.some((fix) => fix.files.length > 0)) &&
       (!request.node || node.node === request.node),
   );
   if (request.node && !original.nodes.some((node) => node.node === request.node))

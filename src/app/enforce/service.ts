@@ -206,7 +206,7 @@ export class Enforcer {
     if (!run) throw new NotFoundError(`no run ${runId}`);
     if (run.via === 'agent')
       throw new RequestError(
-        `run ${runId} went through agents: restore it on the node (driftguard restore ${runId} --via local --yes)`,
+        `run ${runId} went through agents: restore it on the node (driftguard restore ${runId} --via local --node NAME --yes)`,
       );
     return restoreRun(
       {

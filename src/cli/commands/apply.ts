@@ -113,7 +113,7 @@ async function applyThroughServer(target: string, options: ApplyOptions, io: Cli
     return answer.body;
   };
   const stored = (await post('/api/v1/plans', { target, via: 'agent' })) as { id: string; plan: Plan };
-  if (!options.json) io.out(renderPlan(stored.plan, io.colors));
+  if (!options.json) io.out(renderPlan(stored.plan, io.colors, { dryRun: !options.yes }));
   if (options.yes) await post(`/api/v1/plans/${stored.id}/approve`, {});
   const started = (await post(`/api/v1/plans/${stored.id}/run`, { dryRun: !options.yes })) as {
     run: { id: string };
@@ -221,7 +221,7 @@ export async function runApply(target: string, options: ApplyOptions, io: CliIo)
         ...(maxNodesPerWave ? { maxNodesPerWave } : {}),
       });
     }
-    if (!options.json) io.out(renderPlan(plan, io.colors));
+    if (!options.json) io.out(renderPlan(plan, io.colors, { dryRun: !options.yes }));
     const run: RunRecord = await executePlan(
       {
         plan,

@@ -9,7 +9,8 @@ import { SessionPool, sessionOpener } from '../../app/enforce/sessions';
 import type { SessionOptions } from '../../app/enforce/sessions';
 import { loadDesired } from '../../desired';
 import { currentTime } from '../../shared/clock';
-import { NotFoundError } from '../../shared/errors';
+import { isRunId } from '../../app/enforce/run-ids';
+import { NotFoundError, UsageError } from '../../shared/errors';
 import { openStore } from '../../store';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes';
 import type { CliIo } from '../io';
@@ -21,6 +22,7 @@ import { durationOption, expandPath, sshCredentials } from './shared';
 export interface RestoreOptions {
   desired: string;
   node?: string;
+  via?: 'ssh' | 'local';
   root?: string;
   yes: boolean;
   knownHosts?: string;
@@ -32,14 +34,25 @@ export interface RestoreOptions {
 }
 
 export async function runRestore(runId: string, options: RestoreOptions, io: CliIo): Promise<number> {
+  if (!isRunId(runId))
+    throw new UsageError(`${JSON.stringify(runId)} is not a run id (r-YYYYMMDD-HHMMSS-xxxxxx)`);
   const desired = loadDesired(options.desired);
   const now = () => currentTime(io.env);
   const store = openStore(expandPath(options.db, io));
   try {
     const original = store.runs.get(runId);
-    if (!original) throw new NotFoundError(`no run ${runId} in ${options.db} (driftguard runs lists them)`);
+    const via = options.via ?? (options.root || original?.via === 'local' ? 'local' : 'ssh');
+    if (original?.via === 'agent' && via !== 'local')
+      throw new UsageError(
+        `run ${runId} went through agents, which cannot restore: on the node, driftguard restore ${runId} --via local --node NAME --yes`,
+      );
+    // The server records an agent's run; on the node, its backup folder is all there is.
+    if (!original && (via !== 'local' || !options.node))
+      throw new NotFoundError(
+        `no run ${runId} in ${options.db} (driftguard runs lists them); on the node that has its backups: driftguard restore ${runId} --via local --node NAME`,
+      );
     const sessionOptions: SessionOptions =
-      original.via === 'local' || options.root
+      via === 'local'
         ? { via: 'local', root: expandPath(options.root ?? '/', io), now }
         : {
             via: 'ssh',
@@ -57,6 +70,7 @@ export async function runRestore(runId: string, options: RestoreOptions, io: Cli
           trigger: 'cli',
           actor: cliActor(),
           dryRun: !options.yes,
+          ...(original ? {} : { unrecorded: { via } }),
         },
         {
           store,
@@ -69,7 +83,7 @@ export async function runRestore(runId: string, options: RestoreOptions, io: Cli
         },
       );
       if (options.json) printJson(io, record);
-      else io.out(renderRun(record, io.colors));
+      else io.out(`\n${renderRun(record, io.colors)}`);
       return record.status === 'succeeded' ? EXIT_OK : EXIT_FINDINGS;
     } finally {
       await pool.closeAll();

@@ -30,7 +30,11 @@ function fixLines(fix: Fix, n: number, colors: Colors): string[] {
   return lines;
 }
 
-export function renderPlan(plan: Plan, colors: Colors): string {
+/**
+ * `applying` is how `apply` shows the plan it is about to carry out: the closing line then says
+ * what happens next instead of how to apply.
+ */
+export function renderPlan(plan: Plan, colors: Colors, applying?: { dryRun: boolean }): string {
   const changes = plan.fixes.filter((fix) => fix.action === 'change');
   const advice = plan.fixes.filter((fix) => fix.action === 'advice');
   const roleOf = new Map(plan.nodes.map((node) => [node.node, node.role]));
@@ -65,6 +69,9 @@ export function renderPlan(plan: Plan, colors: Colors): string {
     lines.push(
       colors.yellow(`nothing driftguard may change; ${plural(advice.length, 'thing')} for a person`),
     );
+  else if (applying?.dryRun)
+    lines.push(colors.yellow(`a dry run: nothing is changed on the nodes (apply with --yes)`));
+  else if (applying) lines.push(`applying ${plural(changes.length, 'change')}:`);
   else
     lines.push(
       `apply with: driftguard apply ${plan.target} --yes  ${colors.dim('(without --yes: a dry run)')}`,

@@ -3,7 +3,7 @@
  * attempted — per node, in wave order — and how to undo it.
  */
 import type { Colors } from 'picocolors/types';
-import type { FixOutcome, RunEvent, RunRecord } from '../../model/run';
+import type { FileOutcome, FixOutcome, RunEvent, RunRecord } from '../../model/run';
 import type { RunSummary } from '../../store';
 import { plural } from './findings';
 import { displayCommand } from './readiness';
@@ -21,6 +21,20 @@ function statusWord(status: string, colors: Colors): string {
     default:
       return colors.dim(status);
   }
+}
+
+/** `/etc/fstab: 9d9afd7872c7 → 9a9cd2208b73`, or the mode and owners when only they changed. */
+function fileLine(file: FileOutcome): string {
+  const short = (sha: string | null | undefined) => (sha ? sha.slice(7, 19) : 'absent');
+  const { before, after } = file;
+  const parts: string[] = [];
+  if (before.sha256 !== after?.sha256) parts.push(`${short(before.sha256)} → ${short(after?.sha256)}`);
+  if (after?.sha256 && before.sha256) {
+    if (before.mode !== after.mode) parts.push(`mode ${before.mode} → ${after.mode}`);
+    if (before.uid !== after.uid || before.gid !== after.gid)
+      parts.push(`owner ${before.uid}:${before.gid} → ${after.uid}:${after.gid}`);
+  }
+  return `${file.path}: ${parts.join(', ') || 'unchanged'}${file.backup ? ` (backup ${file.backup})` : ''}`;
 }
 
 function fixMark(fix: FixOutcome, colors: Colors): string {
@@ -50,9 +64,10 @@ export function progressLine(event: RunEvent, colors: Colors): string | undefine
 
 export function renderRun(run: RunRecord, colors: Colors): string {
   const lines: string[] = [];
-  const kind = run.kind === 'restore' ? `restore of ${run.restoreOf}` : run.dryRun ? 'dry run' : 'run';
+  const kind = run.dryRun ? 'dry run' : 'run';
+  const what = run.kind === 'restore' ? ` · restore of ${run.restoreOf}` : '';
   lines.push(
-    `${colors.bold(`${kind} ${run.id}`)} · ${run.target} · ${statusWord(run.status, colors)}` +
+    `${colors.bold(`${kind} ${run.id}`)}${what} · ${run.target} · ${statusWord(run.status, colors)}` +
       colors.dim(
         ` · ${run.trigger} by ${run.actor} via ${run.via} · ${run.startedAt}${run.finishedAt ? ` → ${run.finishedAt}` : ''}`,
       ),
@@ -65,16 +80,9 @@ export function renderRun(run: RunRecord, colors: Colors): string {
     );
     for (const fix of node.fixes) {
       const verified = fix.verified ? colors.dim(' (verified)') : '';
-      lines.push(`  ${fixMark(fix, colors)} ${fix.fixId} ${colors.dim(fix.status)}${verified}`);
-      for (const file of fix.files) {
-        const before = file.before.sha256 ? file.before.sha256.slice(7, 19) : 'absent';
-        const after = file.after?.sha256 ? file.after.sha256.slice(7, 19) : 'absent';
-        lines.push(
-          colors.dim(
-            `      ${file.path}: ${before} → ${after}${file.backup ? ` (backup ${file.backup})` : ''}`,
-          ),
-        );
-      }
+      const status = run.kind === 'restore' && fix.status === 'applied' ? 'restored' : fix.status;
+      lines.push(`  ${fixMark(fix, colors)} ${fix.fixId} ${colors.dim(status)}${verified}`);
+      for (const file of fix.files) lines.push(colors.dim(`      ${fileLine(file)}`));
       for (const command of fix.commands)
         lines.push(
           colors.dim(
