@@ -20,6 +20,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { RunRecord } from '../src/model/run';
 import { startSandboxFleet } from '../test/helpers/sandbox';
 import type { SandboxFleet, SandboxNode } from '../test/helpers/sandbox';
 import { ms, summarize } from './stats';
@@ -182,15 +183,44 @@ export async function runApplyBench(args: Map<string, string>): Promise<void> {
     };
     const tunedEnv: NodeJS.ProcessEnv = { ...scratch, ANSIBLE_PIPELINING: 'True' };
 
+    /** Where one apply's time went, from its own run record: before the run, in the run, in the fixes. */
+    const phases: { before: number; run: number; fixes: number; commands: number }[] = [];
     const runDriftguard = (): number => {
       for (const node of Object.values(fleet.nodes)) drift(node);
       const result = timed(process.execPath, applyArgs);
-      const run = JSON.parse(result.stdout || '{}') as { run?: { status: string; reason?: string } };
-      if (result.code !== 0 || run.run?.status !== 'succeeded')
+      const { run } = JSON.parse(result.stdout || '{}') as { run?: RunRecord };
+      if (result.code !== 0 || run?.status !== 'succeeded')
         throw new Error(
-          `driftguard apply failed (${result.code}): ${run.run?.reason ?? result.stderr.slice(-2000)}`,
+          `driftguard apply failed (${result.code}): ${run?.reason ?? result.stderr.slice(-2000)}`,
         );
       checkAll(fleet, 'driftguard apply');
+      const span = (from?: string, to?: string) => (from && to ? Date.parse(to) - Date.parse(from) : 0);
+      const fixes = run.nodes.flatMap((node) => node.fixes);
+      const runMs = span(run.startedAt, run.finishedAt);
+      phases.push({
+        before: result.wallMs - runMs,
+        run: runMs,
+        fixes: fixes.reduce((sum, fix) => sum + span(fix.startedAt, fix.finishedAt), 0),
+        commands: fixes.reduce((sum, fix) => sum + fix.commands.reduce((s, c) => s + c.ms, 0), 0),
+      });
+      return result.wallMs;
+    };
+    const sweepArgs = [
+      CLI,
+      'sweep',
+      '--desired',
+      desired,
+      '--known-hosts',
+      fleet.knownHostsFile,
+      '--identity',
+      fleet.clientKeyFile,
+      '--out-dir',
+      path.join(dir, 'swept'),
+      '--json',
+    ];
+    const runSweep = (): number => {
+      const result = timed(process.execPath, sweepArgs);
+      if (result.code !== 0) throw new Error(`driftguard sweep failed (${result.code}): ${result.stderr}`);
       return result.wallMs;
     };
     const runAnsible = (playbookArgs: string[], env: NodeJS.ProcessEnv): number => {
@@ -212,8 +242,13 @@ export async function runApplyBench(args: Map<string, string>): Promise<void> {
     const driftguardTimes: number[] = [];
     const defaultTimes: number[] = [];
     const tunedTimes: number[] = [];
+    const sweepTimes: number[] = [];
+    phases.length = 0;
     for (let run = 0; run < Math.max(runs, ansibleRuns); run++) {
-      if (run < runs) driftguardTimes.push(runDriftguard());
+      if (run < runs) {
+        driftguardTimes.push(runDriftguard());
+        sweepTimes.push(runSweep());
+      }
       if (run < ansibleRuns) {
         defaultTimes.push(runAnsible(defaultArgs, scratch));
         tunedTimes.push(runAnsible(tunedArgs, tunedEnv));
@@ -240,9 +275,29 @@ export async function runApplyBench(args: Map<string, string>): Promise<void> {
       `  ratio of medians: ${(asInstalled.median / dg.median).toFixed(1)}× against ansible as installed, ` +
         `${(tuned.median / dg.median).toFixed(1)}× against tuned ansible   (target ≥ 10× as installed)`,
     );
+    const median = (pick: (p: (typeof phases)[number]) => number) => summarize(phases.map(pick)).median;
+    out(
+      `  where driftguard's time goes (medians, from each run's own record; the nodes of a wave run in parallel):`,
+    );
+    out(
+      `    before the run: start, desired state, collect each node for the plan, plan  ${ms(median((p) => p.before))}`,
+    );
+    out(
+      `    the run: locks, backups, writes, commands, verification, record            ${ms(median((p) => p.run))}`,
+    );
+    out(
+      `      inside the fixes of one node (write, command, collect again, verify)     ${ms(median((p) => p.fixes) / count)}`,
+    );
+    out(
+      `      of which the commands themselves (sysctl -w)                             ${ms(median((p) => p.commands) / count)}`,
+    );
+    out(
+      `    for comparison, a bare sweep of the same nodes (every category, states written) ${ms(summarize(sweepTimes).median)}`,
+    );
     const hide = (text: string): string => text.replaceAll(dir, '$DIR').replaceAll(fleet.dir, '$FLEET');
     out('  commands:');
     out(`    node bin/driftguard.js ${hide(applyArgs.slice(1).join(' '))}`);
+    out(`    node bin/driftguard.js ${hide(sweepArgs.slice(1).join(' '))}`);
     out(`    ansible-playbook ${defaultArgs.join(' ')}   (cwd $DIR)`);
     out(`    ANSIBLE_PIPELINING=True ansible-playbook ${tunedArgs.join(' ')}`);
   } finally {
