@@ -24,6 +24,7 @@ import type { RunRecord } from '../src/model/run';
 import { startSandboxFleet } from '../test/helpers/sandbox';
 import type { SandboxFleet, SandboxNode } from '../test/helpers/sandbox';
 import { ms, summarize } from './stats';
+import { timed } from './timed';
 
 const CLI = path.resolve(__dirname, '../../bin/driftguard.js');
 
@@ -58,30 +59,6 @@ const PLAYBOOK = `- name: the same two fixes driftguard applies
         regexp: '^/dev/sdb1\\s'
         line: /dev/sdb1  /data  ext4  defaults,nofail  0  2
 `;
-
-interface Timed {
-  wallMs: number;
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function timed(
-  command: string,
-  args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Timed {
-  const started = process.hrtime.bigint();
-  const result = spawnSync(command, args, {
-    cwd: options.cwd,
-    env: options.env ?? process.env,
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  if (result.error) throw result.error;
-  return { wallMs, code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** Puts a node back to the drift both tools fix (untimed). */
 function drift(node: SandboxNode): void {

@@ -21,32 +21,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startSshd } from '../test/helpers/sshd';
 import { ms, summarize } from './stats';
+import { timed } from './timed';
 
 const CLI = path.resolve(__dirname, '../../bin/driftguard.js');
-
-interface Timed {
-  wallMs: number;
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function timed(
-  command: string,
-  args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Timed {
-  const started = process.hrtime.bigint();
-  const result = spawnSync(command, args, {
-    cwd: options.cwd,
-    env: options.env ?? process.env,
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  if (result.error) throw result.error;
-  return { wallMs, code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
 
 function writeDesired(dir: string, names: string[], port: number): void {
   const nodes = names.map(
