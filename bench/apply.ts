@@ -107,6 +107,15 @@ export async function runApplyBench(args: Map<string, string>): Promise<void> {
       return `kind: Node\nname: ${name}\nroles: [bench]\nssh: { host: 127.0.0.1, port: ${port}, user: root }\n`;
     });
     fs.writeFileSync(path.join(desired, 'bench.yaml'), [ROLE, ...nodes].join('---\n'));
+    /** The nodes, and how to reach them: the same for apply and the sweep beside it. */
+    const reach = [
+      '--desired',
+      desired,
+      '--known-hosts',
+      fleet.knownHostsFile,
+      '--identity',
+      fleet.clientKeyFile,
+    ];
     const applyArgs = [
       CLI,
       'apply',
@@ -114,12 +123,7 @@ export async function runApplyBench(args: Map<string, string>): Promise<void> {
       '--yes',
       '--max-nodes-per-wave',
       String(count),
-      '--desired',
-      desired,
-      '--known-hosts',
-      fleet.knownHostsFile,
-      '--identity',
-      fleet.clientKeyFile,
+      ...reach,
       '--db',
       path.join(dir, 'runs.db'),
       '--json',
@@ -182,19 +186,7 @@ export async function runApplyBench(args: Map<string, string>): Promise<void> {
       });
       return result.wallMs;
     };
-    const sweepArgs = [
-      CLI,
-      'sweep',
-      '--desired',
-      desired,
-      '--known-hosts',
-      fleet.knownHostsFile,
-      '--identity',
-      fleet.clientKeyFile,
-      '--out-dir',
-      path.join(dir, 'swept'),
-      '--json',
-    ];
+    const sweepArgs = [CLI, 'sweep', ...reach, '--out-dir', path.join(dir, 'swept'), '--json'];
     const runSweep = (): number => {
       const result = timed(process.execPath, sweepArgs);
       if (result.code !== 0) throw new Error(`driftguard sweep failed (${result.code}): ${result.stderr}`);

@@ -140,15 +140,7 @@ async function driveAgents(ctx: RunContext, options: AgentRunOptions): Promise<v
         ok = false;
       }
       if (!ok) failed = true;
-      journal.step(
-        record,
-        'node-finished',
-        `${node}: ${outcome.status}${outcome.error ? ` — ${outcome.error}` : ''}`,
-        {
-          node,
-          status: outcome.status,
-        },
-      );
+      journal.nodeFinished(record, outcome);
     });
     if (failed) return;
   }

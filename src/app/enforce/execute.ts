@@ -268,15 +268,7 @@ async function driveSessions(ctx: RunContext, sessions: Map<string, NodeSession>
           },
         });
         if (!ok) failed = true;
-        journal.step(
-          record,
-          'node-finished',
-          `${node}: ${outcome.status}${outcome.error ? ` — ${outcome.error}` : ''}`,
-          {
-            node,
-            status: outcome.status,
-          },
-        );
+        journal.nodeFinished(record, outcome);
       }),
     );
   }

@@ -5,7 +5,7 @@
  * this one journal, so they are recorded alike.
  */
 import * as os from 'node:os';
-import type { RunEvent, RunEventType, RunRecord } from '../../model/run';
+import type { NodeOutcome, RunEvent, RunEventType, RunRecord } from '../../model/run';
 import type { AuditEventName, Store } from '../../store';
 
 export type RunListener = (event: RunEvent, record: RunRecord) => void;
@@ -42,6 +42,16 @@ export class RunJournal {
   ): void {
     this.store.runs.save(record);
     this.event(record, type, message, about);
+  }
+
+  /** A node's part is over: its status, and why when it failed. */
+  nodeFinished(record: RunRecord, outcome: NodeOutcome): void {
+    this.step(
+      record,
+      'node-finished',
+      `${outcome.node}: ${outcome.status}${outcome.error ? ` — ${outcome.error}` : ''}`,
+      { node: outcome.node, status: outcome.status },
+    );
   }
 
   finish(record: RunRecord): void {

@@ -237,10 +237,7 @@ export async function restoreRun(request: RestoreRequest, env: RunEnvironment): 
               ...(status ? { status } : {}),
             }),
         );
-        journal.step(record, 'node-finished', `${outcome.node}: ${outcome.status}`, {
-          node: outcome.node,
-          status: outcome.status,
-        });
+        journal.nodeFinished(record, outcome);
       } finally {
         await session.close().catch(() => undefined);
       }
