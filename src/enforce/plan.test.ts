@@ -299,6 +299,44 @@ describe('mounts', () => {
     expect(fixOf(plan, 'b/mounts//srv/data').description).toContain('add noatime; fsck pass 0');
   });
 
+  it('never builds an fstab edit from redacted text: the fix is advice saying why', () => {
+    const share = '//nas/share /mnt/share cifs username=pypi,password=hunter2 0 0\n';
+    const marked = share.replace('hunter2', '<redacted sha256:0123456789ab…>');
+    const a = withFstab('a', `${fstabText}${share}`.replace('defaults 0 2', 'defaults,noatime 0 2'));
+    const b = state('b', {
+      mounts: { fstab: parseFstab(`${fstabText}${share}`).entries, live: [] },
+      files: {
+        items: {
+          '/etc/fstab': file('/etc/fstab', `${fstabText}${marked}`, {
+            sha256: `sha256:${sha256Hex(`${fstabText}${share}`)}`,
+            redacted: true,
+          }),
+        },
+      },
+    });
+    const plan = planOf(PAIR, [a, b], 'pair:p');
+    expect(fixOf(plan, 'b/mounts//srv/data')).toMatchObject({
+      action: 'advice',
+      files: [],
+      reason: expect.stringContaining('secret or redacted') as unknown,
+    });
+    expect(JSON.stringify(plan.fixes)).not.toContain('<redacted');
+  });
+
+  it("appends the primary's line rebuilt from its entry when the primary's fstab text is redacted", () => {
+    const share = '//nas/share /mnt/share cifs username=pypi,password=hunter2 0 0\n';
+    const marked = share.replace('hunter2', '<redacted sha256:0123456789ab…>');
+    const a = state('a', {
+      mounts: { fstab: parseFstab(`${fstabText}${share}`).entries, live: [] },
+      files: { items: { '/etc/fstab': file('/etc/fstab', `${fstabText}${marked}`, { redacted: true }) } },
+    });
+    const b = withFstab('b', fstabText);
+    const [change] = fixOf(planOf(PAIR, [a, b], 'pair:p'), 'b/mounts//mnt/share').files;
+    expect(change?.after).toBe(
+      `${fstabText}//nas/share\t/mnt/share\tcifs\tusername=pypi,password=hunter2\t0\t0\n`,
+    );
+  });
+
   it("never copies the primary's own disk identifier", () => {
     const a = withFstab('a', 'UUID=aaaa /data ext4 defaults 0 2\n');
     const b = withFstab('b', '# nothing\n');

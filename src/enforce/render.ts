@@ -10,6 +10,7 @@ import { unifiedDiff } from '../compare/text-diff';
 import type { FileChange, Fix } from '../model/plan';
 import type { FileInfo, NodeState } from '../model/state';
 import { sha256Hex } from '../shared/canonical-json';
+import { copyableText } from './copyable-text';
 import { appendLine, editFstabLine, replaceLine } from './edits/fstab';
 import {
   addDropInLines,
@@ -50,10 +51,12 @@ class VirtualFiles {
     if (known) return known;
     const info: FileInfo | undefined = this.state.files?.items[path];
     if (info) {
+      // Redacted text is not the file's: an edit of it needs text the state does not hold.
+      const text = copyableText(info);
       const file: KnownFile = info.exists
         ? {
             exists: true,
-            ...(info.type === 'file' && info.text !== undefined ? { text: info.text } : {}),
+            ...(text !== undefined ? { text } : {}),
             ...(info.sha256 ? { sha256: info.sha256 } : {}),
             ...(info.mode ? { mode: info.mode } : {}),
             ...(info.owner ? { owner: info.owner } : {}),

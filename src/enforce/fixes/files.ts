@@ -10,18 +10,11 @@
 import { checkAbsolutePath, checkUserName } from '../../desired/names';
 import type { FileRule } from '../../model/desired';
 import type { FileInfo } from '../../model/state';
+import { copyableText } from '../copyable-text';
 import type { CategoryFixer, FixDraft, NodeFixContext, SourcedFinding } from '../types';
 import { advice, fingerprints, groupByKey, refusedName } from './common';
 
 const MODE = /^[0-7]{3,4}$/;
-
-/** The text a file can be recreated from: a regular file whose whole text the state holds. */
-export function copyableText(info: FileInfo | undefined): string | undefined {
-  if (!info?.exists || info.type !== 'file' || info.text === undefined) return undefined;
-  // Redacted text (secrets replaced by markers) must never be written anywhere.
-  if ((info as FileInfo & { redacted?: boolean }).redacted === true) return undefined;
-  return info.text;
-}
 
 /**
  * A regular file of the primary whose text the state does not hold (not world-readable, so only

@@ -14,6 +14,7 @@
 import { fstabByMountPoint } from '../../compare';
 import { checkAbsolutePath } from '../../desired/names';
 import type { FstabEntry, NodeState } from '../../model/state';
+import { copyableText } from '../copyable-text';
 import { fstabLine } from '../edits/fstab';
 import type { CategoryFixer, FileEdit, FixDraft, NodeFixContext, SourcedFinding } from '../types';
 import { advice, fingerprints, groupByKey, refusedName } from './common';
@@ -57,9 +58,9 @@ function requiredOptions(
   return [...new Set(options)];
 }
 
-/** The primary's fstab line as written (its text), else rebuilt from the parsed entry. */
+/** The primary's fstab line as written (its text, unless redacted), else rebuilt from the parsed entry. */
 function primaryLine(ctx: NodeFixContext, entry: FstabEntry): string {
-  const text = ctx.model?.files?.items['/etc/fstab']?.text?.split('\n')[entry.line - 1];
+  const text = copyableText(ctx.model?.files?.items['/etc/fstab'])?.split('\n')[entry.line - 1];
   return text?.replace(/\r$/, '') ?? fstabLine(entry);
 }
 
