@@ -337,6 +337,14 @@ describe('mounts', () => {
     );
   });
 
+  it("never adds the empty option of a primary's `rw,,noatime`", () => {
+    const a = withFstab('a', fstabText.replace('defaults 0 2', 'rw,,noatime 0 2'));
+    const b = withFstab('b', fstabText.replace('defaults 0 2', 'rw 0 2'));
+    const fix = fixOf(planOf(PAIR, [a, b], 'pair:p'), 'b/mounts//srv/data');
+    expect(fix.description).toContain(': add noatime; then reload systemd');
+    expect(fix.files[0]?.after).toBe(fstabText.replace('defaults 0 2', 'rw,noatime 0 2'));
+  });
+
   it("never copies the primary's own disk identifier", () => {
     const a = withFstab('a', 'UUID=aaaa /data ext4 defaults 0 2\n');
     const b = withFstab('b', '# nothing\n');

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import {
   decodeOctalEscapes,
   interpretFstabOptions,
+  optionWords,
   parseFstab,
   splitMountOptions,
   splitSystemdOptions,
@@ -34,6 +35,10 @@ describe('option splitting', () => {
     expect(splitMountOptions('')).toEqual([]);
     // Empty words are kept, so joined with commas the field is as written (findmnt shows it so).
     expect(splitMountOptions('a,,b')).toEqual(['a', '', 'b']);
+  });
+
+  it('names only the non-empty words as options', () => {
+    expect(optionWords({ options: splitMountOptions('rw,,noatime,') })).toEqual(['rw', 'noatime']);
   });
 
   it('splits like systemd: a backslash escapes a comma, quotes mean nothing', () => {

@@ -97,6 +97,11 @@ export function splitMountOptions(optionString: string): string[] {
   return options;
 }
 
+/** The options an entry names: its option words without the empty ones (`rw,,noatime` names two). */
+export function optionWords(entry: Pick<FstabEntry, 'options'>): string[] {
+  return entry.options.filter((word) => word !== '');
+}
+
 /**
  * Splits an option string the way systemd's fstab_filter_options() does: on commas not escaped
  * by a backslash; `\,` becomes `,`, other backslash sequences are kept (`foo\x2dbar.service`).

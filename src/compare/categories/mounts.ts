@@ -1,3 +1,4 @@
+import { optionWords } from '../../collect/parsers/fstab';
 import type { MountRule } from '../../model/desired';
 import type { Finding, ParitySides } from '../../model/finding';
 import type { FstabEntry, MountsState } from '../../model/state';
@@ -128,8 +129,7 @@ function compareEntries(key: string, a: FstabEntry, b: FstabEntry, sides: Parity
   const differences: string[] = [];
   if (!sameDevice(a.spec, b.spec)) differences.push(`device ${a.spec} vs ${b.spec}`);
   if (a.vfstype !== b.vfstype) differences.push(`type ${a.vfstype} vs ${b.vfstype}`);
-  // Empty option words (`rw,,noatime`) name no option.
-  const options = listDifference(a.options.filter(Boolean), b.options.filter(Boolean));
+  const options = listDifference(optionWords(a), optionWords(b));
   if (options.onlyA.length)
     differences.push(`options only on ${sideName(sides.first)}: ${formatList(options.onlyA)}`);
   if (options.onlyB.length)

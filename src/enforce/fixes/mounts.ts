@@ -11,6 +11,7 @@
  * Desired and safety win over parity: an option they need is never taken away to match the
  * primary. An entry only the secondary has, or one a unit pulls in at boot, is advice.
  */
+import { optionWords } from '../../collect/parsers/fstab';
 import { fstabByMountPoint } from '../../compare';
 import { checkAbsolutePath } from '../../desired/names';
 import type { FstabEntry, NodeState } from '../../model/state';
@@ -161,11 +162,14 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
     ];
   }
 
+  // Empty option words (`rw,,noatime`) name no option: never added, never taken out.
+  const have = optionWords(entry);
   const add = [...required];
   const remove: string[] = [];
   if (primary) {
-    add.push(...primary.options);
-    remove.push(...entry.options.filter((option) => !primary.options.includes(option)));
+    const model = optionWords(primary);
+    add.push(...model);
+    remove.push(...have.filter((option) => !model.includes(option)));
   }
   if (add.includes('noauto')) remove.push('auto');
   const kept = remove.filter((option) => !required.includes(option));
@@ -175,8 +179,8 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
     ...(spec !== undefined && spec !== entry.spec ? { spec } : {}),
     ...(vfstype !== undefined && vfstype !== entry.vfstype ? { vfstype } : {}),
     options: {
-      add: [...new Set(add)].filter((o) => !entry.options.includes(o) && !kept.includes(o)),
-      remove: kept.filter((o) => entry.options.includes(o)),
+      add: [...new Set(add)].filter((o) => !have.includes(o) && !kept.includes(o)),
+      remove: kept.filter((o) => have.includes(o)),
     },
     ...(primary && primary.passno !== entry.passno ? { passno: primary.passno } : {}),
   };
