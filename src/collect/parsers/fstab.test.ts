@@ -2,9 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   decodeOctalEscapes,
+  encodeOctalEscapes,
   interpretFstabOptions,
   optionWords,
   parseFstab,
+  splitFieldsAt,
   splitMountOptions,
   splitSystemdOptions,
 } from './fstab';
@@ -26,6 +28,25 @@ describe('decodeOctalEscapes', () => {
     expect(decodeOctalEscapes('a\\x20b')).toBe('a\\x20b');
     expect(decodeOctalEscapes('a\\04')).toBe('a\\04');
     expect(decodeOctalEscapes('a\\089')).toBe('a\\089');
+  });
+});
+
+describe('encodeOctalEscapes', () => {
+  it('escapes what would split or confuse a field, and decodes back to the value', () => {
+    const value = 'my data\tnew\nline back\\slash café';
+    expect(encodeOctalEscapes(value)).toBe('my\\040data\\011new\\012line\\040back\\134slash\\040café');
+    expect(decodeOctalEscapes(encodeOctalEscapes(value))).toBe(value);
+  });
+});
+
+describe('splitFieldsAt', () => {
+  it('gives each blank-separated field with where it is in the line', () => {
+    expect(splitFieldsAt(' /dev/a\t /b  ext4')).toEqual([
+      { text: '/dev/a', start: 1, end: 7 },
+      { text: '/b', start: 9, end: 11 },
+      { text: 'ext4', start: 13, end: 17 },
+    ]);
+    expect(splitFieldsAt(' \t ')).toEqual([]);
   });
 });
 

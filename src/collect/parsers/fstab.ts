@@ -75,6 +75,17 @@ export function decodeOctalEscapes(field: string): string {
   return out.toString('utf8', 0, length);
 }
 
+const OCTAL_ESCAPES: Record<string, string> = { ' ': '\\040', '\t': '\\011', '\n': '\\012', '\\': '\\134' };
+
+/**
+ * The inverse of {@link decodeOctalEscapes} for a value to be written as a field: space, tab,
+ * newline and backslash as octal escapes, the characters the kernel escapes (they would split
+ * or confuse a field); everything else as it is.
+ */
+export function encodeOctalEscapes(value: string): string {
+  return value.replace(/[ \t\n\\]/g, (ch) => OCTAL_ESCAPES[ch] as string);
+}
+
 /**
  * Splits a libmount option string on commas that are not inside double quotes. Empty words
  * (`rw,,noatime`) are kept, so that joining the list with commas gives the field back exactly
@@ -203,16 +214,26 @@ export function parseCInt(field: string): number | undefined {
   return Number(BigInt.asIntN(32, value));
 }
 
-/** Blank-separated fields of one line (space and tab, as libmount's skip_separator). */
-function splitFields(line: string): string[] {
-  const fields: string[] = [];
+/** A field of a line as written, with where it starts and ends (`end` exclusive). */
+export interface PositionedField {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Blank-separated fields of one line (space and tab, as libmount's skip_separator), with their
+ * positions, so that an editor can change one field and keep the blanks between them.
+ */
+export function splitFieldsAt(line: string): PositionedField[] {
+  const fields: PositionedField[] = [];
   let start = -1;
   for (let i = 0; i <= line.length; i++) {
     const code = i < line.length ? line.charCodeAt(i) : 0x20;
     const blank = code === 0x20 || code === 0x09;
     if (blank) {
       if (start >= 0) {
-        fields.push(line.slice(start, i));
+        fields.push({ text: line.slice(start, i), start, end: i });
         start = -1;
       }
     } else if (start < 0) {
@@ -220,6 +241,10 @@ function splitFields(line: string): string[] {
     }
   }
   return fields;
+}
+
+function splitFields(line: string): string[] {
+  return splitFieldsAt(line).map((field) => field.text);
 }
 
 export function parseFstab(text: string): ParsedFstab {
