@@ -4,33 +4,13 @@
  * every option that is kept stay exactly as written. Fields are found the way libmount finds
  * them (runs of spaces and tabs); options are split on commas outside double quotes.
  */
-import { decodeOctalEscapes, splitMountOptions } from '../../collect/parsers/fstab';
+import {
+  decodeOctalEscapes,
+  encodeOctalEscapes,
+  splitFieldsAt,
+  splitMountOptions,
+} from '../../collect/parsers/fstab';
 import type { FstabLineFields } from '../types';
-
-interface Field {
-  text: string;
-  start: number;
-  end: number;
-}
-
-function fieldsOf(line: string): Field[] {
-  const fields: Field[] = [];
-  let start = -1;
-  for (let i = 0; i <= line.length; i++) {
-    const code = i < line.length ? line.charCodeAt(i) : 0x20;
-    const blank = code === 0x20 || code === 0x09;
-    if (blank && start >= 0) {
-      fields.push({ text: line.slice(start, i), start, end: i });
-      start = -1;
-    } else if (!blank && start < 0) start = i;
-  }
-  return fields;
-}
-
-/** fstab escapes for a field: backslash, space, tab and newline as octal, like the kernel writes them. */
-export function escapeFstabField(value: string): string {
-  return value.replace(/\\/g, '\\134').replace(/ /g, '\\040').replace(/\t/g, '\\011').replace(/\n/g, '\\012');
-}
 
 /** The options field with `add` appended (those not already there) and `remove` taken out; kept options untouched. */
 function editOptions(field: string | undefined, change: { add: string[]; remove: string[] }): string {
@@ -38,7 +18,7 @@ function editOptions(field: string | undefined, change: { add: string[]; remove:
   const decoded = raw.map(decodeOctalEscapes);
   const kept = raw.filter((_, i) => !change.remove.includes(decoded[i] as string));
   const keptValues = new Set(decoded.filter((value) => !change.remove.includes(value)));
-  const added = change.add.filter((option) => !keptValues.has(option)).map(escapeFstabField);
+  const added = change.add.filter((option) => !keptValues.has(option)).map(encodeOctalEscapes);
   const options = [...kept, ...added];
   return options.length === 0 ? 'defaults' : options.join(',');
 }
@@ -50,12 +30,12 @@ function editOptions(field: string | undefined, change: { add: string[]; remove:
 export function editFstabLine(line: string, change: FstabLineFields): string {
   const crlf = line.endsWith('\r');
   const body = crlf ? line.slice(0, -1) : line;
-  const fields = fieldsOf(body);
+  const fields = splitFieldsAt(body);
   if (fields.length < 3 || fields[0]?.text.startsWith('#'))
     throw new Error(`not an fstab entry: ${JSON.stringify(line)}`);
   const texts = fields.map((field) => field.text);
-  if (change.spec !== undefined) texts[0] = escapeFstabField(change.spec);
-  if (change.vfstype !== undefined) texts[2] = escapeFstabField(change.vfstype);
+  if (change.spec !== undefined) texts[0] = encodeOctalEscapes(change.spec);
+  if (change.vfstype !== undefined) texts[2] = encodeOctalEscapes(change.vfstype);
   if (change.options) texts[3] = editOptions(texts[3], change.options);
   if (change.passno !== undefined) {
     texts[3] ??= 'defaults';
@@ -99,10 +79,10 @@ export function fstabLine(fields: {
   passno?: number;
 }): string {
   return [
-    escapeFstabField(fields.spec),
-    escapeFstabField(fields.file),
-    escapeFstabField(fields.vfstype),
-    fields.options.length ? fields.options.map(escapeFstabField).join(',') : 'defaults',
+    encodeOctalEscapes(fields.spec),
+    encodeOctalEscapes(fields.file),
+    encodeOctalEscapes(fields.vfstype),
+    fields.options.length ? fields.options.map(encodeOctalEscapes).join(',') : 'defaults',
     String(fields.freq ?? 0),
     String(fields.passno ?? 0),
   ].join('\t');

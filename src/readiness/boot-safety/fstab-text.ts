@@ -3,19 +3,19 @@
  * parsed entry is written back with fstab's octal escapes for the characters that would split
  * or confuse a field (space, tab, newline, backslash), so the line reads as it could be written.
  */
+import { encodeOctalEscapes } from '../../collect/parsers/fstab';
 import type { FstabEntry, MountsState, UnitInfo } from '../../model/state';
 
-const ESCAPES: Record<string, string> = { ' ': '\\040', '\t': '\\011', '\n': '\\012', '\\': '\\134' };
-
-function field(value: string): string {
-  return value.replace(/[ \t\n\\]/g, (ch) => ESCAPES[ch] as string);
-}
-
 export function fstabLineText(entry: FstabEntry): string {
-  const options = entry.options.length > 0 ? entry.options.map(field).join(',') : 'defaults';
-  return [field(entry.spec), field(entry.file), field(entry.vfstype), options, entry.freq, entry.passno].join(
-    ' ',
-  );
+  const options = entry.options.length > 0 ? entry.options.map(encodeOctalEscapes).join(',') : 'defaults';
+  return [
+    encodeOctalEscapes(entry.spec),
+    encodeOctalEscapes(entry.file),
+    encodeOctalEscapes(entry.vfstype),
+    options,
+    entry.freq,
+    entry.passno,
+  ].join(' ');
 }
 
 export function fstabEvidence(entry: FstabEntry): string {
