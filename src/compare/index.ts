@@ -20,7 +20,7 @@ import type { CategoryComparator } from './types';
 
 export { ignoreMatcher } from './ignore';
 export { normalizeSysctlValue, persistedFor } from './categories/sysctls';
-export { fstabByMountPoint } from './categories/mounts';
+export { fstabByMountPoint, nodeLocalTag } from './categories/mounts';
 
 type ComparatorTable = { [C in Category]?: CategoryComparator<C> };
 

@@ -32,9 +32,14 @@ export function fstabByMountPoint(mounts: MountsState): Record<string, FstabEntr
  */
 const NODE_LOCAL_TAGS = ['UUID=', 'PARTUUID=', '/dev/disk/by-uuid/', '/dev/disk/by-partuuid/'];
 
+/** The tag (`UUID=` …) when a device is named by an identifier of one disk of one machine. */
+export function nodeLocalTag(device: string): string | undefined {
+  return NODE_LOCAL_TAGS.find((prefix) => device.startsWith(prefix));
+}
+
 function sameDevice(a: string, b: string): boolean {
   if (a === b) return true;
-  const tag = NODE_LOCAL_TAGS.find((prefix) => a.startsWith(prefix));
+  const tag = nodeLocalTag(a);
   return tag !== undefined && b.startsWith(tag);
 }
 

@@ -12,27 +12,14 @@
  * primary. An entry only the secondary has, or one a unit pulls in at boot, is advice.
  */
 import { optionWords } from '../../collect/parsers/fstab';
-import { fstabByMountPoint } from '../../compare';
+import { fstabByMountPoint, nodeLocalTag } from '../../compare';
 import { checkAbsolutePath } from '../../desired/names';
-import type { FstabEntry, NodeState } from '../../model/state';
+import type { FstabEntry } from '../../model/state';
+import { drbdResourceOf } from '../../readiness/boot-safety/late-devices';
 import { copyableText } from '../copyable-text';
 import { fstabLine } from '../edits/fstab';
 import type { CategoryFixer, FileEdit, FixDraft, NodeFixContext, SourcedFinding } from '../types';
 import { advice, fingerprints, groupByKey, refusedName } from './common';
-
-/** Device names that belong to one disk of one machine: copying them to another node is wrong. */
-const NODE_LOCAL_DEVICE = /^(UUID=|PARTUUID=|\/dev\/disk\/by-uuid\/|\/dev\/disk\/by-partuuid\/)/;
-
-/** The DRBD resource of a device (`/dev/drbd/by-res/r0/0`, or `/dev/drbd0` by its minor), for LINBIT's x-systemd.requires=drbd@RES.target. */
-function drbdResource(device: string, state: NodeState): string | undefined {
-  const byName = /^\/dev\/drbd\/by-res\/([^/]+)/.exec(device)?.[1];
-  if (byName) return byName;
-  const minor = /^\/dev\/drbd(\d+)$/.exec(device)?.[1];
-  if (minor === undefined) return undefined;
-  return Object.values(state.replication?.drbd ?? {}).find((resource) =>
-    resource.volumes.some((volume) => volume.minor === Number(minor)),
-  )?.name;
-}
 
 /** Options that must be on the line whatever the primary has: the roles' and safety's. */
 function requiredOptions(
@@ -53,7 +40,8 @@ function requiredOptions(
   if (failover || unsafeAtBoot) options.push('noauto');
   else if (findings.some((f) => f.aspect === 'boot-hang')) {
     const device = entry?.spec ?? rule?.device;
-    const resource = device ? drbdResource(device, ctx.state) : undefined;
+    // LINBIT's x-systemd.requires=drbd@RES.target needs the resource the device belongs to.
+    const resource = device ? drbdResourceOf(device, ctx.state.replication) : undefined;
     options.push('nofail', ...(resource ? [`x-systemd.requires=drbd@${resource}.target`] : []));
   }
   return [...new Set(options)];
@@ -106,7 +94,7 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
   const addresses = fingerprints(rest);
 
   if (!entry) {
-    if (primary && NODE_LOCAL_DEVICE.test(primary.spec))
+    if (primary && nodeLocalTag(primary.spec))
       return [
         ...drafts,
         advice(
@@ -173,7 +161,8 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
   }
   if (add.includes('noauto')) remove.push('auto');
   const kept = remove.filter((option) => !required.includes(option));
-  const spec = rule?.device ?? (primary && !NODE_LOCAL_DEVICE.test(primary.spec) ? primary.spec : undefined);
+  // The primary's own disk identifier (UUID=…) names a disk no other node has: never copied.
+  const spec = rule?.device ?? (primary && !nodeLocalTag(primary.spec) ? primary.spec : undefined);
   const vfstype = rule?.fstype ?? primary?.vfstype;
   const changes = {
     ...(spec !== undefined && spec !== entry.spec ? { spec } : {}),

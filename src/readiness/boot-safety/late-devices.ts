@@ -31,6 +31,17 @@ function resourceOfMinor(minor: number, replication: ReplicationState | undefine
   return undefined;
 }
 
+/**
+ * The DRBD resource a device path names: by its name (`/dev/drbd/by-res/r0/0`), or by its minor
+ * (`/dev/drbd0`) through the node's replication state. Undefined when it cannot be told.
+ */
+export function drbdResourceOf(path: string, replication: ReplicationState | undefined): string | undefined {
+  const minor = DRBD_MINOR.exec(path);
+  if (minor) return resourceOfMinor(Number(minor[1]), replication);
+  if (!path.startsWith('/dev/drbd/by-res/')) return undefined;
+  return path.slice('/dev/drbd/by-res/'.length).split('/')[0] || undefined;
+}
+
 function drbd(path: string, resource: string | undefined, otherInstances: readonly string[]): LateDevice {
   const providers = ['drbd.service'];
   if (resource !== undefined) providers.push(`drbd@${resource}.service`, `drbd@${resource}.target`);
@@ -53,13 +64,8 @@ export function lateDevice(
   replication: ReplicationState | undefined,
   drbdInstances: readonly string[] = [],
 ): LateDevice | undefined {
-  const minor = DRBD_MINOR.exec(path);
-  if (minor) return drbd(path, resourceOfMinor(Number(minor[1]), replication), drbdInstances);
-  if (path.startsWith('/dev/drbd/by-res/')) {
-    const resource = path.slice('/dev/drbd/by-res/'.length).split('/')[0];
-    return drbd(path, resource || undefined, drbdInstances);
-  }
-  if (path.startsWith('/dev/drbd/')) return drbd(path, undefined, drbdInstances);
+  if (DRBD_MINOR.test(path) || path.startsWith('/dev/drbd/'))
+    return drbd(path, drbdResourceOf(path, replication), drbdInstances);
   if (path.startsWith('/dev/disk/by-path/ip-') && path.includes('-iscsi-')) {
     return {
       kind: 'iSCSI',
