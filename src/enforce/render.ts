@@ -11,7 +11,8 @@ import type { FileChange, Fix } from '../model/plan';
 import type { FileInfo, NodeState } from '../model/state';
 import { sha256Hex } from '../shared/canonical-json';
 import { copyableText } from './copyable-text';
-import { appendLine, editFstabLine, replaceLine } from './edits/fstab';
+import { editFstabLine } from './edits/fstab';
+import { appendLine, replaceLine } from './edits/lines';
 import {
   addDropInLines,
   MANAGED_SYSCTL_FILE,

@@ -1,5 +1,6 @@
 import { parseFstab } from '../../collect/parsers/fstab';
-import { appendLine, editFstabLine, fstabLine, replaceLine } from './fstab';
+import { editFstabLine, fstabLine } from './fstab';
+import { appendLine, replaceLine } from './lines';
 import { addDropInLines, setManagedSysctl } from './managed-files';
 
 describe('fstab line edits', () => {
