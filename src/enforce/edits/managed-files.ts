@@ -5,7 +5,9 @@
  * person wrote.
  */
 import { MANAGED_SYSCTL_FILE } from '../../model/managed-files';
+import { parseSysctlConf } from '../../collect/sysctls/parse';
 import type { DropInLine } from '../types';
+import { appendLine, replaceLine } from './lines';
 
 export { MANAGED_SYSCTL_FILE, managedDropInPath } from '../../model/managed-files';
 
@@ -17,25 +19,17 @@ const HEADER = [
   '# Change the desired state rather than this file; driftguard edits it line by line.',
 ];
 
-function assignmentKey(line: string): string | undefined {
-  const trimmed = line.trim();
-  if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith(';')) return undefined;
-  const eq = trimmed.indexOf('=');
-  if (eq < 0) return undefined;
-  return trimmed.slice(0, eq).trim().replace(/^-/, '').replace(/\//g, '.');
-}
-
-/** The managed sysctl file with `key = value` set: the key's line replaced, or appended. */
+/**
+ * The managed sysctl file with `key = value` set: the key's line replaced, or appended. Lines
+ * are read as systemd-sysctl reads them, so `kernel/panic=5` is the line of `kernel.panic`.
+ */
 export function setManagedSysctl(text: string | undefined, key: string, value: string): string {
   const line = `${key} = ${value}`;
   if (text === undefined) return [...HEADER, line, ''].join('\n');
-  const lines = text.split('\n');
-  const at = lines.findIndex((existing) => assignmentKey(existing) === key);
-  if (at >= 0) {
-    lines[at] = line;
-    return lines.join('\n');
-  }
-  return `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${line}\n`;
+  const existing = parseSysctlConf(text).assignments.find(
+    (assignment) => assignment.value !== undefined && assignment.key === key,
+  );
+  return existing ? replaceLine(text, existing.line, () => line) : appendLine(text, line);
 }
 
 /** The unit's managed drop-in with `lines` added under `[Unit]`. */
@@ -44,6 +38,5 @@ export function addDropInLines(text: string | undefined, lines: readonly DropInL
   if (text === undefined) return [...HEADER, '[Unit]', ...added, ''].join('\n');
   const sections = text.split('\n').filter((line) => /^\s*\[.*\]\s*$/.test(line));
   const inUnit = sections[sections.length - 1]?.trim() === '[Unit]';
-  const base = text === '' || text.endsWith('\n') ? text : `${text}\n`;
-  return `${base}${inUnit ? '' : '[Unit]\n'}${added.join('\n')}\n`;
+  return appendLine(text, `${inUnit ? '' : '[Unit]\n'}${added.join('\n')}`);
 }
