@@ -62,7 +62,7 @@ function adviceFor(finding: ReadinessFinding, node: string): Fix | undefined {
 const EMPTY_SPEC = { packages: {}, sysctls: {}, mounts: {}, units: {}, files: {}, users: {} };
 
 /** Adds to each failing finding the fix of the pair's plan that resolves it, on the node it names. */
-export function withFixes(
+function withFixes(
   result: Readiness,
   desired: Desired,
   primary: NodeState | undefined,

@@ -7,4 +7,3 @@ export type { PlanInput } from './plan';
 export { findingsFor, planCategories } from './findings';
 export type { StateLookup } from './findings';
 export { FIXERS } from './fixes';
-export { MANAGED_SYSCTL_FILE, managedDropInPath } from './edits/managed-files';

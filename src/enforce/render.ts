@@ -7,18 +7,14 @@
 import { classifyWatchPath, matchesStarPattern } from '../collect/files/parse';
 import { BUILTIN_WATCHES } from '../collect/files/watch-list';
 import { unifiedDiff } from '../compare/text-diff';
+import { MANAGED_SYSCTL_FILE, managedDropInPath, unitOfManagedDropIn } from '../model/managed-files';
 import type { FileChange, Fix } from '../model/plan';
 import type { FileInfo, NodeState } from '../model/state';
 import { sha256Hex } from '../shared/canonical-json';
 import { copyableText } from './copyable-text';
 import { editFstabLine } from './edits/fstab';
 import { appendLine, replaceLine } from './edits/lines';
-import {
-  addDropInLines,
-  MANAGED_SYSCTL_FILE,
-  managedDropInPath,
-  setManagedSysctl,
-} from './edits/managed-files';
+import { addDropInLines, setManagedSysctl } from './edits/managed-files';
 import type { FileEdit, FixDraft } from './types';
 
 const FSTAB = '/etc/fstab';
@@ -36,7 +32,7 @@ interface KnownFile {
   group?: string;
 }
 
-export function textSha256(text: string): string {
+function textSha256(text: string): string {
   return `sha256:${sha256Hex(text)}`;
 }
 
@@ -86,10 +82,9 @@ class VirtualFiles {
    * not record does not exist (older states: a unit whose drop-ins do not include it).
    */
   private fromUnits(path: string): KnownFile | undefined {
-    const units = this.state.units?.items;
-    const match = /^\/etc\/systemd\/system\/(.+)\.d\/50-driftguard\.conf$/.exec(path);
-    if (!match || !this.state.files) return undefined;
-    const unit = units?.[match[1] as string];
+    const name = unitOfManagedDropIn(path);
+    if (name === undefined || !this.state.files) return undefined;
+    const unit = this.state.units?.items[name];
     if (unit?.dropIns.includes(path)) return undefined;
     return { exists: false };
   }

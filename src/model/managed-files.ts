@@ -17,3 +17,13 @@ export const MANAGED_DROP_IN_NAME = '50-driftguard.conf';
 export function managedDropInPath(unit: string): string {
   return `${SYSTEM_UNIT_DIR}/${unit}.d/${MANAGED_DROP_IN_NAME}`;
 }
+
+/** The unit whose driftguard drop-in `path` is (the inverse of `managedDropInPath`), if it is one. */
+export function unitOfManagedDropIn(path: string): string | undefined {
+  const prefix = `${SYSTEM_UNIT_DIR}/`;
+  const suffix = `.d/${MANAGED_DROP_IN_NAME}`;
+  if (path.length <= prefix.length + suffix.length) return undefined;
+  return path.startsWith(prefix) && path.endsWith(suffix)
+    ? path.slice(prefix.length, -suffix.length)
+    : undefined;
+}

@@ -9,8 +9,6 @@ import { parseSysctlConf } from '../../collect/sysctls/parse';
 import type { DropInLine } from '../types';
 import { appendLine, replaceLine } from './lines';
 
-export { MANAGED_SYSCTL_FILE, managedDropInPath } from '../../model/managed-files';
-
 /** The managed file's name, for systemd-sysctl's by-basename ordering. */
 export const MANAGED_SYSCTL_BASENAME = MANAGED_SYSCTL_FILE.slice(MANAGED_SYSCTL_FILE.lastIndexOf('/') + 1);
 

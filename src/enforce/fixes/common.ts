@@ -2,7 +2,7 @@
 import type { Finding } from '../../model/finding';
 import { findingFingerprint } from '../../model/finding';
 import type { FixCategory } from '../../model/plan';
-import type { FindingSource, FixDraft, SourcedFinding } from '../types';
+import type { FixDraft, SourcedFinding } from '../types';
 
 /** The finding's identity over time (category, key, kind, aspect, side). */
 export function fingerprintOf(
@@ -28,13 +28,6 @@ export function groupByKey<T extends { key: string }>(
     else groups.set(key, [finding]);
   }
   return groups;
-}
-
-export function fromSource(
-  findings: readonly SourcedFinding[],
-  ...sources: FindingSource[]
-): SourcedFinding[] {
-  return findings.filter((finding) => sources.includes(finding.source));
 }
 
 /** A fix for a person: shown in the plan, never applied; `commands` are suggestions. */

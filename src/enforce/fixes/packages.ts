@@ -15,12 +15,7 @@ import { advice, fingerprints, groupByKey, refusedName } from './common';
 /** dpkg versions: `[epoch:]upstream[-revision]`; rpm `[epoch:]version-release`. Nothing else reaches argv. */
 const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+~:_-]*$/;
 
-export function installCommand(
-  manager: PackageManager,
-  name: string,
-  arch?: string,
-  version?: string,
-): string[] {
+function installCommand(manager: PackageManager, name: string, arch?: string, version?: string): string[] {
   if (manager === 'rpm') {
     const spec = `${name}${version ? `-${version.replace(/^0:/, '')}` : ''}${arch ? `.${arch}` : ''}`;
     return ['dnf', 'install', '--assumeyes', '--setopt=install_weak_deps=False', spec];

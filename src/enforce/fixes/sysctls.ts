@@ -12,12 +12,13 @@
 import { normalizeSysctlValue, persistedFor } from '../../compare';
 import { checkSysctlKey } from '../../desired/names';
 import type { SysctlsState } from '../../model/state';
-import { MANAGED_SYSCTL_BASENAME, MANAGED_SYSCTL_FILE } from '../edits/managed-files';
+import { MANAGED_SYSCTL_FILE } from '../../model/managed-files';
+import { MANAGED_SYSCTL_BASENAME } from '../edits/managed-files';
 import type { CategoryFixer, FixDraft, NodeFixContext, SourcedFinding } from '../types';
 import { advice, fingerprints, groupByKey, refusedName } from './common';
 
 /** Seconds before a panicked kernel reboots, when nothing else says (the PyPI report's fix). */
-export const DEFAULT_PANIC_REBOOT = '10';
+const DEFAULT_PANIC_REBOOT = '10';
 
 function isPositive(value: string | undefined): boolean {
   return value !== undefined && Number(value) > 0;

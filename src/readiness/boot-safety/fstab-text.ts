@@ -6,7 +6,7 @@
 import { encodeOctalEscapes } from '../../collect/parsers/fstab';
 import type { FstabEntry, MountsState, UnitInfo } from '../../model/state';
 
-export function fstabLineText(entry: FstabEntry): string {
+function fstabLineText(entry: FstabEntry): string {
   const options = entry.options.length > 0 ? entry.options.map(encodeOctalEscapes).join(',') : 'defaults';
   return [
     encodeOctalEscapes(entry.spec),
