@@ -116,87 +116,71 @@ function needText(path: string, file: KnownFile | undefined): string | undefined
   return file.text;
 }
 
-/** The path, new text, and attributes for a new file, of one edit. */
-function applyEdit(
-  edit: FileEdit,
-  files: VirtualFiles,
-): { path: string; after: KnownFile; remove?: boolean } {
+/** The file an edit changes. */
+function editedPath(edit: FileEdit): string {
   switch (edit.kind) {
-    case 'content': {
-      const current = files.get(edit.path);
-      return {
-        path: edit.path,
-        after: {
-          exists: true,
-          text: edit.text,
-          sha256: textSha256(edit.text),
-          mode: edit.mode ?? current?.mode ?? '0644',
-          owner: edit.owner ?? current?.owner ?? 'root',
-          group: edit.group ?? current?.group ?? 'root',
-        },
-      };
-    }
-    case 'copy': {
-      const current = files.get(edit.path);
-      return {
-        path: edit.path,
-        after: {
-          exists: true,
-          sha256: edit.from.sha256,
-          copyFrom: edit.from,
-          mode: edit.mode ?? current?.mode ?? '0644',
-          owner: edit.owner ?? current?.owner ?? 'root',
-          group: edit.group ?? current?.group ?? 'root',
-        },
-      };
-    }
-    case 'attributes': {
-      const current = files.get(edit.path);
-      if (!current?.exists) throw new NotRenderable(`${edit.path} does not exist`);
-      return {
-        path: edit.path,
-        after: {
-          ...current,
-          ...(edit.mode ? { mode: edit.mode } : {}),
-          ...(edit.owner ? { owner: edit.owner } : {}),
-          ...(edit.group ? { group: edit.group } : {}),
-        },
-      };
-    }
+    case 'content':
+    case 'copy':
+    case 'attributes':
     case 'remove':
-      return { path: edit.path, after: { exists: false }, remove: true };
+      return edit.path;
+    case 'fstab-line':
+    case 'fstab-append':
+      return FSTAB;
+    case 'sysctl-set':
+      return MANAGED_SYSCTL_FILE;
+    case 'drop-in':
+      return managedDropInPath(edit.unit);
+  }
+}
+
+/** The file at `path` as one edit leaves it: new text, or the copy's source, and attributes. */
+function fileAfter(edit: FileEdit, path: string, current: KnownFile | undefined): KnownFile {
+  switch (edit.kind) {
+    case 'content':
+    case 'copy':
+      return {
+        exists: true,
+        ...(edit.kind === 'content'
+          ? { text: edit.text, sha256: textSha256(edit.text) }
+          : { sha256: edit.from.sha256, copyFrom: edit.from }),
+        mode: edit.mode ?? current?.mode ?? '0644',
+        owner: edit.owner ?? current?.owner ?? 'root',
+        group: edit.group ?? current?.group ?? 'root',
+      };
+    case 'attributes':
+      if (!current?.exists) throw new NotRenderable(`${path} does not exist`);
+      return {
+        ...current,
+        ...(edit.mode ? { mode: edit.mode } : {}),
+        ...(edit.owner ? { owner: edit.owner } : {}),
+        ...(edit.group ? { group: edit.group } : {}),
+      };
+    case 'remove':
+      return { exists: false };
     case 'fstab-line':
     case 'fstab-append': {
-      const current = files.get(FSTAB);
-      const text = needText(FSTAB, current) ?? '';
+      const text = needText(path, current) ?? '';
       const next =
         edit.kind === 'fstab-line'
           ? replaceLine(text, edit.line, (line) => editFstabLine(line, edit.fields))
           : appendLine(text, edit.text);
-      return {
-        path: FSTAB,
-        after: { ...(current ?? {}), exists: true, text: next, sha256: textSha256(next) },
-      };
+      return { ...(current ?? {}), exists: true, text: next, sha256: textSha256(next) };
     }
     case 'sysctl-set':
     case 'drop-in': {
-      const path = edit.kind === 'sysctl-set' ? MANAGED_SYSCTL_FILE : managedDropInPath(edit.unit);
-      const current = files.get(path);
       const text = needText(path, current);
       const next =
         edit.kind === 'sysctl-set'
           ? setManagedSysctl(text, edit.key, edit.value)
           : addDropInLines(text, edit.lines);
       return {
-        path,
-        after: {
-          exists: true,
-          text: next,
-          sha256: textSha256(next),
-          mode: current?.exists ? current.mode : '0644',
-          owner: current?.exists ? current.owner : 'root',
-          group: current?.exists ? current.group : 'root',
-        },
+        exists: true,
+        text: next,
+        sha256: textSha256(next),
+        mode: current?.exists ? current.mode : '0644',
+        owner: current?.exists ? current.owner : 'root',
+        group: current?.exists ? current.group : 'root',
       };
     }
   }
@@ -227,9 +211,7 @@ function fileChange(
   if (before.text !== undefined) change.before = before.text;
   if (remove) {
     change.remove = true;
-    change.diff =
-      before.text !== undefined ? unifiedDiff(path, 'now', 'removed', before.text, '') : undefined;
-    if (change.diff === undefined) delete change.diff;
+    if (before.text !== undefined) change.diff = unifiedDiff(path, 'now', 'removed', before.text, '');
     return change;
   }
   const contentChanges = after.sha256 !== before.sha256 || !before.exists;
@@ -285,10 +267,13 @@ export function renderNodeFixes(node: string, drafts: readonly FixDraft[], state
           { before: KnownFile | undefined; after: KnownFile; remove: boolean }
         >();
         for (const edit of edits) {
-          const result = applyEdit(edit, files);
-          const before = pending.has(result.path) ? pending.get(result.path)?.before : files.get(result.path);
-          pending.set(result.path, { before, after: result.after, remove: result.remove === true });
-          files.set(result.path, result.after);
+          const path = editedPath(edit);
+          const current = files.get(path);
+          const after = fileAfter(edit, path, current);
+          // A file two edits of one fix change is shown once, from before the first.
+          const before = pending.has(path) ? pending.get(path)?.before : current;
+          pending.set(path, { before, after, remove: edit.kind === 'remove' });
+          files.set(path, after);
         }
         return [...pending].map(([path, change]) =>
           fileChange(path, change.before, change.after, change.remove),
