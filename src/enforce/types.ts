@@ -96,7 +96,11 @@ export interface FixDraft {
   afterPackages?: boolean;
 }
 
-/** One fixer per category, in a table (`index.ts`): all of one node's findings of its category in, drafts out. */
+/**
+ * One fixer per category, in a table (`index.ts`): all of one node's findings of its category
+ * in, drafts out. A finding that only says the category was not collected never reaches a fixer:
+ * the planner turns it into "collect it first" (plan.ts).
+ */
 export interface CategoryFixer {
   category: FixCategory;
   plan(findings: readonly SourcedFinding[], ctx: NodeFixContext): FixDraft[];

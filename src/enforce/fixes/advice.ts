@@ -4,15 +4,8 @@
  * a person must do; the commands shown are for that person to look with, never run by apply.
  */
 import { formatBytes } from '../../shared/format';
-import type { CategoryFixer, FixDraft, SourcedFinding } from '../types';
-import { advice, groupByKey } from './common';
-
-function perKey(
-  findings: readonly SourcedFinding[],
-  make: (key: string, group: SourcedFinding[]) => FixDraft,
-): FixDraft[] {
-  return [...groupByKey(findings)].map(([key, group]) => make(key, group));
-}
+import type { CategoryFixer, SourcedFinding } from '../types';
+import { advice, perKey } from './common';
 
 export const capacityFixer: CategoryFixer = {
   category: 'capacity',

@@ -30,6 +30,18 @@ export function groupByKey<T extends { key: string }>(
   return groups;
 }
 
+/**
+ * A fixer's drafts, key by key: `make` gets each key's findings (grouped by `keyOf`, in
+ * first-seen order) and returns the drafts for that key.
+ */
+export function perKey(
+  findings: readonly SourcedFinding[],
+  make: (key: string, group: SourcedFinding[]) => FixDraft | FixDraft[],
+  keyOf?: (finding: SourcedFinding) => string,
+): FixDraft[] {
+  return [...groupByKey(findings, keyOf)].flatMap(([key, group]) => make(key, group));
+}
+
 /** A fix for a person: shown in the plan, never applied; `commands` are suggestions. */
 export function advice(
   category: FixCategory,

@@ -12,7 +12,7 @@ import type { FileRule } from '../../model/desired';
 import type { FileInfo } from '../../model/state';
 import { copyableText } from '../copyable-text';
 import type { CategoryFixer, FixDraft, NodeFixContext, SourcedFinding } from '../types';
-import { advice, fingerprints, groupByKey, refusedName } from './common';
+import { advice, fingerprints, perKey, refusedName } from './common';
 
 const MODE = /^[0-7]{3,4}$/;
 
@@ -208,7 +208,5 @@ function planFile(path: string, findings: SourcedFinding[], ctx: NodeFixContext)
 
 export const filesFixer: CategoryFixer = {
   category: 'files',
-  plan(findings, ctx) {
-    return [...groupByKey(findings)].flatMap(([key, group]) => planFile(key, group, ctx));
-  },
+  plan: (findings, ctx) => perKey(findings, (path, group) => planFile(path, group, ctx)),
 };

@@ -19,7 +19,7 @@ import { drbdResourceOf } from '../../readiness/boot-safety/late-devices';
 import { copyableText } from '../copyable-text';
 import { fstabLine } from '../edits/fstab';
 import type { CategoryFixer, FileEdit, FixDraft, NodeFixContext, SourcedFinding } from '../types';
-import { advice, fingerprints, groupByKey, refusedName } from './common';
+import { advice, fingerprints, perKey, refusedName } from './common';
 
 /** Options that must be on the line whatever the primary has: the roles' and safety's. */
 function requiredOptions(
@@ -197,9 +197,5 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
 
 export const mountsFixer: CategoryFixer = {
   category: 'mounts',
-  plan(findings, ctx) {
-    return [...groupByKey(findings.filter((f) => f.key !== '(not collected)'))].flatMap(([key, group]) =>
-      planMount(key, group, ctx),
-    );
-  },
+  plan: (findings, ctx) => perKey(findings, (mountPoint, group) => planMount(mountPoint, group, ctx)),
 };

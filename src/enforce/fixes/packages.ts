@@ -10,7 +10,7 @@ import type { PackageRule } from '../../model/desired';
 import type { PackageManager } from '../../model/state';
 import { satisfies } from '../../versions/relation';
 import type { CategoryFixer, FixDraft, NodeFixContext, SourcedFinding } from '../types';
-import { advice, fingerprints, groupByKey, refusedName } from './common';
+import { advice, fingerprints, perKey, refusedName } from './common';
 
 /** dpkg versions: `[epoch:]upstream[-revision]`; rpm `[epoch:]version-release`. Nothing else reaches argv. */
 const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+~:_-]*$/;
@@ -161,9 +161,14 @@ export const packagesFixer: CategoryFixer = {
             ),
       );
     }
-    const rest = findings.filter((f) => f.kind !== 'unsafe' && f.key !== '(not collected)');
-    for (const [name, group] of groupByKey(rest, (f) => splitKey(f.key).name))
-      drafts.push(...planPackage(name, group, ctx));
-    return drafts;
+    const rest = findings.filter((f) => f.kind !== 'unsafe');
+    return [
+      ...drafts,
+      ...perKey(
+        rest,
+        (name, group) => planPackage(name, group, ctx),
+        (f) => splitKey(f.key).name,
+      ),
+    ];
   },
 };

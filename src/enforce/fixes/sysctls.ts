@@ -15,7 +15,7 @@ import type { SysctlsState } from '../../model/state';
 import { MANAGED_SYSCTL_FILE } from '../../model/managed-files';
 import { MANAGED_SYSCTL_BASENAME } from '../edits/managed-files';
 import type { CategoryFixer, FixDraft, NodeFixContext, SourcedFinding } from '../types';
-import { advice, fingerprints, groupByKey, refusedName } from './common';
+import { advice, fingerprints, perKey, refusedName } from './common';
 
 /** Seconds before a panicked kernel reboots, when nothing else says (the PyPI report's fix). */
 const DEFAULT_PANIC_REBOOT = '10';
@@ -126,9 +126,5 @@ function planKey(key: string, findings: SourcedFinding[], ctx: NodeFixContext): 
 
 export const sysctlsFixer: CategoryFixer = {
   category: 'sysctls',
-  plan(findings, ctx) {
-    return [...groupByKey(findings.filter((f) => f.key !== '(not collected)'))].flatMap(([key, group]) =>
-      planKey(key, group, ctx),
-    );
-  },
+  plan: (findings, ctx) => perKey(findings, (key, group) => planKey(key, group, ctx)),
 };

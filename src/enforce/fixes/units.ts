@@ -11,7 +11,7 @@ import { checkUnitName } from '../../desired/names';
 import type { UnitDependencies, UnitEnablement, UnitInfo } from '../../model/state';
 import { UNIT_ORDERING_LISTS } from '../../model/state';
 import type { CategoryFixer, DropInLine, FixDraft, NodeFixContext, SourcedFinding } from '../types';
-import { advice, fingerprints, groupByKey, refusedName } from './common';
+import { advice, fingerprints, perKey, refusedName } from './common';
 
 type OrderingList = (typeof UNIT_ORDERING_LISTS)[number];
 
@@ -220,9 +220,7 @@ export const unitsFixer: CategoryFixer = {
   category: 'units',
   plan(findings, ctx) {
     const linkedBy = new Map<string, SourcedFinding[]>();
-    const drafts = [...groupByKey(findings.filter((f) => f.key !== '(not collected)'))].flatMap(
-      ([key, group]) => planUnit(key, group, ctx, linkedBy),
-    );
+    const drafts = perKey(findings, (unit, group) => planUnit(unit, group, ctx, linkedBy));
     // A target whose Wants= differs only by the links of enabled units is fixed by enabling them.
     for (const [other, explained] of linkedBy) {
       const enabling = drafts.find((d) => d.key === other && d.part === 'enablement');

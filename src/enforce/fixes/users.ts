@@ -7,7 +7,7 @@
 import { checkUserName } from '../../desired/names';
 import type { GroupEntry, UserEntry } from '../../model/state';
 import type { CategoryFixer, FixDraft, NodeFixContext, SourcedFinding } from '../types';
-import { advice, fingerprints, groupByKey, refusedName } from './common';
+import { advice, fingerprints, perKey, refusedName } from './common';
 
 function wantedIds(
   name: string,
@@ -102,9 +102,5 @@ function reportOnly(
 
 export const usersFixer: CategoryFixer = {
   category: 'users',
-  plan(findings, ctx) {
-    return [...groupByKey(findings.filter((f) => f.key !== '(not collected)'))].flatMap(([key, group]) =>
-      planUser(key, group, ctx),
-    );
-  },
+  plan: (findings, ctx) => perKey(findings, (key, group) => planUser(key, group, ctx)),
 };
