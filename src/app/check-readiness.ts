@@ -3,7 +3,7 @@
  * evaluation, and for every failing finding the fix `plan` would propose.
  */
 import { pairByName } from '../desired';
-import { FIXERS, makePlan } from '../enforce';
+import { makePlan, monitoringAdvice } from '../enforce';
 import type { Desired } from '../model/desired';
 import type { Finding } from '../model/finding';
 import { findingFingerprint } from '../model/finding';
@@ -31,14 +31,19 @@ async function latestOrNothing(states: StateSource, node: string): Promise<NodeS
   }
 }
 
-function proposed(fix: Fix): ProposedFix {
+/** What a proposal shows of a fix: a fix of the plan, or advice on the monitoring path (no files). */
+type Proposable = Pick<Fix, 'node' | 'action' | 'description' | 'commands' | 'reloadSystemd' | 'reason'> & {
+  files?: Fix['files'];
+};
+
+function proposed(fix: Proposable): ProposedFix {
   const commands = fix.reloadSystemd ? [...fix.commands, ['systemctl', 'daemon-reload']] : fix.commands;
   return {
     node: fix.node,
     action: fix.action,
     description: fix.description,
     commands,
-    files: fix.files.map((file) => ({ path: file.path, ...(file.diff ? { diff: file.diff } : {}) })),
+    files: (fix.files ?? []).map((file) => ({ path: file.path, ...(file.diff ? { diff: file.diff } : {}) })),
     ...(fix.reason ? { reason: fix.reason } : {}),
   };
 }
@@ -51,15 +56,12 @@ function pairFixes(desired: Desired, states: Map<string, NodeState>, now: Date):
 }
 
 /** Advice for what no plan covers: the monitoring path (report age, probes). */
-function adviceFor(finding: ReadinessFinding, node: string): Fix | undefined {
+function adviceFor(finding: ReadinessFinding, node: string): Proposable | undefined {
   if (finding.category !== 'node' && finding.category !== 'probes') return undefined;
-  const fixer = FIXERS.find((f) => f.category === finding.category);
-  const sourced = { ...finding, node, source: 'health' as const };
-  const [draft] = fixer?.plan([sourced], { node, state: { node } as NodeState, spec: EMPTY_SPEC }) ?? [];
-  return draft ? { ...draft, id: '', node, files: [], commands: draft.commands ?? [] } : undefined;
+  const sourced = { ...finding, category: finding.category, node, source: 'health' as const };
+  const [draft] = monitoringAdvice(finding.category, node, [sourced]);
+  return draft ? { ...draft, node, commands: draft.commands ?? [] } : undefined;
 }
-
-const EMPTY_SPEC = { packages: {}, sysctls: {}, mounts: {}, units: {}, files: {}, users: {} };
 
 /** Adds to each failing finding the fix of the pair's plan that resolves it, on the node it names. */
 function withFixes(

@@ -6,4 +6,4 @@ export { basisOf, makePlan, planHash } from './plan';
 export type { PlanInput } from './plan';
 export { findingsFor, planCategories } from './findings';
 export type { StateLookup } from './findings';
-export { FIXERS } from './fixes';
+export { monitoringAdvice } from './fixes/advice';

@@ -5,10 +5,11 @@
  *     package that fails to install later in the run does not stand in their way;
  *   - packages next: they bring unit files, users and the folders configuration lives in;
  *   - then accounts, files, and units last (enabling a unit needs its file).
- * The advice categories follow; nothing of theirs runs.
+ * The advice categories follow; nothing of theirs runs. The monitoring path (reports, probes)
+ * is not a node's configuration and has no fixer here: `ready` advises on it (advice.ts).
  */
 import type { CategoryFixer } from '../types';
-import { capacityFixer, nodeFixer, osFixer, probesFixer, replicationFixer } from './advice';
+import { capacityFixer, replicationFixer } from './advice';
 import { filesFixer } from './files';
 import { mountsFixer } from './mounts';
 import { packagesFixer } from './packages';
@@ -25,7 +26,4 @@ export const FIXERS: readonly CategoryFixer[] = [
   unitsFixer,
   capacityFixer,
   replicationFixer,
-  osFixer,
-  nodeFixer,
-  probesFixer,
 ];
