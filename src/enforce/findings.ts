@@ -6,8 +6,8 @@
  */
 import { drift } from '../compare';
 import { effectiveSpec, pairsOf } from '../desired';
-import type { Desired, PairDecl } from '../model/desired';
-import type { ReadinessCheckId } from '../model/readiness';
+import type { Desired, PairDecl, RoleSpec } from '../model/desired';
+import type { Readiness, ReadinessCheckId } from '../model/readiness';
 import type { Category, NodeState } from '../model/state';
 import { CATEGORIES } from '../model/state';
 import { SPEC_CATEGORIES } from '../desired/compose';
@@ -31,22 +31,37 @@ const SOURCE_OF_CHECK: Partial<Record<ReadinessCheckId, FindingSource>> = {
 
 export type StateLookup = (node: string) => NodeState | undefined;
 
+/** What a caller that plans several nodes at once has worked out already. */
+export interface FindingsOptions {
+  /** The node's effective spec (`effectiveSpec`), when the caller has composed it. */
+  spec?: RoleSpec;
+  /**
+   * Readiness of each pair by name, filled as pairs are evaluated: both nodes of a pair read the
+   * same evaluation. Valid only while the states and the clock stay the same (one plan).
+   */
+  readinessByPair?: Map<string, Readiness>;
+}
+
 /** The findings on `node` a plan acts on; info-level findings are left out. */
 export function findingsFor(
   desired: Desired,
   node: string,
   stateOf: StateLookup,
   now: Date,
+  options: FindingsOptions = {},
 ): SourcedFinding[] {
   const state = stateOf(node);
   if (!state) return [];
-  const spec = effectiveSpec(desired, node);
+  const spec = options.spec ?? effectiveSpec(desired, node);
   const found: SourcedFinding[] = drift(spec, state).map((f) => ({ ...f, node, source: 'desired' as const }));
   const pairs = pairsOf(desired, node);
   if (pairs.length === 0 && state.units && state.mounts) {
     found.push(...bootSafety(state, spec).map((f) => ({ ...f, node, source: 'safety' as const })));
   }
-  for (const pair of pairs) found.push(...pairFindings(desired, pair, stateOf, now, node));
+  for (const pair of pairs) {
+    const result = pairReadiness(desired, pair, stateOf, now, options.readinessByPair);
+    found.push(...pairFindings(result, pair, node));
+  }
   const seen = new Set<string>();
   return found.filter((f) => {
     if (f.severity === 'info') return false;
@@ -57,13 +72,15 @@ export function findingsFor(
   });
 }
 
-function pairFindings(
+function pairReadiness(
   desired: Desired,
   pair: PairDecl,
   stateOf: StateLookup,
   now: Date,
-  node: string,
-): SourcedFinding[] {
+  memo: Map<string, Readiness> | undefined,
+): Readiness {
+  const known = memo?.get(pair.name);
+  if (known) return known;
   const result = readiness({
     pair,
     desired,
@@ -71,6 +88,12 @@ function pairFindings(
     secondary: stateOf(pair.secondary),
     now,
   });
+  memo?.set(pair.name, result);
+  return result;
+}
+
+/** The findings of a pair's readiness that name `node`, tagged with where they come from. */
+function pairFindings(result: Readiness, pair: PairDecl, node: string): SourcedFinding[] {
   const found: SourcedFinding[] = [];
   for (const check of result.checks) {
     const source = SOURCE_OF_CHECK[check.id];

@@ -7,6 +7,7 @@ import { effectiveSpec, normaliseTarget, pairsOf, resolveTargets } from '../desi
 import type { Desired, PairDecl } from '../model/desired';
 import type { Fix, Plan, PlanNode } from '../model/plan';
 import { PLAN_SCHEMA_ID } from '../model/plan';
+import type { Readiness } from '../model/readiness';
 import type { Category, NodeState } from '../model/state';
 import { hashOf } from '../shared/canonical-json';
 import { NotFoundError } from '../shared/errors';
@@ -62,18 +63,25 @@ function isStateCategory(category: Fix['category']): category is Category {
   return category !== 'node' && category !== 'probes';
 }
 
-function draftsFor(desired: Desired, node: string, stateOf: StateLookup, now: Date): FixDraft[] {
+function draftsFor(
+  desired: Desired,
+  node: string,
+  stateOf: StateLookup,
+  now: Date,
+  readinessByPair: Map<string, Readiness>,
+): FixDraft[] {
   const state = stateOf(node) as NodeState;
   const pair = modelOf(desired, node);
   const model = pair ? stateOf(pair.primary) : undefined;
+  const spec = effectiveSpec(desired, node);
   const ctx: NodeFixContext = {
     node,
     state,
-    spec: effectiveSpec(desired, node),
+    spec,
     ...(model ? { model } : {}),
     ...(pair ? { pair } : {}),
   };
-  const all = findingsFor(desired, node, stateOf, now);
+  const all = findingsFor(desired, node, stateOf, now, { spec, readinessByPair });
   const unknown = all.filter((f) => f.key === '(not collected)' || isNotCollected(f));
   const findings = all.filter((f) => !unknown.includes(f));
   const drafts = [
@@ -131,10 +139,16 @@ export function makePlan(input: PlanInput): Plan {
         `no state of node ${node}: collect it first (driftguard collect, sweep or an agent)`,
       );
   }
+  // Both nodes of a pair read the pair's readiness: it is evaluated once per plan.
+  const readinessByPair = new Map<string, Readiness>();
   const fixesByNode = new Map(
     nodes.map((node) => [
       node,
-      renderNodeFixes(node, draftsFor(desired, node, stateOf, now), stateOf(node) as NodeState),
+      renderNodeFixes(
+        node,
+        draftsFor(desired, node, stateOf, now, readinessByPair),
+        stateOf(node) as NodeState,
+      ),
     ]),
   );
   const pairs = [...new Map(nodes.flatMap((n) => pairsOf(desired, n)).map((p) => [p.name, p])).values()];
