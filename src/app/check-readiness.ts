@@ -48,11 +48,14 @@ function proposed(fix: Proposable): ProposedFix {
   };
 }
 
-/** The fixes the plan of each node of the pair would make (nodes without a state have none). */
+/**
+ * The fixes a plan of the pair's nodes would make (nodes without a state have none). One plan
+ * of every node with a state: a node's fixes are the same as in a plan of that node alone.
+ */
 function pairFixes(desired: Desired, states: Map<string, NodeState>, now: Date): Fix[] {
-  return [...states.keys()].flatMap(
-    (node) => makePlan({ desired, target: `node:${node}`, stateOf: (name) => states.get(name), now }).fixes,
-  );
+  if (states.size === 0) return [];
+  const target = [...states.keys()].map((node) => `node:${node}`).join(',');
+  return makePlan({ desired, target, stateOf: (name) => states.get(name), now }).fixes;
 }
 
 /** Advice for what no plan covers: the monitoring path (report age, probes). */
