@@ -59,3 +59,8 @@ export function resolveTargets(desired: Desired, targets: readonly string[]): No
 export function normaliseTarget(target: string): string {
   return /^(pair|node|role):/.test(target) ? target : `node:${target}`;
 }
+
+/** A comma-separated CLI TARGET (a schedule names several) as targets, each normalised. */
+export function normaliseTargets(text: string): string[] {
+  return text.split(',').map(normaliseTarget);
+}
