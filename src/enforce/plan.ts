@@ -3,19 +3,21 @@
  * desired state, node states and the clock in, a reviewable plan out (the shape Changesets gives
  * its release plan: assembled by a pure function, carried out by an I/O shell elsewhere).
  */
-import { effectiveSpec, normaliseTarget, pairsOf, resolveTargets } from '../desired';
+import { effectiveSpec, pairsOf, resolveTargets } from '../desired';
+import { normaliseTargets } from '../desired/targets';
 import type { Desired, PairDecl } from '../model/desired';
 import type { Fix, Plan, PlanNode } from '../model/plan';
 import { PLAN_SCHEMA_ID } from '../model/plan';
 import type { Readiness } from '../model/readiness';
 import type { Category, NodeState } from '../model/state';
+import { isCategory } from '../model/state';
 import { hashOf } from '../shared/canonical-json';
 import { NotFoundError } from '../shared/errors';
 import type { StateLookup } from './findings';
 import { findingsFor, modelOf } from './findings';
 import { FIXERS } from './fixes';
 import { renderNodeFixes } from './render';
-import { advice } from './fixes/common';
+import { advice, perKey } from './fixes/common';
 import type { FixDraft, NodeFixContext, SourcedFinding } from './types';
 import { planWaves } from './waves';
 
@@ -57,10 +59,6 @@ export function basisOf(state: NodeState, categories: Iterable<Category>): Parti
     if (hash !== undefined) basis[category] = hash;
   }
   return basis;
-}
-
-function isStateCategory(category: Fix['category']): category is Category {
-  return category !== 'node' && category !== 'probes';
 }
 
 function draftsFor(
@@ -114,23 +112,24 @@ function isNotCollected(finding: SourcedFinding): boolean {
 
 /** One piece of advice per category the plan cannot judge: collect it first. */
 function notCollectedAdvice(node: string, findings: readonly SourcedFinding[]): FixDraft[] {
-  const byCategory = new Map<string, SourcedFinding[]>();
-  for (const f of findings) byCategory.set(f.category, [...(byCategory.get(f.category) ?? []), f]);
-  return [...byCategory].map(([category, group]) =>
-    advice(
-      group[0]?.category ?? 'node',
-      '(not collected)',
-      `collect the ${category} of ${node} (its collector failed or the state is partial), then plan again`,
-      'a plan is made only from what was collected',
-      group,
-    ),
+  return perKey(
+    findings,
+    (category, group) =>
+      advice(
+        group[0]?.category ?? 'node',
+        '(not collected)',
+        `collect the ${category} of ${node} (its collector failed or the state is partial), then plan again`,
+        'a plan is made only from what was collected',
+        group,
+      ),
+    (finding) => finding.category,
   );
 }
 
 export function makePlan(input: PlanInput): Plan {
   const { desired, stateOf, now } = input;
   // A schedule names several targets: one plan over all of them, so waves span them all.
-  const targets = input.target.split(',').map(normaliseTarget);
+  const targets = normaliseTargets(input.target);
   const target = targets.join(',');
   const nodes = resolveTargets(desired, targets).map((node) => node.name);
   for (const node of nodes) {
@@ -186,7 +185,7 @@ function planNodesOf(
     categories.set(node, categories.get(node) ?? new Set());
     const model = modelOf(desired, node);
     for (const fix of fixesByNode.get(node) ?? []) {
-      if (fix.action !== 'change' || !isStateCategory(fix.category)) continue;
+      if (fix.action !== 'change' || !isCategory(fix.category)) continue;
       add(node, fix.category);
       // A secondary's fix copied from its primary stands on the primary's state too.
       if (model && stateOf(model.primary)) add(model.primary, fix.category);
