@@ -62,6 +62,17 @@ export function advice(
   };
 }
 
+/** The advice, when there are findings for it: the part of a key a person must do, beside what the fixer changes. */
+export function adviceIfAny(
+  category: FixCategory,
+  key: string,
+  description: string,
+  reason: string,
+  findings: readonly SourcedFinding[],
+): FixDraft[] {
+  return findings.length > 0 ? [advice(category, key, description, reason, findings)] : [];
+}
+
 /**
  * A name from a node's state that is not well-formed never reaches a command: the desired
  * state's names were checked at load, but a state is data from the node and is checked here.

@@ -19,7 +19,7 @@ import { drbdResourceOf } from '../../readiness/boot-safety/late-devices';
 import { copyableText } from '../copyable-text';
 import { fstabLine } from '../edits/fstab';
 import type { CategoryFixer, FileEdit, FixDraft, NodeFixContext, SourcedFinding } from '../types';
-import { advice, fingerprints, perKey, refusedName } from './common';
+import { advice, adviceIfAny, fingerprints, perKey, refusedName } from './common';
 
 /** Options that must be on the line whatever the primary has: the roles' and safety's. */
 function requiredOptions(
@@ -72,17 +72,15 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
       ),
       part: 'mounted',
     });
-  const onlySecondary = findings.filter((f) => f.side === 'only-second');
-  if (onlySecondary.length > 0)
-    drafts.push(
-      advice(
-        'mounts',
-        mountPoint,
-        `${mountPoint} is in fstab only on ${node}: remove the line there, add it to the primary, or add it to the pair's ignore list`,
-        'driftguard removes fstab entries only when a person decides',
-        onlySecondary,
-      ),
-    );
+  drafts.push(
+    ...adviceIfAny(
+      'mounts',
+      mountPoint,
+      `${mountPoint} is in fstab only on ${node}: remove the line there, add it to the primary, or add it to the pair's ignore list`,
+      'driftguard removes fstab entries only when a person decides',
+      findings.filter((f) => f.side === 'only-second'),
+    ),
+  );
   const rest = findings.filter((f) => f.aspect !== 'live' && f.side !== 'only-second');
   if (rest.length === 0) return drafts;
 

@@ -15,7 +15,7 @@ import type { SysctlsState } from '../../model/state';
 import { MANAGED_SYSCTL_FILE } from '../../model/managed-files';
 import { MANAGED_SYSCTL_BASENAME } from '../edits/managed-files';
 import type { CategoryFixer, FixDraft, NodeFixContext, SourcedFinding } from '../types';
-import { advice, fingerprints, perKey, refusedName } from './common';
+import { advice, adviceIfAny, fingerprints, perKey, refusedName } from './common';
 
 /** Seconds before a panicked kernel reboots, when nothing else says (the PyPI report's fix). */
 const DEFAULT_PANIC_REBOOT = '10';
@@ -61,20 +61,14 @@ function planKey(key: string, findings: SourcedFinding[], ctx: NodeFixContext): 
   const node = ctx.node;
   const problem = checkSysctlKey(key.replace(/\*/g, 'x'));
   if (problem) return [refusedName('sysctls', key, 'sysctl key', problem, findings)];
-  const onlySecondary = findings.filter((f) => f.side === 'only-second');
-  const drafts: FixDraft[] = [];
-  if (onlySecondary.length > 0) {
-    const entry = ctx.state.sysctls ? persistedFor(ctx.state.sysctls, key) : undefined;
-    drafts.push(
-      advice(
-        'sysctls',
-        key,
-        `${key} is set only on ${node}${entry ? ` (${entry.source})` : ''}: remove it there, set it on the primary too, or add it to the pair's ignore list`,
-        "driftguard never edits someone else's sysctl file",
-        onlySecondary,
-      ),
-    );
-  }
+  const entry = ctx.state.sysctls ? persistedFor(ctx.state.sysctls, key) : undefined;
+  const drafts: FixDraft[] = adviceIfAny(
+    'sysctls',
+    key,
+    `${key} is set only on ${node}${entry ? ` (${entry.source})` : ''}: remove it there, set it on the primary too, or add it to the pair's ignore list`,
+    "driftguard never edits someone else's sysctl file",
+    findings.filter((f) => f.side === 'only-second'),
+  );
   const rest = findings.filter((f) => f.side !== 'only-second');
   if (rest.length === 0) return drafts;
   const value = wantedValue(key, rest, ctx);

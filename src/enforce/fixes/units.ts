@@ -11,7 +11,7 @@ import { checkUnitName } from '../../desired/names';
 import type { UnitDependencies, UnitEnablement, UnitInfo } from '../../model/state';
 import { UNIT_ORDERING_LISTS } from '../../model/state';
 import type { CategoryFixer, DropInLine, FixDraft, NodeFixContext, SourcedFinding } from '../types';
-import { advice, fingerprints, perKey, refusedName } from './common';
+import { advice, adviceIfAny, fingerprints, perKey, refusedName } from './common';
 
 type OrderingList = (typeof UNIT_ORDERING_LISTS)[number];
 
@@ -124,33 +124,26 @@ function planUnit(
   const node = ctx.node;
   const problem = checkUnitName(unit);
   if (problem) return [refusedName('units', unit, 'unit name', problem, findings)];
-  const drafts: FixDraft[] = [];
   const have = ctx.state.units?.items[unit];
   const rule = ctx.spec.units[unit];
   const primary = ctx.model?.units?.items[unit];
 
-  const onlySecondary = findings.filter((f) => f.side === 'only-second');
-  if (onlySecondary.length)
-    drafts.push(
-      advice(
-        'units',
-        unit,
-        `${unit} exists only on ${node}: remove or disable it there, or add it to the primary`,
-        'driftguard removes units only when a person decides',
-        onlySecondary,
-      ),
-    );
-  const cycles = findings.filter((f) => f.aspect === 'ordering-cycle');
-  if (cycles.length)
-    drafts.push(
-      advice(
-        'units',
-        unit,
-        `break the ordering cycle through ${unit} on ${node} (the evidence shows the cycle)`,
-        'which ordering is wrong is a decision about the services',
-        cycles,
-      ),
-    );
+  const drafts: FixDraft[] = [
+    ...adviceIfAny(
+      'units',
+      unit,
+      `${unit} exists only on ${node}: remove or disable it there, or add it to the primary`,
+      'driftguard removes units only when a person decides',
+      findings.filter((f) => f.side === 'only-second'),
+    ),
+    ...adviceIfAny(
+      'units',
+      unit,
+      `break the ordering cycle through ${unit} on ${node} (the evidence shows the cycle)`,
+      'which ordering is wrong is a decision about the services',
+      findings.filter((f) => f.aspect === 'ordering-cycle'),
+    ),
+  ];
 
   // Enablement: the roles' wish, else the primary's state.
   const enablement = findings.filter(

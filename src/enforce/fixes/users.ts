@@ -7,7 +7,7 @@
 import { checkUserName } from '../../desired/names';
 import type { GroupEntry, UserEntry } from '../../model/state';
 import type { CategoryFixer, FixDraft, NodeFixContext, SourcedFinding } from '../types';
-import { advice, fingerprints, perKey, refusedName } from './common';
+import { advice, adviceIfAny, fingerprints, perKey, refusedName } from './common';
 
 function wantedIds(
   name: string,
@@ -31,17 +31,13 @@ function planUser(key: string, findings: SourcedFinding[], ctx: NodeFixContext):
     (f) => f.kind === 'mismatch' && (f.aspect === 'uid' || f.aspect === 'gid' || f.side === 'different'),
   );
   const rest = findings.filter((f) => !renumberable.includes(f));
-  const drafts: FixDraft[] = [];
-  if (rest.length)
-    drafts.push(
-      advice(
-        'users',
-        key,
-        `make ${isGroup ? 'group' : 'user'} ${name} on ${node} match (${rest.map((f) => f.message).join('; ')})`,
-        'accounts are created and removed by packages or people',
-        rest,
-      ),
-    );
+  const drafts = adviceIfAny(
+    'users',
+    key,
+    `make ${isGroup ? 'group' : 'user'} ${name} on ${node} match (${rest.map((f) => f.message).join('; ')})`,
+    'accounts are created and removed by packages or people',
+    rest,
+  );
   if (renumberable.length === 0) return drafts;
 
   if (isGroup) {
