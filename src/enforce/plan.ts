@@ -61,6 +61,16 @@ export function basisOf(state: NodeState, categories: Iterable<Category>): Parti
   return basis;
 }
 
+/**
+ * The categories of a plan node's basis whose configuration differs in a fresh state of that
+ * node: where the plan no longer stands (a category the fresh state lacks counts as changed).
+ */
+export function staleAgainst(basis: PlanNode['basis'], state: NodeState): Category[] {
+  const categories = Object.keys(basis) as Category[];
+  const now = basisOf(state, categories);
+  return categories.filter((category) => basis[category] !== now[category]);
+}
+
 function draftsFor(
   desired: Desired,
   node: string,
