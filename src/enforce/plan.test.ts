@@ -8,7 +8,7 @@ import type { Fix, Plan } from '../model/plan';
 import type { FileInfo, NodeState } from '../model/state';
 import { sha256Hex } from '../shared/canonical-json';
 import { mountsFixer } from './fixes/mounts';
-import { makePlan, planHash } from './plan';
+import { makePlan, planHash, staleAgainst } from './plan';
 import { planCategories } from './findings';
 import { verifyCategories } from '../model/run';
 import { CATEGORIES } from '../model/state';
@@ -160,7 +160,9 @@ describe('plan of the PyPI 2013 pair (examples/states)', () => {
     expect(plan.nodes.find((n) => n.node === 'pypi-2')?.basis.packages).toBe(
       example('pypi-2').hashes.packages,
     );
-    expect(planHash(plan)).toBe(plan.hash);
+    const rebased = structuredClone(plan);
+    (rebased.nodes[0] as Plan['nodes'][number]).basis.packages = 'sha256:another';
+    expect(planHash(rebased)).not.toBe(plan.hash);
     const later = makePlan({ desired, target: 'pair:pypi', stateOf: (n) => states.get(n), now: new Date() });
     expect(later.hash).toBe(plan.hash);
     const edited = structuredClone(plan);
@@ -170,14 +172,22 @@ describe('plan of the PyPI 2013 pair (examples/states)', () => {
     reordered.waves.reverse();
     expect(planHash(reordered)).not.toBe(plan.hash);
   });
+
+  it('is stale on a node where its configuration changed since, not where only live state did', () => {
+    const basis = plan.nodes.find((n) => n.node === 'pypi-2')?.basis ?? {};
+    expect(Object.keys(basis)).toEqual(expect.arrayContaining(['mounts', 'packages']));
+    const fresh = example('pypi-2');
+    expect(staleAgainst(basis, fresh)).toEqual([]);
+    fresh.mounts = { ...(fresh.mounts as NonNullable<NodeState['mounts']>), live: [] };
+    expect(staleAgainst(basis, fresh)).toEqual([]);
+    fresh.hashes.packages = 'sha256:another';
+    expect(staleAgainst(basis, fresh)).toEqual(['packages']);
+  });
 });
 
 describe('packages', () => {
   it('removes what the roles say absent and leaves a package only the secondary has to a person', () => {
-    const desired = `${PAIR}\n---\nkind: Role\nname: app\npackages: { telnetd: absent }\n`.replace(
-      'kind: Role\nname: app\n---',
-      '',
-    );
+    const desired = PAIR.replace('name: app\n', 'name: app\npackages: { telnetd: absent }\n');
     const a = state('a', { packages: dpkg(['bash', '5.2-1']) });
     const b = state('b', {
       packages: dpkg(['bash', '5.2-1'], ['telnetd', '0.17-44'], ['strace', '6.1-0.1']),
@@ -477,7 +487,9 @@ describe('users', () => {
       [state('a', { users: users(990) }), state('b', { users: users(991) })],
       'pair:p',
     );
-    expect(plan.fixes.filter((f) => f.category === 'users').every((f) => f.action === 'advice')).toBe(true);
+    const userFixes = plan.fixes.filter((f) => f.category === 'users');
+    expect(userFixes.map((f) => f.id).sort()).toEqual(['b/users/group:pypi', 'b/users/pypi']);
+    expect(userFixes.every((f) => f.action === 'advice')).toBe(true);
     const allowed = planOf(
       PAIR.replace('name: app\n', 'name: app\nusers: { pypi: { uid: 990, renumber: true } }\n'),
       [state('a', { users: users(990) }), state('b', { users: users(991) })],
