@@ -9,6 +9,7 @@ import { applyNodeFixes } from '../src/app/enforce/apply-node';
 import type { NodeSession } from '../src/app/enforce/node-session';
 import { localSession } from '../src/app/enforce/node-session';
 import { requestJson, refusal } from '../src/app/api-client';
+import type { WatchList } from '../src/collect/types';
 import { basisOf } from '../src/enforce';
 import type { AgentResult, AgentWork } from '../src/model/agent-work';
 import type { NodeOutcome } from '../src/model/run';
@@ -23,9 +24,11 @@ export interface ApplyWorkOptions {
   root: string;
   now: () => Date;
   log: AgentLog;
-  /** The paths the node's roles watch, and the sensitive ones among them (asked of the server). */
-  watchPaths: string[];
-  sensitivePaths: string[];
+  /**
+   * The paths the node's roles watch, and the sensitive ones among them (asked of the server):
+   * collected as the collecting agent does, so a secret's content stays on the node.
+   */
+  watchList: WatchList;
   timeoutMs?: number;
 }
 
@@ -114,7 +117,8 @@ export async function applyPendingWork(options: ApplyWorkOptions): Promise<'none
     'applying the approved fixes for this node',
   );
   const session = localSession(options.node, options.root, {
-    watchPaths: options.watchPaths,
+    watchPaths: options.watchList.paths,
+    sensitivePaths: options.watchList.sensitive,
     now: options.now,
   });
   let result: AgentResult;
