@@ -21,6 +21,7 @@ import type {
 } from '../../model/run';
 import { errorMessage } from '../../shared/errors';
 import { sha256Hex } from '../../shared/canonical-json';
+import type { NodeShell } from '../../transport/node-shell';
 import type { FileFacts } from './node-files';
 import type { NodeSession } from './node-session';
 
@@ -70,6 +71,18 @@ export function pendingOutcome(fix: Fix): FixOutcome {
     status: 'pending',
     files: [],
     commands: [],
+  };
+}
+
+/** Runs an argv on the node, for the run record: exit code, time, and what it said on stderr. */
+export async function runCommand(shell: NodeShell, argv: readonly string[]): Promise<CommandOutcome> {
+  const result = await shell.run(argv);
+  const stderr = result.stderr.trim();
+  return {
+    argv: [...argv],
+    exitCode: result.code,
+    ms: Math.round(result.ms),
+    ...(stderr ? { stderr } : {}),
   };
 }
 
@@ -127,18 +140,6 @@ export async function applyNodeFixes(options: ApplyNodeOptions): Promise<boolean
     };
   };
 
-  const runCommand = async (argv: readonly string[]): Promise<CommandOutcome> => {
-    const result = await session.shell.run(argv);
-    const stderr = result.stderr.trim();
-    const command: CommandOutcome = {
-      argv: [...argv],
-      exitCode: result.code,
-      ms: Math.round(result.ms),
-      ...(stderr ? { stderr } : {}),
-    };
-    return command;
-  };
-
   for (const [index, fix] of options.fixes.entries()) {
     const fixOutcome = outcome.fixes[index] as FixOutcome;
     if (options.stopped()) break;
@@ -148,7 +149,7 @@ export async function applyNodeFixes(options: ApplyNodeOptions): Promise<boolean
       for (const change of fix.files) fixOutcome.files.push(await changeFile(change));
       const commands = [...fix.commands];
       for (const argv of commands) {
-        const command = await runCommand(argv);
+        const command = await runCommand(session.shell, argv);
         fixOutcome.commands.push(command);
         if (command.exitCode !== 0)
           throw new FixFailure(
@@ -157,7 +158,7 @@ export async function applyNodeFixes(options: ApplyNodeOptions): Promise<boolean
       }
       // Only where systemd runs: a chroot or an image has no manager to reload.
       if (fix.reloadSystemd && (await session.systemdRunning())) {
-        const reload = await runCommand(['systemctl', 'daemon-reload']);
+        const reload = await runCommand(session.shell, ['systemctl', 'daemon-reload']);
         fixOutcome.commands.push(reload);
         if (reload.exitCode !== 0)
           throw new FixFailure(`systemctl daemon-reload failed: ${reload.stderr ?? ''}`);

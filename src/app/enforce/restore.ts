@@ -5,18 +5,10 @@
  * locked like any other. It puts back files: packages installed, units enabled and live sysctl
  * values set by commands stay as they are (the run record lists those commands).
  */
-import type {
-  CommandOutcome,
-  FileSnapshot,
-  FixOutcome,
-  NodeOutcome,
-  RunRecord,
-  RunTrigger,
-  RunVia,
-} from '../../model/run';
+import type { FileSnapshot, FixOutcome, NodeOutcome, RunRecord, RunTrigger, RunVia } from '../../model/run';
 import { ConflictError, NotFoundError, errorMessage } from '../../shared/errors';
-import { snapshotOf } from './apply-node';
-import { BACKUP_ROOT } from './node-files';
+import { runCommand, snapshotOf } from './apply-node';
+import { backupDirOf } from './node-files';
 import { RunJournal } from './journal';
 import type { RunEnvironment } from './execute';
 import type { NodeSession } from './node-session';
@@ -49,7 +41,7 @@ function unrecordedRun(runId: string, node: string, via: RunVia): RunRecord {
     dryRun: false,
     status: 'succeeded',
     startedAt: '',
-    nodes: [{ node, wave: 1, status: 'succeeded', fixes: [], backupDir: `${BACKUP_ROOT}/${runId}` }],
+    nodes: [{ node, wave: 1, status: 'succeeded', fixes: [], backupDir: backupDirOf(runId) }],
   };
 }
 
@@ -117,11 +109,11 @@ async function restoreNode(
     const fix = outcome.fixes[index] as FixOutcome;
     fix.startedAt = options.now().toISOString();
     try {
-      const current = snapshotOf(await session.files.facts(entry.path));
-      const after = snapshotOf(await session.files.restore(backupDir, entry.path));
+      const facts = await session.files.putBack(backupDir, entry.path);
+      const after = snapshotOf(facts.after);
       fix.files.push({
         path: entry.path,
-        before: current,
+        before: snapshotOf(facts.before),
         after,
         ...(entry.existed ? { backup: `${backupDir}/files${entry.path}` } : {}),
       });
@@ -148,15 +140,8 @@ async function restoreNode(
   }
   for (const fix of outcome.fixes) if (fix.status === 'pending') fix.status = 'not-attempted';
   const failed = outcome.fixes.find((f) => f.status === 'failed');
-  if (!failed && reload && (await session.systemdRunning())) {
-    const result = await session.shell.run(['systemctl', 'daemon-reload']);
-    const command: CommandOutcome = {
-      argv: ['systemctl', 'daemon-reload'],
-      exitCode: result.code,
-      ms: Math.round(result.ms),
-    };
-    outcome.fixes.at(-1)?.commands.push(command);
-  }
+  if (!failed && reload && (await session.systemdRunning()))
+    outcome.fixes.at(-1)?.commands.push(await runCommand(session.shell, ['systemctl', 'daemon-reload']));
   outcome.status = failed ? 'failed' : 'succeeded';
   if (failed) outcome.error = failed.error;
 }
