@@ -97,7 +97,6 @@ export async function carryOut(
   }
   await applyNodeFixes({
     session,
-    runId: work.runId,
     fixes: work.fixes,
     outcome,
     backupDir: work.backupDir,

@@ -27,7 +27,6 @@ import type { NodeSession } from './node-session';
 
 export interface ApplyNodeOptions {
   session: NodeSession;
-  runId: string;
   /** Its change fixes, in plan order. */
   fixes: readonly Fix[];
   /** Filled in as the fixes go (its `fixes` are created here). */
@@ -72,6 +71,11 @@ export function pendingOutcome(fix: Fix): FixOutcome {
     files: [],
     commands: [],
   };
+}
+
+/** A fix applied whose findings are still there (`remaining`: their messages). */
+export function notResolved(remaining: readonly string[]): string {
+  return `applied, but not resolved: ${remaining.join('; ')}`;
 }
 
 /** Runs an argv on the node, for the run record: exit code, time, and what it said on stderr. */
@@ -165,7 +169,7 @@ export async function applyNodeFixes(options: ApplyNodeOptions): Promise<boolean
       }
       if (options.verify) {
         const remaining = await options.verify(fix);
-        if (remaining.length > 0) throw new FixFailure(`applied, but not resolved: ${remaining.join('; ')}`);
+        if (remaining.length > 0) throw new FixFailure(notResolved(remaining));
         fixOutcome.verified = true;
       }
       fixOutcome.status = 'applied';

@@ -6,13 +6,14 @@
  * values set by commands stay as they are (the run record lists those commands).
  */
 import type { FileSnapshot, FixOutcome, NodeOutcome, RunRecord, RunTrigger, RunVia } from '../../model/run';
-import { ConflictError, NotFoundError, errorMessage } from '../../shared/errors';
+import { NotFoundError, errorMessage } from '../../shared/errors';
 import { runCommand, snapshotOf } from './apply-node';
 import { backupDirOf } from './node-files';
 import { RunJournal } from './journal';
 import type { RunEnvironment } from './execute';
 import type { NodeSession } from './node-session';
 import { newRunId } from './run-ids';
+import { lockOrRefuse, settleRun, startNode } from './run-lifecycle';
 
 export interface RestoreRequest {
   runId: string;
@@ -178,22 +179,9 @@ export async function restoreRun(request: RestoreRequest, env: RunEnvironment): 
     nodes: nodes.map((node) => ({ node: node.node, wave: 1, status: 'pending', fixes: [] })),
   };
   journal.start(record);
-  if (!request.dryRun) {
-    try {
-      env.store.runs.lock(
-        record.nodes.map((n) => n.node),
-        record.id,
-        RunJournal.holder(),
-        env.now(),
-      );
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-      record.status = 'refused';
-      record.reason = err.message;
-      journal.finish(record);
-      throw new ConflictError(err.message, { ...err.details, run: record.id });
-    }
-  }
+  const run = { journal, record };
+  const nodeNames = record.nodes.map((n) => n.node);
+  if (!request.dryRun) lockOrRefuse(run, env.store, nodeNames, env.now());
   try {
     for (const outcome of record.nodes) {
       const source = nodes.find((n) => n.node === outcome.node) as NodeOutcome;
@@ -206,10 +194,7 @@ export async function restoreRun(request: RestoreRequest, env: RunEnvironment): 
         break;
       }
       try {
-        outcome.status = 'running';
-        journal.step(record, 'node-started', `${outcome.node}: restoring the backups of ${original.id}`, {
-          node: outcome.node,
-        });
+        startNode(run, outcome.node, `restoring the backups of ${original.id}`);
         await restoreNode(
           session,
           source,
@@ -228,10 +213,7 @@ export async function restoreRun(request: RestoreRequest, env: RunEnvironment): 
       }
       if ((outcome as NodeOutcome).status === 'failed') break;
     }
-    for (const node of record.nodes) if (node.status === 'pending') node.status = 'not-attempted';
-    const failed = record.nodes.find((n) => n.status === 'failed');
-    record.status = failed ? 'failed' : 'succeeded';
-    if (failed) record.reason = `${failed.node}: ${failed.error ?? 'failed'}`;
+    settleRun(record);
     journal.finish(record);
     return record;
   } finally {
