@@ -21,8 +21,8 @@ import { PLAN_SCHEMA_ID } from '../../model/plan';
 import type { RunEvent, RunRecord, RunVia } from '../../model/run';
 import type { NodeState } from '../../model/state';
 import { currentTime } from '../../shared/clock';
-import { IoError, ServerError, StateError, UsageError, errorMessage } from '../../shared/errors';
-import { getJson, refusal, requestJson } from '../../app/api-client';
+import { IoError, StateError, UsageError, errorMessage } from '../../shared/errors';
+import { getJson, openStream, refusal, requestJson } from '../../app/api-client';
 import { openStore } from '../../store';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes';
 import type { CliIo } from '../io';
@@ -81,14 +81,10 @@ async function followEvents(
   token: string | undefined,
   onEvent: (event: RunEvent) => void,
 ): Promise<void> {
-  const response = await fetch(new URL(`/api/v1/runs/${encodeURIComponent(runId)}/events`, server), {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  if (!response.ok || !response.body)
-    throw new ServerError(`${server} answered ${response.status} for the events of ${runId}`);
+  const stream = await openStream(server, `/api/v1/runs/${encodeURIComponent(runId)}/events`, token);
   const decoder = new TextDecoder();
   let buffered = '';
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of stream) {
     buffered += decoder.decode(chunk, { stream: true });
     let end: number;
     while ((end = buffered.indexOf('\n\n')) >= 0) {
