@@ -5,6 +5,7 @@
 import type { Colors } from 'picocolors/types';
 import type { FileOutcome, FixOutcome, RunEvent, RunRecord } from '../../model/run';
 import type { RunSummary } from '../../store';
+import type { CliIo } from '../io';
 import { plural } from './findings';
 import { displayCommand } from './readiness';
 
@@ -60,6 +61,14 @@ export function progressLine(event: RunEvent, colors: Colors): string | undefine
   if (event.type === 'node-started')
     return colors.bold(`${event.node}: ${event.message.replace(`${event.node}: `, '')}`);
   return undefined;
+}
+
+/** A run's listener that prints its progress on stderr as it goes; silent with --json. */
+export function progressPrinter(io: Pick<CliIo, 'err' | 'colors'>, json: boolean): (event: RunEvent) => void {
+  return (event) => {
+    const line = progressLine(event, io.colors);
+    if (line && !json) io.err(`${line}\n`);
+  };
 }
 
 export function renderRun(run: RunRecord, colors: Colors): string {
