@@ -3,6 +3,7 @@
  * attempted — per node, in wave order — and how to undo it.
  */
 import type { Colors } from 'picocolors/types';
+import { backupDirOf } from '../../app/enforce/node-files';
 import type { FileOutcome, FixOutcome, RunEvent, RunRecord } from '../../model/run';
 import type { RunSummary } from '../../store';
 import type { CliIo } from '../io';
@@ -121,7 +122,7 @@ export function renderRun(run: RunRecord, colors: Colors): string {
     if (run.kind === 'apply' && backedUp)
       lines.push(
         colors.dim(
-          `backups of every file written are on each node in /var/lib/driftguard/backups/${run.id}/; put them back with: driftguard restore ${run.id} --yes`,
+          `backups of every file written are on each node in ${backupDirOf(run.id)}/; put them back with: driftguard restore ${run.id} --yes`,
         ),
       );
   }
