@@ -29,8 +29,11 @@ export interface ApplyWorkOptions {
    * collected as the collecting agent does, so a secret's content stays on the node.
    */
   watchList: WatchList;
-  timeoutMs?: number;
 }
+
+/** How long the server has to hand over the work, and to take the answer (which carries a whole state). */
+const CLAIM_TIMEOUT_MS = 30_000;
+const ANSWER_TIMEOUT_MS = 60_000;
 
 /** Why this agent will not carry `work` out, or undefined. Defence in depth: the server already only hands a node its own work. */
 export function refusalOf(work: AgentWork, node: string): string | undefined {
@@ -42,14 +45,7 @@ export function refusalOf(work: AgentWork, node: string): string | undefined {
 
 async function claim(options: ApplyWorkOptions): Promise<AgentWork | undefined> {
   const pathname = `/api/v1/nodes/${encodeURIComponent(options.node)}/work/claim`;
-  const answer = await requestJson(
-    options.server,
-    'POST',
-    pathname,
-    options.token,
-    options.timeoutMs ?? 30_000,
-    {},
-  );
+  const answer = await requestJson(options.server, 'POST', pathname, options.token, CLAIM_TIMEOUT_MS, {});
   if (answer.status === 204) return undefined;
   if (answer.status !== 200) throw refusal(options.server, pathname, answer);
   const work = (answer.body as { work?: AgentWork } | undefined)?.work;
@@ -59,14 +55,7 @@ async function claim(options: ApplyWorkOptions): Promise<AgentWork | undefined> 
 
 async function answer(options: ApplyWorkOptions, result: AgentResult): Promise<void> {
   const pathname = `/api/v1/runs/${encodeURIComponent(result.runId)}/nodes/${encodeURIComponent(result.node)}/result`;
-  const reply = await requestJson(
-    options.server,
-    'POST',
-    pathname,
-    options.token,
-    options.timeoutMs ?? 60_000,
-    result,
-  );
+  const reply = await requestJson(options.server, 'POST', pathname, options.token, ANSWER_TIMEOUT_MS, result);
   if (reply.status !== 200) throw refusal(options.server, pathname, reply);
 }
 

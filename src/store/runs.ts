@@ -40,7 +40,7 @@ export interface RunFilter {
 }
 
 /** A lock not refreshed for this long was left by a process that died. */
-export const DEFAULT_LOCK_LEASE_MS = 15 * 60_000;
+const DEFAULT_LOCK_LEASE_MS = 15 * 60_000;
 
 export class RunsRepository {
   private readonly statements;

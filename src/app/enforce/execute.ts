@@ -170,7 +170,7 @@ export async function finishRun(ctx: RunContext, drive: () => Promise<void>): Pr
 }
 
 /** Refuses the run when a node's fresh state is not the ground the plan stands on. */
-export function checkBasis(ctx: RunContext, node: string, fresh: NodeState): void {
+function checkBasis(ctx: RunContext, node: string, fresh: NodeState): void {
   const stale = staleCategories(ctx.request.plan, node, fresh);
   if (stale.length === 0) return;
   const planned = ctx.request.plan.nodes.find((n) => n.node === node);

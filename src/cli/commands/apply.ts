@@ -120,7 +120,7 @@ async function applyThroughServer(target: string, options: ApplyOptions, io: Cli
 }
 
 /** A plan file as `plan --out` wrote it; refused when edited since (its content hash) or for another target. */
-export function readPlanFile(file: string, target: string): Plan {
+function readPlanFile(file: string, target: string): Plan {
   let plan: Plan;
   try {
     plan = JSON.parse(fs.readFileSync(file, 'utf8')) as Plan;

@@ -53,7 +53,7 @@ function fixMark(fix: FixOutcome, colors: Colors): string {
 }
 
 /** One line per progress event, for stderr while a run goes. */
-export function progressLine(event: RunEvent, colors: Colors): string | undefined {
+function progressLine(event: RunEvent, colors: Colors): string | undefined {
   if (event.type === 'fix-finished') {
     const mark =
       event.status === 'applied' ? colors.green('✓') : event.status === 'failed' ? colors.red('✗') : '·';

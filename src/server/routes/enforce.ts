@@ -8,6 +8,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { PLAN_ID_PATTERN, RUN_ID_PATTERN } from '../../app/enforce/run-ids';
 import { actorOf } from '../../app/enforce/service';
 import type { AgentResult } from '../../model/agent-work';
+import { changesOf } from '../../model/plan';
 import type { RunEvent, RunStatus } from '../../model/run';
 import { validateState } from '../../model/validate-state';
 import { NotFoundError } from '../../shared/errors';
@@ -134,7 +135,7 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
       async (request) => ({
         plans: deps.store.plans.list(limitOf(request.query.limit, 50)).map(({ plan, ...rest }) => ({
           ...rest,
-          changes: plan.fixes.filter((f) => f.action === 'change').length,
+          changes: changesOf(plan).length,
           advice: plan.fixes.filter((f) => f.action === 'advice').length,
         })),
       }),
