@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { localSession } from '../src/app/enforce/node-session';
-import type { AgentWork } from '../src/model/agent-work';
-import { carryOut, refusalOf } from './apply-work';
+import type { AgentResult, AgentWork } from '../src/model/agent-work';
+import { applyPendingWork, carryOut, refusalOf } from './apply-work';
 import { silentLog } from './log';
 
 const work = (node: string, fixNodes: string[]): AgentWork => ({
@@ -54,6 +56,49 @@ describe("the agent's apply step", () => {
       });
       expect(fs.readdirSync(root)).toEqual([]);
     } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  // The fresh state goes to the server: a sensitive file's content must stay on the node, and a
+  // plan's basis (hashed from the agent's reports, sensitive files by hash) must still match.
+  it('collects the sensitive files of its watch list by hash only, as the collecting agent does', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-agent-root-'));
+    fs.mkdirSync(path.join(root, 'etc'));
+    fs.writeFileSync(path.join(root, 'etc/app.secret'), 'password=hunter2\n');
+    let answered: AgentResult | undefined;
+    const server = http.createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        if (request.url?.endsWith('/work/claim')) {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ work: { ...work('pypi-2', []), dryRun: true } }));
+        } else {
+          answered = JSON.parse(body) as AgentResult;
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end('{"taken":true}');
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      await applyPendingWork({
+        server: `http://127.0.0.1:${port}`,
+        token: 'node-token',
+        node: 'pypi-2',
+        root,
+        now: () => new Date(),
+        log: silentLog,
+        watchList: { paths: ['/etc/app.secret'], sensitive: ['/etc/app.secret'] },
+      });
+      const file = answered?.state?.files?.items['/etc/app.secret'];
+      expect(file).toMatchObject({ exists: true, redacted: true });
+      expect(file?.sha256).toMatch(/^sha256:/);
+      expect(JSON.stringify(answered)).not.toContain('hunter2');
+    } finally {
+      server.close();
       fs.rmSync(root, { recursive: true, force: true });
     }
   });

@@ -9,6 +9,7 @@ import { applyNodeFixes } from '../src/app/enforce/apply-node';
 import type { NodeSession } from '../src/app/enforce/node-session';
 import { localSession } from '../src/app/enforce/node-session';
 import { requestJson, refusal } from '../src/app/api-client';
+import type { WatchList } from '../src/collect/types';
 import { basisOf } from '../src/enforce';
 import type { AgentResult, AgentWork } from '../src/model/agent-work';
 import type { NodeOutcome } from '../src/model/run';
@@ -23,11 +24,16 @@ export interface ApplyWorkOptions {
   root: string;
   now: () => Date;
   log: AgentLog;
-  /** The paths the node's roles watch, and the sensitive ones among them (asked of the server). */
-  watchPaths: string[];
-  sensitivePaths: string[];
-  timeoutMs?: number;
+  /**
+   * The paths the node's roles watch, and the sensitive ones among them (asked of the server):
+   * collected as the collecting agent does, so a secret's content stays on the node.
+   */
+  watchList: WatchList;
 }
+
+/** How long the server has to hand over the work, and to take the answer (which carries a whole state). */
+const CLAIM_TIMEOUT_MS = 30_000;
+const ANSWER_TIMEOUT_MS = 60_000;
 
 /** Why this agent will not carry `work` out, or undefined. Defence in depth: the server already only hands a node its own work. */
 export function refusalOf(work: AgentWork, node: string): string | undefined {
@@ -39,14 +45,7 @@ export function refusalOf(work: AgentWork, node: string): string | undefined {
 
 async function claim(options: ApplyWorkOptions): Promise<AgentWork | undefined> {
   const pathname = `/api/v1/nodes/${encodeURIComponent(options.node)}/work/claim`;
-  const answer = await requestJson(
-    options.server,
-    'POST',
-    pathname,
-    options.token,
-    options.timeoutMs ?? 30_000,
-    {},
-  );
+  const answer = await requestJson(options.server, 'POST', pathname, options.token, CLAIM_TIMEOUT_MS, {});
   if (answer.status === 204) return undefined;
   if (answer.status !== 200) throw refusal(options.server, pathname, answer);
   const work = (answer.body as { work?: AgentWork } | undefined)?.work;
@@ -56,14 +55,7 @@ async function claim(options: ApplyWorkOptions): Promise<AgentWork | undefined> 
 
 async function answer(options: ApplyWorkOptions, result: AgentResult): Promise<void> {
   const pathname = `/api/v1/runs/${encodeURIComponent(result.runId)}/nodes/${encodeURIComponent(result.node)}/result`;
-  const reply = await requestJson(
-    options.server,
-    'POST',
-    pathname,
-    options.token,
-    options.timeoutMs ?? 60_000,
-    result,
-  );
+  const reply = await requestJson(options.server, 'POST', pathname, options.token, ANSWER_TIMEOUT_MS, result);
   if (reply.status !== 200) throw refusal(options.server, pathname, reply);
 }
 
@@ -94,7 +86,6 @@ export async function carryOut(
   }
   await applyNodeFixes({
     session,
-    runId: work.runId,
     fixes: work.fixes,
     outcome,
     backupDir: work.backupDir,
@@ -114,7 +105,8 @@ export async function applyPendingWork(options: ApplyWorkOptions): Promise<'none
     'applying the approved fixes for this node',
   );
   const session = localSession(options.node, options.root, {
-    watchPaths: options.watchPaths,
+    watchPaths: options.watchList.paths,
+    sensitivePaths: options.watchList.sensitive,
     now: options.now,
   });
   let result: AgentResult;

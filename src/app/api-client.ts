@@ -28,23 +28,63 @@ export async function requestJson(
   timeoutMs: number,
   body?: unknown,
 ): Promise<ApiAnswer> {
-  let response: Response;
+  const response = await send(server, method, pathname, token, { timeoutMs, body });
+  return answerOf(response);
+}
+
+/**
+ * A long answer read as it comes (a run's server-sent events): its body, once the server said
+ * yes. No timeout — the answer lasts as long as the run — and losing the connection half-way is
+ * a ServerError like not reaching the server at all.
+ */
+export async function openStream(
+  server: string,
+  pathname: string,
+  token: string | undefined,
+): Promise<AsyncIterable<Uint8Array>> {
+  const response = await send(server, 'GET', pathname, token, {});
+  if (!response.ok || !response.body) throw refusal(server, pathname, await answerOf(response));
+  return chunksOf(server, response.body as unknown as AsyncIterable<Uint8Array>);
+}
+
+async function* chunksOf(server: string, body: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
   try {
-    response = await fetch(new URL(pathname, server), {
+    yield* body;
+  } catch (err) {
+    throw new ServerError(`lost the connection to ${server}: ${causeOf(err)}`, err);
+  }
+}
+
+/** One request; a server that cannot be reached (or does not answer within `timeoutMs`) is a ServerError. */
+async function send(
+  server: string,
+  method: 'GET' | 'POST',
+  pathname: string,
+  token: string | undefined,
+  options: { timeoutMs?: number; body?: unknown },
+): Promise<Response> {
+  const { timeoutMs, body } = options;
+  try {
+    return await fetch(new URL(pathname, server), {
       method,
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(timeoutMs),
+      ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
     });
   } catch (err) {
-    throw new ServerError(
-      `cannot reach ${server}: ${String((err as Error).cause ?? (err as Error).message)}`,
-      err,
-    );
+    throw new ServerError(`cannot reach ${server}: ${causeOf(err)}`, err);
   }
+}
+
+/** fetch's own message is "fetch failed": what went wrong is in its cause. */
+function causeOf(err: unknown): string {
+  return String((err as Error).cause ?? (err as Error).message);
+}
+
+async function answerOf(response: Response): Promise<ApiAnswer> {
   return { status: response.status, body: (await response.json().catch(() => undefined)) as unknown };
 }
 

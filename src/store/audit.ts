@@ -45,9 +45,7 @@ export class AuditRepository {
       insert: db.prepare(
         'INSERT INTO audit_events (at, actor, event, run_id, plan_id, node, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
-      list: db.prepare<[number, number], RawAudit>(
-        'SELECT * FROM audit_events WHERE id > ? ORDER BY id DESC LIMIT ?',
-      ),
+      list: db.prepare<[number], RawAudit>('SELECT * FROM audit_events ORDER BY id DESC LIMIT ?'),
       ofRun: db.prepare<[string], RawAudit>('SELECT * FROM audit_events WHERE run_id = ? ORDER BY id'),
     };
   }
@@ -65,8 +63,8 @@ export class AuditRepository {
   }
 
   /** Newest first. */
-  list(options: { limit?: number; afterId?: number } = {}): AuditEvent[] {
-    return this.statements.list.all(options.afterId ?? 0, options.limit ?? 200).map(toEvent);
+  list(options: { limit?: number } = {}): AuditEvent[] {
+    return this.statements.list.all(options.limit ?? 200).map(toEvent);
   }
 
   ofRun(runId: string): AuditEvent[] {

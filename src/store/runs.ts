@@ -40,7 +40,7 @@ export interface RunFilter {
 }
 
 /** A lock not refreshed for this long was left by a process that died. */
-export const DEFAULT_LOCK_LEASE_MS = 15 * 60_000;
+const DEFAULT_LOCK_LEASE_MS = 15 * 60_000;
 
 export class RunsRepository {
   private readonly statements;
@@ -76,22 +76,17 @@ export class RunsRepository {
     };
   }
 
+  /** The columns of a run: its summary (what lists show), what links it to others, and the document. */
   private row(record: RunRecord) {
+    const summary = summaryOf(record);
     return {
-      id: record.id,
-      kind: record.kind,
-      trigger: record.trigger,
-      actor: record.actor,
-      via: record.via,
-      target: record.target,
-      dryRun: record.dryRun ? 1 : 0,
+      ...summary,
+      dryRun: summary.dryRun ? 1 : 0,
+      finishedAt: summary.finishedAt ?? null,
+      reason: summary.reason ?? null,
       planId: record.planId ?? null,
       planHash: record.planHash ?? null,
       restoreOf: record.restoreOf ?? null,
-      status: record.status,
-      startedAt: record.startedAt,
-      finishedAt: record.finishedAt ?? null,
-      reason: record.reason ?? null,
       record: JSON.stringify(record),
     };
   }

@@ -34,7 +34,7 @@ export interface NodeShell {
 }
 
 const STDERR_KEPT = 8000;
-export const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60_000;
+const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60_000;
 /** A PATH with the sbin directories, which non-login sessions (and sudo -n) may lack. */
 const SANE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 

@@ -44,6 +44,9 @@ const UNREACHABLE_CODES: Record<string, string> = {
 
 const CLOSED_BEFORE_HANDSHAKE = 'the connection closed before any SSH handshake';
 
+/** How long a node has to open a channel for a command. */
+const CHANNEL_OPEN_TIMEOUT_MS = 30_000;
+
 function describe(options: SshEndpoint & { user: string }): string {
   return `${options.node} (${options.user}@${options.host}:${options.port})`;
 }
@@ -94,24 +97,29 @@ export class SshConnection {
   }
 
   /** Opens an exec channel (stdin/stdout/stderr of `command` on the node); a server that never answers times out. */
-  exec(command: string, openTimeoutMs = 30_000): Promise<ClientChannel> {
+  exec(command: string): Promise<ClientChannel> {
     return new Promise((resolve, reject) => {
       if (this.closed) {
         reject(new TransportError('protocol', `SSH connection to ${this.description} is closed`));
         return;
       }
-      const timer = setTimeout(
-        () =>
-          reject(
-            new TransportError(
-              'timeout',
-              `${this.description} did not open a channel for a command within ${openTimeoutMs / 1000}s`,
-            ),
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        reject(
+          new TransportError(
+            'timeout',
+            `${this.description} did not open a channel for a command within ${CHANNEL_OPEN_TIMEOUT_MS / 1000}s`,
           ),
-        openTimeoutMs,
-      );
+        );
+      }, CHANNEL_OPEN_TIMEOUT_MS);
       this.client.exec(command, (err, channel) => {
         clearTimeout(timer);
+        if (timedOut) {
+          // The caller gave up on it: nobody would ever read or close a channel that came late.
+          if (!err) channel.close();
+          return;
+        }
         if (err)
           reject(
             new TransportError(

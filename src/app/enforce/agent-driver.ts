@@ -6,18 +6,19 @@
  */
 import type { AgentResult, AgentWork } from '../../model/agent-work';
 import { changesOf } from '../../model/plan';
-import type { NodeOutcome } from '../../model/run';
+import type { Fix } from '../../model/plan';
+import type { FixOutcome, NodeOutcome } from '../../model/run';
 import type { NodeState } from '../../model/state';
 import { errorMessage } from '../../shared/errors';
+import { notResolved } from './apply-node';
 import type { RunContext, RunEnvironment, RunRequest, StartedRun } from './execute';
 import { beginRun, finishRun, unresolved } from './execute';
 import { backupDirOf } from './node-files';
+import { outcomeOf, startNode } from './run-lifecycle';
 
 export interface AgentRunOptions {
   /** How long a node's agent has to take and finish its work. */
   timeoutMs: number;
-  /** How often the server looks for the answer. */
-  pollMs?: number;
   /** Stores a state an agent sent (as its report), so evaluation and readiness see it. */
   ingest: (state: NodeState) => void;
   /** The latest known state of a node (the store's). */
@@ -25,6 +26,9 @@ export interface AgentRunOptions {
   /** Wakes the wait when an agent answers (the result route calls it). */
   wake?: (listener: () => void) => () => void;
 }
+
+/** How often the server looks for an answer that did not wake it (an answer taken by another process). */
+const POLL_MS = 500;
 
 function sleep(ms: number, wake?: AgentRunOptions['wake']): Promise<void> {
   return new Promise((resolve) => {
@@ -51,7 +55,7 @@ async function waitForResult(
     const row = ctx.env.store.agentWork.get<AgentWork, AgentResult>(ctx.record.id, node);
     if (row?.doneAt && row.result) return row.result;
     if (Date.now() > deadline) return undefined;
-    await sleep(options.pollMs ?? 500, options.wake);
+    await sleep(POLL_MS, options.wake);
     ctx.env.store.runs.heartbeat(ctx.record.id, ctx.env.now());
   }
 }
@@ -79,24 +83,27 @@ function takeResult(
   Object.assign(outcome, { ...result.outcome, wave: outcome.wave, node: outcome.node });
   if (request.dryRun || outcome.status !== 'succeeded')
     return outcome.status === 'succeeded' || request.dryRun;
+  const applied = changesOf(request.plan, outcome.node).flatMap((fix): [Fix, FixOutcome][] => {
+    const fixOutcome = outcome.fixes.find((f) => f.fixId === fix.id);
+    return fixOutcome?.status === 'applied' ? [[fix, fixOutcome]] : [];
+  });
+  if (!result.state) {
+    // Applied as the agent says, but nothing to verify it against.
+    for (const [, fixOutcome] of applied) fixOutcome.verified = false;
+    return true;
+  }
   // Verify here: the agent applied without the desired state; its fresh state says whether it worked.
   const states = new Map<string, NodeState>();
   for (const planNode of request.plan.nodes) {
     const state = planNode.node === outcome.node ? result.state : options.latest(planNode.node);
     if (state) states.set(planNode.node, state);
   }
-  for (const fix of changesOf(request.plan, outcome.node)) {
-    const fixOutcome = outcome.fixes.find((f) => f.fixId === fix.id);
-    if (!fixOutcome || fixOutcome.status !== 'applied') continue;
-    if (!result.state) {
-      fixOutcome.verified = false;
-      continue;
-    }
+  for (const [fix, fixOutcome] of applied) {
     const remaining = unresolved(request.desired, fix, states, env.now());
     fixOutcome.verified = remaining.length === 0;
     if (remaining.length > 0) {
       fixOutcome.status = 'failed';
-      fixOutcome.error = `applied, but not resolved: ${remaining.join('; ')}`;
+      fixOutcome.error = notResolved(remaining);
       outcome.status = 'failed';
       outcome.error ??= `${fix.id}: ${fixOutcome.error}`;
     }
@@ -120,17 +127,12 @@ async function driveAgents(ctx: RunContext, options: AgentRunOptions): Promise<v
         dryRun: request.dryRun,
       };
       env.store.agentWork.release(record.id, node, work, env.now().toISOString());
-      const outcome = record.nodes.find((n) => n.node === node) as NodeOutcome;
-      outcome.status = 'running';
-      outcome.where = 'agent';
-      journal.step(record, 'node-started', `${node}: ${work.fixes.length} fixes released to its agent`, {
-        node,
-      });
+      startNode(ctx, node, `${work.fixes.length} fixes released to its agent`, 'agent');
     }
     const answers = await Promise.all(wave.map((node) => waitForResult(ctx, node, options)));
     let failed = false;
     wave.forEach((node, index) => {
-      const outcome = record.nodes.find((n) => n.node === node) as NodeOutcome;
+      const outcome = outcomeOf(record, node);
       let ok: boolean;
       try {
         ok = takeResult(ctx, outcome, answers[index], options);

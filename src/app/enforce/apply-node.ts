@@ -21,12 +21,12 @@ import type {
 } from '../../model/run';
 import { errorMessage } from '../../shared/errors';
 import { sha256Hex } from '../../shared/canonical-json';
+import type { NodeShell } from '../../transport/node-shell';
 import type { FileFacts } from './node-files';
 import type { NodeSession } from './node-session';
 
 export interface ApplyNodeOptions {
   session: NodeSession;
-  runId: string;
   /** Its change fixes, in plan order. */
   fixes: readonly Fix[];
   /** Filled in as the fixes go (its `fixes` are created here). */
@@ -70,6 +70,23 @@ export function pendingOutcome(fix: Fix): FixOutcome {
     status: 'pending',
     files: [],
     commands: [],
+  };
+}
+
+/** A fix applied whose findings are still there (`remaining`: their messages). */
+export function notResolved(remaining: readonly string[]): string {
+  return `applied, but not resolved: ${remaining.join('; ')}`;
+}
+
+/** Runs an argv on the node, for the run record: exit code, time, and what it said on stderr. */
+export async function runCommand(shell: NodeShell, argv: readonly string[]): Promise<CommandOutcome> {
+  const result = await shell.run(argv);
+  const stderr = result.stderr.trim();
+  return {
+    argv: [...argv],
+    exitCode: result.code,
+    ms: Math.round(result.ms),
+    ...(stderr ? { stderr } : {}),
   };
 }
 
@@ -127,18 +144,6 @@ export async function applyNodeFixes(options: ApplyNodeOptions): Promise<boolean
     };
   };
 
-  const runCommand = async (argv: readonly string[]): Promise<CommandOutcome> => {
-    const result = await session.shell.run(argv);
-    const stderr = result.stderr.trim();
-    const command: CommandOutcome = {
-      argv: [...argv],
-      exitCode: result.code,
-      ms: Math.round(result.ms),
-      ...(stderr ? { stderr } : {}),
-    };
-    return command;
-  };
-
   for (const [index, fix] of options.fixes.entries()) {
     const fixOutcome = outcome.fixes[index] as FixOutcome;
     if (options.stopped()) break;
@@ -148,7 +153,7 @@ export async function applyNodeFixes(options: ApplyNodeOptions): Promise<boolean
       for (const change of fix.files) fixOutcome.files.push(await changeFile(change));
       const commands = [...fix.commands];
       for (const argv of commands) {
-        const command = await runCommand(argv);
+        const command = await runCommand(session.shell, argv);
         fixOutcome.commands.push(command);
         if (command.exitCode !== 0)
           throw new FixFailure(
@@ -157,14 +162,14 @@ export async function applyNodeFixes(options: ApplyNodeOptions): Promise<boolean
       }
       // Only where systemd runs: a chroot or an image has no manager to reload.
       if (fix.reloadSystemd && (await session.systemdRunning())) {
-        const reload = await runCommand(['systemctl', 'daemon-reload']);
+        const reload = await runCommand(session.shell, ['systemctl', 'daemon-reload']);
         fixOutcome.commands.push(reload);
         if (reload.exitCode !== 0)
           throw new FixFailure(`systemctl daemon-reload failed: ${reload.stderr ?? ''}`);
       }
       if (options.verify) {
         const remaining = await options.verify(fix);
-        if (remaining.length > 0) throw new FixFailure(`applied, but not resolved: ${remaining.join('; ')}`);
+        if (remaining.length > 0) throw new FixFailure(notResolved(remaining));
         fixOutcome.verified = true;
       }
       fixOutcome.status = 'applied';

@@ -19,7 +19,7 @@ import { verifyCategories } from '../../model/run';
 import type { Category, NodeState } from '../../model/state';
 import { findingFingerprint } from '../../model/finding';
 import type { Finding } from '../../model/finding';
-import { ConflictError, StalePlanError, errorMessage } from '../../shared/errors';
+import { StalePlanError, errorMessage } from '../../shared/errors';
 import type { Store } from '../../store';
 import { applyNodeFixes, pendingOutcome } from './apply-node';
 import { RunJournal } from './journal';
@@ -27,6 +27,8 @@ import type { RunListener } from './journal';
 import { backupDirOf } from './node-files';
 import type { NodeSession } from './node-session';
 import { newRunId } from './run-ids';
+import type { RecordedRun } from './run-lifecycle';
+import { endEarly, lockOrRefuse, settleRun, startNode } from './run-lifecycle';
 
 export interface RunRequest {
   plan: Plan;
@@ -36,7 +38,6 @@ export interface RunRequest {
   via: RunVia;
   dryRun: boolean;
   planId?: string;
-  runId?: string;
   /** States of some plan nodes collected through the run's own sessions a moment ago: not collected again. */
   fresh?: ReadonlyMap<string, NodeState>;
 }
@@ -57,10 +58,10 @@ export function staleCategories(plan: Plan, node: string, fresh: NodeState): Cat
 }
 
 /** A new run record with every node and fix pending. */
-export function newRunRecord(request: RunRequest, now: Date): RunRecord {
+function newRunRecord(request: RunRequest, now: Date): RunRecord {
   const changes = changesOf(request.plan);
   return {
-    id: request.runId ?? newRunId(now),
+    id: newRunId(now),
     kind: 'apply',
     trigger: request.trigger,
     actor: request.actor,
@@ -102,24 +103,7 @@ export function recordFailedRun(
     nodes: [],
   };
   journal.start(record);
-  return endEarly(journal, record, 'failed', reason);
-}
-
-/** Finishes the record as refused or failed before anything changed, with the reason. */
-function endEarly(
-  journal: RunJournal,
-  record: RunRecord,
-  status: 'refused' | 'failed',
-  reason: string,
-): RunRecord {
-  record.status = status;
-  record.reason = reason;
-  for (const node of record.nodes) {
-    node.status = 'not-attempted';
-    for (const fix of node.fixes) fix.status = 'not-attempted';
-  }
-  journal.finish(record);
-  return record;
+  return endEarly({ journal, record }, 'failed', reason);
 }
 
 /** The messages of the findings `fix` addressed that are still there in `states`. */
@@ -140,11 +124,9 @@ export interface StartedRun {
   done: Promise<RunRecord>;
 }
 
-export interface RunContext {
+export interface RunContext extends RecordedRun {
   request: RunRequest;
   env: RunEnvironment;
-  journal: RunJournal;
-  record: RunRecord;
 }
 
 /**
@@ -156,15 +138,7 @@ export function beginRun(request: RunRequest, env: RunEnvironment): RunContext {
   const journal = new RunJournal(env.store, env.now, env.listener);
   const record = newRunRecord(request, env.now());
   journal.start(record);
-  if (!request.dryRun) {
-    try {
-      env.store.runs.lock(request.plan.waves.flat(), record.id, RunJournal.holder(), env.now());
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-      endEarly(journal, record, 'refused', err.message);
-      throw new ConflictError(err.message, { ...err.details, run: record.id });
-    }
-  }
+  if (!request.dryRun) lockOrRefuse({ journal, record }, env.store, request.plan.waves.flat(), env.now());
   return { request, env, journal, record };
 }
 
@@ -180,16 +154,7 @@ export async function finishRun(ctx: RunContext, drive: () => Promise<void>): Pr
         for (const fix of node.fixes) fix.status = 'dry-run';
       }
       record.status = 'succeeded';
-    } else {
-      for (const node of record.nodes) {
-        if (node.status !== 'pending') continue;
-        node.status = 'not-attempted';
-        for (const fix of node.fixes) fix.status = 'not-attempted';
-      }
-      const firstFailure = record.nodes.find((node) => node.status === 'failed');
-      record.status = firstFailure ? 'failed' : 'succeeded';
-      if (firstFailure) record.reason = `${firstFailure.node}: ${firstFailure.error ?? 'failed'}`;
-    }
+    } else settleRun(record);
     journal.finish(record);
     return record;
   } catch (err) {
@@ -205,12 +170,12 @@ export async function finishRun(ctx: RunContext, drive: () => Promise<void>): Pr
 }
 
 /** Refuses the run when a node's fresh state is not the ground the plan stands on. */
-export function checkBasis(ctx: RunContext, node: string, fresh: NodeState): void {
+function checkBasis(ctx: RunContext, node: string, fresh: NodeState): void {
   const stale = staleCategories(ctx.request.plan, node, fresh);
   if (stale.length === 0) return;
   const planned = ctx.request.plan.nodes.find((n) => n.node === node);
   const reason = `stale plan: the ${stale.join(', ')} of ${node} changed since the plan was made (state of ${planned?.collectedAt}); nothing was changed — plan again`;
-  endEarly(ctx.journal, ctx.record, 'refused', reason);
+  endEarly(ctx, 'refused', reason);
   throw new StalePlanError(reason, { run: ctx.record.id, node, categories: stale });
 }
 
@@ -225,7 +190,7 @@ async function driveSessions(ctx: RunContext, sessions: Map<string, NodeSession>
     try {
       session = await env.open(planNode.node);
     } catch (err) {
-      endEarly(journal, record, 'failed', `cannot reach ${planNode.node}: ${errorMessage(err)}`);
+      endEarly(ctx, 'failed', `cannot reach ${planNode.node}: ${errorMessage(err)}`);
       return;
     }
     sessions.set(planNode.node, session);
@@ -240,22 +205,17 @@ async function driveSessions(ctx: RunContext, sessions: Map<string, NodeSession>
     if (failed) break;
     await Promise.all(
       wave.map(async (node) => {
-        const outcome = record.nodes.find((n) => n.node === node) as NodeOutcome;
+        const fixes = changesOf(plan, node);
+        const outcome = startNode(ctx, node, `${fixes.length} fixes`);
         const session = sessions.get(node) as NodeSession;
-        outcome.status = 'running';
-        journal.step(record, 'node-started', `${node}: ${outcome.fixes.length} fixes`, { node });
         const ok = await applyNodeFixes({
           session,
-          runId: record.id,
-          fixes: changesOf(plan, node),
+          fixes,
           outcome,
           backupDir: backupDirOf(record.id),
           now: env.now,
           stopped: () => failed,
-          step: (type, message, about) => {
-            env.store.runs.heartbeat(record.id, env.now());
-            journal.step(record, type, message, { node, ...about });
-          },
+          step: (type, message, about) => journal.step(record, type, message, { node, ...about }),
           readSource: async (source, path) => {
             const from = sessions.get(source);
             if (!from) throw new Error(`${source} is not part of this run`);

@@ -33,7 +33,10 @@ export class RunJournal {
     this.event(record, 'run-started', `${record.kind} of ${record.target} started by ${record.actor}`);
   }
 
-  /** Saves the record and announces one step of it. */
+  /**
+   * Saves the record and announces one step of it. A step is also a sign of life: it refreshes
+   * the run's locks, so that a long run (apply or restore) is not taken for one whose process died.
+   */
   step(
     record: RunRecord,
     type: RunEventType,
@@ -41,6 +44,7 @@ export class RunJournal {
     about: { node?: string; fixId?: string; status?: string } = {},
   ): void {
     this.store.runs.save(record);
+    this.store.runs.heartbeat(record.id, this.now());
     this.event(record, type, message, about);
   }
 
@@ -83,14 +87,13 @@ export class RunJournal {
     );
   }
 
-  audit(record: RunRecord, event: AuditEventName, detail: Record<string, unknown>, node?: string): void {
+  private audit(record: RunRecord, event: AuditEventName, detail: Record<string, unknown>): void {
     this.store.audit.append({
       at: this.now().toISOString(),
       actor: record.actor,
       event,
       runId: record.id,
       ...(record.planId ? { planId: record.planId } : {}),
-      ...(node ? { node } : {}),
       detail,
     });
   }

@@ -8,12 +8,13 @@
 import { CommandError } from '../../shared/errors';
 import type { CommandResult, NodeShell } from '../../transport/node-shell';
 
-export const BACKUP_ROOT = '/var/lib/driftguard/backups';
+const BACKUP_ROOT = '/var/lib/driftguard/backups';
 
 /**
  * The verbs. `facts` prints one line: `missing`, `symlink TARGET`, `dir MODE UID GID`,
- * `file MODE UID GID SIZE SHA256` or `other`; `backup`, `write`, `attributes`, `remove` and
- * `restore` print the facts of the path as they leave it (one round trip per step).
+ * `file MODE UID GID SIZE SHA256` or `other`; `backup` prints the facts of the path as it finds
+ * it, `write`, `attributes` and `remove` as they leave it, `restore` both (one round trip per
+ * step).
  * chown takes owner and group apart, because `chown user:` would also change the group to the
  * user's login group.
  *
@@ -21,7 +22,7 @@ export const BACKUP_ROOT = '/var/lib/driftguard/backups';
  * mode, owner, times), `absent/PATH` an empty marker for a path that did not exist — so restore
  * needs nothing but the folder, even when the run's record is elsewhere.
  */
-export const FILES_SCRIPT = `set -u
+const FILES_SCRIPT = `set -u
 facts() {
   if [ -L "$1" ]; then printf 'symlink %s\\n' "$(readlink -- "$1")"
   elif [ -f "$1" ]; then
@@ -75,6 +76,7 @@ attributes)
   facts "$1" ;;
 remove) rm -f -- "$1" && facts "$1" ;;
 restore)
+  facts "$2"
   if [ -e "$1/absent$2" ]; then rm -f -- "$2" || exit 3
   else
     tmp="$2.driftguard-restore.$$"
@@ -97,7 +99,7 @@ function mode(text: string): string {
   return text.padStart(4, '0');
 }
 
-export function parseFacts(line: string): FileFacts {
+function parseFacts(line: string): FileFacts {
   const [type, ...rest] = line.trim().split(' ');
   switch (type) {
     case 'missing':
@@ -189,9 +191,18 @@ export class NodeFiles {
     return this.facted('remove', path);
   }
 
-  /** Puts a backed-up path back atomically (or removes it, if it did not exist), as it was. */
+  /**
+   * Puts a backed-up path back atomically (or removes it, if it did not exist), as it was;
+   * returns what was there before and what is there now.
+   */
+  async putBack(backupDir: string, path: string): Promise<{ before: FileFacts; after: FileFacts }> {
+    const lines = await this.lines('restore', path, [backupDir]);
+    return { before: parseFacts(lines[0] ?? ''), after: parseFacts(lines.at(-1) ?? '') };
+  }
+
+  /** As putBack; only what is there now. */
   async restore(backupDir: string, path: string): Promise<FileFacts> {
-    return this.facted('restore', path, [backupDir]);
+    return (await this.putBack(backupDir, path)).after;
   }
 
   /** What a backup folder holds: the paths copied, and the paths that did not exist. */
@@ -207,6 +218,16 @@ export class NodeFiles {
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
+  /** The lines a verb printed. */
+  private async lines(
+    verb: string,
+    path: string,
+    extra: string[] = [],
+    input?: string | Buffer,
+  ): Promise<string[]> {
+    return (await this.verb(verb, path, extra, input)).stdout.toString('utf8').trimEnd().split('\n');
+  }
+
   /** A verb whose last line of output is the path's facts after it. */
   private async facted(
     verb: string,
@@ -214,7 +235,7 @@ export class NodeFiles {
     extra: string[] = [],
     input?: string | Buffer,
   ): Promise<FileFacts> {
-    const lines = (await this.verb(verb, path, extra, input)).stdout.toString('utf8').trimEnd().split('\n');
+    const lines = await this.lines(verb, path, extra, input);
     return parseFacts(lines[lines.length - 1] ?? '');
   }
 }

@@ -22,7 +22,7 @@ export function nodesNeededFor(desired: Desired, target: string): { named: strin
 }
 
 /** Latest states of the named nodes (each required) and of their partners (when there is one). */
-export async function loadStatesFor(
+async function loadStatesFor(
   desired: Desired,
   target: string,
   source: StateSource,
@@ -53,7 +53,16 @@ export async function planTarget(
   target: string,
   options: PlanTargetOptions,
 ): Promise<Plan> {
-  const states = await loadStatesFor(desired, target, source);
+  return planFromStates(desired, target, await loadStatesFor(desired, target, source), options);
+}
+
+/** The plan of `target` from states at hand (apply's fresh collection), as `planTarget` makes it. */
+export function planFromStates(
+  desired: Desired,
+  target: string,
+  states: ReadonlyMap<string, NodeState>,
+  options: PlanTargetOptions,
+): Plan {
   return makePlan({
     desired,
     target,

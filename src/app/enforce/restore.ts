@@ -5,22 +5,15 @@
  * locked like any other. It puts back files: packages installed, units enabled and live sysctl
  * values set by commands stay as they are (the run record lists those commands).
  */
-import type {
-  CommandOutcome,
-  FileSnapshot,
-  FixOutcome,
-  NodeOutcome,
-  RunRecord,
-  RunTrigger,
-  RunVia,
-} from '../../model/run';
-import { ConflictError, NotFoundError, errorMessage } from '../../shared/errors';
-import { snapshotOf } from './apply-node';
-import { BACKUP_ROOT } from './node-files';
+import type { FileSnapshot, FixOutcome, NodeOutcome, RunRecord, RunTrigger, RunVia } from '../../model/run';
+import { NotFoundError, errorMessage } from '../../shared/errors';
+import { runCommand, snapshotOf } from './apply-node';
+import { backupDirOf } from './node-files';
 import { RunJournal } from './journal';
 import type { RunEnvironment } from './execute';
 import type { NodeSession } from './node-session';
 import { newRunId } from './run-ids';
+import { lockOrRefuse, settleRun, startNode } from './run-lifecycle';
 
 export interface RestoreRequest {
   runId: string;
@@ -49,7 +42,7 @@ function unrecordedRun(runId: string, node: string, via: RunVia): RunRecord {
     dryRun: false,
     status: 'succeeded',
     startedAt: '',
-    nodes: [{ node, wave: 1, status: 'succeeded', fixes: [], backupDir: `${BACKUP_ROOT}/${runId}` }],
+    nodes: [{ node, wave: 1, status: 'succeeded', fixes: [], backupDir: backupDirOf(runId) }],
   };
 }
 
@@ -117,11 +110,11 @@ async function restoreNode(
     const fix = outcome.fixes[index] as FixOutcome;
     fix.startedAt = options.now().toISOString();
     try {
-      const current = snapshotOf(await session.files.facts(entry.path));
-      const after = snapshotOf(await session.files.restore(backupDir, entry.path));
+      const facts = await session.files.putBack(backupDir, entry.path);
+      const after = snapshotOf(facts.after);
       fix.files.push({
         path: entry.path,
-        before: current,
+        before: snapshotOf(facts.before),
         after,
         ...(entry.existed ? { backup: `${backupDir}/files${entry.path}` } : {}),
       });
@@ -148,15 +141,8 @@ async function restoreNode(
   }
   for (const fix of outcome.fixes) if (fix.status === 'pending') fix.status = 'not-attempted';
   const failed = outcome.fixes.find((f) => f.status === 'failed');
-  if (!failed && reload && (await session.systemdRunning())) {
-    const result = await session.shell.run(['systemctl', 'daemon-reload']);
-    const command: CommandOutcome = {
-      argv: ['systemctl', 'daemon-reload'],
-      exitCode: result.code,
-      ms: Math.round(result.ms),
-    };
-    outcome.fixes.at(-1)?.commands.push(command);
-  }
+  if (!failed && reload && (await session.systemdRunning()))
+    outcome.fixes.at(-1)?.commands.push(await runCommand(session.shell, ['systemctl', 'daemon-reload']));
   outcome.status = failed ? 'failed' : 'succeeded';
   if (failed) outcome.error = failed.error;
 }
@@ -193,22 +179,9 @@ export async function restoreRun(request: RestoreRequest, env: RunEnvironment): 
     nodes: nodes.map((node) => ({ node: node.node, wave: 1, status: 'pending', fixes: [] })),
   };
   journal.start(record);
-  if (!request.dryRun) {
-    try {
-      env.store.runs.lock(
-        record.nodes.map((n) => n.node),
-        record.id,
-        RunJournal.holder(),
-        env.now(),
-      );
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-      record.status = 'refused';
-      record.reason = err.message;
-      journal.finish(record);
-      throw new ConflictError(err.message, { ...err.details, run: record.id });
-    }
-  }
+  const run = { journal, record };
+  const nodeNames = record.nodes.map((n) => n.node);
+  if (!request.dryRun) lockOrRefuse(run, env.store, nodeNames, env.now());
   try {
     for (const outcome of record.nodes) {
       const source = nodes.find((n) => n.node === outcome.node) as NodeOutcome;
@@ -221,10 +194,7 @@ export async function restoreRun(request: RestoreRequest, env: RunEnvironment): 
         break;
       }
       try {
-        outcome.status = 'running';
-        journal.step(record, 'node-started', `${outcome.node}: restoring the backups of ${original.id}`, {
-          node: outcome.node,
-        });
+        startNode(run, outcome.node, `restoring the backups of ${original.id}`);
         await restoreNode(
           session,
           source,
@@ -243,10 +213,7 @@ export async function restoreRun(request: RestoreRequest, env: RunEnvironment): 
       }
       if ((outcome as NodeOutcome).status === 'failed') break;
     }
-    for (const node of record.nodes) if (node.status === 'pending') node.status = 'not-attempted';
-    const failed = record.nodes.find((n) => n.status === 'failed');
-    record.status = failed ? 'failed' : 'succeeded';
-    if (failed) record.reason = `${failed.node}: ${failed.error ?? 'failed'}`;
+    settleRun(record);
     journal.finish(record);
     return record;
   } finally {

@@ -7,7 +7,10 @@
 import { randomInt } from 'node:crypto';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
-export const RUN_ID_PATTERN = '^[rp]-[0-9]{8}-[0-9]{6}-[a-z0-9]{6}$';
+/** The stamp and the random part, after the `r-` or `p-`. */
+const STAMPED = '[0-9]{8}-[0-9]{6}-[a-z0-9]{6}$';
+export const RUN_ID_PATTERN = `^r-${STAMPED}`;
+export const PLAN_ID_PATTERN = `^p-${STAMPED}`;
 const RUN_ID = new RegExp(RUN_ID_PATTERN);
 
 function stamp(now: Date): string {
@@ -30,5 +33,5 @@ export function newPlanId(now: Date): string {
 }
 
 export function isRunId(text: string): boolean {
-  return RUN_ID.test(text) && text.startsWith('r-');
+  return RUN_ID.test(text);
 }

@@ -20,6 +20,7 @@ import { startAgentRun } from './agent-driver';
 import type { RunEventHub } from './events';
 import type { RunEnvironment, StartedRun } from './execute';
 import { recordFailedRun, startRun } from './execute';
+import type { NodeSession } from './node-session';
 import { restoreRun } from './restore';
 import { newPlanId } from './run-ids';
 import { sessionOpener } from './sessions';
@@ -36,7 +37,6 @@ export interface EnforcerDeps {
   planTtlMs?: number;
   /** How long a node's agent has to carry out its work (default 10 min). */
   agentTimeoutMs?: number;
-  connectTimeoutMs?: number;
 }
 
 export interface PlanRequest {
@@ -45,7 +45,8 @@ export interface PlanRequest {
   maxNodesPerWave?: number;
 }
 
-export const DEFAULT_PLAN_TTL_MS = 60 * 60_000;
+const DEFAULT_PLAN_TTL_MS = 60 * 60_000;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Who, for the records: a token's label (or its role and id). */
 export function actorOf(caller: TokenInfo | undefined): string {
@@ -108,11 +109,17 @@ export class Enforcer {
     return stored;
   }
 
-  approve(id: string, actor: string): StoredPlan {
+  /** A plan that may still be approved or run at `now`. */
+  private unexpiredPlan(id: string, now: Date): StoredPlan {
     const stored = this.plan(id);
-    const now = this.deps.now();
     if (Date.parse(stored.expiresAt) <= now.getTime())
       throw new ConflictError(`plan ${id} expired at ${stored.expiresAt}: make a new one`);
+    return stored;
+  }
+
+  approve(id: string, actor: string): StoredPlan {
+    const now = this.deps.now();
+    const stored = this.unexpiredPlan(id, now);
     if (!this.deps.store.plans.approve(id, actor, now.toISOString()))
       throw new ConflictError(
         `plan ${id} was approved already, by ${stored.approvedBy} at ${stored.approvedAt}`,
@@ -127,20 +134,26 @@ export class Enforcer {
     return this.plan(id);
   }
 
-  /** Where runs happen; SSH credentials are read when a node is opened (agent runs need none). */
-  private environment(): RunEnvironment {
-    const desired = this.desired();
+  /**
+   * Where a run happens. The SSH credentials are read at its first open, once for the whole run:
+   * an agent run needs none, and credentials that cannot be loaded fail the run as "cannot reach"
+   * the node, like any other reason a node cannot be reached.
+   */
+  private environment(desired: Desired): RunEnvironment {
+    let opener: ((node: string) => Promise<NodeSession>) | undefined;
     return {
       store: this.deps.store,
       now: this.deps.now,
       listener: (event) => this.deps.events.publish(event),
-      open: (node) =>
-        sessionOpener(desired, {
+      open: async (node) => {
+        opener ??= sessionOpener(desired, {
           via: 'ssh',
           ...this.deps.credentials(),
-          connectTimeoutMs: this.deps.connectTimeoutMs ?? 10_000,
+          connectTimeoutMs: CONNECT_TIMEOUT_MS,
           now: this.deps.now,
-        })(node),
+        });
+        return opener(node);
+      },
     };
   }
 
@@ -154,10 +167,7 @@ export class Enforcer {
 
   /** Starts an approved plan (a dry run needs no approval); a node held by another run refuses at once. */
   runPlan(id: string, options: { dryRun: boolean; trigger?: RunTrigger }, actor: string): StartedRun {
-    const stored = this.plan(id);
-    const now = this.deps.now();
-    if (Date.parse(stored.expiresAt) <= now.getTime())
-      throw new ConflictError(`plan ${id} expired at ${stored.expiresAt}: make a new one`);
+    const stored = this.unexpiredPlan(id, this.deps.now());
     if (!options.dryRun && !stored.approvedAt)
       throw new ConflictError(
         `plan ${id} is not approved: an admin approves it first (POST /api/v1/plans/${id}/approve)`,
@@ -176,16 +186,17 @@ export class Enforcer {
     plan: StoredPlan['plan'],
     options: { via: RunVia; dryRun: boolean; trigger: RunTrigger; actor: string; planId?: string },
   ): StartedRun {
+    const desired = this.desired();
     const request = {
       plan,
-      desired: this.desired(),
+      desired,
       trigger: options.trigger,
       actor: options.actor,
       via: options.via,
       dryRun: options.dryRun,
       ...(options.planId ? { planId: options.planId } : {}),
     };
-    const env = this.environment();
+    const env = this.environment(desired);
     const started =
       options.via === 'agent'
         ? startAgentRun(request, env, {
@@ -216,7 +227,7 @@ export class Enforcer {
         actor,
         dryRun: options.dryRun,
       },
-      this.environment(),
+      this.environment(this.desired()),
     );
   }
 

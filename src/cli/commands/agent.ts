@@ -42,15 +42,6 @@ export interface AgentCliOptions {
   applyUnit?: string;
 }
 
-/** The node's watch list as the server gives it, in the apply step's terms. */
-async function watchListOf(
-  node: string,
-  http: { server: string; token: string },
-): Promise<{ watchPaths: string[]; sensitivePaths: string[] }> {
-  const list = await fetchWatchList(node, http);
-  return { watchPaths: list.paths, sensitivePaths: list.sensitive };
-}
-
 /** `--apply`: one pass of the agent's apply step (agents/apply-work.ts). Exit 0 applied or nothing to do, 1 failed or refused. */
 async function runApplyStep(
   options: AgentCliOptions,
@@ -68,7 +59,7 @@ async function runApplyStep(
     now: () => currentTime(io.env),
     log,
     // The same files, sensitive ones by hash only, as the collecting agent records.
-    ...(await watchListOf(node, http)),
+    watchList: await fetchWatchList(node, http),
   });
   if (result === 'none') {
     io.err(`driftguard: no approved work waits for ${node}\n`);

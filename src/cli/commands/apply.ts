@@ -8,40 +8,35 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { nodesNeededFor, planTarget } from '../../app/enforce/plan-target';
+import { nodesNeededFor, planFromStates, planTarget } from '../../app/enforce/plan-target';
+import type { PlanTargetOptions } from '../../app/enforce/plan-target';
 import { executePlan } from '../../app/enforce/execute';
 import type { NodeSession } from '../../app/enforce/node-session';
 import { SessionPool, sessionOpener } from '../../app/enforce/sessions';
-import type { SessionOptions } from '../../app/enforce/sessions';
 import { loadDesired, normaliseTarget } from '../../desired';
-import { makePlan, planCategories, planHash } from '../../enforce';
+import { planCategories, planHash } from '../../enforce';
 import type { Desired } from '../../model/desired';
 import type { Plan } from '../../model/plan';
 import { PLAN_SCHEMA_ID } from '../../model/plan';
 import type { RunEvent, RunRecord, RunVia } from '../../model/run';
 import type { NodeState } from '../../model/state';
 import { currentTime } from '../../shared/clock';
-import { IoError, ServerError, StateError, UsageError, errorMessage } from '../../shared/errors';
-import { getJson, refusal, requestJson } from '../../app/api-client';
+import { IoError, StateError, UsageError, errorMessage } from '../../shared/errors';
+import { getJson, openStream, refusal, requestJson } from '../../app/api-client';
 import { openStore } from '../../store';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes';
 import type { CliIo } from '../io';
 import { printJson } from '../io';
 import { renderPlan } from '../render/plan';
-import { progressLine, renderRun } from '../render/run';
-import type { StateOptions } from './shared';
-import { durationOption, expandPath, readToken, sshCredentials, stateSourceFrom } from './shared';
+import { progressPrinter, renderRun } from '../render/run';
+import type { SessionFlags, StateOptions } from './shared';
+import { expandPath, readToken, sessionOptionsFor, stateSourceFrom } from './shared';
 
-export interface ApplyOptions extends Partial<StateOptions> {
+export interface ApplyOptions extends Partial<StateOptions>, SessionFlags {
   desired: string;
   via?: string;
-  root?: string;
   yes: boolean;
   plan?: string;
-  knownHosts?: string;
-  identity?: string;
-  sudo: boolean;
-  connectTimeout: string;
   db: string;
   maxNodesPerWave?: string;
   json: boolean;
@@ -81,14 +76,10 @@ async function followEvents(
   token: string | undefined,
   onEvent: (event: RunEvent) => void,
 ): Promise<void> {
-  const response = await fetch(new URL(`/api/v1/runs/${encodeURIComponent(runId)}/events`, server), {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  if (!response.ok || !response.body)
-    throw new ServerError(`${server} answered ${response.status} for the events of ${runId}`);
+  const stream = await openStream(server, `/api/v1/runs/${encodeURIComponent(runId)}/events`, token);
   const decoder = new TextDecoder();
   let buffered = '';
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of stream) {
     buffered += decoder.decode(chunk, { stream: true });
     let end: number;
     while ((end = buffered.indexOf('\n\n')) >= 0) {
@@ -118,10 +109,7 @@ async function applyThroughServer(target: string, options: ApplyOptions, io: Cli
   const started = (await post(`/api/v1/plans/${stored.id}/run`, { dryRun: !options.yes })) as {
     run: { id: string };
   };
-  await followEvents(server, started.run.id, token, (event) => {
-    const line = progressLine(event, io.colors);
-    if (line && !options.json) io.err(`${line}\n`);
-  });
+  await followEvents(server, started.run.id, token, progressPrinter(io, options.json));
   const pathname = `/api/v1/runs/${started.run.id}`;
   const answer = await getJson(server, pathname, token, 30_000);
   if (answer.status !== 200) throw refusal(server, pathname, answer);
@@ -132,7 +120,7 @@ async function applyThroughServer(target: string, options: ApplyOptions, io: Cli
 }
 
 /** A plan file as `plan --out` wrote it; refused when edited since (its content hash) or for another target. */
-export function readPlanFile(file: string, target: string): Plan {
+function readPlanFile(file: string, target: string): Plan {
   let plan: Plan;
   try {
     plan = JSON.parse(fs.readFileSync(file, 'utf8')) as Plan;
@@ -189,37 +177,26 @@ export async function runApply(target: string, options: ApplyOptions, io: CliIo)
     throw new UsageError(
       `--max-nodes-per-wave wants a whole number of at least 1, not ${options.maxNodesPerWave}`,
     );
-  const sessionOptions: SessionOptions =
-    via === 'local'
-      ? { via, root: path.resolve(io.cwd, options.root ?? '/'), now }
-      : {
-          via,
-          ...sshCredentials(options, io),
-          connectTimeoutMs: durationOption('--connect-timeout', options.connectTimeout, 1000),
-          sudo: options.sudo,
-          now,
-        };
-  const pool = new SessionPool(sessionOpener(desired, sessionOptions));
+  const pool = new SessionPool(sessionOpener(desired, sessionOptionsFor(via, options, io, now)));
+  const planOptions = (): PlanTargetOptions => ({
+    now: now(),
+    ...(maxNodesPerWave ? { maxNodesPerWave } : {}),
+  });
   const store = openStore(expandPath(options.db, io));
   try {
     let plan: Plan;
     let fresh: Map<string, NodeState> | undefined;
     if (options.plan) plan = readPlanFile(path.resolve(io.cwd, options.plan), target);
     else if (options.states || options.server)
-      plan = await planTarget(desired, stateSourceFrom({ ...options, json: options.json }, io.env), target, {
-        now: now(),
-        ...(maxNodesPerWave ? { maxNodesPerWave } : {}),
-      });
+      plan = await planTarget(
+        desired,
+        stateSourceFrom({ ...options, json: options.json }, io.env),
+        target,
+        planOptions(),
+      );
     else {
       fresh = await collectForPlan(desired, target, pool, via, io);
-      const states = fresh;
-      plan = makePlan({
-        desired,
-        target,
-        stateOf: (node) => states.get(node),
-        now: now(),
-        ...(maxNodesPerWave ? { maxNodesPerWave } : {}),
-      });
+      plan = planFromStates(desired, target, fresh, planOptions());
     }
     if (!options.json) io.out(renderPlan(plan, io.colors, { dryRun: !options.yes }));
     const run: RunRecord = await executePlan(
@@ -236,10 +213,7 @@ export async function runApply(target: string, options: ApplyOptions, io: CliIo)
         store,
         now,
         open: (node): Promise<NodeSession> => pool.open(node),
-        listener: (event) => {
-          const line = progressLine(event, io.colors);
-          if (line && !options.json) io.err(`${line}\n`);
-        },
+        listener: progressPrinter(io, options.json),
       },
     );
     if (options.json) printJson(io, { plan, run });

@@ -6,7 +6,6 @@
  */
 import { restoreRun } from '../../app/enforce/restore';
 import { SessionPool, sessionOpener } from '../../app/enforce/sessions';
-import type { SessionOptions } from '../../app/enforce/sessions';
 import { loadDesired } from '../../desired';
 import { currentTime } from '../../shared/clock';
 import { isRunId } from '../../app/enforce/run-ids';
@@ -15,20 +14,16 @@ import { openStore } from '../../store';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes';
 import type { CliIo } from '../io';
 import { printJson } from '../io';
-import { progressLine, renderRun } from '../render/run';
+import { progressPrinter, renderRun } from '../render/run';
 import { cliActor } from './apply';
-import { durationOption, expandPath, sshCredentials } from './shared';
+import type { SessionFlags } from './shared';
+import { expandPath, sessionOptionsFor } from './shared';
 
-export interface RestoreOptions {
+export interface RestoreOptions extends SessionFlags {
   desired: string;
   node?: string;
   via?: 'ssh' | 'local';
-  root?: string;
   yes: boolean;
-  knownHosts?: string;
-  identity?: string;
-  sudo: boolean;
-  connectTimeout: string;
   db: string;
   json: boolean;
 }
@@ -51,17 +46,7 @@ export async function runRestore(runId: string, options: RestoreOptions, io: Cli
       throw new NotFoundError(
         `no run ${runId} in ${options.db} (driftguard runs lists them); on the node that has its backups: driftguard restore ${runId} --via local --node NAME`,
       );
-    const sessionOptions: SessionOptions =
-      via === 'local'
-        ? { via: 'local', root: expandPath(options.root ?? '/', io), now }
-        : {
-            via: 'ssh',
-            ...sshCredentials(options, io),
-            connectTimeoutMs: durationOption('--connect-timeout', options.connectTimeout, 1000),
-            sudo: options.sudo,
-            now,
-          };
-    const pool = new SessionPool(sessionOpener(desired, sessionOptions));
+    const pool = new SessionPool(sessionOpener(desired, sessionOptionsFor(via, options, io, now)));
     try {
       const record = await restoreRun(
         {
@@ -76,10 +61,7 @@ export async function runRestore(runId: string, options: RestoreOptions, io: Cli
           store,
           now,
           open: pool.open,
-          listener: (event) => {
-            const line = progressLine(event, io.colors);
-            if (line && !options.json) io.err(`${line}\n`);
-          },
+          listener: progressPrinter(io, options.json),
         },
       );
       if (options.json) printJson(io, record);

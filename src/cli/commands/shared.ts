@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ServerStateSource } from '../../app/server-state-source';
+import type { SessionOptions } from '../../app/enforce/sessions';
 import { DirectoryStateSource } from '../../app/state-source';
 import type { StateSource } from '../../app/state-source';
 import { parseDuration } from '../../desired/values';
@@ -67,4 +68,30 @@ export function sshCredentials(
     home: io.env.HOME || os.homedir(),
   });
   return { knownHosts, identity };
+}
+
+/** What apply and restore reach nodes with: the options of `--via local` and of `--via ssh`. */
+export interface SessionFlags {
+  root?: string;
+  knownHosts?: string;
+  identity?: string;
+  sudo: boolean;
+  connectTimeout: string;
+}
+
+/** How apply and restore reach nodes: the tree under --root (default /), or SSH with the fleet's keys. */
+export function sessionOptionsFor(
+  via: 'ssh' | 'local',
+  flags: SessionFlags,
+  io: CliIo,
+  now: () => Date,
+): SessionOptions {
+  if (via === 'local') return { via, root: expandPath(flags.root ?? '/', io), now };
+  return {
+    via,
+    ...sshCredentials(flags, io),
+    connectTimeoutMs: durationOption('--connect-timeout', flags.connectTimeout, 1000),
+    sudo: flags.sudo,
+    now,
+  };
 }

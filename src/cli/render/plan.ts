@@ -5,15 +5,12 @@
  */
 import type { Colors } from 'picocolors/types';
 import type { Fix, Plan } from '../../model/plan';
+import { changesOf } from '../../model/plan';
 import { diffLines } from './diff';
 import { plural } from './findings';
 import { displayCommand } from './readiness';
 
 const CATEGORY_WIDTH = 12;
-
-export function changeCount(plan: Plan): number {
-  return plan.fixes.filter((fix) => fix.action === 'change').length;
-}
 
 function fixLines(fix: Fix, n: number, colors: Colors): string[] {
   const lines = [
@@ -35,7 +32,7 @@ function fixLines(fix: Fix, n: number, colors: Colors): string[] {
  * what happens next instead of how to apply.
  */
 export function renderPlan(plan: Plan, colors: Colors, applying?: { dryRun: boolean }): string {
-  const changes = plan.fixes.filter((fix) => fix.action === 'change');
+  const changes = changesOf(plan);
   const advice = plan.fixes.filter((fix) => fix.action === 'advice');
   const roleOf = new Map(plan.nodes.map((node) => [node.node, node.role]));
   const lines = [

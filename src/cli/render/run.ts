@@ -3,8 +3,10 @@
  * attempted — per node, in wave order — and how to undo it.
  */
 import type { Colors } from 'picocolors/types';
+import { backupDirOf } from '../../app/enforce/node-files';
 import type { FileOutcome, FixOutcome, RunEvent, RunRecord } from '../../model/run';
 import type { RunSummary } from '../../store';
+import type { CliIo } from '../io';
 import { plural } from './findings';
 import { displayCommand } from './readiness';
 
@@ -51,7 +53,7 @@ function fixMark(fix: FixOutcome, colors: Colors): string {
 }
 
 /** One line per progress event, for stderr while a run goes. */
-export function progressLine(event: RunEvent, colors: Colors): string | undefined {
+function progressLine(event: RunEvent, colors: Colors): string | undefined {
   if (event.type === 'fix-finished') {
     const mark =
       event.status === 'applied' ? colors.green('✓') : event.status === 'failed' ? colors.red('✗') : '·';
@@ -60,6 +62,14 @@ export function progressLine(event: RunEvent, colors: Colors): string | undefine
   if (event.type === 'node-started')
     return colors.bold(`${event.node}: ${event.message.replace(`${event.node}: `, '')}`);
   return undefined;
+}
+
+/** A run's listener that prints its progress on stderr as it goes; silent with --json. */
+export function progressPrinter(io: Pick<CliIo, 'err' | 'colors'>, json: boolean): (event: RunEvent) => void {
+  return (event) => {
+    const line = progressLine(event, io.colors);
+    if (line && !json) io.err(`${line}\n`);
+  };
 }
 
 export function renderRun(run: RunRecord, colors: Colors): string {
@@ -112,7 +122,7 @@ export function renderRun(run: RunRecord, colors: Colors): string {
     if (run.kind === 'apply' && backedUp)
       lines.push(
         colors.dim(
-          `backups of every file written are on each node in /var/lib/driftguard/backups/${run.id}/; put them back with: driftguard restore ${run.id} --yes`,
+          `backups of every file written are on each node in ${backupDirOf(run.id)}/; put them back with: driftguard restore ${run.id} --yes`,
         ),
       );
   }

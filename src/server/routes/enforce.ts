@@ -5,17 +5,17 @@
  * edits it), restore a run. A node's agent takes its work and answers here with its own token.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { PLAN_ID_PATTERN, RUN_ID_PATTERN } from '../../app/enforce/run-ids';
 import { actorOf } from '../../app/enforce/service';
 import type { AgentResult } from '../../model/agent-work';
+import { changesOf } from '../../model/plan';
 import type { RunEvent, RunStatus } from '../../model/run';
 import { validateState } from '../../model/validate-state';
 import { NotFoundError } from '../../shared/errors';
 import { summaryOf } from '../../store/runs';
 import type { ServerDeps } from '../app';
-import { NAME_PARAMS, NO_QUERY, readRoute } from './schemas';
+import { NAME_PARAMS, readRoute, route } from './schemas';
 
-const PLAN_ID = '^p-[0-9]{8}-[0-9]{6}-[a-z0-9]{6}$';
-const RUN_ID = '^r-[0-9]{8}-[0-9]{6}-[a-z0-9]{6}$';
 const NODE_NAME = NAME_PARAMS.properties.name.pattern;
 
 const idParams = (pattern: string) =>
@@ -54,7 +54,7 @@ const RESULT_BODY = {
   additionalProperties: false,
   required: ['runId', 'node'],
   properties: {
-    runId: { type: 'string', pattern: RUN_ID },
+    runId: { type: 'string', pattern: RUN_ID_PATTERN },
     node: { type: 'string', pattern: NODE_NAME },
     refused: { type: 'string', maxLength: 4000 },
     outcome: { type: 'object' },
@@ -124,15 +124,7 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
   return async (app) => {
     app.post<{ Body: { target: string; via?: 'ssh' | 'agent'; maxNodesPerWave?: number } }>(
       '/plans',
-      {
-        config: { access: 'admin' },
-        schema: {
-          summary: 'Make a plan for a target from the stored states',
-          tags: ['enforcement'],
-          body: PLAN_BODY,
-          querystring: NO_QUERY,
-        },
-      },
+      route('admin', 'Make a plan for a target from the stored states', 'enforcement', { body: PLAN_BODY }),
       async (request, reply) =>
         reply.code(201).send(enforcer().createPlan(request.body, actorOf(request.caller))),
     );
@@ -143,7 +135,7 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
       async (request) => ({
         plans: deps.store.plans.list(limitOf(request.query.limit, 50)).map(({ plan, ...rest }) => ({
           ...rest,
-          changes: plan.fixes.filter((f) => f.action === 'change').length,
+          changes: changesOf(plan).length,
           advice: plan.fixes.filter((f) => f.action === 'advice').length,
         })),
       }),
@@ -151,37 +143,26 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
 
     app.get<Id>(
       '/plans/:id',
-      readRoute('One plan, with every fix and diff', 'enforcement', { params: idParams(PLAN_ID) }),
+      readRoute('One plan, with every fix and diff', 'enforcement', {
+        params: idParams(PLAN_ID_PATTERN),
+      }),
       async (request) => enforcer().plan(request.params.id),
     );
 
     app.post<Id>(
       '/plans/:id/approve',
-      {
-        config: { access: 'admin' },
-        schema: {
-          summary: 'Approve a plan',
-          tags: ['enforcement'],
-          params: idParams(PLAN_ID),
-          querystring: NO_QUERY,
-        },
-      },
+      route('admin', 'Approve a plan', 'enforcement', { params: idParams(PLAN_ID_PATTERN) }),
       async (request) => enforcer().approve(request.params.id, actorOf(request.caller)),
     );
 
     app.post<Id & { Body: { dryRun?: boolean } | undefined }>(
       '/plans/:id/run',
-      {
-        config: { access: 'admin' },
-        schema: {
-          summary:
-            'Run an approved plan (a dry run needs no approval); 409 when a node is being changed by another run',
-          tags: ['enforcement'],
-          params: idParams(PLAN_ID),
-          body: RUN_BODY,
-          querystring: NO_QUERY,
-        },
-      },
+      route(
+        'admin',
+        'Run an approved plan (a dry run needs no approval); 409 when a node is being changed by another run',
+        'enforcement',
+        { params: idParams(PLAN_ID_PATTERN), body: RUN_BODY },
+      ),
       async (request, reply) => {
         const started = enforcer().runPlan(
           request.params.id,
@@ -210,7 +191,7 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
     app.get<Id>(
       '/runs/:id',
       readRoute('One run: every fix, its files before and after, its commands', 'enforcement', {
-        params: idParams(RUN_ID),
+        params: idParams(RUN_ID_PATTERN),
       }),
       async (request) => {
         const run = deps.store.runs.get(request.params.id);
@@ -222,23 +203,17 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
     app.get<Id>(
       '/runs/:id/events',
       readRoute('The progress of a run as server-sent events (replayed, then live)', 'enforcement', {
-        params: idParams(RUN_ID),
+        params: idParams(RUN_ID_PATTERN),
       }),
       async (request, reply) => streamRun(deps, request, reply),
     );
 
     app.post<Id & { Body: { node?: string; dryRun?: boolean } | undefined }>(
       '/runs/:id/restore',
-      {
-        config: { access: 'admin' },
-        schema: {
-          summary: "Put a run's backups back (over SSH)",
-          tags: ['enforcement'],
-          params: idParams(RUN_ID),
-          body: RESTORE_BODY,
-          querystring: NO_QUERY,
-        },
-      },
+      route('admin', "Put a run's backups back (over SSH)", 'enforcement', {
+        params: idParams(RUN_ID_PATTERN),
+        body: RESTORE_BODY,
+      }),
       async (request) => {
         const body = request.body ?? {};
         return enforcer().restore(
@@ -267,29 +242,22 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
 
     app.get<{ Params: { name: string } }>(
       '/nodes/:name/work',
-      {
-        config: { access: 'report' },
-        schema: {
-          summary: 'Whether work waits for the node (its agent starts its apply unit then)',
-          tags: ['enforcement'],
+      route(
+        'report',
+        'Whether work waits for the node (its agent starts its apply unit then)',
+        'enforcement',
+        {
           params: NAME_PARAMS,
-          querystring: NO_QUERY,
         },
-      },
+      ),
       async (request) => enforcer().pendingWork(request.params.name, request.caller!),
     );
 
     app.post<{ Params: { name: string } }>(
       '/nodes/:name/work/claim',
-      {
-        config: { access: 'report' },
-        schema: {
-          summary: "The node's agent takes its released work (its own node token)",
-          tags: ['enforcement'],
-          params: NAME_PARAMS,
-          querystring: NO_QUERY,
-        },
-      },
+      route('report', "The node's agent takes its released work (its own node token)", 'enforcement', {
+        params: NAME_PARAMS,
+      }),
       async (request, reply) => {
         const work = enforcer().claimWork(request.params.name, request.caller!);
         return work ? reply.send({ work }) : reply.code(204).send();
@@ -298,21 +266,15 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
 
     app.post<{ Params: { id: string; name: string }; Body: AgentResult }>(
       '/runs/:id/nodes/:name/result',
-      {
-        config: { access: 'report' },
-        schema: {
-          summary: "The node's agent answers with what it did and a fresh state",
-          tags: ['enforcement'],
-          params: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['id', 'name'],
-            properties: { id: { type: 'string', pattern: RUN_ID }, name: NAME_PARAMS.properties.name },
-          },
-          body: RESULT_BODY,
-          querystring: NO_QUERY,
+      route('report', "The node's agent answers with what it did and a fresh state", 'enforcement', {
+        params: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id', 'name'],
+          properties: { id: { type: 'string', pattern: RUN_ID_PATTERN }, name: NAME_PARAMS.properties.name },
         },
-      },
+        body: RESULT_BODY,
+      }),
       async (request) => {
         const result = request.body;
         if (result.state) validateState(result.state, `the state in the answer of ${request.params.name}`);

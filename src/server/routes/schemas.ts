@@ -1,6 +1,7 @@
 /** Request schemas shared by several routes. */
 import { RequestError } from '../../shared/errors';
 import { utcInstant } from '../../shared/time';
+import type { Access } from '../auth';
 
 export const NAME_PARAMS = {
   type: 'object',
@@ -18,19 +19,36 @@ export const SINCE_QUERY = {
 
 export const NO_QUERY = { type: 'object', additionalProperties: false, properties: {} } as const;
 
+/** The request schemas of a route. */
+export interface RouteRequest {
+  params?: object;
+  querystring?: object;
+  body?: object;
+}
+
 /**
- * The options of a route anyone who may read can call: access, OpenAPI summary and tag, and the
- * request schemas (no query string unless one is given).
+ * The options of a route: who may call it, its OpenAPI summary and tag, and its request schemas
+ * (no query string unless one is given).
  */
+export function route(
+  access: Access,
+  summary: string,
+  tag: string,
+  request: RouteRequest = {},
+): {
+  config: { access: Access };
+  schema: { summary: string; tags: string[]; querystring: object } & RouteRequest;
+} {
+  return { config: { access }, schema: { summary, tags: [tag], querystring: NO_QUERY, ...request } };
+}
+
+/** The options of a route anyone who may read can call (see `route`). */
 export function readRoute(
   summary: string,
   tag: string,
-  request: { params?: object; querystring?: object } = {},
-): {
-  config: { access: 'read' };
-  schema: { summary: string; tags: string[]; params?: object; querystring: object };
-} {
-  return { config: { access: 'read' }, schema: { summary, tags: [tag], querystring: NO_QUERY, ...request } };
+  request: Omit<RouteRequest, 'body'> = {},
+): ReturnType<typeof route> {
+  return route('read', summary, tag, request);
 }
 
 /**
