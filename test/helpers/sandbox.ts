@@ -94,6 +94,10 @@ export interface SandboxNode {
    * exact copy of the image's. Equal before and after ⇔ the node did not change. Entries the
    * overlay copies up without a change (a folder a temporary file was created in and removed
    * from) are not differences.
+   *
+   * Taken at rest: it first waits (up to a few seconds) until no SSH session of the node is left
+   * — a client such as the CLI may exit while its session's shell on the node is still removing
+   * its temporary files.
    */
   fingerprint(): string;
   /** The lines fingerprint() digests, one per differing entry: for messages when it changed. */
@@ -126,6 +130,8 @@ export interface SandboxFleetOptions {
 
 const START_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 3_000;
+/** How long fingerprint() waits for the node's SSH sessions to end. */
+const SETTLE_TIMEOUT_MS = 5_000;
 const COMMAND_TIMEOUT_MS = 120_000;
 const PORT_ATTEMPTS = 3;
 const HOST_KEY = '/etc/ssh/ssh_host_ed25519_key';
@@ -444,8 +450,22 @@ class SandboxNodeImpl implements SandboxNode {
     return { sha256: digest, mode: octal(stat.mode), uid: stat.uid, gid: stat.gid };
   }
 
+  /** The host pids of sshd's children: its sessions (and any orphan of the node, reparented to it). */
+  private children(): string[] {
+    const file = `/proc/${this.pid}/task/${this.pid}/children`;
+    return fs.readFileSync(file, 'utf8').split(/\s+/).filter(Boolean);
+  }
+
+  /** Blocks until sshd has no children (every session over, its shell's cleanup done) or the timeout. */
+  private settle(): void {
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    while (this.children().length > 0 && Date.now() < deadline) Atomics.wait(pause, 0, 0, 20);
+  }
+
   differences(): string[] {
     if (!this.alive) throw new Error(`${this.name} is stopped: it has no fingerprint`);
+    this.settle();
     return layerDifferences(this.upperDir, this.lower, this.root);
   }
 
