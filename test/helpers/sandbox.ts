@@ -79,8 +79,6 @@ export interface SandboxNode {
   pid: number;
   /** The node's `/` as seen from the host: /proc/PID/root. */
   root: string;
-  /** Every change relative to the image lands here. */
-  upperDir: string;
   /** The node's current host key: `ssh-ed25519 AAAA…`. */
   hostKeyLine: string;
   /** Runs argv inside the node (its namespaces and root, cwd /), synchronously. */
@@ -113,7 +111,6 @@ export interface SandboxNode {
 
 export interface SandboxFleet {
   nodes: Record<string, SandboxNode>;
-  repoPackages: DebSpec[];
   /** Trusts exactly the fleet's nodes, as their keys were at start: `[127.0.0.1]:PORT ssh-ed25519 …`. */
   knownHostsFile: string;
   /** A private key every node accepts for root (`.pub` beside it). */
@@ -258,8 +255,11 @@ class NodeWriter {
     this.rootFs = new DiskRootFs(root);
   }
 
-  /** The host path of a node path whose parent folders exist (created 0755 when missing). */
-  private prepare(nodePath: string): string {
+  /**
+   * The host path where a new file at `nodePath` is to be written: its parent folders exist
+   * (created 0755 when missing), and whatever was there is removed.
+   */
+  freshPath(nodePath: string): string {
     const parent = this.rootFs.resolvedHostPath(path.posix.dirname(nodePath));
     if (parent === undefined) throw new Error(`cannot resolve the folder of ${nodePath} (a symlink loop?)`);
     fs.mkdirSync(parent, { recursive: true, mode: 0o755 });
@@ -273,7 +273,7 @@ class NodeWriter {
   writeFile(nodePath: string, file: SandboxFile): void {
     const { content, mode, uid, gid } =
       typeof file === 'string' || Buffer.isBuffer(file) ? { content: file } : file;
-    const target = this.prepare(nodePath);
+    const target = this.freshPath(nodePath);
     fs.writeFileSync(target, content);
     fs.chmodSync(target, mode ?? 0o644);
     fs.chownSync(target, uid ?? 0, gid ?? 0);
@@ -287,14 +287,14 @@ class NodeWriter {
   copy(source: string, nodePath: string): void {
     const stats = fs.lstatSync(source);
     if (stats.isSymbolicLink()) {
-      const target = this.prepare(nodePath);
+      const target = this.freshPath(nodePath);
       fs.symlinkSync(fs.readlinkSync(source), target);
       fs.lchownSync(target, 0, 0);
     } else if (stats.isDirectory()) {
       const target = this.rootFs.resolvedHostPath(nodePath);
       if (target === undefined) throw new Error(`cannot resolve ${nodePath} (a symlink loop?)`);
       if (!fs.existsSync(target)) {
-        this.prepare(nodePath);
+        this.freshPath(nodePath);
         fs.mkdirSync(target, { mode: 0o755 });
         fs.chownSync(target, 0, 0);
       }
@@ -316,11 +316,6 @@ class NodeWriter {
     const target = this.rootFs.resolvedHostPath(nodePath);
     if (target === undefined) throw new Error(`cannot resolve ${nodePath}`);
     fs.cpSync(source, target, { recursive: true });
-  }
-
-  /** The host path where a new file at `nodePath` is to be written (whatever was there is removed). */
-  freshPath(nodePath: string): string {
-    return this.prepare(nodePath);
   }
 }
 
@@ -367,7 +362,8 @@ interface FleetContext {
 class SandboxNodeImpl implements SandboxNode {
   readonly host = '127.0.0.1' as const;
   readonly root: string;
-  readonly upperDir: string;
+  /** Every change relative to the image lands here. */
+  private readonly upperDir: string;
   hostKeyLine = '';
   private log = '';
   private stopping: Promise<void> | undefined;
@@ -389,11 +385,6 @@ class SandboxNodeImpl implements SandboxNode {
 
   get alive(): boolean {
     return this.launcher.exitCode === null && this.launcher.signalCode === null;
-  }
-
-  /** sshd's (and the start script's) stderr so far. */
-  get stderr(): string {
-    return this.log;
   }
 
   exec(argv: string[], input?: string): ExecResult {
@@ -714,13 +705,12 @@ export async function startSandboxFleet(
   const lower = await sandboxImage();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-sandbox-'));
   const removeDir = (): void => fs.rmSync(dir, { recursive: true, force: true });
-  const repoPackages = [...(options.repo ?? [])];
   let results: PromiseSettledResult<SandboxNodeImpl>[];
   try {
     [lower, dir].forEach(checkLayerPath);
     const clientKeyFile = generateKey(path.join(dir, 'client_ed25519'));
     const repoDir = path.join(dir, 'repo');
-    buildAptRepo(repoDir, repoPackages);
+    buildAptRepo(repoDir, options.repo ?? []);
     const context = {
       lower,
       fleetDir: dir,
@@ -746,7 +736,6 @@ export async function startSandboxFleet(
   );
   return {
     nodes: Object.fromEntries(started.map((node) => [node.name, node])),
-    repoPackages,
     knownHostsFile,
     clientKeyFile: path.join(dir, 'client_ed25519'),
     dir,
