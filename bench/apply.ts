@@ -21,12 +21,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RunRecord } from '../src/model/run';
+import { CLI } from '../test/helpers/cli';
+import { nodesYaml } from '../test/helpers/enforce';
 import { startSandboxFleet } from '../test/helpers/sandbox';
 import type { SandboxFleet, SandboxNode } from '../test/helpers/sandbox';
 import { ms, summarize } from './stats';
 import { timed } from './timed';
-
-const CLI = path.resolve(__dirname, '../../bin/driftguard.js');
 
 const DRIFTED_FSTAB =
   '# /etc/fstab\nUUID=0b7e-11 /  ext4  errors=remount-ro  0  1\n/dev/sdb1  /data  ext4  defaults  0  2\n';
@@ -102,11 +102,8 @@ export async function runApplyBench(args: Map<string, string>): Promise<void> {
   try {
     const desired = path.join(dir, 'desired');
     fs.mkdirSync(desired);
-    const nodes = names.map((name) => {
-      const port = (fleet.nodes[name] as SandboxNode).port;
-      return `kind: Node\nname: ${name}\nroles: [bench]\nssh: { host: 127.0.0.1, port: ${port}, user: root }\n`;
-    });
-    fs.writeFileSync(path.join(desired, 'bench.yaml'), [ROLE, ...nodes].join('---\n'));
+    const roles = Object.fromEntries(names.map((name) => [name, ['bench']]));
+    fs.writeFileSync(path.join(desired, 'bench.yaml'), ROLE + nodesYaml(fleet, roles));
     /** The nodes, and how to reach them: the same for apply and the sweep beside it. */
     const reach = [
       '--desired',

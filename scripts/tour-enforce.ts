@@ -11,9 +11,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CLI } from '../test/helpers/cli';
 import { startIncidentPair } from '../test/helpers/incident-sandbox';
-
-const CLI = path.resolve(__dirname, '../../bin/driftguard.js');
 
 async function main(): Promise<void> {
   const pair = await startIncidentPair();

@@ -56,7 +56,7 @@ function validate(spec: DebSpec): void {
 }
 
 /** `name_version_arch.deb`, without the epoch (as dpkg-name and the archive name files). */
-export function debFileName(spec: DebSpec): string {
+function debFileName(spec: DebSpec): string {
   return `${spec.name}_${spec.version.replace(/^\d+:/, '')}_${spec.arch ?? 'all'}.deb`;
 }
 
@@ -148,11 +148,8 @@ function writeRelease(dir: string): void {
   );
 }
 
-/**
- * Builds every package into `dir` (created if missing) and writes its `Packages` and `Release`.
- * Returns the .deb file names, in the order given.
- */
-export function buildAptRepo(dir: string, packages: readonly DebSpec[]): string[] {
+/** Builds every package into `dir` (created if missing) and writes its `Packages` and `Release`. */
+export function buildAptRepo(dir: string, packages: readonly DebSpec[]): void {
   packages.forEach(validate);
   fs.mkdirSync(dir, { recursive: true });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-debs-'));
@@ -167,7 +164,6 @@ export function buildAptRepo(dir: string, packages: readonly DebSpec[]): string[
     });
     fs.writeFileSync(path.join(dir, 'Packages'), stanzas.join('\n'));
     writeRelease(dir);
-    return packages.map(debFileName);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -54,3 +54,13 @@ export function hostFingerprint(): Record<string, string> {
   fingerprint['hostname'] = os.hostname();
   return fingerprint;
 }
+
+/**
+ * For a test file that changes sandbox nodes: takes the host's fingerprint now (call it at the
+ * file's top level) and compares it once everything has run. A top-level afterAll runs after
+ * the afterAll hooks of every describe block in the file, so the nodes are already stopped.
+ */
+export function expectHostUntouched(): void {
+  const before = hostFingerprint();
+  afterAll(() => expect(hostFingerprint()).toEqual(before));
+}

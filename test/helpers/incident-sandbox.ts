@@ -1,10 +1,10 @@
 /**
- * The PyPI 2013 pair (../shared/incidents/, test/fixtures/nodes/pypi-1 and pypi-2) as two live
- * sandbox nodes that enforcement can fix for real over SSH. They start with the incident's drift:
- * pypi-2 lacks pypissh and has older python3-psycopg2 / python3-sqlalchemy, kernel.panic is 0
- * live and not persisted on both, the DRBD device is mounted at boot (`defaults`, no noauto) on
- * both, pypi-2's r0.res lacks `verify-alg sha256;`, pypi-2's pypi user is 991 and its
- * config.ini is world-readable root:root.
+ * The PyPI 2013 pair (docs/incidents/pypi-2013-11-outage.txt, test/fixtures/nodes/pypi-1 and
+ * pypi-2) as two live sandbox nodes that enforcement can fix for real over SSH. They start with
+ * the incident's drift: pypi-2 lacks pypissh and has older python3-psycopg2 /
+ * python3-sqlalchemy, kernel.panic is 0 live and not persisted on both, the DRBD device is
+ * mounted at boot (`defaults`, no noauto) on both, pypi-2's r0.res lacks `verify-alg sha256;`,
+ * pypi-2's pypi user is 991 and its config.ini is world-readable root:root.
  *
  * Configuration files come from the fixture trees; packages are real dpkg installs by apt from
  * a repository of small stand-ins with the fixtures' names and versions (never copied dpkg
@@ -22,7 +22,7 @@ import { fixtureRoot } from './fixture-nodes';
 import { startSandboxFleet } from './sandbox';
 import type { SandboxFleet, SandboxNodeSpec } from './sandbox';
 
-export const INCIDENT_NODES = ['pypi-1', 'pypi-2'] as const;
+const INCIDENT_NODES = ['pypi-1', 'pypi-2'] as const;
 type IncidentNode = (typeof INCIDENT_NODES)[number];
 
 export interface IncidentPair {
@@ -100,7 +100,7 @@ function pypisshUnit(): string {
  * this machine's own dpkg architecture, which is amd64 on the CI host and lets the packages
  * install on any other. python3 itself is the image's real one (3.11.2-1+b1, as in the fixtures).
  */
-export function incidentRepo(): DebSpec[] {
+function incidentRepo(): DebSpec[] {
   const native = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
   return [
     {
@@ -216,7 +216,7 @@ function pointAtSandbox(doc: Document, port: number): void {
 }
 
 /** A temporary copy of desired-state/ with the incident nodes at their sandbox ports (comments kept). */
-export function sandboxDesired(ports: Record<string, number>): string {
+function sandboxDesired(ports: Record<string, number>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-incident-desired-'));
   fs.cpSync(path.join(REPO, 'desired-state'), dir, { recursive: true });
   const file = path.join(dir, 'pypi.yaml');

@@ -119,10 +119,6 @@ export interface ServerProcess extends CliProcess {
   adminToken: string;
 }
 
-/**
- * `driftguard serve --db DB --listen 127.0.0.1:PORT --desired DESIRED`, resolved once /healthz
- * answers. Pass the `db` and `port` of a stopped server to start it again on the same store.
- */
 /** GET /healthz over HTTPS, trusting only `ca`. */
 function httpsHealthy(url: string, ca: Buffer): () => Promise<boolean> {
   return () =>
@@ -135,6 +131,10 @@ function httpsHealthy(url: string, ca: Buffer): () => Promise<boolean> {
     });
 }
 
+/**
+ * `driftguard serve --db DB --listen 127.0.0.1:PORT --desired DESIRED`, resolved once /healthz
+ * answers. Pass the `db` and `port` of a stopped server to start it again on the same store.
+ */
 export async function startServer(
   options: {
     db?: string;

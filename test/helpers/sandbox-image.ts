@@ -21,7 +21,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NODE_SOURCES_LIST } from './apt-repo';
 
-export const SANDBOX_CACHE_ENV = 'DRIFTGUARD_SANDBOX_CACHE';
+const SANDBOX_CACHE_ENV = 'DRIFTGUARD_SANDBOX_CACHE';
 const DEFAULT_CACHE_DIR = '/var/cache/driftguard-test';
 /** The recipe's version: part of the folder name, so a changed recipe builds a new image. */
 const IMAGE_NAME = 'sandbox-bookworm-v2';
@@ -31,17 +31,17 @@ const INCLUDE = 'openssh-server,systemd,procps,python3';
 const FALLBACK_MIRROR = 'http://deb.debian.org/debian';
 const DEBOOTSTRAP = '/usr/sbin/debootstrap';
 
-export function sandboxCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env[SANDBOX_CACHE_ENV] || DEFAULT_CACHE_DIR;
+function sandboxCacheDir(): string {
+  return process.env[SANDBOX_CACHE_ENV] || DEFAULT_CACHE_DIR;
 }
 
 /** Where the image is (or will be). */
-export function sandboxImagePath(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(sandboxCacheDir(env), IMAGE_NAME);
+function sandboxImagePath(): string {
+  return path.join(sandboxCacheDir(), IMAGE_NAME);
 }
 
 /** The Debian mirror this host uses: the first URIs: of debian.sources, else sources.list, else deb.debian.org. */
-export function debianMirror(): string {
+function debianMirror(): string {
   const read = (file: string): string => {
     try {
       return fs.readFileSync(file, 'utf8');

@@ -79,8 +79,6 @@ export interface SandboxNode {
   pid: number;
   /** The node's `/` as seen from the host: /proc/PID/root. */
   root: string;
-  /** Every change relative to the image lands here. */
-  upperDir: string;
   /** The node's current host key: `ssh-ed25519 AAAA…`. */
   hostKeyLine: string;
   /** Runs argv inside the node (its namespaces and root, cwd /), synchronously. */
@@ -94,6 +92,10 @@ export interface SandboxNode {
    * exact copy of the image's. Equal before and after ⇔ the node did not change. Entries the
    * overlay copies up without a change (a folder a temporary file was created in and removed
    * from) are not differences.
+   *
+   * Taken at rest: it first waits (up to a few seconds) until no SSH session of the node is left
+   * — a client such as the CLI may exit while its session's shell on the node is still removing
+   * its temporary files.
    */
   fingerprint(): string;
   /** The lines fingerprint() digests, one per differing entry: for messages when it changed. */
@@ -109,7 +111,6 @@ export interface SandboxNode {
 
 export interface SandboxFleet {
   nodes: Record<string, SandboxNode>;
-  repoPackages: DebSpec[];
   /** Trusts exactly the fleet's nodes, as their keys were at start: `[127.0.0.1]:PORT ssh-ed25519 …`. */
   knownHostsFile: string;
   /** A private key every node accepts for root (`.pub` beside it). */
@@ -126,6 +127,8 @@ export interface SandboxFleetOptions {
 
 const START_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 3_000;
+/** How long fingerprint() waits for the node's SSH sessions to end. */
+const SETTLE_TIMEOUT_MS = 5_000;
 const COMMAND_TIMEOUT_MS = 120_000;
 const PORT_ATTEMPTS = 3;
 const HOST_KEY = '/etc/ssh/ssh_host_ed25519_key';
@@ -252,8 +255,11 @@ class NodeWriter {
     this.rootFs = new DiskRootFs(root);
   }
 
-  /** The host path of a node path whose parent folders exist (created 0755 when missing). */
-  private prepare(nodePath: string): string {
+  /**
+   * The host path where a new file at `nodePath` is to be written: its parent folders exist
+   * (created 0755 when missing), and whatever was there is removed.
+   */
+  freshPath(nodePath: string): string {
     const parent = this.rootFs.resolvedHostPath(path.posix.dirname(nodePath));
     if (parent === undefined) throw new Error(`cannot resolve the folder of ${nodePath} (a symlink loop?)`);
     fs.mkdirSync(parent, { recursive: true, mode: 0o755 });
@@ -267,7 +273,7 @@ class NodeWriter {
   writeFile(nodePath: string, file: SandboxFile): void {
     const { content, mode, uid, gid } =
       typeof file === 'string' || Buffer.isBuffer(file) ? { content: file } : file;
-    const target = this.prepare(nodePath);
+    const target = this.freshPath(nodePath);
     fs.writeFileSync(target, content);
     fs.chmodSync(target, mode ?? 0o644);
     fs.chownSync(target, uid ?? 0, gid ?? 0);
@@ -281,14 +287,14 @@ class NodeWriter {
   copy(source: string, nodePath: string): void {
     const stats = fs.lstatSync(source);
     if (stats.isSymbolicLink()) {
-      const target = this.prepare(nodePath);
+      const target = this.freshPath(nodePath);
       fs.symlinkSync(fs.readlinkSync(source), target);
       fs.lchownSync(target, 0, 0);
     } else if (stats.isDirectory()) {
       const target = this.rootFs.resolvedHostPath(nodePath);
       if (target === undefined) throw new Error(`cannot resolve ${nodePath} (a symlink loop?)`);
       if (!fs.existsSync(target)) {
-        this.prepare(nodePath);
+        this.freshPath(nodePath);
         fs.mkdirSync(target, { mode: 0o755 });
         fs.chownSync(target, 0, 0);
       }
@@ -310,11 +316,6 @@ class NodeWriter {
     const target = this.rootFs.resolvedHostPath(nodePath);
     if (target === undefined) throw new Error(`cannot resolve ${nodePath}`);
     fs.cpSync(source, target, { recursive: true });
-  }
-
-  /** The host path where a new file at `nodePath` is to be written (whatever was there is removed). */
-  freshPath(nodePath: string): string {
-    return this.prepare(nodePath);
   }
 }
 
@@ -361,7 +362,8 @@ interface FleetContext {
 class SandboxNodeImpl implements SandboxNode {
   readonly host = '127.0.0.1' as const;
   readonly root: string;
-  readonly upperDir: string;
+  /** Every change relative to the image lands here. */
+  private readonly upperDir: string;
   hostKeyLine = '';
   private log = '';
   private stopping: Promise<void> | undefined;
@@ -383,11 +385,6 @@ class SandboxNodeImpl implements SandboxNode {
 
   get alive(): boolean {
     return this.launcher.exitCode === null && this.launcher.signalCode === null;
-  }
-
-  /** sshd's (and the start script's) stderr so far. */
-  get stderr(): string {
-    return this.log;
   }
 
   exec(argv: string[], input?: string): ExecResult {
@@ -444,8 +441,22 @@ class SandboxNodeImpl implements SandboxNode {
     return { sha256: digest, mode: octal(stat.mode), uid: stat.uid, gid: stat.gid };
   }
 
+  /** The host pids of sshd's children: its sessions (and any orphan of the node, reparented to it). */
+  private children(): string[] {
+    const file = `/proc/${this.pid}/task/${this.pid}/children`;
+    return fs.readFileSync(file, 'utf8').split(/\s+/).filter(Boolean);
+  }
+
+  /** Blocks until sshd has no children (every session over, its shell's cleanup done) or the timeout. */
+  private settle(): void {
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    while (this.children().length > 0 && Date.now() < deadline) Atomics.wait(pause, 0, 0, 20);
+  }
+
   differences(): string[] {
     if (!this.alive) throw new Error(`${this.name} is stopped: it has no fingerprint`);
+    this.settle();
     return layerDifferences(this.upperDir, this.lower, this.root);
   }
 
@@ -694,13 +705,12 @@ export async function startSandboxFleet(
   const lower = await sandboxImage();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-sandbox-'));
   const removeDir = (): void => fs.rmSync(dir, { recursive: true, force: true });
-  const repoPackages = [...(options.repo ?? [])];
   let results: PromiseSettledResult<SandboxNodeImpl>[];
   try {
     [lower, dir].forEach(checkLayerPath);
     const clientKeyFile = generateKey(path.join(dir, 'client_ed25519'));
     const repoDir = path.join(dir, 'repo');
-    buildAptRepo(repoDir, repoPackages);
+    buildAptRepo(repoDir, options.repo ?? []);
     const context = {
       lower,
       fleetDir: dir,
@@ -726,7 +736,6 @@ export async function startSandboxFleet(
   );
   return {
     nodes: Object.fromEntries(started.map((node) => [node.name, node])),
-    repoPackages,
     knownHostsFile,
     clientKeyFile: path.join(dir, 'client_ed25519'),
     dir,

@@ -77,11 +77,22 @@ describe('the first admin token file', () => {
     try {
       const first = await startServer({ db: path.join(dir, 'a.db') });
       const second = await startServer({ db: path.join(dir, 'b.db') });
+      // Two files, two different tokens.
+      expect(adminTokenFileOf(first.db)).not.toBe(adminTokenFileOf(second.db));
+      const [firstToken, secondToken] = [first, second].map((server) =>
+        fs.readFileSync(adminTokenFileOf(server.db), 'utf8').trim(),
+      );
+      expect(firstToken).not.toBe(secondToken);
       // Each token file still holds a working admin token of its own server.
       for (const server of [first, second]) {
         const token = fs.readFileSync(adminTokenFileOf(server.db), 'utf8').trim();
         await expect(api(server, '/api/v1/tokens', { token })).resolves.toBeDefined();
       }
+      // And only of its own: the second server does not know the first one's token.
+      const foreign = await fetch(`${second.url}/api/v1/tokens`, {
+        headers: { authorization: `Bearer ${firstToken}` },
+      });
+      expect(foreign.status).toBe(401);
     } finally {
       await killAll();
     }

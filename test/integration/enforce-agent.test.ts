@@ -13,9 +13,11 @@ import type { RunRecord } from '../../src/model/run';
 import { Scheduler } from '../../src/schedule/scheduler';
 import { loadIdentity } from '../../src/transport/identity';
 import { readKnownHostsFile } from '../../src/transport/known-hosts';
-import { startCli } from '../helpers/processes';
-import { nodesYaml } from '../helpers/enforce';
-import { hostFingerprint } from '../helpers/host-fingerprint';
+import { runCliAsync } from '../helpers/cli';
+import type { EnforceWorld } from '../helpers/enforce';
+import { enforceWorld, nodesYaml } from '../helpers/enforce';
+import { expectHostUntouched } from '../helpers/host-fingerprint';
+import { waitFor } from '../helpers/processes';
 import { startSandboxFleet } from '../helpers/sandbox';
 import type { SandboxFleet, SandboxNode } from '../helpers/sandbox';
 import { startTestServer } from '../helpers/server';
@@ -42,26 +44,20 @@ mode: enforce
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
+expectHostUntouched();
+
 describe('enforcement through the agent and by schedule', () => {
   let fleet: SandboxFleet;
+  let world: EnforceWorld;
   let server: TestServer;
   let url: string;
-  let dir: string;
-  let host: Record<string, string>;
-  const tokenFile = (name: string) => path.join(dir, `${name}.token`);
+  const tokenFile = (name: string) => path.join(world.dir, `${name}.token`);
 
   beforeAll(async () => {
-    host = hostFingerprint();
     fleet = await startSandboxFleet([{ name: 'agent-1' }, { name: 'sched-1' }]);
-    dir = fs.mkdtempSync(path.join(fleet.dir, 'world-'));
-    const desiredDir = path.join(dir, 'desired');
-    fs.mkdirSync(desiredDir);
-    fs.writeFileSync(
-      path.join(desiredDir, 'desired.yaml'),
-      ROLE + nodesYaml(fleet, { 'agent-1': ['tuned'], 'sched-1': ['tuned'] }),
-    );
+    world = enforceWorld(fleet, ROLE + nodesYaml(fleet, { 'agent-1': ['tuned'], 'sched-1': ['tuned'] }));
     server = await startTestServer({
-      desiredDir,
+      desiredDir: world.desiredDir,
       credentials: () => ({
         knownHosts: readKnownHostsFile(fleet.knownHostsFile, (message) => {
           throw new Error(message);
@@ -86,15 +82,15 @@ describe('enforcement through the agent and by schedule', () => {
   afterAll(async () => {
     await server?.close();
     await fleet?.stop();
-    expect(hostFingerprint()).toEqual(host);
+    world?.remove();
   });
 
   /**
    * The node's agent, as its units run it: collecting (--once), or its apply step (--apply) —
    * in a child process that does not block this one, where the server answers.
    */
-  async function agent(node: SandboxNode, mode: '--once' | '--apply', token = node.name) {
-    const child = startCli([
+  function agent(node: SandboxNode, mode: '--once' | '--apply', token = node.name) {
+    return runCliAsync([
       'agent',
       mode,
       '--server',
@@ -106,10 +102,8 @@ describe('enforcement through the agent and by schedule', () => {
       '--root',
       node.root,
       '--spool',
-      path.join(dir, `spool-${node.name}`),
+      path.join(world.dir, `spool-${node.name}`),
     ]);
-    const code = await child.exited;
-    return { code, stdout: child.stdout, stderr: child.stderr };
   }
 
   it("applies an approved plan through the node's agent, which reports, and the server verifies", async () => {
@@ -120,7 +114,7 @@ describe('enforcement through the agent and by schedule', () => {
       stderr: expect.stringContaining('report delivered'),
     });
     // The admin's apply waits for the agents; it runs in the background here.
-    const apply = startCli([
+    const apply = runCliAsync([
       'apply',
       'node:agent-1',
       '--via',
@@ -133,7 +127,9 @@ describe('enforcement through the agent and by schedule', () => {
       '--json',
     ]);
     // A token of another node cannot take this node's work.
-    await waitFor(() => server.store.agentWork.pendingFor('agent-1') !== undefined);
+    await waitFor('the work of agent-1 to be released', () => server.store.agentWork.pendingFor('agent-1'), {
+      timeoutMs: 30_000,
+    });
     const other = await agent(node, '--apply', 'sched-1');
     expect(other.code).toBe(2);
     expect(other.stderr).toContain('may not take or answer work for node agent-1');
@@ -141,8 +137,9 @@ describe('enforcement through the agent and by schedule', () => {
     // The node's own agent applies.
     const applied = await agent(node, '--apply');
     expect({ code: applied.code, stderr: applied.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
-    expect(await apply.exited).toBe(0);
-    const { run } = JSON.parse(apply.stdout) as { run: RunRecord };
+    const approved = await apply;
+    expect({ code: approved.code, stderr: approved.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    const { run } = JSON.parse(approved.stdout) as { run: RunRecord };
     expect(run).toMatchObject({ via: 'agent', trigger: 'api', status: 'succeeded' });
     expect(run.nodes[0]?.fixes.map((f) => [f.fixId, f.status, f.verified])).toEqual([
       ['agent-1/sysctls/kernel.panic', 'applied', true],
@@ -172,16 +169,16 @@ describe('enforcement through the agent and by schedule', () => {
       'restore',
       run.id,
       '--desired',
-      path.join(dir, 'desired'),
+      world.desiredDir,
       '--db',
-      path.join(dir, 'node.db'),
+      path.join(world.dir, 'node.db'),
     ];
-    const unknown = startCli([...onNode, '--node', 'agent-1', '--yes']);
-    expect({ code: await unknown.exited, stderr: unknown.stderr }).toEqual({
+    const unknown = await runCliAsync([...onNode, '--node', 'agent-1', '--yes']);
+    expect({ code: unknown.code, stderr: unknown.stderr }).toEqual({
       code: 2,
       stderr: expect.stringContaining(`no run ${run.id} in`),
     });
-    const restore = startCli([
+    const restore = await runCliAsync([
       ...onNode,
       '--via',
       'local',
@@ -191,7 +188,7 @@ describe('enforcement through the agent and by schedule', () => {
       'agent-1',
       '--yes',
     ]);
-    expect({ code: await restore.exited, stderr: restore.stderr }).toEqual({
+    expect({ code: restore.code, stderr: restore.stderr }).toEqual({
       code: 0,
       stderr: expect.stringContaining('restore:/etc/sysctl.d/90-driftguard.conf: restored'),
     });
@@ -230,7 +227,10 @@ describe('enforcement through the agent and by schedule', () => {
         via: 'ssh',
         dryRun: false,
       });
-      expect(run.nodes[0]?.fixes.every((f) => f.status === 'applied' && f.verified)).toBe(true);
+      expect(run.nodes[0]?.fixes.map((f) => [f.fixId, f.status, f.verified])).toEqual([
+        ['sched-1/sysctls/kernel.panic', 'applied', true],
+        ['sched-1/sysctls/vm.swappiness', 'applied', true],
+      ]);
       expect(node.readFile('/proc/sys/kernel/panic')?.toString()).toBe('10\n');
       // The same record as a manual run: same fields, same audit events.
       const manual = server.store.runs.list().find((r) => r.trigger !== 'schedule');
@@ -248,11 +248,3 @@ describe('enforcement through the agent and by schedule', () => {
     }
   }, 120_000);
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

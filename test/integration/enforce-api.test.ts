@@ -3,7 +3,8 @@
  * server for the event stream: plans from the stored states, approval by an admin only,
  * refusals (not approved, expired, a node locked by another run), runs through agents with the
  * work visible only to the node's own token, the event stream, and an audit log no one can edit.
- * (Runs that change real nodes over SSH and through a real agent: enforce-sandbox.test.ts.)
+ * (Runs that change real sandbox nodes over SSH: enforce-fixers, enforce-safety and
+ * enforce-incident.test.ts; through a real agent and by schedule: enforce-agent.test.ts.)
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,6 +14,7 @@ import { importStates } from '../../src/app/import-states';
 import type { AgentWork } from '../../src/model/agent-work';
 import type { Plan } from '../../src/model/plan';
 import type { RunEvent, RunRecord } from '../../src/model/run';
+import { waitFor } from '../helpers/processes';
 import { startTestServer } from '../helpers/server';
 import type { TestServer } from '../helpers/server';
 
@@ -144,14 +146,16 @@ describe('enforcement API', () => {
   });
 
   it("releases each wave's work to its node's agent only, secondary first, and ends on the agent's refusal", async () => {
-    const { id } = await makePlan('agent');
+    const { id, plan } = await makePlan('agent');
     await call('POST', `/api/v1/plans/${id}/approve`, 'admin');
     const started = await call('POST', `/api/v1/plans/${id}/run`, 'admin', {});
     expect(started.statusCode).toBe(202);
     const runId = started.json().run.id as string;
     // Wave 1 is the secondary's: the primary has nothing waiting yet.
     await waitFor(
+      "pypi-2's work to be released",
       async () => (await call('GET', '/api/v1/nodes/pypi-2/work', 'pypi-2')).json().pending === true,
+      { timeoutMs: 10_000, everyMs: 50 },
     );
     expect((await call('GET', '/api/v1/nodes/pypi-1/work', 'pypi-1')).json()).toEqual({ pending: false });
     // A node's token sees and takes only its own node's work.
@@ -167,6 +171,11 @@ describe('enforcement API', () => {
       backupDir: `/var/lib/driftguard/backups/${runId}`,
     });
     expect(work.fixes.every((f) => f.node === 'pypi-2' && f.action === 'change')).toBe(true);
+    // All of the plan's changes for pypi-2, in the plan's order: none left out, none added.
+    expect(work.fixes.map((f) => f.id)).toEqual(
+      plan.fixes.filter((f) => f.node === 'pypi-2' && f.action === 'change').map((f) => f.id),
+    );
+    expect(work.fixes).toHaveLength(10);
     expect(Object.keys(work.basis).sort()).toEqual(['files', 'mounts', 'packages', 'sysctls', 'units']);
     // Taken once: a second claim (an apply unit started twice) must not apply it again.
     const again = await call('POST', '/api/v1/nodes/pypi-2/work/claim', 'pypi-2', {});
@@ -231,11 +240,3 @@ describe('enforcement API', () => {
     expect(events.at(-1)?.message).toContain('cannot reach pypi-1: this test server has no SSH credentials');
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -13,7 +13,7 @@ import type { NodeState } from '../../src/model/state';
 import type { DebSpec } from '../helpers/apt-repo';
 import type { EnforceWorld } from '../helpers/enforce';
 import { enforceWorld, nodesYaml, runOf } from '../helpers/enforce';
-import { hostFingerprint } from '../helpers/host-fingerprint';
+import { expectHostUntouched } from '../helpers/host-fingerprint';
 import { startSandboxFleet } from '../helpers/sandbox';
 import type { SandboxFleet, SandboxNode } from '../helpers/sandbox';
 
@@ -63,15 +63,27 @@ const PAIR = `---\nkind: Pair\nname: app\nprimary: app-a\nsecondary: app-b\ncapa
 const FSTAB_B =
   '# /etc/fstab of app-b\n\nUUID=1234 /  ext4 errors=remount-ro 0 1\n\n# data disk\n/dev/sdb1   /data\text4  defaults  0  2\n# end\n';
 
+/** The secondary's fixes, in the plan's order. */
+const FIXES = [
+  'app-b/mounts//data',
+  'app-b/sysctls/kernel.panic',
+  'app-b/packages/tool:all',
+  'app-b/packages/extra:all',
+  'app-b/files//etc/app.conf',
+  'app-b/units/appd.service#enablement',
+  'app-b/units/appd.service#ordering',
+];
+
+// Everything below happens in the sandboxes: this machine's configuration stays as it was.
+expectHostUntouched();
+
 describe('every fixer over SSH, on sandbox nodes', () => {
   let fleet: SandboxFleet;
   let world: EnforceWorld;
   let a: SandboxNode;
   let b: SandboxNode;
-  let host: Record<string, string>;
 
   beforeAll(async () => {
-    host = hostFingerprint();
     fleet = await startSandboxFleet(
       [
         {
@@ -103,8 +115,6 @@ describe('every fixer over SSH, on sandbox nodes', () => {
   afterAll(async () => {
     await fleet?.stop();
     world?.remove();
-    // Everything above happened in the sandboxes: this machine's configuration is as it was.
-    expect(hostFingerprint()).toEqual(host);
   });
 
   it('plans the secondary only, with a diff for every file it writes', () => {
@@ -116,15 +126,7 @@ describe('every fixer over SSH, on sandbox nodes', () => {
       fixes: { id: string; action: string; files: { diff?: string }[] }[];
     };
     expect(plan.waves).toEqual([['app-b']]);
-    expect(plan.fixes.filter((f) => f.action === 'change').map((f) => f.id)).toEqual([
-      'app-b/mounts//data',
-      'app-b/sysctls/kernel.panic',
-      'app-b/packages/tool:all',
-      'app-b/packages/extra:all',
-      'app-b/files//etc/app.conf',
-      'app-b/units/appd.service#enablement',
-      'app-b/units/appd.service#ordering',
-    ]);
+    expect(plan.fixes.filter((f) => f.action === 'change').map((f) => f.id)).toEqual(FIXES);
     for (const fix of plan.fixes) for (const file of fix.files) expect(file.diff).toBeTruthy();
     // The primary's app.conf is not world-readable: its text never left the node, so the plan
     // copies it node to node at apply time, by checksum, and shows no content.
@@ -140,7 +142,11 @@ describe('every fixer over SSH, on sandbox nodes', () => {
     const before = [a.fingerprint(), b.fingerprint()];
     const dry = world.cli(['apply', 'pair:app', '--json']);
     expect(dry.code).toBe(0);
-    expect(runOf(dry)).toMatchObject({ dryRun: true, status: 'succeeded' });
+    const run = runOf(dry);
+    expect(run).toMatchObject({ dryRun: true, status: 'succeeded' });
+    // What it would do: every fix of the secondary, none carried out.
+    expect(run.nodes.map((n) => [n.node, n.status])).toEqual([['app-b', 'dry-run']]);
+    expect(run.nodes[0]?.fixes.map((f) => [f.fixId, f.status])).toEqual(FIXES.map((id) => [id, 'dry-run']));
     expect([a.fingerprint(), b.fingerprint()]).toEqual(before);
   });
 
@@ -155,8 +161,9 @@ describe('every fixer over SSH, on sandbox nodes', () => {
       reason: undefined,
     });
     expect(run.nodes.map((n) => n.node)).toEqual(['app-b']);
-    for (const fix of run.nodes[0]?.fixes ?? [])
-      expect(fix).toMatchObject({ status: 'applied', verified: true });
+    expect(run.nodes[0]?.fixes.map((f) => [f.fixId, f.status, f.verified])).toEqual(
+      FIXES.map((id) => [id, 'applied', true]),
+    );
 
     // Packages: one installed at its exact version, one upgraded — by dpkg itself.
     const versions = b.exec(['dpkg-query', '-W', '-f', '${Package} ${Version}\\n', 'tool', 'extra']).stdout;

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { DebSpec } from '../helpers/apt-repo';
 import type { EnforceWorld } from '../helpers/enforce';
 import { enforceWorld, nodesYaml, runOf } from '../helpers/enforce';
-import { hostFingerprint } from '../helpers/host-fingerprint';
+import { expectHostUntouched } from '../helpers/host-fingerprint';
 import { startSandboxFleet } from '../helpers/sandbox';
 import type { SandboxFleet, SandboxNode } from '../helpers/sandbox';
 import { openStore } from '../../src/store';
@@ -34,15 +34,15 @@ mounts:
 
 const FSTAB = '# fstab\n/dev/sdb1 /data ext4 defaults 0 2\n';
 
+expectHostUntouched();
+
 describe('safety of enforcement', () => {
   let fleet: SandboxFleet;
   let world: EnforceWorld;
   let primary: SandboxNode;
   let secondary: SandboxNode;
-  let host: Record<string, string>;
 
   beforeAll(async () => {
-    host = hostFingerprint();
     fleet = await startSandboxFleet(
       [
         { name: 's-1', files: { '/etc/fstab': FSTAB } },
@@ -63,7 +63,6 @@ describe('safety of enforcement', () => {
   afterAll(async () => {
     await fleet?.stop();
     world?.remove();
-    expect(hostFingerprint()).toEqual(host);
   });
 
   it("stops at the secondary's failing package: primary untouched, reason recorded, the rest not attempted", () => {
@@ -85,6 +84,12 @@ describe('safety of enforcement', () => {
     ]);
     expect(first).toMatchObject({ node: 's-1', status: 'not-attempted' });
     expect(first?.fixes.every((f) => f.status === 'not-attempted')).toBe(true);
+    expect(first?.fixes.map((f) => [f.fixId, f.status])).toEqual([
+      ['s-1/mounts//data', 'not-attempted'],
+      ['s-1/sysctls/kernel.panic', 'not-attempted'],
+      ['s-1/packages/good', 'not-attempted'],
+      ['s-1/packages/broken', 'not-attempted'],
+    ]);
     // Wave 2 never started: not a byte of the primary changed.
     expect(primary.fingerprint()).toBe(before.primary);
     expect(secondary.fileFacts('/etc/fstab')).not.toEqual(before.fstab);
@@ -96,9 +101,17 @@ describe('safety of enforcement', () => {
     expect(shown.stdout).toMatch(/- s-1\/packages\/good not-attempted/);
 
     // restore puts back every file the run edited, byte for byte, mode and owner.
+    const afterRun = secondary.fingerprint();
     const dry = world.cli(['restore', run.id, '--json']);
-    expect(runOf(dry)).toMatchObject({ kind: 'restore', dryRun: true, status: 'succeeded' });
+    const dryRestore = runOf(dry);
+    expect(dryRestore).toMatchObject({ kind: 'restore', dryRun: true, status: 'succeeded' });
+    expect(dryRestore.nodes[0]?.fixes.map((f) => [f.key, f.status])).toEqual([
+      ['/etc/fstab', 'dry-run'],
+      ['/etc/sysctl.d/90-driftguard.conf', 'dry-run'],
+    ]);
     expect(secondary.fileFacts('/etc/fstab')).not.toEqual(before.fstab);
+    // A dry run: not a byte of the secondary changed.
+    expect(secondary.fingerprint()).toBe(afterRun);
     const restored = world.cli(['restore', run.id, '--yes', '--json']);
     expect(restored.code).toBe(0);
     const restore = runOf(restored);
@@ -126,6 +139,7 @@ describe('safety of enforcement', () => {
       const unknown = world.cli(['apply', 'pair:s', '--yes', '--known-hosts', empty]);
       expect(unknown.code).toBe(2);
       expect(unknown.stderr).toMatch(/host key of s-[12] .* is not in .*empty_known_hosts: refused/);
+      expect(secondary.fingerprint()).toBe(before);
     } finally {
       // Trust the node's new key from here on (as an operator would, after checking it).
       fs.writeFileSync(

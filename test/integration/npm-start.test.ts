@@ -38,6 +38,7 @@ it('shows the pair NO-GO for its real problems, with fresh reports, on any day',
     return fresh?.status === 'pass' ? result : undefined;
   });
   expect(readiness.evaluatedAt).toBe(someDay);
+  expect(readiness.checks.find((check) => check.id === 'fresh-reports')?.status).toBe('pass');
   expect(readiness.verdict).toBe('NO-GO');
   const failing = readiness.checks.filter((check) => check.status === 'fail').map((check) => check.id);
   expect(failing).toEqual(

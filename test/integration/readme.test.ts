@@ -148,6 +148,7 @@ describe('the README', () => {
   it('points only at files that are in the repository', () => {
     const documents = [
       'README.md',
+      'agents/INSTALL.md',
       ...fs
         .readdirSync(path.join(REPO, 'docs'))
         .filter((f) => f.endsWith('.md'))
@@ -160,10 +161,12 @@ describe('the README', () => {
         ...[...text.matchAll(/\]\(([^)#\s]+)\)/g)].map((m) => m[1] as string),
         ...[
           ...text.matchAll(
-            /`((?:\.\.\/|docs\/|agents\/|examples\/|scripts\/|desired-state\/|bench\/)[^`\s]*)`/g,
+            /`((?:\.\.\/|docs\/|agents\/|examples\/|scripts\/|desired-state\/|bench\/|src\/|test\/)[^`\s]*)`/g,
           ),
         ].map((m) => m[1] as string),
-      ].filter((target) => !/^[a-z]+:/.test(target));
+      ]
+        // URLs, and placeholders such as `test/fixtures/nodes/NAME` or `src/…`.
+        .filter((target) => !/^[a-z]+:/.test(target) && !/NAME|…/.test(target));
       for (const target of targets) {
         // `../x` is relative to the document, like a link; other paths are the repository's.
         const base = target.startsWith('../') ? path.dirname(document) : '.';

@@ -21,7 +21,7 @@ import { startSandboxFleet } from '../helpers/sandbox';
 import type { SandboxFleet, SandboxNode } from '../helpers/sandbox';
 import { sandboxImage } from '../helpers/sandbox-image';
 
-// The first run on a machine builds the image (about a minute); later runs start nodes in ~1 s.
+// The first run on a machine builds the image (about a minute); later runs reuse it.
 jest.setTimeout(60_000);
 
 const hostBefore = hostFingerprint();
@@ -107,7 +107,6 @@ describe('a sandbox fleet', () => {
   let b: SandboxNode;
 
   beforeAll(async () => {
-    const started = Date.now();
     fleet = await startSandboxFleet(
       [
         {
@@ -132,7 +131,6 @@ describe('a sandbox fleet', () => {
     );
     a = fleet.nodes['sbx-a'] as SandboxNode;
     b = fleet.nodes['sbx-b'] as SandboxNode;
-    process.stderr.write(`sandbox-harness: two nodes started in ${Date.now() - started} ms\n`);
   });
 
   afterAll(async () => {
@@ -297,9 +295,7 @@ describe('the PyPI 2013 incident pair', () => {
   let statesDir: string;
 
   beforeAll(async () => {
-    const started = Date.now();
     pair = await startIncidentPair();
-    process.stderr.write(`sandbox-harness: the incident pair started in ${Date.now() - started} ms\n`);
     statesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-incident-states-'));
   });
 

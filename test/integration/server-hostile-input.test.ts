@@ -61,7 +61,14 @@ describe('collection times', () => {
       });
       expect(history.statusCode).toBe(200);
       expect(history.json().since).toBe('2026-12-06T10:05:00.000Z');
-      expect(history.json().versions.length).toBeGreaterThan(0);
+      // One version of each category the report carried, all of the one report of 10:10Z.
+      const versions = history.json().versions as { category: string; collectedAt: string }[];
+      expect(versions.length).toBeGreaterThan(0);
+      expect(versions.map((v) => [v.category, v.collectedAt])).toEqual(
+        ['os', 'capacity', 'packages', 'mounts', 'units', 'sysctls', 'files', 'users', 'replication'].map(
+          (category) => [category, '2026-12-06T10:10:00.000Z'],
+        ),
+      );
     });
   });
 

@@ -36,8 +36,9 @@ describe('npm test installs the Debian packages the tests use', () => {
     expect(fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8')).toMatch(/^scripts\/test-deps\.sh$/m);
   });
 
-  it('lists every package a test names in requireTool(), and sshd for the SSH tests', () => {
-    const named = new Set<string>(['openssh-server']);
+  it('lists every package a test names in requireTool(), sshd for the SSH tests and debootstrap for the sandbox nodes', () => {
+    // The sandbox image (test/helpers/sandbox-image.ts) checks for debootstrap itself.
+    const named = new Set<string>(['openssh-server', 'debootstrap']);
     for (const file of tsFiles(path.join(ROOT, 'test'))) {
       for (const match of fs
         .readFileSync(file, 'utf8')
