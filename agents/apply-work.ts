@@ -10,10 +10,9 @@ import type { NodeSession } from '../src/app/enforce/node-session';
 import { localSession } from '../src/app/enforce/node-session';
 import { requestJson, refusal } from '../src/app/api-client';
 import type { WatchList } from '../src/collect/types';
-import { basisOf } from '../src/enforce';
+import { staleAgainst } from '../src/enforce';
 import type { AgentResult, AgentWork } from '../src/model/agent-work';
 import type { NodeOutcome } from '../src/model/run';
-import type { Category } from '../src/model/state';
 import { ServerError } from '../src/shared/errors';
 import type { AgentLog } from './log';
 
@@ -69,10 +68,7 @@ export async function carryOut(
   const refused = refusalOf(work, options.node);
   if (refused) return { ...base, refused };
   const before = await session.collect();
-  const now = basisOf(before, Object.keys(work.basis) as Category[]);
-  const stale = (Object.keys(work.basis) as Category[]).filter(
-    (category) => work.basis[category] !== now[category],
-  );
+  const stale = staleAgainst(work.basis, before);
   if (stale.length > 0)
     return {
       ...base,

@@ -5,6 +5,6 @@
 export { loadDesired, desiredFromFiles } from './load';
 export { effectiveSpec, sensitivePathsFor, watchListFor, watchPathsFor } from './compose';
 export { nodeByName, pairByName, pairsOf, roleByName } from './lookup';
-export { normaliseTarget, resolveTargets } from './targets';
+export { normaliseTarget, normaliseTargets, resolveTargets } from './targets';
 export { displayPath } from './read-folder';
 export { reviveDesired } from './dict';

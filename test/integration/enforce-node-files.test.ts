@@ -86,7 +86,10 @@ describe('files on a node, through the one script', () => {
     expect(facts).toMatchObject({ type: 'file', sha256: `sha256:${sha256Hex(content)}` });
     expect(await files.backup(backups, at('absent'))).toEqual({ type: 'missing' });
     await files.write(at('data'), 'replaced\n', { mode: '0644', owner: '0' });
-    await files.restore(backups, at('data'));
+    // Restore answers with what it found and what it left.
+    const restored = await files.restore(backups, at('data'));
+    expect(restored.before).toMatchObject({ type: 'file', sha256: `sha256:${sha256Hex('replaced\n')}` });
+    expect(restored.after).toMatchObject({ type: 'file', sha256: `sha256:${sha256Hex(content)}` });
     const stat = fs.statSync(at('data'));
     expect(fs.readFileSync(at('data'))).toEqual(content);
     expect([stat.mode & 0o7777, stat.uid, stat.gid, stat.mtimeMs]).toEqual([0o600, NOBODY, 0, 1_000_000_000]);
@@ -99,7 +102,10 @@ describe('files on a node, through the one script', () => {
     // A path that did not exist is removed by its restore; a second backup keeps the first copy.
     fs.writeFileSync(at('absent'), 'created by the run\n');
     expect(await files.backup(backups, at('absent'))).toMatchObject({ type: 'file' });
-    expect(await files.restore(backups, at('absent'))).toEqual({ type: 'missing' });
+    expect(await files.restore(backups, at('absent'))).toEqual({
+      before: expect.objectContaining({ type: 'file' }),
+      after: { type: 'missing' },
+    });
     expect(await files.listBackup(at('no-such-run'))).toEqual([]);
   });
 

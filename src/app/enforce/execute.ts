@@ -10,15 +10,13 @@
  *      verifying each by re-collecting the node and looking for the findings it addressed;
  *   5. stop at the first failure: the rest is recorded as not attempted.
  */
-import { basisOf, findingsFor } from '../../enforce';
+import { findingsFor, fingerprintOf, staleAgainst } from '../../enforce';
 import type { Desired } from '../../model/desired';
 import type { Fix, Plan } from '../../model/plan';
 import { changesOf } from '../../model/plan';
 import type { NodeOutcome, RunRecord, RunTrigger, RunVia } from '../../model/run';
 import { verifyCategories } from '../../model/run';
-import type { Category, NodeState } from '../../model/state';
-import { findingFingerprint } from '../../model/finding';
-import type { Finding } from '../../model/finding';
+import type { NodeState } from '../../model/state';
 import { StalePlanError, errorMessage } from '../../shared/errors';
 import type { Store } from '../../store';
 import { applyNodeFixes, pendingOutcome } from './apply-node';
@@ -48,13 +46,6 @@ export interface RunEnvironment {
   /** Opens a session to a node (SSH or local); the run closes it. */
   open: (node: string) => Promise<NodeSession>;
   listener?: RunListener;
-}
-
-/** The states a plan stands on no longer hold on a node: which categories differ. */
-export function staleCategories(plan: Plan, node: string, fresh: NodeState): Category[] {
-  const planned = plan.nodes.find((n) => n.node === node)?.basis ?? {};
-  const now = basisOf(fresh, Object.keys(planned) as Category[]);
-  return (Object.keys(planned) as Category[]).filter((category) => planned[category] !== now[category]);
 }
 
 /** A new run record with every node and fix pending. */
@@ -114,7 +105,7 @@ export function unresolved(
   now: Date,
 ): string[] {
   const findings = findingsFor(desired, fix.node, (node) => states.get(node), now);
-  const open = new Map(findings.map((f) => [findingFingerprint(f as unknown as Finding), f.message]));
+  const open = new Map(findings.map((f) => [fingerprintOf(f), f.message]));
   return fix.addresses.flatMap((print) => (open.has(print) ? [open.get(print) as string] : []));
 }
 
@@ -171,7 +162,7 @@ export async function finishRun(ctx: RunContext, drive: () => Promise<void>): Pr
 
 /** Refuses the run when a node's fresh state is not the ground the plan stands on. */
 function checkBasis(ctx: RunContext, node: string, fresh: NodeState): void {
-  const stale = staleCategories(ctx.request.plan, node, fresh);
+  const stale = staleAgainst(ctx.request.plan.nodes.find((n) => n.node === node)?.basis ?? {}, fresh);
   if (stale.length === 0) return;
   const planned = ctx.request.plan.nodes.find((n) => n.node === node);
   const reason = `stale plan: the ${stale.join(', ')} of ${node} changed since the plan was made (state of ${planned?.collectedAt}); nothing was changed — plan again`;

@@ -195,14 +195,9 @@ export class NodeFiles {
    * Puts a backed-up path back atomically (or removes it, if it did not exist), as it was;
    * returns what was there before and what is there now.
    */
-  async putBack(backupDir: string, path: string): Promise<{ before: FileFacts; after: FileFacts }> {
+  async restore(backupDir: string, path: string): Promise<{ before: FileFacts; after: FileFacts }> {
     const lines = await this.lines('restore', path, [backupDir]);
     return { before: parseFacts(lines[0] ?? ''), after: parseFacts(lines.at(-1) ?? '') };
-  }
-
-  /** As putBack; only what is there now. */
-  async restore(backupDir: string, path: string): Promise<FileFacts> {
-    return (await this.putBack(backupDir, path)).after;
   }
 
   /** What a backup folder holds: the paths copied, and the paths that did not exist. */

@@ -3,7 +3,7 @@
  * target names, and their pair partners (the model for parity, when they have a state) — then
  * make the plan with the pure planner.
  */
-import { normaliseTarget, pairsOf, resolveTargets } from '../../desired';
+import { normaliseTargets, pairsOf, resolveTargets } from '../../desired';
 import { makePlan } from '../../enforce';
 import type { Desired } from '../../model/desired';
 import type { Plan } from '../../model/plan';
@@ -13,7 +13,7 @@ import type { StateSource } from '../state-source';
 
 /** The nodes a target names, and their pair partners. */
 export function nodesNeededFor(desired: Desired, target: string): { named: string[]; partners: string[] } {
-  const named = resolveTargets(desired, target.split(',').map(normaliseTarget)).map((node) => node.name);
+  const named = resolveTargets(desired, normaliseTargets(target)).map((node) => node.name);
   const partners = new Set<string>();
   for (const node of named)
     for (const pair of pairsOf(desired, node))

@@ -110,7 +110,7 @@ async function restoreNode(
     const fix = outcome.fixes[index] as FixOutcome;
     fix.startedAt = options.now().toISOString();
     try {
-      const facts = await session.files.putBack(backupDir, entry.path);
+      const facts = await session.files.restore(backupDir, entry.path);
       const after = snapshotOf(facts.after);
       fix.files.push({
         path: entry.path,

@@ -217,7 +217,7 @@ export class Enforcer {
     if (!run) throw new NotFoundError(`no run ${runId}`);
     if (run.via === 'agent')
       throw new RequestError(
-        `run ${runId} went through agents: restore it on the node (driftguard restore ${runId} --via local --node NAME --yes)`,
+        `run ${runId} went through agents: restore it on the node from its backups (driftguard restore ${runId} --via local --node NAME --desired DIR --db FILE --yes)`,
       );
     return restoreRun(
       {

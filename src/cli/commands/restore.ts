@@ -39,12 +39,12 @@ export async function runRestore(runId: string, options: RestoreOptions, io: Cli
     const via = options.via ?? (options.root || original?.via === 'local' ? 'local' : 'ssh');
     if (original?.via === 'agent' && via !== 'local')
       throw new UsageError(
-        `run ${runId} went through agents, which cannot restore: on the node, driftguard restore ${runId} --via local --node NAME --yes`,
+        `run ${runId} went through agents, which cannot restore: on the node, driftguard restore ${runId} --via local --node NAME --desired DIR --db FILE --yes`,
       );
     // The server records an agent's run; on the node, its backup folder is all there is.
     if (!original && (via !== 'local' || !options.node))
       throw new NotFoundError(
-        `no run ${runId} in ${options.db} (driftguard runs lists them); on the node that has its backups: driftguard restore ${runId} --via local --node NAME`,
+        `no run ${runId} in ${options.db} (driftguard runs lists them); on the node that has its backups: driftguard restore ${runId} --via local --node NAME --desired DIR --db FILE --yes`,
       );
     const pool = new SessionPool(sessionOpener(desired, sessionOptionsFor(via, options, io, now)));
     try {
