@@ -14,14 +14,15 @@
  *   `at` points to.
  */
 import type { WatchList } from '../collect/types';
-import type { Desired, FileRule, Role, RoleSpec } from '../model/desired';
+import { SPEC_CATEGORIES } from '../model/desired';
+import type { Desired, FileRule, Role, RoleSpec, SpecCategory } from '../model/desired';
 import { canonicalJson } from '../shared/canonical-json';
 import { DesiredStateError, formatPosition, type Issue, type SourcePosition } from '../shared/errors';
 import { dict, has } from './dict';
 import { nodeByName } from './lookup';
 
-export const SPEC_CATEGORIES = ['packages', 'sysctls', 'mounts', 'units', 'files', 'users'] as const;
-export type SpecCategory = (typeof SPEC_CATEGORIES)[number];
+// Re-exported for the callers that import it from here (src/enforce/findings.ts).
+export { SPEC_CATEGORIES };
 
 type AnyRule = RoleSpec[SpecCategory][string];
 
