@@ -2,13 +2,13 @@ import type { Category, CategoryValues } from '../model/state';
 import type { CommandRunner } from './command-runner';
 import type { RootFs } from './root-fs';
 
-/** What every collector gets: the node's file system, a way to run commands there, and options. */
 /** What a node's roles ask the files collector for: paths to record, and those to record by hash only. */
 export interface WatchList {
   paths: string[];
   sensitive: string[];
 }
 
+/** What every collector gets: the node's file system, a way to run commands there, and options. */
 export interface CollectContext {
   fs: RootFs;
   run: CommandRunner;

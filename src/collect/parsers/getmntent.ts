@@ -32,7 +32,7 @@ export interface MntEntry {
 }
 
 /** glibc's decode_name(). */
-export function decodeMntName(field: string): string {
+function decodeMntName(field: string): string {
   if (!field.includes('\\')) return field;
   let out = '';
   for (let i = 0; i < field.length; i++) {
