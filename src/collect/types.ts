@@ -15,8 +15,9 @@ export interface CollectContext {
   /** Extra paths to record in `files` (from the node's roles), on top of the built-in list. */
   watchPaths: readonly string[];
   /**
-   * Paths (`*` in the last segment allowed) the roles mark `sensitive: true`: only their hash is
-   * recorded, never their text. Watched or built-in paths; the others are not recorded anyway.
+   * Paths the roles mark `sensitive: true`: only their hash is recorded, never their text.
+   * Exact and normalised, as the desired state must name them (no globs); watched or built-in
+   * paths, the others are not recorded anyway.
    */
   sensitivePaths?: readonly string[];
 }
