@@ -57,8 +57,7 @@ export function nodeCollector(options: NodeCollectorOptions): () => Promise<Node
     const collected = await collectNode({
       root: options.root,
       node: options.node,
-      watchPaths: () => list.paths,
-      sensitivePaths: () => list.sensitive,
+      watchList: () => list,
       now: options.now(),
     });
     // Collector problems are logged when they change, not at every interval.

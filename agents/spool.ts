@@ -281,12 +281,12 @@ export class Spool {
   }
 
   private write(file: string, text: string): void {
+    const target = path.join(this.dir, file);
+    writeFileAtomic(target, text, 0o600); // its IoError names the file
     try {
-      writeFileAtomic(path.join(this.dir, file), text, 0o600);
       fsyncDir(this.dir);
     } catch (err) {
-      if (err instanceof IoError) throw err; // it names the file already
-      throw new IoError(`cannot write ${path.join(this.dir, file)}: ${errorMessage(err)}`, err);
+      throw new IoError(`cannot write ${target}: ${errorMessage(err)}`, err);
     }
   }
 

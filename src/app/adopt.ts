@@ -15,6 +15,7 @@
  * `check NODE` against the result is clean by construction: every rule is what the node has.
  */
 import { stringify } from 'yaml';
+import { matchesWatchPattern } from '../collect/files/parse';
 import { BUILTIN_WATCHES } from '../collect/files/watch-list';
 import { namesSecret } from '../collect/files/redact';
 import {
@@ -166,13 +167,9 @@ function mountsOf(state: NodeState): Section {
 
 function filesOf(state: NodeState): Section {
   const section = new Section();
-  const builtIn = BUILTIN_WATCHES.map((watch) => ({
-    ...watch,
-    dir: watch.path.endsWith('/*') ? watch.path.slice(0, -1) : undefined,
-  }));
   for (const [path, file] of Object.entries(state.files?.items ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!file.exists || file.type !== 'file' || DIFFERENT_BY_DESIGN.has(path)) continue;
-    const watch = builtIn.find((w) => w.path === path || (w.dir !== undefined && path.startsWith(w.dir)));
+    const watch = BUILTIN_WATCHES.find((w) => matchesWatchPattern(path, [w.path]));
     if (!watch) continue;
     if (checkAbsolutePath(path)) continue;
     section.entry(

@@ -7,6 +7,7 @@ import { collectState } from '../collect';
 import { commandRunnerFor } from '../collect/command-runner';
 import { DiskRootFs } from '../collect/root-fs';
 import type { RootFs } from '../collect/root-fs';
+import type { WatchList } from '../collect/types';
 import type { Category, NodeState } from '../model/state';
 
 export interface CollectNodeOptions {
@@ -14,12 +15,11 @@ export interface CollectNodeOptions {
   /** Node name; default: the node's hostname. */
   node?: string;
   /**
-   * The files the node's roles watch, when the caller has a desired state (`watchPathsFor`).
-   * Computed by the caller so that collection never loads the YAML and schema machinery.
+   * The files the node's roles watch and those they mark `sensitive: true` (hash only), when the
+   * caller has a desired state (`watchListFor`). Computed by the caller so that collection never
+   * loads the YAML and schema machinery; called once, when the node's name is known.
    */
-  watchPaths?: (node: string) => string[];
-  /** The watched paths the node's roles mark `sensitive: true` (`sensitivePathsFor`): hash only. */
-  sensitivePaths?: (node: string) => string[];
+  watchList?: (node: string) => WatchList;
   now: Date;
   /** Only these categories (default: all). */
   categories?: readonly Category[];
@@ -43,13 +43,13 @@ export async function collectNode(options: CollectNodeOptions): Promise<Collecte
   const fs = new DiskRootFs(options.root);
   const node = options.node ?? hostnameOf(fs, options.root);
   const warnings: string[] = [];
-  const watchPaths = options.watchPaths?.(node) ?? [];
+  const watch = options.watchList?.(node);
   const state = await collectState(
     {
       fs,
       run: commandRunnerFor(options.root),
-      watchPaths,
-      sensitivePaths: options.sensitivePaths?.(node) ?? [],
+      watchPaths: watch?.paths ?? [],
+      sensitivePaths: watch?.sensitive ?? [],
     },
     { node, now: options.now, ...(options.categories ? { categories: options.categories } : {}) },
   );

@@ -11,7 +11,7 @@ import { CATEGORIES } from '../model/state';
 import { verifiedCanonicalText } from '../shared/canonical-json';
 import { AuthError, DriftguardError, RequestError } from '../shared/errors';
 import { formatDuration } from '../shared/format';
-import { MAX_CLOCK_SKEW_MS, utcInstant } from '../shared/time';
+import { MAX_CLOCK_SKEW_MS, msAhead, utcInstant } from '../shared/time';
 import type { Store, TokenInfo } from '../store';
 
 export interface IngestResult {
@@ -80,7 +80,7 @@ function collectionInstant(report: Report, receivedAt: Date): string {
       { message: 'not a valid date and time', path: '/collectedAt' },
     ]);
   }
-  const ahead = Date.parse(collectedAt) - receivedAt.getTime();
+  const ahead = msAhead(collectedAt, receivedAt);
   if (ahead > MAX_CLOCK_SKEW_MS) {
     throw new DriftguardError(
       'E_CLOCK_SKEW',
@@ -99,9 +99,8 @@ function collectionInstant(report: Report, receivedAt: Date): string {
  * orders nothing: otherwise it would lock the node out until that time.
  */
 function isOutOfOrder(collectedAt: string, latest: string, receivedAt: Date): boolean {
-  const latestMs = Date.parse(latest);
-  if (latestMs - receivedAt.getTime() > MAX_CLOCK_SKEW_MS) return false;
-  return Date.parse(collectedAt) < latestMs;
+  if (msAhead(latest, receivedAt) > MAX_CLOCK_SKEW_MS) return false;
+  return Date.parse(collectedAt) < Date.parse(latest);
 }
 
 export function ingestReport(store: Store, sent: Report, caller: TokenInfo, receivedAt: Date): IngestResult {

@@ -14,14 +14,15 @@
  *   `at` points to.
  */
 import type { WatchList } from '../collect/types';
-import type { Desired, Role, RoleSpec } from '../model/desired';
+import { SPEC_CATEGORIES } from '../model/desired';
+import type { Desired, FileRule, Role, RoleSpec, SpecCategory } from '../model/desired';
 import { canonicalJson } from '../shared/canonical-json';
 import { DesiredStateError, formatPosition, type Issue, type SourcePosition } from '../shared/errors';
 import { dict, has } from './dict';
 import { nodeByName } from './lookup';
 
-export const SPEC_CATEGORIES = ['packages', 'sysctls', 'mounts', 'units', 'files', 'users'] as const;
-export type SpecCategory = (typeof SPEC_CATEGORIES)[number];
+// Re-exported for the callers that import it from here (src/enforce/findings.ts).
+export { SPEC_CATEGORIES };
 
 type AnyRule = RoleSpec[SpecCategory][string];
 
@@ -219,21 +220,25 @@ export function effectiveSpec(desired: Desired, nodeName: string): RoleSpec {
   return spec;
 }
 
+/** The paths of `files` whose rule passes `keep`, sorted. */
+function pathsOf(files: RoleSpec['files'], keep: (rule: FileRule) => boolean = () => true): string[] {
+  return Object.keys(files)
+    .filter((path) => keep(files[path] as FileRule))
+    .sort();
+}
+
 /** The file paths `nodeName`'s roles name, sorted: what `collect --desired` adds to its list. */
 export function watchPathsFor(desired: Desired, nodeName: string): string[] {
-  return Object.keys(effectiveSpec(desired, nodeName).files).sort();
+  return pathsOf(effectiveSpec(desired, nodeName).files);
 }
 
-/** Both lists of a declared node; an undeclared node watches nothing beyond the built-in list. */
+/**
+ * Both lists of a declared node, its roles composed once: the paths they name, and those marked
+ * `sensitive: true` (recorded by hash only). An undeclared node watches nothing beyond the
+ * built-in list.
+ */
 export function watchListFor(desired: Desired, nodeName: string): WatchList {
   if (!has(desired.nodes, nodeName)) return { paths: [], sensitive: [] };
-  return { paths: watchPathsFor(desired, nodeName), sensitive: sensitivePathsFor(desired, nodeName) };
-}
-
-/** The file paths `nodeName`'s roles mark `sensitive: true`, sorted: recorded by hash only. */
-export function sensitivePathsFor(desired: Desired, nodeName: string): string[] {
-  return Object.entries(effectiveSpec(desired, nodeName).files)
-    .filter(([, rule]) => rule.sensitive === true)
-    .map(([path]) => path)
-    .sort();
+  const { files } = effectiveSpec(desired, nodeName);
+  return { paths: pathsOf(files), sensitive: pathsOf(files, (rule) => rule.sensitive === true) };
 }

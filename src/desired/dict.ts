@@ -2,6 +2,7 @@
  * Objects used as dictionaries keyed by names from YAML have no prototype: a user may well be
  * called `__proto__` or a role `constructor`, and neither may turn into Object.prototype's.
  */
+import { SPEC_CATEGORIES } from '../model/desired';
 import type { Desired, Role } from '../model/desired';
 
 export function dict<T>(): Record<string, T> {
@@ -17,8 +18,6 @@ function asDict<T>(table: Record<string, T>): Record<string, T> {
   return Object.assign(dict<T>(), table);
 }
 
-const SPEC_TABLES = ['packages', 'sysctls', 'mounts', 'units', 'files', 'users'] as const;
-
 /**
  * A Desired that crossed a thread boundary (postMessage copies objects with Object.prototype)
  * with its name-keyed tables made prototype-free again, as loadDesired made them: otherwise a
@@ -28,7 +27,7 @@ export function reviveDesired(desired: Desired): Desired {
   const roles = dict<Role>();
   for (const [name, role] of Object.entries(desired.roles)) {
     const revived = { ...role };
-    for (const table of SPEC_TABLES)
+    for (const table of SPEC_CATEGORIES)
       (revived as Record<string, unknown>)[table] = asDict<unknown>(role[table]);
     roles[name] = revived;
   }

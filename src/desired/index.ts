@@ -3,7 +3,7 @@
  * rules, every error at file:line:col) and ask it what a node should be.
  */
 export { loadDesired, desiredFromFiles } from './load';
-export { effectiveSpec, sensitivePathsFor, watchListFor, watchPathsFor } from './compose';
+export { effectiveSpec, watchListFor, watchPathsFor } from './compose';
 export { nodeByName, pairByName, pairsOf, roleByName } from './lookup';
 export { normaliseTarget, normaliseTargets, resolveTargets } from './targets';
 export { displayPath } from './read-folder';

@@ -62,6 +62,17 @@ export interface UserRule {
   at?: SourcePosition;
 }
 
+/** The tables of a RoleSpec: what roles compose, and what reviving a Desired walks. */
+export const SPEC_CATEGORIES = [
+  'packages',
+  'sysctls',
+  'mounts',
+  'units',
+  'files',
+  'users',
+] as const satisfies readonly (keyof RoleSpec)[];
+export type SpecCategory = (typeof SPEC_CATEGORIES)[number];
+
 /** What a set of roles asks of a node — the thing drift is measured against. */
 export interface RoleSpec {
   packages: Record<string, PackageRule>;

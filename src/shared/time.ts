@@ -18,3 +18,12 @@ export function utcInstant(text: string): string | undefined {
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
+
+/**
+ * How many milliseconds `instant` is ahead of `now` (negative: behind). A node's stamp further
+ * ahead than MAX_CLOCK_SKEW_MS comes from a wrong clock: refused at ingest, and no age is told
+ * from it.
+ */
+export function msAhead(instant: string, now: Date): number {
+  return Date.parse(instant) - now.getTime();
+}

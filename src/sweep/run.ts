@@ -163,12 +163,13 @@ async function sweepOne(node: NodeDecl, options: SweepOptions, open: ChannelOpen
     // A connection that completes after the deadline is dropped as soon as it exists.
     opening.then((late) => (expired ? late.destroy() : undefined)).catch(() => undefined);
     opened = await Promise.race([opening, deadline]);
+    const watch = options.watchList?.(node.name);
     const collected = await Promise.race([
       collectThroughDump(opened.channel, {
         node: node.name,
         now: (options.now ?? (() => new Date()))(),
-        watchPaths: options.watchList?.(node.name).paths ?? [],
-        sensitivePaths: options.watchList?.(node.name).sensitive ?? [],
+        watchPaths: watch?.paths ?? [],
+        sensitivePaths: watch?.sensitive ?? [],
         description: opened.description,
       }),
       deadline,

@@ -7,7 +7,7 @@
 import { categoryHashes, collectState } from '../collect';
 import { SnapshotRootFs } from '../collect/snapshot-fs';
 import type { UnknownNeed } from '../collect/snapshot-fs';
-import { looksSecret, matchesWatchPattern, mayKeepText } from '../collect/files/parse';
+import { looksSecret, mayKeepText } from '../collect/files/parse';
 import type { Category, NodeState } from '../model/state';
 import { CapturedCommands, SnapshotCommandRunner } from './captured-commands';
 import type { CommandId } from './commands';
@@ -56,7 +56,7 @@ class Needs {
   readonly paths: PathRequest[] = [];
   readonly commands = new Set<CommandId>();
 
-  constructor(private readonly sensitive: readonly string[]) {}
+  constructor(private readonly sensitive: ReadonlySet<string>) {}
 
   add(need: UnknownNeed): void {
     if (isKernelPath(need.path)) {
@@ -78,8 +78,7 @@ class Needs {
         // secret-looking name or a sensitive path is hashed on the node (the files collector
         // keeps no more than that), anything else is fetched.
         const name = need.path.slice(need.path.lastIndexOf('/') + 1);
-        const hashOnly =
-          looksSecret(name) || isNeverRead(need.path) || matchesWatchPattern(need.path, this.sensitive);
+        const hashOnly = looksSecret(name) || isNeverRead(need.path) || this.sensitive.has(need.path);
         this.paths.push({ op: hashOnly ? 'hash' : 'file', path: need.path });
         break;
       }
@@ -102,11 +101,11 @@ function requestKey(request: Request): string {
 function textWithheldByMistake(
   state: NodeState,
   snapshot: SnapshotRootFs,
-  sensitive: readonly string[],
+  sensitive: ReadonlySet<string>,
 ): string[] {
   const paths: string[] = [];
   for (const item of Object.values(state.files?.items ?? {})) {
-    if (!item.exists || item.error === undefined || matchesWatchPattern(item.path, sensitive)) continue;
+    if (!item.exists || item.error === undefined || sensitive.has(item.path)) continue;
     const destination = snapshot.realPath(item.path);
     if (destination === undefined || snapshot.withheldHash(destination) === undefined) continue;
     const names = [basename(item.path), ...(item.target === undefined ? [] : [basename(item.target)])];
@@ -154,6 +153,7 @@ export async function collectThroughDump(
   const warnings: string[] = [];
   const followUps: string[] = [];
   const sensitive = options.sensitivePaths ?? [];
+  const isSensitive = new Set(sensitive);
   let requests: Request[] = initialRequests(options.watchPaths, sensitive, options.categories);
   let bytes = 0;
 
@@ -164,7 +164,7 @@ export async function collectThroughDump(
     bytes += batch.bytes;
     applyBatch(snapshot, captured, requests, batch);
 
-    const needs = new Needs(sensitive);
+    const needs = new Needs(isSensitive);
     snapshot.onUnknown = (need) => needs.add(need);
     runner.onMissing = (id) => needs.commands.add(id);
     const state = await collectState(
@@ -179,7 +179,7 @@ export async function collectThroughDump(
     runner.onMissing = undefined;
 
     if (needs.empty) {
-      for (const path of textWithheldByMistake(state, snapshot, sensitive))
+      for (const path of textWithheldByMistake(state, snapshot, isSensitive))
         needs.paths.push({ op: 'file', path });
     }
     if (needs.empty) {

@@ -54,6 +54,8 @@ export async function startTestServer(
       throw new Error(`evaluating ${node}: ${String(err)}`);
     },
   });
+  // As serve wires it: whoever reloads (the API here), a changed desired state is evaluated.
+  holder.onChange(() => evaluator.scheduleAll());
   const enforcer = new Enforcer({
     store,
     desired: () => holder.desired,

@@ -171,6 +171,11 @@ describe('fstab-generator simulation agrees with systemd-fstab-generator', () =>
       '/dev/sdp1 /p1 ext4 defaults x 2\n/dev/sdp2 /p2 ext4 defaults 0 y\n/dev/sdp3 /p3 ext4 defaults 1x 2\n' +
       '/dev/sdp4 /p4 ext4 defaults 0 2x\n/dev/sdp5 /p5 ext4 defaults 99999999999 2\n/dev/sdp6 /p6 ext4 defaults -1 -2\n' +
       '/dev/sdp7 /p7 ext4 defaults +0 +1\n/dev/sdp8 /p8 ext4 defaults 0 2 extra fields here',
+    'numeric fields: C white space only, exact beyond 2^53, saturated beyond a long, then 32 bits':
+      '/dev/sdt1 /t1 ext4 defaults 0\u00a02\n/dev/sdt2 /t2 ext4 defaults 0\v2\n/dev/sdt3 /t3 ext4 defaults 0\f2\n' +
+      '/dev/sdt4 /t4 ext4 defaults 0 9007199254740993\n/dev/sdt5 /t5 ext4 defaults 0 18446744073709551617\n' +
+      '/dev/sdt6 /t6 ext4 defaults 0 9223372036854775807\n/dev/sdt7 /t7 ext4 defaults 0 4294967296\n' +
+      '/dev/sdt8 /t8 ext4 defaults 0 -9223372036854775809',
     'missing fields':
       '/dev/sdq1\n/dev/sdq2 /q2\n/dev/sdq3 /q3 ext4\n/dev/sdq4 /q4 ext4 noauto\n/dev/sdq5 /q5 ext4 defaults 0',
     '.. in mount points and in x-systemd.requires=':

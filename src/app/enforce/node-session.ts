@@ -57,8 +57,7 @@ export function localSession(node: string, root: string, context: CollectContext
       const collected = await collectNode({
         root,
         node,
-        watchPaths: () => context.watchPaths,
-        sensitivePaths: () => context.sensitivePaths ?? [],
+        watchList: () => ({ paths: context.watchPaths, sensitive: context.sensitivePaths ?? [] }),
         now: context.now(),
         ...(categories ? { categories } : {}),
       });

@@ -37,8 +37,7 @@ export async function runCollect(options: CollectOptions, io: CliIo): Promise<nu
   const { state, warnings } = await collectNode({
     root: options.root,
     node: options.node,
-    watchPaths: watch && ((node) => watch(node).paths),
-    sensitivePaths: watch && ((node) => watch(node).sensitive),
+    watchList: watch,
     now: currentTime(io.env),
   });
   for (const warning of warnings) warn(io, warning);

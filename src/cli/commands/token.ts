@@ -3,7 +3,6 @@
  * server runs on (the API's /api/v1/tokens does the same remotely with an admin token).
  */
 import * as fs from 'node:fs';
-import { loadDesired } from '../../desired';
 import { closest } from '../../desired/did-you-mean';
 import { currentTime } from '../../shared/clock';
 import { NotFoundError, UsageError } from '../../shared/errors';
@@ -32,9 +31,10 @@ export interface TokenCreateOptions extends TokenCommonOptions {
 /**
  * A node token for a name the desired state does not declare is almost always a typo
  * (`pypi2` for `pypi-2`): its agent's reports would be stored and checked against nothing.
- * Refused unless --undeclared; without a desired state to ask, said on stderr.
+ * Refused unless --undeclared; without a desired state to ask, said on stderr. The desired-state
+ * loader (YAML, schemas) is required only here, so `token list` and `revoke` never load it.
  */
-function checkDeclared(node: string, options: TokenCreateOptions, io: CliIo): void {
+async function checkDeclared(node: string, options: TokenCreateOptions, io: CliIo): Promise<void> {
   if (options.undeclared) return;
   const dir = options.desired ?? DEFAULT_DESIRED;
   if (options.desired === undefined && !fs.existsSync(dir)) {
@@ -43,6 +43,7 @@ function checkDeclared(node: string, options: TokenCreateOptions, io: CliIo): vo
     );
     return;
   }
+  const { loadDesired } = await import('../../desired');
   const nodes = Object.keys(loadDesired(dir).nodes);
   if (nodes.includes(node)) return;
   const suggestion = closest(node, nodes);
@@ -68,7 +69,7 @@ export async function runTokenCreate(
   io: CliIo,
 ): Promise<number> {
   const spec = roleOf(node, options);
-  if (spec.node !== undefined) checkDeclared(spec.node, options, io);
+  if (spec.node !== undefined) await checkDeclared(spec.node, options, io);
   const store = openStore(options.db);
   try {
     const created = store.tokens.create({ ...spec, label: options.label }, currentTime(io.env).toISOString());

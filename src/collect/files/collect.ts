@@ -21,14 +21,7 @@ import { namesById, parseGroup, parsePasswd } from '../parsers/passwd';
 import type { FileStat, RootFs } from '../root-fs';
 import { normalizeNodePath } from '../root-fs';
 import type { Collector } from '../types';
-import {
-  classifyWatchPath,
-  decodeText,
-  formatMode,
-  matchesStarPattern,
-  matchesWatchPattern,
-  mayKeepText,
-} from './parse';
+import { classifyWatchPath, decodeText, formatMode, matchesStarPattern, mayKeepText } from './parse';
 import { redactSecrets } from './redact';
 import { BUILTIN_WATCHES } from './watch-list';
 
@@ -215,10 +208,10 @@ export function collectFiles(
 ): FilesState {
   const names = readOwnerNames(fs);
   const { paths, invalid } = expandWatchPaths(fs, watchPaths);
+  const sensitive = new Set(sensitivePaths);
   const items: Record<string, FileInfo> = {};
   for (const info of invalid) items[info.path] = info;
-  for (const nodePath of paths)
-    items[nodePath] = describePath(fs, nodePath, names, matchesWatchPattern(nodePath, sensitivePaths));
+  for (const nodePath of paths) items[nodePath] = describePath(fs, nodePath, names, sensitive.has(nodePath));
   return { items };
 }
 

@@ -110,6 +110,22 @@ describe('redactSecrets', () => {
     expect(redact('password = one', '/etc/other.ini')).not.toBe(a);
   });
 
+  it.each([
+    ['digits before it', 'x 1pg://u:pw@h', /^x 1pg:\/\/u:<redacted[^>]*>@h$/],
+    ['inside a word', 'x_pg+ssl.v2://u:pw@h', /^x_pg\+ssl\.v2:\/\/u:<redacted[^>]*>@h$/],
+    ['two URLs', 'a://u:p@h b://v:q@i', /^a:\/\/u:<redacted[^>]*>@h b:\/\/v:<redacted[^>]*>@i$/],
+  ])('finds the URL password with the same scheme as before: %s', (_what, line, expected) => {
+    expect(redact(line)).toMatch(expected);
+  });
+
+  it('reads pathological lines at once (the old regexes took hours and minutes)', () => {
+    // A run of blanks inside a value: cubic backtracking in the assignment regex.
+    expect(redact(`password = x${' '.repeat(60_000)}!`)).toMatch(/^password = <redacted[^>]*>$/);
+    // A long run of scheme characters: every start of it tried as a URL scheme.
+    const word = 'a'.repeat(400_000);
+    expect(redactSecrets(word, PATH)).toEqual({ text: word, redacted: false });
+  });
+
   it('is idempotent: redacting redacted text changes nothing', () => {
     const once = redact('password = hunter2\nurl = postgres://u:pw@h/db\n');
     expect(redactSecrets(once, PATH)).toEqual({ text: once, redacted: false });

@@ -19,6 +19,7 @@
  * file's own sha256 always could; `sensitive: true` in the desired state keeps no text at all.
  */
 import { sha256Hex } from '../../shared/canonical-json';
+import { matchAssignment } from './assignment';
 
 /** A key whose last word is one of these names a secret. */
 const SECRET_LAST_WORDS = new Set([
@@ -81,37 +82,29 @@ function isHarmless(key: string, value: string): boolean {
   return NUMBER_IS_NO_SECRET.has(lastWord(key)) && /^\d+$/.test(value);
 }
 
-/**
- * `KEY <sep> VALUE [;,]` as one whole line: optional `export`, a key (bare or quoted), `=`, `:`
- * or blanks, and a value (quoted, or the rest of the line). Commented out too (`# password = …`):
- * an old password in a comment is still a password.
- */
-const ASSIGNMENT =
-  /^(\s*(?:[#;]\s*)?(?:export\s+)?)(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\2(\s*[=:]\s*|\s+)(?:(["'])(.*)\5|(.*?))(\s*[;,]?\s*)$/;
-
 /** `password=VALUE` as one word of a comma- or blank-separated list (mount options). */
 const OPTION_WORD = /(^|[\s,])([A-Za-z_][A-Za-z0-9_.-]*)=([^\s,]*)/g;
 
-/** The password part of `scheme://user:password@host`. */
-const URL_PASSWORD = /([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/g;
+/**
+ * The password part of `scheme://user:password@host`. A scheme starts at the first letter of
+ * its run of scheme characters (the lookbehind): a start further in would find the same `://`
+ * or none, and trying each start of a long run (`aaaa…`) took time quadratic in its length.
+ */
+const URL_PASSWORD = /([A-Za-z](?<![A-Za-z][0-9+.-]*[A-Za-z])[A-Za-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/g;
 
 const PEM_BEGIN = /^-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----\s*$/;
 const PEM_END = /^-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----\s*$/;
 
 function redactLine(line: string, path: string): string {
-  const match = ASSIGNMENT.exec(line);
-  if (match && namesSecret(match[3] as string)) {
-    const [, lead, keyQuote, key, separator, valueQuote, quoted, bare, tail] = match;
-    const value = (quoted ?? bare ?? '') as string;
+  const match = matchAssignment(line);
+  if (match && namesSecret(match.key)) {
+    const { lead, keyQuote, key, separator, valueQuote, value, tail } = match;
     // Blanks alone separate a key from a value in DRBD and keepalived, but prose has them too:
     // a line of several words after the key is not an assignment.
-    const blankSeparated = (separator as string).trim() === '';
-    if (
-      !isHarmless(key as string, value) &&
-      !(blankSeparated && valueQuote === undefined && /\s/.test(value))
-    ) {
+    const blankSeparated = separator.trim() === '';
+    if (!isHarmless(key, value) && !(blankSeparated && valueQuote === undefined && /\s/.test(value))) {
       const q = valueQuote ?? '';
-      return `${lead}${keyQuote}${key}${keyQuote}${separator}${q}${marker(path, key as string, value)}${q}${tail}`;
+      return `${lead}${keyQuote}${key}${keyQuote}${separator}${q}${marker(path, key, value)}${q}${tail}`;
     }
   }
   return line

@@ -17,6 +17,8 @@
  * Lines longer than glibc's 8 KiB buffer are not modelled (glibc reads them in pieces).
  */
 
+import { isCSpace } from './ctype';
+
 /** One entry as getmntent returns it: the four strings and passno (freq is never used at boot). */
 export interface MntEntry {
   spec: string;
@@ -30,7 +32,7 @@ export interface MntEntry {
 }
 
 /** glibc's decode_name(). */
-export function decodeMntName(field: string): string {
+function decodeMntName(field: string): string {
   if (!field.includes('\\')) return field;
   let out = '';
   for (let i = 0; i < field.length; i++) {
@@ -54,18 +56,31 @@ export function decodeMntName(field: string): string {
 
 const isBlank = (ch: string | undefined): boolean => ch === ' ' || ch === '\t';
 
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
+
+/**
+ * What `%d` stores for `digits` on 64-bit glibc: strtol's long, which saturates at the limits of
+ * a long, cut to its low 32 bits (`4294967298` is 2, `99999999999999999999` is -1). Exact for any
+ * length, which a double is not beyond 2^53.
+ */
+function scannedInt(digits: string): number {
+  const value = BigInt(digits);
+  return Number(BigInt.asIntN(32, value > LONG_MAX ? LONG_MAX : value < LONG_MIN ? LONG_MIN : value));
+}
+
 /**
  * `sscanf(text, " %d %d ")`: how many of the two numbers parsed, and their values. `%d` skips
- * leading white space (space, \t, \n, \v, \f, \r) and takes an optional sign and digits.
+ * leading white space (C's isspace: a U+00A0 stops it) and takes an optional sign and digits.
  */
 function scanTwoInts(text: string): { count: number; values: number[] } {
   const values: number[] = [];
   let i = 0;
   for (let n = 0; n < 2; n++) {
-    while (i < text.length && /\s/.test(text[i] as string)) i++;
+    while (i < text.length && isCSpace(text.charCodeAt(i))) i++;
     const match = /^[+-]?\d+/.exec(text.slice(i));
     if (!match) break;
-    values.push(Math.trunc(Number(match[0])) | 0);
+    values.push(scannedInt(match[0]));
     i += match[0].length;
   }
   return { count: values.length, values };

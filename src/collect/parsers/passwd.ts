@@ -14,6 +14,7 @@
  * Used by the users collector and, to name file owners, by the files collector.
  */
 import type { GroupEntry, UserEntry } from '../../model/state';
+import { isCSpace } from './ctype';
 
 export interface SkippedLine {
   /** 1-based line number. */
@@ -120,11 +121,7 @@ function splitFields(content: string, count: number): { fields: string[]; rest: 
 /** glibc skips `isspace` characters before a line: space, \t, \n, \v, \f, \r. */
 function skipLeadingSpace(line: string): string {
   let start = 0;
-  while (start < line.length) {
-    const ch = line.charCodeAt(start);
-    if (ch !== 0x20 && (ch < 0x09 || ch > 0x0d)) break;
-    start++;
-  }
+  while (start < line.length && isCSpace(line.charCodeAt(start))) start++;
   // The newline that ended the line was removed by split; a CR before it is kept by glibc.
   return start === 0 ? line : line.slice(start);
 }

@@ -1,7 +1,7 @@
 import type { ReadinessFinding } from '../../model/readiness';
 import type { NodeState } from '../../model/state';
 import { formatDuration } from '../../shared/format';
-import { MAX_CLOCK_SKEW_MS } from '../../shared/time';
+import { MAX_CLOCK_SKEW_MS, msAhead } from '../../shared/time';
 import type { ReadinessCheck, ReadinessContext } from '../types';
 
 /**
@@ -10,9 +10,9 @@ import type { ReadinessCheck, ReadinessContext } from '../types';
  * may be (MAX_CLOCK_SKEW_MS), its age cannot be told at all: undefined.
  */
 function age(state: NodeState, now: Date): number | undefined {
-  const elapsed = now.getTime() - Date.parse(state.collectedAt);
-  if (elapsed < -MAX_CLOCK_SKEW_MS) return undefined;
-  return Math.max(0, elapsed);
+  const ahead = msAhead(state.collectedAt, now);
+  if (ahead > MAX_CLOCK_SKEW_MS) return undefined;
+  return Math.max(0, -ahead);
 }
 
 /**
@@ -47,7 +47,7 @@ export const freshReports: ReadinessCheck = {
       }
       const elapsed = age(side.state, ctx.now);
       if (elapsed === undefined) {
-        const ahead = Date.parse(side.state.collectedAt) - ctx.now.getTime();
+        const ahead = msAhead(side.state.collectedAt, ctx.now);
         findings.push({
           ...base,
           kind: 'mismatch',

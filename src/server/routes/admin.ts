@@ -45,8 +45,8 @@ export function adminRoutes(deps: ServerDeps): FastifyPluginAsync {
         schema: { summary: 'Load the desired-state folder again', tags: ['desired'], querystring: NO_QUERY },
       },
       async (_request, reply) => {
+        // A changed desired state is evaluated by the holder's onChange listener (serve.ts).
         const result = await deps.desired.reloadInBackground();
-        if (result.ok && result.changed) deps.evaluator.scheduleAll();
         return reply
           .code(result.ok ? 200 : 422)
           .send(
