@@ -22,7 +22,6 @@ import { dict, has } from './dict';
 import { nodeByName } from './lookup';
 
 // Re-exported for the callers that import it from here (src/enforce/findings.ts).
-export { SPEC_CATEGORIES };
 
 type AnyRule = RoleSpec[SpecCategory][string];
 

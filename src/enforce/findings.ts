@@ -10,7 +10,7 @@ import type { Desired, PairDecl, RoleSpec } from '../model/desired';
 import type { Readiness, ReadinessCheckId } from '../model/readiness';
 import type { Category, NodeState } from '../model/state';
 import { CATEGORIES } from '../model/state';
-import { SPEC_CATEGORIES } from '../desired/compose';
+import { SPEC_CATEGORIES } from '../model/desired';
 import { readiness } from '../readiness';
 import { bootSafety } from '../readiness/boot-safety';
 import type { FindingSource, SourcedFinding } from './types';

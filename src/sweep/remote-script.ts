@@ -78,6 +78,7 @@ trap 'rm -rf -- "$tmp"' EXIT
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 141' PIPE
 nl='
 '
 fmt='%y %m %U %G %s %p\\0%l\\0'

@@ -128,11 +128,15 @@ describe('safety of enforcement', () => {
   it('refuses a changed host key before any command, and an unknown one', async () => {
     await secondary.rekey();
     const before = secondary.fingerprint();
+    const primaryBefore = primary.fingerprint();
     try {
       const refused = world.cli(['apply', 'pair:s', '--yes']);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/HOST KEY OF S-2 .* HAS CHANGED — refused/);
       expect(secondary.fingerprint()).toBe(before);
+      // The primary was being collected when the refusal came: it is left as it was, no
+      // temporary folder of the collection behind.
+      expect(primary.fingerprint()).toBe(primaryBefore);
       // A known_hosts that does not know the node at all refuses too.
       const empty = path.join(world.dir, 'empty_known_hosts');
       fs.writeFileSync(empty, '');

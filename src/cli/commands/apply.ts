@@ -150,7 +150,12 @@ async function collectForPlan(
   const states = new Map<string, NodeState>();
   const collect = async (node: string) =>
     states.set(node, await (await pool.open(node)).collect(planCategories(desired, node)));
-  await Promise.all(named.map(collect));
+  // Every collection ends before a failure is reported: closing the sessions while a node is
+  // still sending its dump would cut its script off before it removes its temporary folder.
+  const failed = (await Promise.allSettled(named.map(collect))).find(
+    (result): result is PromiseRejectedResult => result.status === 'rejected',
+  );
+  if (failed) throw failed.reason;
   for (const node of partners) {
     if (via === 'local' || !desired.nodes[node]?.ssh) {
       io.err(

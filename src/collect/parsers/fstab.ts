@@ -1,7 +1,8 @@
 /**
- * fstab(5) — pure parser, text in, entries out. Shared by the mounts collector (which reports
- * the entries) and the units collector (which feeds them to the systemd-fstab-generator
- * simulation), and later by the SSH sweep on text fetched remotely.
+ * fstab(5) — pure parser, text in, entries out, as util-linux reads fstab: the mounts collector
+ * reports these entries (on this host, a fixture tree or a sweep's dump alike), and compare,
+ * readiness and the planner's fstab line edits work on them. The systemd-fstab-generator
+ * simulation reads fstab as glibc does instead (`getmntent.ts`), because that is its reader.
  *
  * Two readers of fstab matter and they differ in small ways; this parser follows each where it
  * is the one that acts:
