@@ -28,6 +28,9 @@ packages=(
   # debootstrap, .debs for their local apt repository made by dpkg-deb (package dpkg), overlays
   # in namespaces of their own (unshare, nsenter, setpriv: util-linux), the build lock (flock)
   debootstrap
+  # The dashboard's browser tests, screenshots and bench: Debian's Chromium driven by
+  # playwright-core (never a downloaded browser), with a font for its text
+  chromium fonts-dejavu-core
 )
 
 if [[ ${1:-} == --list ]]; then

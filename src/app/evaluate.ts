@@ -53,17 +53,28 @@ export function evaluateNode(store: Store, desired: Desired, node: string): Eval
   return summary;
 }
 
+/** Who wants to know, e.g. the live event stream: a report was accepted, a node was evaluated. */
+export interface EvaluationObserver {
+  reported?(node: string): void;
+  evaluated?(summary: EvaluationSummary): void;
+}
+
 export interface EvaluatorDeps {
   store: Store;
   desired: () => Desired | undefined;
   onError: (node: string, err: unknown) => void;
-  onEvaluated?: (summary: EvaluationSummary) => void;
+  observer?: EvaluationObserver;
 }
 
 const DRAIN_SLICE_MS = 20;
 
 /** What the server needs of an evaluator: in this thread (Evaluator) or in a worker (WorkerEvaluator). */
 export interface EvaluationQueue {
+  /**
+   * A report of `node` was stored, changing these categories: evaluated again when it changed
+   * anything (a heartbeat changes nothing), and observers told either way.
+   */
+  reported(node: string, changed: readonly string[]): void;
   schedule(node: string): void;
   /** Every node the store knows, e.g. after the desired state changed. */
   scheduleAll(): void;
@@ -78,6 +89,11 @@ export class Evaluator implements EvaluationQueue {
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: EvaluatorDeps) {}
+
+  reported(node: string, changed: readonly string[]): void {
+    if (changed.length > 0) this.schedule(node);
+    this.deps.observer?.reported?.(node);
+  }
 
   schedule(node: string): void {
     this.pending.add(node);
@@ -106,7 +122,7 @@ export class Evaluator implements EvaluationQueue {
       if (!desired) continue;
       try {
         const summary = evaluateNode(this.deps.store, desired, node);
-        this.deps.onEvaluated?.(summary);
+        this.deps.observer?.evaluated?.(summary);
       } catch (err) {
         this.deps.onError(node, err);
       }

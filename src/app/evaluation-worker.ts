@@ -9,6 +9,7 @@ import type { Desired } from '../model/desired';
 import { reviveDesired } from '../desired';
 import { openStore } from '../store';
 import { Evaluator } from './evaluate';
+import type { EvaluationSummary } from './evaluate';
 
 export type ToWorker =
   | { type: 'desired'; desired: Desired }
@@ -18,7 +19,10 @@ export type ToWorker =
   | { type: 'close' };
 
 export type FromWorker =
-  { type: 'error'; node: string; message: string } | { type: 'idle'; id: number } | { type: 'closed' };
+  | { type: 'error'; node: string; message: string }
+  | { type: 'evaluated'; summary: EvaluationSummary }
+  | { type: 'idle'; id: number }
+  | { type: 'closed' };
 
 export interface WorkerData {
   dbFile: string;
@@ -39,6 +43,9 @@ if (parentPort) {
         node,
         message: err instanceof Error ? (err.stack ?? err.message) : String(err),
       } satisfies FromWorker),
+    observer: {
+      evaluated: (summary) => port.postMessage({ type: 'evaluated', summary } satisfies FromWorker),
+    },
   });
   port.on('message', (message: ToWorker) => {
     switch (message.type) {

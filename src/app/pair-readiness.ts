@@ -4,12 +4,15 @@
  * history and /metrics follow a pair that nobody asks about.
  */
 import type { Desired } from '../model/desired';
+import type { ReadinessHistory } from '../model/api';
 import type { Readiness } from '../model/readiness';
 import type { NodeState } from '../model/state';
 import { NotFoundError } from '../shared/errors';
 import type { ReadinessRecord, Store } from '../store';
+
+export type { ReadinessHistory };
 import { checkReadiness } from './check-readiness';
-import type { NodeChanges } from './queries';
+import type { LiveHub } from './live-events';
 import { changesSince } from './queries';
 import type { StateSource } from './state-source';
 
@@ -29,24 +32,15 @@ export async function evaluatePairReadiness(
   store: Store,
   desired: Desired,
   pair: string,
-  options: { now: Date; probeTimeoutMs?: number },
+  options: { now: Date; probeTimeoutMs?: number; live?: LiveHub },
 ): Promise<Readiness> {
   const result = await checkReadiness(desired, new StoreStateSource(store), pair, {
     now: options.now,
     probes: options.probeTimeoutMs === undefined ? false : { timeoutMs: options.probeTimeoutMs },
   });
   store.transaction(() => store.readiness.record(result));
+  options.live?.publish({ type: 'readiness', pair, verdict: result.verdict, at: result.evaluatedAt });
   return result;
-}
-
-export interface ReadinessHistory {
-  pair: string;
-  current?: Pick<ReadinessRecord, 'verdict' | 'failing' | 'evaluatedAt' | 'lastEvaluatedAt'>;
-  /** The last time the pair said GO; absent if it never did. */
-  lastGo?: { evaluatedAt: string; lastEvaluatedAt: string };
-  /** What changed on the secondary since the pair last said GO. */
-  secondaryChangesSinceLastGo?: NodeChanges;
-  history: Pick<ReadinessRecord, 'verdict' | 'failing' | 'evaluatedAt' | 'lastEvaluatedAt'>[];
 }
 
 export function readinessHistory(store: Store, desired: Desired, pair: string): ReadinessHistory {

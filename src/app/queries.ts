@@ -5,48 +5,37 @@
 import { parity } from '../compare';
 import { pairsOf } from '../desired';
 import type { Desired } from '../model/desired';
-import type { Finding, Severity } from '../model/finding';
+import type { Severity } from '../model/finding';
+import type { NodeChanges, NodeSummary, PairSummary, SeverityCounts, TimedFinding } from '../model/api';
+import { DEFAULT_MAX_REPORT_AGE_MS } from '../desired/normalise';
 import { NotFoundError } from '../shared/errors';
-import type { CategoryVersion, Store, StoredFinding } from '../store';
+import type { Store, StoredFinding } from '../store';
 
-export type SeverityCounts = Record<Severity, number>;
-
-export interface NodeSummary {
-  name: string;
-  /** Declared as a Node in the desired state. */
-  declared: boolean;
-  roles: string[];
-  pairs: { pair: string; role: 'primary' | 'secondary' }[];
-  /** Never reported when absent. */
-  lastSeen?: string;
-  collectedAt?: string;
-  reportAgeSeconds?: number;
-  collectionErrors: number;
-  drift: SeverityCounts;
-}
-
-export interface PairSummary {
-  name: string;
-  primary: string;
-  secondary: string;
-  parity: SeverityCounts;
-  /** Both nodes have reported, so parity could be evaluated. */
-  evaluated: boolean;
-}
+const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
 function emptyCounts(): SeverityCounts {
   return { error: 0, warning: 0, info: 0 };
 }
 
-function countsByScope(store: Store, source: 'drift' | 'parity'): Map<string, SeverityCounts> {
-  const counts = new Map<string, SeverityCounts>();
+/** Open findings of one source, per scope, per category. */
+function countsByScope(store: Store, source: 'drift' | 'parity'): Map<string, Map<string, SeverityCounts>> {
+  const counts = new Map<string, Map<string, SeverityCounts>>();
   for (const row of store.findings.openCounts()) {
     if (row.source !== source) continue;
-    const entry = counts.get(row.scope) ?? emptyCounts();
+    const scope = counts.get(row.scope) ?? new Map<string, SeverityCounts>();
+    const entry = scope.get(row.category) ?? emptyCounts();
     entry[row.severity as Severity] += row.count;
-    counts.set(row.scope, entry);
+    scope.set(row.category, entry);
+    counts.set(row.scope, scope);
   }
   return counts;
+}
+
+function total(perCategory: Map<string, SeverityCounts> | undefined): SeverityCounts {
+  const sum = emptyCounts();
+  for (const counts of perCategory?.values() ?? [])
+    for (const severity of SEVERITIES) sum[severity] += counts[severity];
+  return sum;
 }
 
 export function listNodes(store: Store, desired: Desired | undefined, now: Date): NodeSummary[] {
@@ -56,19 +45,25 @@ export function listNodes(store: Store, desired: Desired | undefined, now: Date)
   return [...names].sort().map((name) => {
     const row = rows.get(name);
     const declaration = desired?.nodes[name];
+    const pairs = declaration && desired ? pairsOf(desired, name) : [];
+    const maxReportAgeMs =
+      pairs.length > 0
+        ? Math.min(...pairs.map((pair) => pair.readiness.maxReportAgeMs))
+        : DEFAULT_MAX_REPORT_AGE_MS;
+    const perCategory = drift.get(`node:${name}`);
     const summary: NodeSummary = {
       name,
       declared: declaration !== undefined,
       roles: declaration?.roles ?? [],
-      pairs:
-        declaration && desired
-          ? pairsOf(desired, name).map((pair) => ({
-              pair: pair.name,
-              role: pair.primary === name ? 'primary' : 'secondary',
-            }))
-          : [],
+      pairs: pairs.map((pair) => ({
+        pair: pair.name,
+        role: pair.primary === name ? 'primary' : 'secondary',
+      })),
       collectionErrors: row?.errors.length ?? 0,
-      drift: drift.get(`node:${name}`) ?? emptyCounts(),
+      drift: total(perCategory),
+      driftByCategory: Object.fromEntries(perCategory ?? []),
+      maxReportAgeSeconds: Math.round(maxReportAgeMs / 1000),
+      stale: row === undefined || now.getTime() - Date.parse(row.collectedAt) > maxReportAgeMs,
     };
     if (row) {
       summary.lastSeen = row.lastSeen;
@@ -81,21 +76,23 @@ export function listNodes(store: Store, desired: Desired | undefined, now: Date)
 
 export function listPairs(store: Store, desired: Desired | undefined): PairSummary[] {
   const counts = countsByScope(store, 'parity');
-  return Object.values(desired?.pairs ?? {}).map((pair) => ({
-    name: pair.name,
-    primary: pair.primary,
-    secondary: pair.secondary,
-    parity: counts.get(`pair:${pair.name}`) ?? emptyCounts(),
-    evaluated:
-      store.states.node(pair.primary) !== undefined && store.states.node(pair.secondary) !== undefined,
-  }));
-}
-
-/** A finding as the API shows it: the finding, and since when it has been open. */
-export interface TimedFinding extends Finding {
-  firstSeen: string;
-  lastSeen: string;
-  resolvedAt?: string;
+  const verdicts = new Map(store.readiness.latestPerPair().map((record) => [record.pair, record]));
+  return Object.values(desired?.pairs ?? {}).map((pair) => {
+    const summary: PairSummary = {
+      name: pair.name,
+      primary: pair.primary,
+      secondary: pair.secondary,
+      parity: total(counts.get(`pair:${pair.name}`)),
+      evaluated:
+        store.states.node(pair.primary) !== undefined && store.states.node(pair.secondary) !== undefined,
+    };
+    const latest = verdicts.get(pair.name);
+    if (latest) {
+      const { verdict, failing, evaluatedAt, lastEvaluatedAt } = latest;
+      summary.readiness = { verdict, failing, evaluatedAt, lastEvaluatedAt };
+    }
+    return summary;
+  });
 }
 
 export function timed(stored: StoredFinding): TimedFinding {
@@ -109,15 +106,6 @@ export function requireKnownNode(store: Store, desired: Desired | undefined, nod
     throw new NotFoundError(`no node ${node}: it is not declared and has never reported`);
 }
 
-export interface NodeChanges {
-  node: string;
-  since: string;
-  /** Category versions collected after `since`. */
-  versions: CategoryVersion[];
-  /** The differences between the node then and now, in parity's words (then = first, now = second). */
-  differences: Finding[];
-}
-
 /** "What changed on pypi-2 since yesterday 14:00": the versions stored since, and what differs. */
 export function changesSince(store: Store, node: string, since: string): NodeChanges {
   const now = store.states.latestState(node);
@@ -129,3 +117,4 @@ export function changesSince(store: Store, node: string, since: string): NodeCha
     : [];
   return { node, since, versions, differences };
 }
+export type { NodeChanges, NodeSummary, PairSummary, SeverityCounts, TimedFinding } from '../model/api';

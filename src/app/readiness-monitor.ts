@@ -6,6 +6,7 @@
 import type { Desired } from '../model/desired';
 import { errorMessage } from '../shared/errors';
 import type { Store } from '../store';
+import type { LiveHub } from './live-events';
 import { evaluatePairReadiness } from './pair-readiness';
 
 export interface ReadinessMonitorOptions {
@@ -15,31 +16,64 @@ export interface ReadinessMonitorOptions {
   intervalMs: number;
   probeTimeoutMs: number;
   onError: (pair: string, message: string) => void;
+  /** Told of every verdict, so open dashboards follow it. */
+  live?: LiveHub;
 }
 
-export function startReadinessMonitor(options: ReadinessMonitorOptions): () => void {
+export interface ReadinessMonitor {
+  /** Evaluates these pairs again soon (after a report changed them), without waiting for the round. */
+  evaluateSoon(pairs: readonly string[]): void;
+  stop(): void;
+}
+
+/** Reports of a burst are evaluated once: a pair asked for again within this time waits for it. */
+const SOON_MS = 250;
+
+export function startReadinessMonitor(options: ReadinessMonitorOptions): ReadinessMonitor {
+  const evaluate = async (desired: Desired, pair: string) => {
+    try {
+      await evaluatePairReadiness(options.store, desired, pair, {
+        now: options.now(),
+        probeTimeoutMs: options.probeTimeoutMs,
+        ...(options.live ? { live: options.live } : {}),
+      });
+    } catch (err) {
+      options.onError(pair, errorMessage(err));
+    }
+  };
   let running = false;
   const round = async () => {
     if (running) return; // a slow round (probes timing out) is not stacked
     running = true;
     try {
       const desired = options.desired();
-      for (const pair of Object.keys(desired?.pairs ?? {})) {
-        try {
-          await evaluatePairReadiness(options.store, desired as Desired, pair, {
-            now: options.now(),
-            probeTimeoutMs: options.probeTimeoutMs,
-          });
-        } catch (err) {
-          options.onError(pair, errorMessage(err));
-        }
-      }
+      for (const pair of Object.keys(desired?.pairs ?? {})) await evaluate(desired as Desired, pair);
     } finally {
       running = false;
     }
   };
+  const soon = new Set<string>();
+  let soonTimer: NodeJS.Timeout | undefined;
+  const evaluateSoon = (pairs: readonly string[]) => {
+    for (const pair of pairs) soon.add(pair);
+    if (soonTimer || soon.size === 0) return;
+    soonTimer = setTimeout(() => {
+      soonTimer = undefined;
+      const desired = options.desired();
+      const due = [...soon].filter((pair) => desired?.pairs[pair]);
+      soon.clear();
+      if (desired) for (const pair of due) void evaluate(desired, pair);
+    }, SOON_MS);
+    soonTimer.unref();
+  };
   const timer = setInterval(() => void round(), options.intervalMs);
   timer.unref();
   void round();
-  return () => clearInterval(timer);
+  return {
+    evaluateSoon,
+    stop: () => {
+      clearInterval(timer);
+      if (soonTimer) clearTimeout(soonTimer);
+    },
+  };
 }

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Desired } from '../model/desired';
-import type { EvaluationQueue } from './evaluate';
+import type { EvaluationObserver, EvaluationQueue } from './evaluate';
 import type { FromWorker, ToWorker, WorkerData } from './evaluation-worker';
 
 export class WorkerEvaluator implements EvaluationQueue {
@@ -15,10 +15,15 @@ export class WorkerEvaluator implements EvaluationQueue {
   private pending: string[] = [];
   private flushScheduled = false;
 
-  constructor(data: WorkerData, onError: (node: string, message: string) => void) {
+  constructor(
+    data: WorkerData,
+    onError: (node: string, message: string) => void,
+    private readonly observer: EvaluationObserver = {},
+  ) {
     this.worker = new Worker(path.join(__dirname, 'evaluation-worker.js'), { workerData: data });
     this.worker.on('message', (message: FromWorker) => {
       if (message.type === 'error') onError(message.node, message.message);
+      if (message.type === 'evaluated') observer.evaluated?.(message.summary);
       if (message.type === 'idle') {
         this.waiting.get(message.id)?.();
         this.waiting.delete(message.id);
@@ -33,6 +38,11 @@ export class WorkerEvaluator implements EvaluationQueue {
 
   setDesired(desired: Desired): void {
     this.post({ type: 'desired', desired });
+  }
+
+  reported(node: string, changed: readonly string[]): void {
+    if (changed.length > 0) this.schedule(node);
+    this.observer.reported?.(node);
   }
 
   /** Nodes reported in one turn of the event loop go to the worker in one message. */

@@ -26,6 +26,8 @@ import type { SourceDocument } from './yaml-source';
 
 /** What a Pair's readiness check tolerates when nothing is written (DESIGN §6's example). */
 export const DEFAULT_MAX_REPORT_AGE = '10m';
+/** The same, for code that judges a node's age without a pair to ask (the fleet's stale marks). */
+export const DEFAULT_MAX_REPORT_AGE_MS = 10 * 60_000;
 
 // The shapes the schemas guarantee, before normalisation.
 interface RawMount {

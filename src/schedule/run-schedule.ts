@@ -126,7 +126,7 @@ export async function runSchedule(
         SERVER_CALLER,
         deps.now(),
       );
-      if (outcome.changed.length > 0) deps.evaluator.schedule(result.node);
+      deps.evaluator.reported(result.node, outcome.changed);
       run.reached.push(result.node);
     } catch (err) {
       run.failed.push({ node: result.node, reason: 'ingest', message: errorMessage(err) });

@@ -25,6 +25,9 @@ import { enforceRoutes } from './routes/enforce';
 import type { Enforcer } from '../app/enforce/service';
 import type { Scheduler } from '../schedule/scheduler';
 import { openApiRoutes } from './routes/openapi';
+import { liveRoutes } from './routes/live';
+import { dashboardRoutes, defaultWebRoot } from './routes/dashboard';
+import type { LiveHub } from '../app/live-events';
 
 export interface ServerDeps {
   store: Store;
@@ -33,6 +36,8 @@ export interface ServerDeps {
   now: () => Date;
   /** Reads without a token (default: only when listening on loopback). */
   anonymousRead: boolean;
+  /** Where the live stream (`GET /api/v1/events`) hears what changed. */
+  live: LiveHub;
   /** Plans, runs and agents' work (absent: the enforcement routes answer 404). */
   enforcer?: Enforcer;
   /** Runs the desired state's `kind: Schedule`s (absent: the server runs none). */
@@ -46,6 +51,8 @@ export interface ServerDeps {
   /** The server's logger (pino); none: silent. */
   logger?: FastifyBaseLogger;
   https?: { key: Buffer; cert: Buffer };
+  /** The built dashboard (default: dist/web of this package). */
+  webRoot?: string;
 }
 
 /** Large enough for a node with 100,000 packages; anything bigger is refused with 413. */
@@ -146,7 +153,9 @@ export async function buildServer(deps: ServerDeps): Promise<DriftguardServer> {
   await app.register(adminRoutes(deps), { prefix: '/api/v1' });
   await app.register(scheduleRoutes(deps), { prefix: '/api/v1' });
   await app.register(enforceRoutes(deps), { prefix: '/api/v1' });
+  await app.register(liveRoutes(deps), { prefix: '/api/v1' });
   await app.register(pageRoutes(deps, metrics));
+  await app.register(dashboardRoutes(deps.webRoot ?? defaultWebRoot()));
   await app.ready();
   return { app, metrics };
 }

@@ -26,7 +26,7 @@ export function inProcessTransport(store: Store, evaluator: EvaluationQueue, now
     async send(report): Promise<DeliveryOutcome> {
       try {
         const result = ingestReport(store, report, SERVER_CALLER, now());
-        if (result.changed.length > 0) evaluator.schedule(report.node);
+        evaluator.reported(report.node, result.changed);
         return { kind: 'delivered', duplicate: result.duplicate, changed: result.changed };
       } catch (err) {
         const error = asDriftguardError(err);

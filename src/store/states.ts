@@ -1,3 +1,4 @@
+import type { CategoryVersion } from '../model/api';
 /**
  * Node states in the store: the latest version of each category, every version it had
  * (stored only when its hash changed), and the reports that brought them.
@@ -15,12 +16,7 @@ export interface NodeRow {
   errors: CollectorErrorEntry[];
 }
 
-export interface CategoryVersion {
-  category: Category;
-  hash: string;
-  collectedAt: string;
-  receivedAt: string;
-}
+export type { CategoryVersion } from '../model/api';
 
 interface RawNode {
   name: string;

@@ -11,6 +11,7 @@ import { RunEventHub } from '../../src/app/enforce/events';
 import { Enforcer } from '../../src/app/enforce/service';
 import type { EnforcerDeps } from '../../src/app/enforce/service';
 import { Evaluator } from '../../src/app/evaluate';
+import { LiveHub, forwardRunEvents, liveObserver } from '../../src/app/live-events';
 import { buildServer } from '../../src/server/app';
 import type { DriftguardServer } from '../../src/server/app';
 import { loadDesired } from '../../src/desired';
@@ -47,21 +48,25 @@ export async function startTestServer(
   const holder = new DesiredHolder(options.desiredDir ?? 'desired-state', loadDesired, now);
   const loaded = holder.reload();
   if (!loaded.ok) throw loaded.error;
+  const live = new LiveHub();
   const evaluator = new Evaluator({
     store,
     desired: () => holder.desired,
     onError: (node, err) => {
       throw new Error(`evaluating ${node}: ${String(err)}`);
     },
+    observer: liveObserver(live, now),
   });
   // As serve wires it: whoever reloads (the API here), a changed desired state is evaluated.
   holder.onChange(() => evaluator.scheduleAll());
+  const runEvents = new RunEventHub();
+  forwardRunEvents(runEvents, live);
   const enforcer = new Enforcer({
     store,
     desired: () => holder.desired,
     now,
     evaluator,
-    events: new RunEventHub(),
+    events: runEvents,
     credentials:
       options.credentials ??
       (() => {
@@ -74,6 +79,7 @@ export async function startTestServer(
     desired: holder,
     evaluator,
     enforcer,
+    live,
     now,
     anonymousRead: options.anonymousRead ?? false,
     bodyLimit: options.bodyLimit,

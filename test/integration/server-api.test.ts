@@ -215,12 +215,14 @@ describe('server API', () => {
     ).toContain('reportId');
   });
 
-  it('shows nodes and drift on a plain page, escaped', async () => {
-    await reportBoth();
+  it('serves the built dashboard at /, its bundle cached for good and the page never', async () => {
     const page = await get('/');
     expect(page.headers['content-type']).toContain('text/html');
-    expect(page.body).toContain('pypi-2');
-    expect(page.body).toContain('pypissh is not installed');
-    expect(page.body).not.toContain('<script');
+    expect(page.headers['cache-control']).toBe('no-cache');
+    const bundle = /<script src="(\/app-[A-Z0-9]{8}\.js)"><\/script>/.exec(page.body)?.[1];
+    expect(bundle).toBeDefined();
+    const script = await get(bundle as string);
+    expect(script.headers['content-type']).toContain('javascript');
+    expect(script.headers['cache-control']).toBe('public, max-age=31536000, immutable');
   });
 });

@@ -279,7 +279,7 @@ export class Enforcer {
       SERVER_CALLER,
       this.deps.now(),
     );
-    if (outcome.changed.length > 0) this.deps.evaluator.schedule(state.node);
+    this.deps.evaluator.reported(state.node, outcome.changed);
   }
 
   runRecord(id: string): RunRecord | undefined {

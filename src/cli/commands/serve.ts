@@ -21,6 +21,7 @@ import { IoError, UsageError, errorMessage } from '../../shared/errors';
 import { openStore } from '../../store';
 import { Scheduler } from '../../schedule/scheduler';
 import { RunEventHub } from '../../app/enforce/events';
+import { LiveHub, forwardRunEvents, liveObserver } from '../../app/live-events';
 import { Enforcer } from '../../app/enforce/service';
 import { loadIdentity } from '../../transport/identity';
 import { readKnownHostsFile } from '../../transport/known-hosts';
@@ -101,8 +102,32 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
 
   const probeTimeoutMs = durationOption('--probe-timeout', options.probeTimeout);
   const log = pino({ level: options.logLevel });
-  const evaluator = new WorkerEvaluator({ dbFile: options.db, durable: options.durable }, (node, message) =>
-    log.error({ node, error: message }, 'evaluation failed'),
+  const live = new LiveHub();
+  const readinessEvery = durationOption('--readiness-interval', options.readinessInterval);
+  const monitor =
+    readinessEvery > 0
+      ? startReadinessMonitor({
+          store,
+          desired: () => holder.desired,
+          now,
+          intervalMs: readinessEvery,
+          probeTimeoutMs,
+          live,
+          onError: (pair, message) => log.error({ pair, error: message }, 'readiness evaluation failed'),
+        })
+      : undefined;
+  const toLive = liveObserver(live, now);
+  const evaluator = new WorkerEvaluator(
+    { dbFile: options.db, durable: options.durable },
+    (node, message) => log.error({ node, error: message }, 'evaluation failed'),
+    {
+      reported: toLive.reported,
+      // A pair whose parity changed has a new verdict: open dashboards see it without waiting a round.
+      evaluated: (summary) => {
+        toLive.evaluated?.(summary);
+        monitor?.evaluateSoon(summary.pairs.map((pair) => pair.pair));
+      },
+    },
   );
   evaluator.setDesired(first.desired);
   const credentials = () => ({
@@ -114,12 +139,14 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       env: io.env,
     }),
   });
+  const runEvents = new RunEventHub();
+  const stopRunEvents = forwardRunEvents(runEvents, live);
   const enforcer = new Enforcer({
     store,
     desired: () => holder.desired,
     now,
     evaluator,
-    events: new RunEventHub(),
+    events: runEvents,
     credentials,
     planTtlMs: durationOption('--plan-ttl', options.planTtl, 60_000),
     agentTimeoutMs: durationOption('--agent-timeout', options.agentTimeout, 1000),
@@ -135,6 +162,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     https,
     scheduler,
     enforcer,
+    live,
     logger: log,
   });
 
@@ -150,6 +178,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
 
   // Whoever reloads (the folder watch, SIGHUP, the API), the evaluation worker and the schedules follow.
   holder.onChange((desired) => {
+    live.publish({ type: 'desired', hash: desired.hash, at: now().toISOString() });
     evaluator.setDesired(desired);
     evaluator.scheduleAll();
     scheduler.load(desired);
@@ -185,18 +214,6 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       log: app.log,
     }),
   );
-  const readinessEvery = durationOption('--readiness-interval', options.readinessInterval);
-  const stopMonitor =
-    readinessEvery > 0
-      ? startReadinessMonitor({
-          store,
-          desired: () => holder.desired,
-          now,
-          intervalMs: readinessEvery,
-          probeTimeoutMs,
-          onError: (pair, message) => app.log.error({ pair, error: message }, 'readiness evaluation failed'),
-        })
-      : () => undefined;
   process.on('SIGHUP', reloadSoon);
 
   await app.listen({ host, port });
@@ -208,7 +225,8 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   return new Promise<number>((resolve) => {
     const stop = async () => {
       stopWatching();
-      stopMonitor();
+      monitor?.stop();
+      stopRunEvents();
       scheduler.stop();
       await Promise.all(localAgents.map((agent) => agent.stop()));
       // A run under way is let finish (up to a minute); its locks would otherwise wait out their lease.

@@ -18,7 +18,7 @@ import type { FstabEntry, UnitInfo } from '../../model/state';
 import type { BootContext } from './finding';
 import { unsafe } from './finding';
 import { fstabEntryOf, fstabEvidence } from './fstab-text';
-import type { GraphNode, OrderingEdge } from './graph';
+import type { BootGraph, GraphNode, OrderingEdge } from './graph';
 import { splitInstance } from './graph';
 import type { LateDevice } from './late-devices';
 import { lateDevice } from './late-devices';
@@ -28,18 +28,23 @@ import { formatOrdering, formatOrderingEdge, formatPulls, orderingPath } from '.
 const BOOT_FS_TARGETS = ['local-fs.target', 'remote-fs.target'] as const;
 const DRBD_INSTANCE = /^drbd@[^.]+\.(?:service|target)$/;
 
-type ProviderStatus =
+export type ProviderStatus =
   | { name: string; status: 'in-time' }
   | { name: string; status: 'late'; id: number; path: OrderingStep[] }
   | { name: string; status: 'not-started' | 'not-installed' | 'masked' };
 
-interface Device {
+export interface Device {
   late: LateDevice;
   /** Set when the fstab names the device otherwise (UUID=…) and the live mount told what it is. */
   liveSource?: string;
 }
 
-function deviceOf(ctx: BootContext, unit: UnitInfo, drbdInstances: () => string[]): Device | undefined {
+/** The late device a mount is on, if it is on one. */
+export function deviceOf(
+  ctx: BootContext,
+  unit: UnitInfo,
+  drbdInstances: () => string[],
+): Device | undefined {
   const mount = unit.mount as NonNullable<UnitInfo['mount']>;
   const replication = ctx.state.replication;
   const named = lateDevice(mount.what, replication, drbdInstances());
@@ -70,8 +75,11 @@ function providerStatus(ctx: BootContext, name: string, target: number): Provide
   return path ? { name: node.name, status: 'late', id, path } : { name: node.name, status: 'in-time' };
 }
 
-/** One status per unit: `iscsi.service` and `open-iscsi.service` are one unit on Debian. */
-function providerStatuses(ctx: BootContext, late: LateDevice, target: number): ProviderStatus[] {
+/**
+ * One status per unit: `iscsi.service` and `open-iscsi.service` are one unit on Debian. `late`
+ * means ordered after `target` within the boot.
+ */
+export function providerStatuses(ctx: BootContext, late: LateDevice, target: number): ProviderStatus[] {
   const statuses: ProviderStatus[] = [];
   const seen = new Set<string>();
   for (const name of late.providers) {
@@ -83,12 +91,12 @@ function providerStatuses(ctx: BootContext, late: LateDevice, target: number): P
   return statuses;
 }
 
-function joinOr(names: readonly string[]): string {
+export function joinOr(names: readonly string[]): string {
   if (names.length <= 1) return names.join('');
   return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
 }
 
-function timeoutText(entry: FstabEntry | undefined): string {
+export function timeoutText(entry: FstabEntry | undefined): string {
   const written = entry?.parsed.deviceTimeout;
   if (written === undefined) return '90 s';
   return /^\d+$/.test(written) ? `${written} s` : written;
@@ -107,7 +115,7 @@ const STATUS_TEXT = {
   masked: 'masked',
 } as const;
 
-function providerEvidence(ctx: BootContext, statuses: readonly ProviderStatus[]): string[] {
+export function providerEvidence(ctx: BootContext, statuses: readonly ProviderStatus[]): string[] {
   const lines: string[] = [];
   for (const status of statuses)
     if (status.status === 'late') lines.push(formatOrdering(ctx.graph, status.id, status.path));
@@ -118,19 +126,39 @@ function providerEvidence(ctx: BootContext, statuses: readonly ProviderStatus[])
   return lines;
 }
 
-function hangFinding(
-  ctx: BootContext,
-  mountNode: GraphNode,
-  targetName: string,
-  target: number,
-  beforeEdge: OrderingEdge,
-  device: Device,
-  statuses: readonly ProviderStatus[],
-): Finding {
+/** How a mount hangs the boot: the target that requires it and waits for it, and its device's providers. */
+export interface MountHang {
+  targetName: string;
+  target: number;
+  /** The target starts after the mount. */
+  beforeEdge: OrderingEdge;
+  device: Device;
+  /** None `in-time`. */
+  statuses: ProviderStatus[];
+}
+
+/** The hang finding's message: one sentence, cause, consequence and advice. */
+export function hangMessage(ctx: BootContext, mountNode: GraphNode, hang: MountHang): string {
+  const unit = mountNode.unit as UnitInfo;
+  const mount = unit.mount as NonNullable<UnitInfo['mount']>;
+  const entry = fstabEntryOf(ctx.state.mounts, unit);
+  const { targetName, device, statuses } = hang;
+  const where = entry ? `${mount.where} (/etc/fstab line ${entry.line})` : mount.where;
+  const what = device.liveSource === undefined ? mount.what : `${mount.what} (${device.liveSource})`;
+  const lateOnes = statuses.filter((status) => status.status === 'late').map((status) => status.name);
+  const cause =
+    lateOnes.length > 0
+      ? `its device ${what} appears only after ${joinOr(lateOnes)}, ${lateOnes.length > 1 ? 'each of which starts' : 'which starts'} after ${targetName}`
+      : `nothing brings up its device ${what} at boot (${joinOr(statuses.map((status) => status.name))}: none is started)`;
+  return `${where} is required by ${targetName}, but ${cause}: ${consequence(targetName, entry)}; ${device.late.advice}.`;
+}
+
+function hangFinding(ctx: BootContext, mountNode: GraphNode, hang: MountHang): Finding {
   const { graph } = ctx;
   const unit = mountNode.unit as UnitInfo;
   const mount = unit.mount as NonNullable<UnitInfo['mount']>;
   const entry = fstabEntryOf(ctx.state.mounts, unit);
+  const { targetName, target, beforeEdge, device, statuses } = hang;
   const { late } = device;
   const evidence: string[] = [];
   if (entry) evidence.push(fstabEvidence(entry));
@@ -147,47 +175,55 @@ function hangFinding(
     `${deviceText}: ${late.path} appears only once ${late.source} is up (${joinOr(late.providers)})`,
   );
   evidence.push(...providerEvidence(ctx, statuses));
-
-  const where = entry ? `${mount.where} (/etc/fstab line ${entry.line})` : mount.where;
-  const what = device.liveSource === undefined ? mount.what : `${mount.what} (${device.liveSource})`;
-  const lateOnes = statuses.filter((status) => status.status === 'late').map((status) => status.name);
-  const cause =
-    lateOnes.length > 0
-      ? `its device ${what} appears only after ${joinOr(lateOnes)}, ${lateOnes.length > 1 ? 'each of which starts' : 'which starts'} after ${targetName}`
-      : `nothing brings up its device ${what} at boot (${joinOr(statuses.map((status) => status.name))}: none is started)`;
   return unsafe(ctx.state, {
     category: 'mounts',
     key: mount.where,
     aspect: 'boot-hang',
-    message: `${where} is required by ${targetName}, but ${cause}: ${consequence(targetName, entry)}; ${late.advice}.`,
+    message: hangMessage(ctx, mountNode, hang),
     evidence,
     ...(entry ? { actual: { options: entry.options.join(','), requiredBy: targetName } } : {}),
   });
 }
 
-export function bootHangs(ctx: BootContext): Finding[] {
-  const { graph, boot } = ctx;
+/** The node's `drbd@X.service/.target` units, listed on first use (`deviceOf`'s third argument). */
+export function drbdInstanceLister(graph: BootGraph): () => string[] {
   let drbdInstances: string[] | undefined;
-  const listDrbdInstances = (): string[] =>
+  return () =>
     (drbdInstances ??= graph.nodes
       .filter((node) => node.kind === 'loaded' && DRBD_INSTANCE.test(node.name))
       .map((node) => node.name));
+}
+
+/** Does this unit, a mount the boot starts, hang the boot? How, or undefined. */
+export function mountHang(
+  ctx: BootContext,
+  node: GraphNode,
+  listDrbdInstances: () => string[],
+): MountHang | undefined {
+  const { graph, boot } = ctx;
+  const unit = node.unit;
+  if (node.kind !== 'loaded' || node.template !== undefined || !unit?.mount || !boot.has(node.id))
+    return undefined;
+  for (const targetName of BOOT_FS_TARGETS) {
+    const target = graph.id(targetName);
+    if (target === undefined || !unit.requiredByLinks.includes(targetName)) continue;
+    const beforeEdge = graph.orderingEdge(target, node.id);
+    if (!beforeEdge) continue;
+    const device = deviceOf(ctx, unit, listDrbdInstances);
+    if (!device) return undefined;
+    const statuses = providerStatuses(ctx, device.late, target);
+    if (statuses.some((status) => status.status === 'in-time')) return undefined;
+    return { targetName, target, beforeEdge, device, statuses };
+  }
+  return undefined;
+}
+
+export function bootHangs(ctx: BootContext): Finding[] {
+  const listDrbdInstances = drbdInstanceLister(ctx.graph);
   const findings: Finding[] = [];
-  for (const node of graph.nodes) {
-    const unit = node.unit;
-    if (node.kind !== 'loaded' || node.template !== undefined || !unit?.mount || !boot.has(node.id)) continue;
-    for (const targetName of BOOT_FS_TARGETS) {
-      const target = graph.id(targetName);
-      if (target === undefined || !unit.requiredByLinks.includes(targetName)) continue;
-      const beforeEdge = graph.orderingEdge(target, node.id);
-      if (!beforeEdge) continue;
-      const device = deviceOf(ctx, unit, listDrbdInstances);
-      if (!device) break;
-      const statuses = providerStatuses(ctx, device.late, target);
-      if (statuses.some((status) => status.status === 'in-time')) break;
-      findings.push(hangFinding(ctx, node, targetName, target, beforeEdge, device, statuses));
-      break;
-    }
+  for (const node of ctx.graph.nodes) {
+    const hang = mountHang(ctx, node, listDrbdInstances);
+    if (hang) findings.push(hangFinding(ctx, node, hang));
   }
   return findings;
 }

@@ -14,6 +14,7 @@ import { validateState } from '../../model/validate-state';
 import { NotFoundError } from '../../shared/errors';
 import { summaryOf } from '../../store/runs';
 import type { ServerDeps } from '../app';
+import { openEventStream } from '../event-stream';
 import { NAME_PARAMS, readRoute, route } from './schemas';
 
 const NODE_NAME = NAME_PARAMS.properties.name.pattern;
@@ -81,39 +82,25 @@ function limitOf(text: string | undefined, fallback: number): number {
 function streamRun(deps: ServerDeps, request: FastifyRequest<Id>, reply: FastifyReply): void {
   const runId = request.params.id;
   if (!deps.store.runs.get(runId)) throw new NotFoundError(`no run ${runId}`);
-  reply.hijack();
-  const raw = reply.raw;
-  raw.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-  });
+  const stream = openEventStream(request, reply);
   let last = Number(request.headers['last-event-id'] ?? 0) || 0;
+  /** Sends what was not sent yet; true when the run is over. */
   const send = (event: RunEvent): boolean => {
-    if (event.seq <= last) return false;
-    last = event.seq;
-    raw.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    if (event.seq > last) {
+      last = event.seq;
+      stream.send(event.type, event, event.seq);
+    }
     return event.type === 'run-finished';
   };
-  let ended = false;
   // Subscribe before replaying, so nothing falls between the two; `send` drops what was sent.
   const unsubscribe = deps.enforcer?.events.subscribe(runId, (event) => {
-    if (send(event)) end();
+    if (send(event)) stream.close();
   });
-  const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
-  function end(): void {
-    if (ended) return;
-    ended = true;
-    unsubscribe?.();
-    clearInterval(keepAlive);
-    raw.end();
-  }
+  if (unsubscribe) stream.onClose(unsubscribe);
   for (const event of deps.store.runs.events(runId, last)) {
-    if (send(event)) return end();
+    if (send(event)) return stream.close();
   }
-  const status: RunStatus | undefined = deps.store.runs.get(runId)?.status;
-  if (status !== 'running') return end();
-  request.raw.on('close', end);
+  if (deps.store.runs.get(runId)?.status !== 'running') stream.close();
 }
 
 export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
@@ -125,8 +112,11 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
     app.post<{ Body: { target: string; via?: 'ssh' | 'agent'; maxNodesPerWave?: number } }>(
       '/plans',
       route('admin', 'Make a plan for a target from the stored states', 'enforcement', { body: PLAN_BODY }),
-      async (request, reply) =>
-        reply.code(201).send(enforcer().createPlan(request.body, actorOf(request.caller))),
+      async (request, reply) => {
+        const stored = enforcer().createPlan(request.body, actorOf(request.caller));
+        deps.live.publish({ type: 'plan', planId: stored.id, at: deps.now().toISOString() });
+        return reply.code(201).send(stored);
+      },
     );
 
     app.get<{ Querystring: { limit?: string } }>(
@@ -152,7 +142,11 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
     app.post<Id>(
       '/plans/:id/approve',
       route('admin', 'Approve a plan', 'enforcement', { params: idParams(PLAN_ID_PATTERN) }),
-      async (request) => enforcer().approve(request.params.id, actorOf(request.caller)),
+      async (request) => {
+        const approved = enforcer().approve(request.params.id, actorOf(request.caller));
+        deps.live.publish({ type: 'plan', planId: approved.id, at: deps.now().toISOString() });
+        return approved;
+      },
     );
 
     app.post<Id & { Body: { dryRun?: boolean } | undefined }>(

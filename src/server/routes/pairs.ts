@@ -3,7 +3,7 @@ import { evaluatePairReadiness, readinessHistory } from '../../app/pair-readines
 import { listPairs, timed } from '../../app/queries';
 import type { Desired } from '../../model/desired';
 import { pairByName } from '../../desired';
-import { DriftguardError } from '../../shared/errors';
+import { DriftguardError, NotFoundError } from '../../shared/errors';
 import type { ServerDeps } from '../app';
 import { NAME_PARAMS, readRoute } from './schemas';
 
@@ -58,7 +58,23 @@ export function pairRoutes(deps: ServerDeps): FastifyPluginAsync {
         evaluatePairReadiness(deps.store, requireDesired(deps), request.params.name, {
           now: deps.now(),
           probeTimeoutMs: request.query.probes === 'false' ? undefined : (deps.probeTimeoutMs ?? 3000),
+          live: deps.live,
         }),
+    );
+
+    app.get<{ Params: { name: string } }>(
+      '/pairs/:name/readiness/latest',
+      readRoute(
+        'The last recorded readiness of the pair (the monitor evaluates every pair on an interval and after reports), without evaluating it again',
+        'pairs',
+        named,
+      ),
+      async (request) => {
+        const pair = pairByName(requireDesired(deps), request.params.name);
+        const latest = deps.store.readiness.latest(pair.name);
+        if (!latest) throw new NotFoundError(`pair ${pair.name} has not been evaluated yet`);
+        return { ...latest.result, lastEvaluatedAt: latest.lastEvaluatedAt };
+      },
     );
 
     app.get<{ Params: { name: string } }>(

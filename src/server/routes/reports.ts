@@ -27,8 +27,7 @@ export function reportRoutes(deps: ServerDeps, metrics: Metrics): FastifyPluginA
         try {
           const result = ingestReport(deps.store, report, request.caller!, deps.now());
           metrics.reports.inc({ kind, outcome: result.duplicate ? 'duplicate' : 'stored' });
-          // A heartbeat changes no content: nothing to evaluate again.
-          if (result.changed.length > 0) deps.evaluator.schedule(report.node);
+          deps.evaluator.reported(report.node, result.changed);
           return reply
             .code(result.stored ? 201 : 200)
             .send({ stored: result.stored, duplicate: result.duplicate, changed: result.changed });

@@ -1,0 +1,394 @@
+/**
+ * Boot chains of the PyPI 2013 pair: the example states as recorded, and the pypi-1 fixture node
+ * with its DRBD fstab line (and units) changed the way an operator would, collected by the real
+ * collectors — against the example desired state, where /srv/pypi is a failover mount. Each
+ * chain's outcome must be boot-hang's conclusion for the same state.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { collectNode } from '../../app/collect-node';
+import { effectiveSpec, loadDesired } from '../../desired';
+import type { BootChain } from '../../model/runbook';
+import type { NodeState } from '../../model/state';
+import { REPO } from '../../../test/helpers/cli';
+import { correctedPypiRoot } from '../../../test/helpers/corrected-pypi';
+import { preparedFixtureRoot } from '../../../test/helpers/fixture-nodes';
+import { mountRule, spec, state } from '../../../test/helpers/states';
+import { bootChains } from './chain';
+import { bootSafety } from '.';
+
+const desired = loadDesired(path.join(REPO, 'desired-state'));
+const PYPI = effectiveSpec(desired, 'pypi-1');
+const DRBD_LINE = /^\/dev\/drbd0\s+\/srv\/pypi\s+ext4\s+\S+.*$/m;
+const DRBD_SERVICE_LINK = 'etc/systemd/system/multi-user.target.wants/drbd.service';
+
+function exampleState(node: string): NodeState {
+  return JSON.parse(fs.readFileSync(path.join(REPO, 'examples/states', `${node}.json`), 'utf8')) as NodeState;
+}
+
+interface Variant {
+  /** `corrected`: test/helpers/corrected-pypi.ts (noauto; pypissh.service no longer requires /srv/pypi). */
+  base: 'corrected' | 'incident';
+  /** Replaces fstab line 17 (the DRBD line). */
+  fstab?: string;
+  edit?: (root: string) => void;
+}
+
+/** pypi-1's fixture node, changed, collected as pypi-1. */
+async function pypi1({ base, fstab, edit }: Variant): Promise<NodeState> {
+  const root = base === 'corrected' ? correctedPypiRoot('pypi-1') : preparedFixtureRoot('pypi-1');
+  try {
+    if (fstab !== undefined) {
+      const file = path.join(root, 'etc/fstab');
+      const text = fs.readFileSync(file, 'utf8');
+      if (!DRBD_LINE.test(text)) throw new Error('the pypi-1 fixture no longer has its DRBD fstab line');
+      fs.writeFileSync(file, text.replace(DRBD_LINE, fstab));
+    }
+    edit?.(root);
+    const { state: collected } = await collectNode({
+      root,
+      node: 'pypi-1',
+      now: new Date('2026-11-22T10:00:00Z'),
+      categories: ['units', 'mounts', 'replication'],
+    });
+    return collected;
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const VARIANTS = {
+  noauto: { base: 'corrected' },
+  linbit: {
+    base: 'corrected',
+    fstab: '/dev/drbd0 /srv/pypi ext4 nofail,x-systemd.requires=drbd@r0.target 0 0',
+  },
+  nofail: { base: 'corrected', fstab: '/dev/drbd0 /srv/pypi ext4 nofail 0 2' },
+  automount: { base: 'corrected', fstab: '/dev/drbd0 /srv/pypi ext4 x-systemd.automount 0 0' },
+  drbdDisabled: {
+    base: 'corrected',
+    fstab: '/dev/drbd0 /srv/pypi ext4 defaults 0 2',
+    edit: (root) => fs.rmSync(path.join(root, DRBD_SERVICE_LINK)),
+  },
+  drbdEarly: {
+    base: 'corrected',
+    fstab: '/dev/drbd0 /srv/pypi ext4 defaults 0 2',
+    edit: (root) => {
+      const dir = path.join(root, 'etc/systemd/system/drbd.service.d');
+      fs.mkdirSync(dir);
+      fs.writeFileSync(
+        path.join(dir, 'early.conf'),
+        '[Unit]\nDefaultDependencies=no\nBefore=local-fs-pre.target\n',
+      );
+    },
+  },
+  byUuid: {
+    base: 'corrected',
+    fstab: 'UUID=7d1c5e2a-3b4f-4c6d-8e9f-0a1b2c3d4e5f /srv/pypi ext4 defaults 0 2',
+  },
+  // Only the fstab line fixed: pypissh.service's RequiresMountsFor=/srv/pypi still pulls it in.
+  fstabOnly: { base: 'incident', fstab: '/dev/drbd0 /srv/pypi ext4 noauto 0 2' },
+} satisfies Record<string, Variant>;
+
+type VariantName = keyof typeof VARIANTS;
+
+const states = new Map<string, NodeState>();
+
+beforeAll(async () => {
+  states.set('example pypi-1', exampleState('pypi-1'));
+  states.set('example pypi-2', exampleState('pypi-2'));
+  for (const [name, variant] of Object.entries(VARIANTS)) states.set(name, await pypi1(variant));
+}, 30_000);
+
+function stateOf(name: VariantName | 'example pypi-1' | 'example pypi-2'): NodeState {
+  return states.get(name) as NodeState;
+}
+
+/** The one chain of a state, /srv/pypi's. */
+function pypiChain(name: VariantName | 'example pypi-1' | 'example pypi-2'): BootChain {
+  const chains = bootChains(stateOf(name), PYPI);
+  expect(chains.map((chain) => chain.mountPoint)).toEqual(['/srv/pypi']);
+  return chains[0] as BootChain;
+}
+
+function edgeTexts(chain: BootChain): string[] {
+  return chain.edges.map((edge) => `${edge.from} ${edge.relation} ${edge.to} (${edge.why})`);
+}
+
+describe('bootChains', () => {
+  it('draws the PyPI 2013 hang on the primary: local-fs.target waits for a mount whose device drbd.service brings up only after it', () => {
+    expect(bootChains(exampleState('pypi-1'), PYPI)).toEqual([
+      {
+        mountPoint: '/srv/pypi',
+        device: '/dev/drbd0',
+        provider: 'DRBD resource r0',
+        fstabLine: 17,
+        outcome: 'hangs',
+        summary:
+          '/srv/pypi (/etc/fstab line 17) is required by local-fs.target, but its device /dev/drbd0 appears only after drbd.service, which starts after local-fs.target: the boot waits 90 s for the device, then local-fs.target fails and the node drops into emergency mode; LINBIT advises nofail,x-systemd.requires=drbd@r0.target, or noauto when a cluster manager mounts it.',
+        units: [
+          { name: 'local-fs.target', kind: 'loaded' },
+          { name: 'srv-pypi.mount', kind: 'loaded' },
+          { name: 'pypissh.service', kind: 'loaded' },
+          { name: 'dev-drbd0.device', kind: 'device' },
+          { name: 'drbd.service', kind: 'loaded' },
+          { name: 'sysinit.target', kind: 'loaded' },
+        ],
+        edges: [
+          {
+            from: 'local-fs.target',
+            to: 'srv-pypi.mount',
+            relation: 'Requires',
+            why: 'link local-fs.target.requires/',
+          },
+          {
+            from: 'pypissh.service',
+            to: 'srv-pypi.mount',
+            relation: 'Requires',
+            why: 'Requires= in pypissh.service',
+          },
+          {
+            from: 'local-fs.target',
+            to: 'srv-pypi.mount',
+            relation: 'After',
+            why: 'Before= in srv-pypi.mount (fstab line 17)',
+          },
+          {
+            from: 'pypissh.service',
+            to: 'srv-pypi.mount',
+            relation: 'After',
+            why: 'After= in pypissh.service',
+          },
+          { from: 'srv-pypi.mount', to: 'dev-drbd0.device', relation: 'After', why: 'implicit' },
+          {
+            from: 'dev-drbd0.device',
+            to: 'drbd.service',
+            relation: 'After',
+            why: 'the device appears once drbd.service has brought DRBD resource r0 up',
+          },
+          { from: 'drbd.service', to: 'sysinit.target', relation: 'After', why: 'default dependency' },
+          {
+            from: 'sysinit.target',
+            to: 'local-fs.target',
+            relation: 'After',
+            why: 'After= in sysinit.target',
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('draws the same hang on the secondary, which lacked pypissh', () => {
+    const chain = pypiChain('example pypi-2');
+    expect(chain.outcome).toBe('hangs');
+    expect(chain.units.map((unit) => unit.name)).toEqual([
+      'local-fs.target',
+      'srv-pypi.mount',
+      'dev-drbd0.device',
+      'drbd.service',
+      'sysinit.target',
+    ]);
+  });
+
+  it('shows a noauto failover mount, which nothing at boot pulls in, as not-at-boot', () => {
+    expect(pypiChain('noauto')).toEqual({
+      mountPoint: '/srv/pypi',
+      device: '/dev/drbd0',
+      provider: 'DRBD resource r0',
+      fstabLine: 17,
+      outcome: 'not-at-boot',
+      summary:
+        '/srv/pypi (/etc/fstab line 17) is left to the cluster manager, not mounted at boot: it has noauto, and no unit the boot starts requires or wants srv-pypi.mount.',
+      units: [
+        { name: 'srv-pypi.mount', kind: 'loaded' },
+        { name: 'dev-drbd0.device', kind: 'device' },
+        { name: 'drbd.service', kind: 'loaded' },
+      ],
+      edges: [
+        { from: 'srv-pypi.mount', to: 'dev-drbd0.device', relation: 'After', why: 'implicit' },
+        {
+          from: 'dev-drbd0.device',
+          to: 'drbd.service',
+          relation: 'After',
+          why: 'the device appears once drbd.service has brought DRBD resource r0 up',
+        },
+      ],
+    });
+  });
+
+  it("shows LINBIT's nofail,x-systemd.requires=drbd@r0.target as in time: the mount is ordered after the resource's target", () => {
+    const chain = pypiChain('linbit');
+    expect(chain.outcome).toBe('in-time');
+    expect(chain.summary).toBe(
+      '/srv/pypi (/etc/fstab line 17) is mounted at boot (local-fs.target wants it), ordered after drbd@r0.service and drbd@r0.target, which bring up DRBD resource r0; yet it is a failover mount, for the cluster manager to mount on the primary only.',
+    );
+    expect(chain.units).toEqual([
+      { name: 'local-fs.target', kind: 'loaded' },
+      { name: 'srv-pypi.mount', kind: 'loaded' },
+      { name: 'dev-drbd0.device', kind: 'device' },
+      { name: 'drbd.service', kind: 'loaded' },
+      { name: 'drbd@r0.service', kind: 'loaded' },
+      { name: 'drbd@r0.target', kind: 'loaded' },
+    ]);
+    expect(edgeTexts(chain)).toEqual([
+      'local-fs.target Wants srv-pypi.mount (link local-fs.target.wants/)',
+      'srv-pypi.mount After dev-drbd0.device (implicit)',
+      'dev-drbd0.device After drbd.service (the device appears once drbd.service has brought DRBD resource r0 up)',
+      'dev-drbd0.device After drbd@r0.service (the device appears once drbd@r0.service has brought DRBD resource r0 up)',
+      'dev-drbd0.device After drbd@r0.target (the device appears once drbd@r0.target has brought DRBD resource r0 up)',
+      'srv-pypi.mount Requires drbd@r0.target (Requires= in srv-pypi.mount (fstab line 17))',
+      'srv-pypi.mount After drbd@r0.target (After= in srv-pypi.mount (fstab line 17))',
+      'drbd@r0.target After drbd@r0.service (default dependency)',
+    ]);
+  });
+
+  it('shows nofail alone as in time: nothing waits for the mount, which follows drbd.service', () => {
+    const chain = pypiChain('nofail');
+    expect(chain.outcome).toBe('in-time');
+    expect(chain.summary).toBe(
+      '/srv/pypi (/etc/fstab line 17) is mounted at boot (local-fs.target wants it) as soon as drbd.service has brought up DRBD resource r0; yet it is a failover mount, for the cluster manager to mount on the primary only.',
+    );
+    expect(edgeTexts(chain)).toEqual([
+      'local-fs.target Wants srv-pypi.mount (link local-fs.target.wants/)',
+      'srv-pypi.mount After dev-drbd0.device (implicit)',
+      'dev-drbd0.device After drbd.service (the device appears once drbd.service has brought DRBD resource r0 up)',
+    ]);
+  });
+
+  it('draws an automount between the target and the mount', () => {
+    const chain = pypiChain('automount');
+    expect(chain.outcome).toBe('in-time');
+    expect(chain.summary).toMatch(
+      /^\/srv\/pypi \(\/etc\/fstab line 17\) is mounted at boot \(local-fs\.target requires srv-pypi\.automount, which mounts it on first access\) as soon as drbd\.service has brought up DRBD resource r0;/,
+    );
+    expect(edgeTexts(chain)).toEqual([
+      'local-fs.target Requires srv-pypi.automount (link local-fs.target.requires/)',
+      'local-fs.target After srv-pypi.automount (default dependency)',
+      'srv-pypi.mount After srv-pypi.automount (implicit: mounted on first access)',
+      'srv-pypi.mount After dev-drbd0.device (implicit)',
+      'dev-drbd0.device After drbd.service (the device appears once drbd.service has brought DRBD resource r0 up)',
+    ]);
+  });
+
+  it('says so when nothing the boot starts brings the device up', () => {
+    const chain = pypiChain('drbdDisabled');
+    expect(chain.outcome).toBe('hangs');
+    expect(chain.summary).toContain(
+      'nothing brings up its device /dev/drbd0 at boot (drbd.service, drbd@r0.service or drbd@r0.target: none is started)',
+    );
+    expect(chain.units.map((unit) => unit.name)).toEqual([
+      'local-fs.target',
+      'srv-pypi.mount',
+      'dev-drbd0.device',
+    ]);
+  });
+
+  it("follows the node's own ordering: drbd.service made early still starts after sshd.service on pypi-1", () => {
+    const chain = pypiChain('drbdEarly');
+    expect(chain.outcome).toBe('hangs');
+    expect(edgeTexts(chain).slice(-3)).toEqual([
+      'drbd.service After ssh.service (After= in drbd.service)',
+      'ssh.service After sysinit.target (default dependency)',
+      'sysinit.target After local-fs.target (After= in sysinit.target)',
+    ]);
+  });
+
+  it('recognises a DRBD device fstab names by UUID from what is mounted there now', () => {
+    const chain = pypiChain('byUuid');
+    expect(chain).toMatchObject({
+      device: 'UUID=7d1c5e2a-3b4f-4c6d-8e9f-0a1b2c3d4e5f',
+      provider: 'DRBD resource r0',
+      outcome: 'hangs',
+    });
+    expect(chain.summary).toContain(
+      'its device /dev/disk/by-uuid/7d1c5e2a-3b4f-4c6d-8e9f-0a1b2c3d4e5f (/dev/drbd0) appears only after drbd.service',
+    );
+    expect(chain.units).toContainEqual({
+      name: 'dev-disk-by\\x2duuid-7d1c5e2a\\x2d3b4f\\x2d4c6d\\x2d8e9f\\x2d0a1b2c3d4e5f.device',
+      kind: 'device',
+    });
+  });
+
+  it('does not call a mount pulled in by a service a hang, but says that it waits for its device and fails', () => {
+    // boot-hang is about the targets that require the mount: with noauto only pypissh.service
+    // does. local-fs.target is still ordered after the mount (Before= from systemd's default
+    // dependencies), so the cycle in time is drawn.
+    const chain = pypiChain('fstabOnly');
+    expect(chain.outcome).toBe('in-time');
+    expect(chain.summary).toBe(
+      '/srv/pypi (/etc/fstab line 17) is mounted at boot (pypissh.service requires it), but its device /dev/drbd0 appears only after drbd.service, which starts after srv-pypi.mount: the mount waits 90 s for the device and fails; yet it is a failover mount, for the cluster manager to mount on the primary only.',
+    );
+    expect(edgeTexts(chain)).toEqual([
+      'pypissh.service Requires srv-pypi.mount (Requires= in pypissh.service)',
+      'pypissh.service After srv-pypi.mount (After= in pypissh.service)',
+      'srv-pypi.mount After dev-drbd0.device (implicit)',
+      'dev-drbd0.device After drbd.service (the device appears once drbd.service has brought DRBD resource r0 up)',
+      'drbd.service After sysinit.target (default dependency)',
+      'sysinit.target After local-fs.target (After= in sysinit.target)',
+      'local-fs.target After srv-pypi.mount (Before= in srv-pypi.mount (fstab line 17))',
+    ]);
+  });
+
+  it('agrees with bootHangs on every variant', () => {
+    expect(states.size).toBe(2 + Object.keys(VARIANTS).length);
+    for (const [name, collected] of states) {
+      const hangs = bootSafety(collected, PYPI)
+        .filter((finding) => finding.aspect === 'boot-hang')
+        .map((finding) => finding.key);
+      const chains = bootChains(collected, PYPI);
+      const hanging = chains.filter((chain) => chain.outcome === 'hangs').map((chain) => chain.mountPoint);
+      expect({ name, hanging }).toEqual({ name, hanging: hangs });
+      // The chain's summary of a hang is the finding's message.
+      for (const chain of chains.filter((c) => c.outcome === 'hangs'))
+        expect(bootSafety(collected, PYPI).map((finding) => finding.message)).toContain(chain.summary);
+    }
+  });
+
+  it('has no chain for a node without DRBD mounts or failover mounts', () => {
+    expect(bootChains(exampleState('debian12-clean'))).toEqual([]);
+    expect(bootChains(exampleState('debian12-clean'), spec())).toEqual([]);
+    expect(bootChains(state('pypi-1', {}), PYPI)).toEqual([]);
+  });
+
+  it('draws a mount on a late device without a spec, and failover mounts on ordinary devices or none', () => {
+    expect(bootChains(exampleState('pypi-1')).map((chain) => chain.outcome)).toEqual(['hangs']);
+    const failovers = spec({
+      mounts: {
+        '/media/cdrom0': mountRule({ failover: true }),
+        '/srv/elsewhere': mountRule({ failover: true, device: '/dev/drbd1' }),
+      },
+    });
+    const [cdrom, elsewhere, pypi] = bootChains(exampleState('pypi-1'), failovers);
+    expect(cdrom).toEqual({
+      mountPoint: '/media/cdrom0',
+      device: '/dev/sr0',
+      fstabLine: 15,
+      outcome: 'not-at-boot',
+      summary:
+        '/media/cdrom0 (/etc/fstab line 15) is left to the cluster manager, not mounted at boot: it has noauto, and no unit the boot starts requires or wants media-cdrom0.mount.',
+      units: [
+        { name: 'media-cdrom0.mount', kind: 'loaded' },
+        { name: 'dev-sr0.device', kind: 'device' },
+      ],
+      edges: [{ from: 'media-cdrom0.mount', to: 'dev-sr0.device', relation: 'After', why: 'implicit' }],
+    });
+    expect(elsewhere).toEqual({
+      mountPoint: '/srv/elsewhere',
+      device: '/dev/drbd1',
+      outcome: 'not-at-boot',
+      summary: '/srv/elsewhere has no fstab line or mount unit on pypi-1: the boot does not mount it.',
+      units: [],
+      edges: [],
+    });
+    expect(pypi?.outcome).toBe('hangs');
+    // / is mounted at boot from a disk no service brings up.
+    const [root] = bootChains(
+      exampleState('pypi-1'),
+      spec({ mounts: { '/': mountRule({ failover: true }) } }),
+    );
+    expect(root?.outcome).toBe('in-time');
+    expect(root?.summary).toBe(
+      '/ (/etc/fstab line 12) is mounted at boot (local-fs.target and srv-pypi.mount require it) from /dev/disk/by-uuid/b3d6f0a2-5c1e-4d7a-9f3b-2a8e61c4d901, which no service has to bring up; yet it is a failover mount, for the cluster manager to mount on the primary only.',
+    );
+  });
+});

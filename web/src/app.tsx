@@ -1,0 +1,94 @@
+/** The dashboard: who is calling, then the page the URL names. */
+import { useEffect, useState } from 'preact/hooks';
+import type { WhoAmI } from '../../src/model/api';
+import { ApiError, api, session } from './api';
+import { ErrorBox } from './components/common';
+import { Layout } from './components/layout';
+import { SignIn } from './components/sign-in';
+import { setServerTime } from './format';
+import { live } from './live';
+import { FleetPage } from './pages/fleet';
+import { NodePage } from './pages/node';
+import { PairPage } from './pages/pair';
+import { PlanPage, RunPage, RunsPage } from './pages/runs';
+import { TrendsPage } from './pages/trends';
+import type { Route } from './router';
+import { href, useRoute } from './router';
+
+function Page({ route, who }: { route: Route; who: WhoAmI }) {
+  switch (route.page) {
+    case 'fleet':
+      return <FleetPage />;
+    case 'pair':
+      return <PairPage name={route.name} />;
+    case 'node':
+      return <NodePage name={route.name} />;
+    case 'runs':
+      return <RunsPage who={who} />;
+    case 'run':
+      return <RunPage id={route.id} who={who} />;
+    case 'plan':
+      return <PlanPage id={route.id} who={who} />;
+    case 'trends':
+      return <TrendsPage />;
+    case 'not-found':
+      return (
+        <p>
+          No page at <code>{route.path}</code>. <a href={href.fleet()}>Go to the fleet</a>.
+        </p>
+      );
+  }
+}
+
+export function App() {
+  const route = useRoute();
+  const [who, setWho] = useState<WhoAmI | undefined>(undefined);
+  const [needsSignIn, setNeedsSignIn] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<Error | undefined>(undefined);
+
+  const signedIn = (me: WhoAmI) => {
+    setServerTime(me.serverTime);
+    setWho(me);
+    setNeedsSignIn(undefined);
+    live.restart();
+  };
+
+  useEffect(() => {
+    api
+      .get<WhoAmI>('/whoami')
+      .then(signedIn)
+      .catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 401) setNeedsSignIn(err.message);
+        else setError(err instanceof Error ? err : new Error(String(err)));
+      });
+    return session.onSignInNeeded(() => {
+      session.signOut();
+      setNeedsSignIn(
+        'The server asks for a token again (it was revoked, or the server restarted with a new store).',
+      );
+    });
+  }, []);
+
+  useEffect(() => {
+    // A new page starts at its top, with the keyboard focus there too.
+    document.getElementById('main')?.focus({ preventScroll: true });
+    scrollTo(0, 0);
+  }, [route]);
+
+  if (needsSignIn) return <SignIn onSignedIn={signedIn} reason={needsSignIn} />;
+  if (error) return <ErrorBox error={error} />;
+  if (!who) return <p class="muted">Loading…</p>;
+  return (
+    <Layout
+      route={route}
+      who={who}
+      onSignOut={() => {
+        session.signOut();
+        setWho(undefined);
+        setNeedsSignIn('Signed out.');
+      }}
+    >
+      <Page route={route} who={who} />
+    </Layout>
+  );
+}
