@@ -104,9 +104,8 @@ class ChainDrawing {
     this.edge(from, edge.to, 'After', orderingWhy(this.graph, from, edge));
   }
 
-  path(from: number, steps: readonly OrderingStep[]): void {
+  path(steps: readonly OrderingStep[]): void {
     for (const step of steps) this.ordering(step.from, step.edge);
-    if (steps.length === 0) this.unit(from);
   }
 
   result(): Pick<BootChain, 'units' | 'edges'> {
@@ -114,13 +113,13 @@ class ChainDrawing {
   }
 }
 
-/** The units the boot starts that pull one of `targets` in (Requisite= starts nothing), links first. */
-function pullersOf(ctx: BootContext, target: number): Puller[] {
+/** The units the boot starts that pull `unit` in (Requisite= starts nothing), links first. */
+function pullersOf(ctx: BootContext, unit: number): Puller[] {
   const pullers: Puller[] = [];
   for (const node of ctx.graph.nodes) {
     if (!ctx.boot.has(node.id)) continue;
     for (const edge of ctx.graph.pulls[node.id] as PullEdge[])
-      if (edge.to === target && edge.kind !== 'Requisite') pullers.push({ from: node.id, edge });
+      if (edge.to === unit && edge.kind !== 'Requisite') pullers.push({ from: node.id, edge });
   }
   const rank = (puller: Puller): number => (puller.edge.reason === 'link' ? 0 : 1);
   return pullers.sort((a, b) => rank(a) - rank(b) || a.from - b.from);
@@ -265,8 +264,8 @@ function chainOf({ ctx, mount, device, hang, failover }: ChainInput): BootChain 
     const pull = graph.pullEdge(mount.id, id);
     if (pull) draw.pull(mount.id, pull);
   }
-  for (const provider of order.before) draw.path(mount.id, provider.path);
-  for (const provider of order.after) draw.path(provider.id, provider.path);
+  for (const provider of order.before) draw.path(provider.path);
+  for (const provider of order.after) draw.path(provider.path);
 
   const chain: BootChain = {
     mountPoint: info.where,
@@ -313,7 +312,7 @@ function chainOf({ ctx, mount, device, hang, failover }: ChainInput): BootChain 
 /** A failover mount the node has no mount unit for: systemd does not know it. */
 function unknownMount(state: NodeState, where: string, device: string | undefined): BootChain {
   const live = state.mounts?.live.find((mount) => mount.mountPoint === where);
-  const chain: BootChain = {
+  return {
     mountPoint: where,
     device: device ?? live?.source ?? '',
     outcome: 'not-at-boot',
@@ -321,7 +320,6 @@ function unknownMount(state: NodeState, where: string, device: string | undefine
     units: [],
     edges: [],
   };
-  return chain;
 }
 
 /**

@@ -25,6 +25,7 @@ export type { GraphNode, OrderingEdge, PullEdge } from './graph';
 export { bootTransaction, transactionOf, Transaction } from './transaction';
 export { formatOrdering, formatPulls, orderingPath } from './ordering';
 export { orderingKnots, shortestCycle } from './cycles';
+export { bootChains } from './chain';
 
 /** Findings that say the analysis could not be made, as a warning rather than a silent pass. */
 function cannotCheck(state: NodeState, message: string): Finding {
