@@ -27,6 +27,7 @@ import type { Scheduler } from '../schedule/scheduler';
 import { openApiRoutes } from './routes/openapi';
 import { liveRoutes } from './routes/live';
 import { dashboardRoutes, defaultWebRoot } from './routes/dashboard';
+import { closeEventStreams } from './event-stream';
 import type { LiveHub } from '../app/live-events';
 
 export interface ServerDeps {
@@ -145,6 +146,11 @@ export async function buildServer(deps: ServerDeps): Promise<DriftguardServer> {
     );
   });
   app.addHook('onRequest', authHook(deps.store, { anonymousRead: deps.anonymousRead }));
+  // Event streams never end by themselves: a stopping server ends them, then waits for the rest.
+  app.addHook('preClose', (done) => {
+    closeEventStreams(app.server);
+    done();
+  });
 
   await openApiRoutes(app);
   await app.register(reportRoutes(deps, metrics), { prefix: '/api/v1' });

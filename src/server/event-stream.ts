@@ -15,6 +15,14 @@ export interface EventStream {
 
 const KEEP_ALIVE_MS = 15_000;
 
+/** Open streams per HTTP server: a stopping server ends them, or its close would wait for ever. */
+const openStreams = new WeakMap<object, Set<EventStream>>();
+
+/** Ends every event stream of this HTTP server (fastify's preClose). */
+export function closeEventStreams(httpServer: object): void {
+  for (const stream of openStreams.get(httpServer) ?? []) stream.close();
+}
+
 export function openEventStream(request: FastifyRequest, reply: FastifyReply): EventStream {
   reply.hijack();
   const raw = reply.raw;
@@ -36,7 +44,10 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply): E
     raw.end();
   };
   request.raw.on('close', close);
-  return {
+  const httpServer = request.server.server;
+  const streams = openStreams.get(httpServer) ?? new Set<EventStream>();
+  openStreams.set(httpServer, streams);
+  const stream: EventStream = {
     send(type, data, id) {
       if (closed) return;
       raw.write(`${id === undefined ? '' : `id: ${id}\n`}event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -47,4 +58,7 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply): E
     },
     close,
   };
+  streams.add(stream);
+  cleanups.push(() => streams.delete(stream));
+  return stream;
 }
