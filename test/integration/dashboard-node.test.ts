@@ -85,7 +85,7 @@ describe('dashboard: node page and trends', () => {
         category: section.getAttribute('data-category'),
         findings: [...section.querySelectorAll('li.finding')].map((li) => ({
           id: li.getAttribute('data-finding'),
-          text: (li as HTMLElement).innerText,
+          text: li.textContent ?? '',
         })),
       })),
     );
@@ -133,7 +133,7 @@ describe('dashboard: node page and trends', () => {
     const paths = await tree.locator('li.leaf').evaluateAll((items) =>
       items.map((item) => {
         const keys: string[] = [];
-        for (let el: Element | null = item; el && !el.classList.contains('state-tree'); el = el.parentElement)
+        for (let el: typeof item | null = item; el && !el.classList.contains('state-tree'); el = el.parentElement)
           if (el.tagName === 'LI') keys.unshift(el.getAttribute('data-key') ?? '');
         return `${keys.join('.')} = ${item.querySelector('.value')?.textContent ?? ''}`;
       }),
