@@ -26,6 +26,7 @@ import type { Enforcer } from '../app/enforce/service';
 import type { Scheduler } from '../schedule/scheduler';
 import { openApiRoutes } from './routes/openapi';
 import { liveRoutes } from './routes/live';
+import { trendRoutes } from './routes/trends';
 import { dashboardRoutes, defaultWebRoot } from './routes/dashboard';
 import { closeEventStreams } from './event-stream';
 import type { LiveHub } from '../app/live-events';
@@ -160,6 +161,7 @@ export async function buildServer(deps: ServerDeps): Promise<DriftguardServer> {
   await app.register(scheduleRoutes(deps), { prefix: '/api/v1' });
   await app.register(enforceRoutes(deps), { prefix: '/api/v1' });
   await app.register(liveRoutes(deps), { prefix: '/api/v1' });
+  await app.register(trendRoutes(deps), { prefix: '/api/v1' });
   await app.register(pageRoutes(deps, metrics));
   await app.register(dashboardRoutes(deps.webRoot ?? defaultWebRoot()));
   await app.ready();

@@ -3,7 +3,7 @@
  * the open set — findings seen again keep their first-seen time, new ones open, missing ones
  * are resolved. That is the drift timeline ("open since Tuesday 14:02").
  */
-import type { Finding } from '../model/finding';
+import type { Finding, Severity } from '../model/finding';
 import { findingFingerprint } from '../model/finding';
 import type { Db } from './database';
 
@@ -43,6 +43,15 @@ function toStored(raw: RawFinding): StoredFinding {
   return stored;
 }
 
+/** A finding's open interval, for trends: what it was about is not read. */
+export interface FindingIntervalRow {
+  scope: string;
+  source: FindingSource;
+  severity: Severity;
+  firstSeen: string;
+  resolvedAt?: string;
+}
+
 export interface EvaluationChange {
   opened: number;
   resolved: number;
@@ -78,6 +87,22 @@ export class FindingsRepository {
       >(
         `SELECT scope, source, category, severity, count(*) AS count FROM findings
          WHERE resolved_at IS NULL GROUP BY scope, source, category, severity`,
+      ),
+      // Open ones through the partial index of open findings, resolved ones through
+      // findings_by_resolution: the long history of findings resolved before `since` is not read.
+      intervalsSince: db.prepare<
+        [string],
+        {
+          scope: string;
+          source: FindingSource;
+          severity: Severity;
+          first_seen: string;
+          resolved_at: string | null;
+        }
+      >(
+        `SELECT scope, source, severity, first_seen, resolved_at FROM findings WHERE resolved_at IS NULL
+         UNION ALL
+         SELECT scope, source, severity, first_seen, resolved_at FROM findings WHERE resolved_at > ?`,
       ),
       forget: db.prepare('UPDATE findings SET resolved_at = ? WHERE scope = ? AND resolved_at IS NULL'),
     };
@@ -142,6 +167,23 @@ export class FindingsRepository {
     count: number;
   }[] {
     return this.statements.openCounts.all();
+  }
+
+  /**
+   * Every finding of every scope open at `since` or opened after, as intervals (first seen →
+   * resolved): one query for the whole fleet, which trends sample.
+   */
+  intervalsSince(since: string): FindingIntervalRow[] {
+    return this.statements.intervalsSince.all(since).map((raw) => {
+      const row: FindingIntervalRow = {
+        scope: raw.scope,
+        source: raw.source,
+        severity: raw.severity,
+        firstSeen: raw.first_seen,
+      };
+      if (raw.resolved_at) row.resolvedAt = raw.resolved_at;
+      return row;
+    });
   }
 
   /** Resolves everything open for a scope that no longer exists (a node removed from the desired state). */

@@ -32,6 +32,13 @@ function toRecord(raw: RawRecord): ReadinessRecord {
   };
 }
 
+/** A change of a pair's verdict, without the document: what trends read. */
+export interface VerdictChangeRow {
+  pair: string;
+  verdict: Verdict;
+  evaluatedAt: string;
+}
+
 export class ReadinessRepository {
   private readonly statements;
 
@@ -50,6 +57,13 @@ export class ReadinessRepository {
       ),
       lastGo: db.prepare<[string], RawRecord>(
         "SELECT * FROM readiness_history WHERE pair = ? AND verdict = 'GO' ORDER BY id DESC LIMIT 1",
+      ),
+      // The row each pair was at when `since` came, and every later one, oldest first per pair.
+      changesSince: db.prepare<[string, string], { pair: string; verdict: Verdict; evaluated_at: string }>(
+        `SELECT pair, verdict, evaluated_at FROM readiness_history
+         WHERE evaluated_at > ?
+            OR id IN (SELECT max(id) FROM readiness_history WHERE evaluated_at <= ? GROUP BY pair)
+         ORDER BY pair, id`,
       ),
       latestAll: db.prepare<[], RawRecord>(
         'SELECT * FROM readiness_history WHERE id IN (SELECT max(id) FROM readiness_history GROUP BY pair)',
@@ -88,6 +102,13 @@ export class ReadinessRepository {
   lastGo(pair: string): ReadinessRecord | undefined {
     const raw = this.statements.lastGo.get(pair);
     return raw && toRecord(raw);
+  }
+
+  /** Every pair's verdict changes that matter from `since` on (the one in force then included). */
+  historySince(since: string): VerdictChangeRow[] {
+    return this.statements.changesSince
+      .all(since, since)
+      .map((raw) => ({ pair: raw.pair, verdict: raw.verdict, evaluatedAt: raw.evaluated_at }));
   }
 
   /** Each pair's current outcome, for /metrics. */

@@ -213,4 +213,11 @@ export const MIGRATIONS: readonly Migration[] = [
       })
       .join('\n'),
   },
+  {
+    version: 5,
+    description: 'findings by resolution time (trends)',
+    // Trends read every finding open at a time or resolved after it; without this index that
+    // is a scan of every finding ever resolved, which only grows.
+    sql: 'CREATE INDEX findings_by_resolution ON findings (resolved_at) WHERE resolved_at IS NOT NULL;',
+  },
 ];
