@@ -279,6 +279,7 @@ describe('dashboard: plans and runs', () => {
     await page.click('dialog[open] button[value=confirm]');
     await page.waitForSelector('[data-restore] [data-restored] [data-status=succeeded]', { timeout: 60_000 });
     expect(b?.readFile('/etc/app.conf')?.toString()).toBe('port = 8080\nworkers = 4\n');
+    expect(await restoreButton.isDisabled()).toBe(true); // once is enough
     const restoreId = await page.getAttribute('[data-restored] a', 'data-run-link');
     const restore = (await api(server, `/api/v1/runs/${restoreId}`)) as RunRecord;
     expect(restore).toMatchObject({ kind: 'restore', restoreOf: runId, dryRun: false, status: 'succeeded' });

@@ -238,7 +238,7 @@ function RestorePanel({ run, who }: { run: RunRecord; who: WhoAmI }) {
         <button
           type="button"
           class="primary"
-          disabled={!isAdmin || action.busy || rehearsal?.status !== 'succeeded'}
+          disabled={!isAdmin || action.busy || rehearsal?.status !== 'succeeded' || restored !== undefined}
           onClick={() => setConfirming(true)}
         >
           Restore…
