@@ -1,11 +1,12 @@
 /**
- * The live stream (`GET /api/v1/events`, server-sent events), read with fetch rather than
- * EventSource: EventSource cannot send an Authorization header, and the token must not go in the
- * URL. Reconnects with a growing delay; everyone listening is told of each event and of the
+ * The live stream (`GET /api/v1/events`, server-sent events), read with fetch (sse.ts: the
+ * token goes in a header, never in the URL). Reconnects with a growing delay; everyone listening is told of each event and of the
  * connection's state (the indicator in the header).
  */
 import type { LiveEvent } from '../../src/model/live';
-import { authHeaders } from './api';
+import { readEventStream } from './sse';
+
+export { parseEvents } from './sse';
 
 export type ConnectionState = 'connecting' | 'live' | 'offline';
 
@@ -25,56 +26,25 @@ function setState(next: ConnectionState): void {
   for (const listener of stateListeners) listener(state);
 }
 
-/** Splits a server-sent event stream into events (the `event:` and `data:` fields we use). */
-export function parseEvents(buffer: string): { events: { type: string; data: string }[]; rest: string } {
-  const events: { type: string; data: string }[] = [];
-  const blocks = buffer.split(/\r?\n\r?\n/);
-  const rest = blocks.pop() ?? '';
-  for (const block of blocks) {
-    let type = 'message';
-    const data: string[] = [];
-    for (const line of block.split(/\r?\n/)) {
-      if (line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'event') type = value;
-      else if (field === 'data') data.push(value);
-    }
-    if (data.length > 0) events.push({ type, data: data.join('\n') });
-  }
-  return { events, rest };
-}
-
 async function connect(): Promise<void> {
   controller?.abort();
   const abort = new AbortController();
   controller = abort;
   setState('connecting');
   try {
-    const response = await fetch('/api/v1/events', {
-      headers: { accept: 'text/event-stream', ...authHeaders() },
-      signal: abort.signal,
-    });
-    if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      const parsed = parseEvents(buffer);
-      buffer = parsed.rest;
-      for (const event of parsed.events) {
+    await readEventStream(
+      '/api/v1/events',
+      (event) => {
         if (event.type === 'hello') {
           failures = 0;
           setState('live');
-          continue;
+          return;
         }
         const live = JSON.parse(event.data) as LiveEvent;
         for (const listener of eventListeners) listener(live);
-      }
-    }
+      },
+      abort.signal,
+    );
   } catch {
     if (abort.signal.aborted) return;
   }
