@@ -193,6 +193,23 @@ describe('the pair page of pypi', () => {
     await context.close();
   });
 
+  it('shows an evaluation made elsewhere (a readiness event) without a reload', async () => {
+    const { page, problems, context } = await pairPage();
+    const panel = page.locator('.verdict-panel');
+    const before = await panel.getAttribute('data-last-evaluated');
+    const url = page.url();
+    // As `curl` or the CLI would ask it, not through the page.
+    expect((await getJson<Readiness>('/pairs/pypi/readiness?probes=false')).status).toBe(200);
+    await page.waitForFunction(
+      `document.querySelector('.verdict-panel')?.getAttribute('data-last-evaluated') !== ${JSON.stringify(before)}`,
+    );
+    const { body: latest } = await getJson<RecordedReadiness>('/pairs/pypi/readiness/latest');
+    expect(await panel.getAttribute('data-last-evaluated')).toBe(latest.lastEvaluatedAt);
+    expect(page.url()).toBe(url);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('prints as a document: no navigation or buttons, every check open, nothing clipped, a PDF', async () => {
     const { page, problems, context } = await pairPage();
     await page.emulateMedia({ media: 'print' });
@@ -209,7 +226,7 @@ describe('the pair page of pypi', () => {
         .isVisible(),
     ).toBe(true);
     const overflow = (await page.evaluate(
-      `[...document.querySelectorAll('.pair-page .table-scroll')].map((table) => getComputedStyle(table).overflowX)`,
+      `[...document.querySelectorAll('.pair-page .table-scroll, .pair-page pre, .pair-page .diff, .pair-page .chain-graph')].map((box) => getComputedStyle(box).overflowX)`,
     )) as string[];
     expect(overflow.length).toBeGreaterThan(0);
     expect(new Set(overflow)).toEqual(new Set(['visible']));
