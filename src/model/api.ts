@@ -113,3 +113,21 @@ export interface Trends {
   readiness: { go: number[]; noGo: number[] };
   pairs: Record<string, { parity: SeveritySeries; verdict: (Verdict | null)[] }>;
 }
+
+/** Of the items both nodes of a pair have (and parity does not ignore), how many are identical. */
+export type ParityTally = Partial<
+  Record<
+    'packages' | 'mounts' | 'units' | 'sysctls' | 'files' | 'users',
+    { compared: number; identical: number }
+  >
+>;
+
+/** `GET /pairs/:name/parity`: the open parity findings, and per category how much is the same. */
+export interface PairParity {
+  pair: string;
+  primary: string;
+  secondary: string;
+  findings: TimedFinding[];
+  /** Absent until both nodes have reported. */
+  tally?: ParityTally;
+}

@@ -1,6 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { evaluatePairReadiness, readinessHistory } from '../../app/pair-readiness';
+import { parityTally } from '../../app/parity-tally';
 import { listPairs, timed } from '../../app/queries';
+import type { LatestReport } from '../../app/runbook';
+import { pairRunbook } from '../../app/runbook';
+import type { PairParity } from '../../model/api';
 import type { Desired } from '../../model/desired';
 import { pairByName } from '../../desired';
 import { DriftguardError, NotFoundError } from '../../shared/errors';
@@ -13,7 +17,17 @@ function requireDesired(deps: ServerDeps): Desired {
   return desired;
 }
 
-/** Pairs: the list with parity counts, a pair's open parity findings, its readiness and its history. */
+/** A node's latest state and when it arrived, from the store. */
+function latestReport(deps: ServerDeps, node: string): LatestReport | undefined {
+  const row = deps.store.states.node(node);
+  const state = row && deps.store.states.latestState(node);
+  return row && state ? { state, receivedAt: row.lastSeen } : undefined;
+}
+
+/**
+ * Pairs: the list with parity counts, a pair's open parity findings, its readiness and its
+ * history, and its runbook.
+ */
 export function pairRoutes(deps: ServerDeps): FastifyPluginAsync {
   const named = { params: NAME_PARAMS };
   return async (app) => {
@@ -28,14 +42,20 @@ export function pairRoutes(deps: ServerDeps): FastifyPluginAsync {
     app.get<{ Params: { name: string } }>(
       '/pairs/:name/parity',
       readRoute('Open parity findings of a pair, primary against secondary', 'pairs', named),
-      async (request) => {
+      async (request): Promise<PairParity> => {
         const pair = pairByName(requireDesired(deps), request.params.name);
-        return {
+        const findings = deps.store.findings.open(`pair:${pair.name}`, 'parity').map(timed);
+        const answer: PairParity = {
           pair: pair.name,
           primary: pair.primary,
           secondary: pair.secondary,
-          findings: deps.store.findings.open(`pair:${pair.name}`, 'parity').map(timed),
+          findings,
         };
+        const primary = deps.store.states.latestState(pair.primary);
+        const secondary = deps.store.states.latestState(pair.secondary);
+        if (primary && secondary)
+          answer.tally = parityTally(primary, secondary, pair.parity.ignore, findings);
+        return answer;
       },
     );
 
@@ -85,6 +105,17 @@ export function pairRoutes(deps: ServerDeps): FastifyPluginAsync {
         named,
       ),
       async (request) => readinessHistory(deps.store, requireDesired(deps), request.params.name),
+    );
+
+    app.get<{ Params: { name: string } }>(
+      '/pairs/:name/runbook',
+      readRoute(
+        "The pair's moving parts: roles, how to reach each node, failover mounts, DRBD resources and the boot chain of each replicated mount",
+        'pairs',
+        named,
+      ),
+      async (request) =>
+        pairRunbook(requireDesired(deps), request.params.name, (node) => latestReport(deps, node)),
     );
   };
 }
