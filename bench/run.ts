@@ -4,6 +4,7 @@
  */
 import { runApplyBench } from './apply';
 import { runCollectBench } from './collect';
+import { runDashboardBench } from './dashboard';
 import { runIngestBench } from './ingest';
 import { runReadyBench } from './ready';
 import { benchArgs } from './stats';
@@ -12,6 +13,7 @@ import { runSweepBench } from './sweep';
 const benches: Record<string, (args: Map<string, string>) => Promise<void>> = {
   apply: runApplyBench,
   collect: runCollectBench,
+  dashboard: runDashboardBench,
   ingest: runIngestBench,
   ready: runReadyBench,
   sweep: runSweepBench,

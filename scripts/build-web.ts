@@ -17,7 +17,7 @@ async function build(): Promise<void> {
   const result = await esbuild.build({
     entryPoints: { app: path.join(WEB, 'src', 'main.tsx') },
     bundle: true,
-    minify: true,
+    minify: process.env.DRIFTGUARD_WEB_MINIFY !== '0',
     sourcemap: true,
     format: 'iife',
     target: ['chrome110', 'firefox110', 'safari16'],

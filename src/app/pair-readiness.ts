@@ -38,8 +38,14 @@ export async function evaluatePairReadiness(
     now: options.now,
     probes: options.probeTimeoutMs === undefined ? false : { timeoutMs: options.probeTimeoutMs },
   });
-  store.transaction(() => store.readiness.record(result));
-  options.live?.publish({ type: 'readiness', pair, verdict: result.verdict, at: result.evaluatedAt });
+  const { changed } = store.transaction(() => store.readiness.record(result));
+  options.live?.publish({
+    type: 'readiness',
+    pair,
+    verdict: result.verdict,
+    changed,
+    at: result.evaluatedAt,
+  });
   return result;
 }
 

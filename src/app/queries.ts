@@ -3,8 +3,7 @@
  * list with drift counts, a pair's parity, what changed on a node since a time.
  */
 import { parity } from '../compare';
-import { pairsOf } from '../desired';
-import type { Desired } from '../model/desired';
+import type { Desired, PairDecl } from '../model/desired';
 import type { Severity } from '../model/finding';
 import type { NodeChanges, NodeSummary, PairSummary, SeverityCounts, TimedFinding } from '../model/api';
 import { DEFAULT_MAX_REPORT_AGE_MS } from '../desired/normalise';
@@ -18,9 +17,13 @@ function emptyCounts(): SeverityCounts {
 }
 
 /** Open findings of one source, per scope, per category. */
-function countsByScope(store: Store, source: 'drift' | 'parity'): Map<string, Map<string, SeverityCounts>> {
+function countsByScope(
+  store: Store,
+  source: 'drift' | 'parity',
+  scope?: string,
+): Map<string, Map<string, SeverityCounts>> {
   const counts = new Map<string, Map<string, SeverityCounts>>();
-  for (const row of store.findings.openCounts()) {
+  for (const row of store.findings.openCounts(scope)) {
     if (row.source !== source) continue;
     const scope = counts.get(row.scope) ?? new Map<string, SeverityCounts>();
     const entry = scope.get(row.category) ?? emptyCounts();
@@ -38,14 +41,38 @@ function total(perCategory: Map<string, SeverityCounts> | undefined): SeverityCo
   return sum;
 }
 
-export function listNodes(store: Store, desired: Desired | undefined, now: Date): NodeSummary[] {
-  const rows = new Map(store.states.nodes().map((row) => [row.name, row]));
-  const names = new Set([...Object.keys(desired?.nodes ?? {}), ...rows.keys()]);
-  const drift = countsByScope(store, 'drift');
+/** Each node's pairs, by name: one pass over the pairs, not one per node (a fleet has thousands). */
+function pairsPerNode(desired: Desired | undefined): Map<string, PairDecl[]> {
+  const map = new Map<string, PairDecl[]>();
+  const pairs = Object.values(desired?.pairs ?? {}).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+  for (const pair of pairs)
+    for (const node of [pair.primary, pair.secondary]) map.set(node, [...(map.get(node) ?? []), pair]);
+  return map;
+}
+
+/** Every node, declared or reporting (or only `only`, when given: a dashboard row kept fresh). */
+export function listNodes(
+  store: Store,
+  desired: Desired | undefined,
+  now: Date,
+  only?: string,
+): NodeSummary[] {
+  const onlyRow = only === undefined ? undefined : store.states.node(only);
+  const rows = new Map(
+    (only === undefined ? store.states.nodes() : onlyRow ? [onlyRow] : []).map((row) => [row.name, row]),
+  );
+  const names =
+    only === undefined
+      ? new Set([...Object.keys(desired?.nodes ?? {}), ...rows.keys()])
+      : new Set(rows.has(only) || desired?.nodes[only] ? [only] : []);
+  const drift = countsByScope(store, 'drift', only === undefined ? undefined : `node:${only}`);
+  const pairsByNode = pairsPerNode(desired);
   return [...names].sort().map((name) => {
     const row = rows.get(name);
     const declaration = desired?.nodes[name];
-    const pairs = declaration && desired ? pairsOf(desired, name) : [];
+    const pairs = declaration ? (pairsByNode.get(name) ?? []) : [];
     const maxReportAgeMs =
       pairs.length > 0
         ? Math.min(...pairs.map((pair) => pair.readiness.maxReportAgeMs))

@@ -3,6 +3,8 @@
  * server builds them in src/app (queries, pair-readiness, trends), the page shows them.
  */
 import type { Finding, Severity } from './finding';
+import type { Plan } from './plan';
+import type { RunRecord, RunStatus, RunVia } from './run';
 import type { Readiness, Verdict } from './readiness';
 import type { Category } from './state';
 
@@ -130,4 +132,79 @@ export interface PairParity {
   findings: TimedFinding[];
   /** Absent until both nodes have reported. */
   tally?: ParityTally;
+}
+
+// ---------------------------------------------------------------------------------------------
+// enforcement (the store keeps these; the API answers them as they are)
+
+/** `GET /plans/:id`, `POST /plans`, `POST /plans/:id/approve`. */
+export interface StoredPlan {
+  id: string;
+  target: string;
+  hash: string;
+  via: RunVia;
+  plan: Plan;
+  createdAt: string;
+  createdBy: string;
+  expiresAt: string;
+  approvedAt?: string;
+  approvedBy?: string;
+}
+
+/** An entry of `GET /plans`: the stored plan without its fixes, with their counts. */
+export type PlanListItem = Omit<StoredPlan, 'plan'> & { changes: number; advice: number };
+
+/** An entry of `GET /runs`: a run without its fixes. */
+export interface RunSummary {
+  id: string;
+  kind: RunRecord['kind'];
+  trigger: RunRecord['trigger'];
+  actor: string;
+  via: RunRecord['via'];
+  target: string;
+  dryRun: boolean;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt?: string;
+  reason?: string;
+  /** The plan it ran, when it ran one. */
+  planId?: string;
+}
+
+/** `POST /plans/:id/run` (202). */
+export interface RunStarted {
+  run: RunSummary;
+  /** The run's event stream, an absolute path. */
+  events: string;
+}
+
+export type AuditEventName =
+  | 'plan-created'
+  | 'plan-approved'
+  | 'run-started'
+  | 'run-succeeded'
+  | 'run-failed'
+  | 'run-refused'
+  | 'run-abandoned'
+  | 'restored';
+
+/** An entry of `GET /audit`. */
+export interface AuditEvent {
+  id: number;
+  at: string;
+  actor: string;
+  event: AuditEventName;
+  runId?: string;
+  planId?: string;
+  node?: string;
+  detail: Record<string, unknown>;
+}
+
+/** An entry of `GET /locks`: a node being changed by a run. */
+export interface NodeLock {
+  node: string;
+  runId: string;
+  holder: string;
+  acquiredAt: string;
+  heartbeatAt: string;
 }

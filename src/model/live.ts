@@ -11,8 +11,11 @@ export type LiveEvent =
   | { type: 'node-reported'; node: string; at: string }
   /** The node's drift, and the parity of each pair named, were evaluated again. */
   | { type: 'node-evaluated'; node: string; pairs: string[]; at: string }
-  /** A pair's readiness was evaluated (by the monitor or on request). */
-  | { type: 'readiness'; pair: string; verdict: Verdict; at: string }
+  /**
+   * A pair's readiness was evaluated (by the monitor or on request); `changed`: its verdict or
+   * failing checks differ from the evaluation before (a list of pairs need only re-read then).
+   */
+  | { type: 'readiness'; pair: string; verdict: Verdict; changed: boolean; at: string }
   /** A run made progress. */
   | { type: 'run'; runId: string; event: RunEventType; at: string }
   /** A plan was made or approved. */

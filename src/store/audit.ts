@@ -3,28 +3,10 @@
  * and when. Append-only: there is no update or delete here, and the database's own triggers
  * refuse them (migration 3), so not even a bug in driftguard can rewrite history.
  */
+import type { AuditEvent, AuditEventName } from '../model/api';
 import type { Db } from './database';
 
-export type AuditEventName =
-  | 'plan-created'
-  | 'plan-approved'
-  | 'run-started'
-  | 'run-succeeded'
-  | 'run-failed'
-  | 'run-refused'
-  | 'run-abandoned'
-  | 'restored';
-
-export interface AuditEvent {
-  id: number;
-  at: string;
-  actor: string;
-  event: AuditEventName;
-  runId?: string;
-  planId?: string;
-  node?: string;
-  detail: Record<string, unknown>;
-}
+export type { AuditEvent, AuditEventName };
 
 interface RawAudit {
   id: number;

@@ -88,6 +88,13 @@ export class FindingsRepository {
         `SELECT scope, source, category, severity, count(*) AS count FROM findings
          WHERE resolved_at IS NULL GROUP BY scope, source, category, severity`,
       ),
+      openCountsOf: db.prepare<
+        [string],
+        { scope: string; source: FindingSource; category: string; severity: string; count: number }
+      >(
+        `SELECT scope, source, category, severity, count(*) AS count FROM findings
+         WHERE resolved_at IS NULL AND scope = ? GROUP BY scope, source, category, severity`,
+      ),
       // Open ones through the partial index of open findings, resolved ones through
       // findings_by_resolution: the long history of findings resolved before `since` is not read.
       intervalsSince: db.prepare<
@@ -158,15 +165,18 @@ export class FindingsRepository {
     return this.statements.since.all(scope, since, since).map(toStored);
   }
 
-  /** Open findings counted by scope, source, category and severity (for lists and /metrics). */
-  openCounts(): {
+  /**
+   * Open findings counted by scope, source, category and severity (for lists and /metrics); of
+   * one scope when given (a dashboard row read again after a report).
+   */
+  openCounts(scope?: string): {
     scope: string;
     source: FindingSource;
     category: string;
     severity: string;
     count: number;
   }[] {
-    return this.statements.openCounts.all();
+    return scope === undefined ? this.statements.openCounts.all() : this.statements.openCountsOf.all(scope);
   }
 
   /**

@@ -1,20 +1,10 @@
 /** Plans made on the server, with who made and approved them; a plan expires. */
+import type { StoredPlan } from '../model/api';
 import type { Plan } from '../model/plan';
 import type { RunVia } from '../model/run';
 import type { Db } from './database';
 
-export interface StoredPlan {
-  id: string;
-  target: string;
-  hash: string;
-  via: RunVia;
-  plan: Plan;
-  createdAt: string;
-  createdBy: string;
-  expiresAt: string;
-  approvedAt?: string;
-  approvedBy?: string;
-}
+export type { StoredPlan };
 
 interface RawPlan {
   id: string;

@@ -65,8 +65,9 @@ export class ReadinessRepository {
             OR id IN (SELECT max(id) FROM readiness_history WHERE evaluated_at <= ? GROUP BY pair)
          ORDER BY pair, id`,
       ),
-      latestAll: db.prepare<[], RawRecord>(
-        'SELECT * FROM readiness_history WHERE id IN (SELECT max(id) FROM readiness_history GROUP BY pair)',
+      latestPerPair: db.prepare<[], Omit<RawRecord, 'result'>>(
+        `SELECT id, pair, verdict, failing, evaluated_at, last_evaluated_at FROM readiness_history
+         WHERE id IN (SELECT max(id) FROM readiness_history GROUP BY pair)`,
       ),
     };
   }
@@ -111,8 +112,17 @@ export class ReadinessRepository {
       .map((raw) => ({ pair: raw.pair, verdict: raw.verdict, evaluatedAt: raw.evaluated_at }));
   }
 
-  /** Each pair's current outcome, for /metrics. */
-  latestPerPair(): ReadinessRecord[] {
-    return this.statements.latestAll.all().map(toRecord);
+  /**
+   * Each pair's current verdict without the checks behind it (the fleet list, /metrics): a few
+   * bytes a pair, where the full results would be tens of kilobytes to parse.
+   */
+  latestPerPair(): Omit<ReadinessRecord, 'result'>[] {
+    return this.statements.latestPerPair.all().map((raw) => ({
+      pair: raw.pair,
+      verdict: raw.verdict,
+      failing: JSON.parse(raw.failing) as string[],
+      evaluatedAt: raw.evaluated_at,
+      lastEvaluatedAt: raw.last_evaluated_at,
+    }));
   }
 }

@@ -4,9 +4,12 @@
  * appended in order. Locks: one run at a time per node, taken for all of a run's nodes at once
  * or not at all.
  */
+import type { NodeLock, RunSummary } from '../model/api';
 import type { RunEvent, RunRecord, RunStatus } from '../model/run';
 import { ConflictError } from '../shared/errors';
 import type { Db } from './database';
+
+export type { NodeLock, RunSummary };
 
 interface RawRun {
   record: string;
@@ -18,20 +21,6 @@ interface RawLock {
   holder: string;
   acquired_at: string;
   heartbeat_at: string;
-}
-
-export interface RunSummary {
-  id: string;
-  kind: RunRecord['kind'];
-  trigger: RunRecord['trigger'];
-  actor: string;
-  via: RunRecord['via'];
-  target: string;
-  dryRun: boolean;
-  status: RunStatus;
-  startedAt: string;
-  finishedAt?: string;
-  reason?: string;
 }
 
 export interface RunFilter {
@@ -174,7 +163,7 @@ export class RunsRepository {
     this.statements.unlock.run(runId);
   }
 
-  locks(): { node: string; runId: string; holder: string; acquiredAt: string; heartbeatAt: string }[] {
+  locks(): NodeLock[] {
     return this.statements.locks.all().map((raw) => ({
       node: raw.node,
       runId: raw.run_id,
@@ -205,5 +194,6 @@ export function summaryOf(record: RunRecord): RunSummary {
     startedAt: record.startedAt,
     ...(record.finishedAt ? { finishedAt: record.finishedAt } : {}),
     ...(record.reason ? { reason: record.reason } : {}),
+    ...(record.planId ? { planId: record.planId } : {}),
   };
 }

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The dashboard's fleet page in a real headless Chromium against a real `driftguard serve`
  * with a real SQLite file, fed the incident states: the counts on the page are the CLI's, stale
@@ -55,7 +54,7 @@ describe('dashboard: the fleet', () => {
     const { page, problems, context } = await openPage(browser, server.url);
     await page.goto('/');
     await waitLive(page);
-    const rows = page.locator('table.nodes tbody tr');
+    const rows = page.locator('.nodes .node-row[data-node]');
     // Every node the desired state declares, reported or not.
     expect((await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-node')))).sort()).toEqual([
       'localhost',
@@ -65,11 +64,11 @@ describe('dashboard: the fleet', () => {
     for (const node of ['pypi-1', 'pypi-2']) {
       const drift = checkDrift(node);
       expect(drift.length).toBeGreaterThan(0);
-      const row = page.locator(`tr[data-node="${node}"]`);
+      const row = page.locator(`.node-row[data-node="${node}"]`);
       await expect(row.locator('.drift-total').getAttribute('data-drift')).resolves.toBe(severityText(drift));
       for (const category of new Set(drift.map((f) => f.category))) {
         const inCategory = drift.filter((f) => f.category === category);
-        const badges = row.locator(`td[data-category="${category}"] .badge`);
+        const badges = row.locator(`[data-category="${category}"] .badge`);
         const shown = await badges.evaluateAll((spans) =>
           spans.map((span) => `${span.getAttribute('data-severity')}:${span.getAttribute('data-count')}`),
         );
@@ -92,7 +91,7 @@ describe('dashboard: the fleet', () => {
     const { page, problems, context } = await openPage(browser, server.url);
     await page.goto('/');
     await waitLive(page);
-    const pypi1 = page.locator('tr[data-node="pypi-1"]');
+    const pypi1 = page.locator('.node-row[data-node="pypi-1"]');
     await expect(pypi1.getAttribute('data-stale')).resolves.toBe('true');
     await expect(pypi1.locator('.stale-tag').isVisible()).resolves.toBe(true);
     // Collected on 2026-11-22 (the example states), received when the server imported them.
@@ -115,7 +114,7 @@ describe('dashboard: the fleet', () => {
     await page.goto('/');
     await waitLive(page);
     // The page must not reload: a marker set now survives only if it does not.
-    await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
+    await page.evaluate("window.marker = 'same page'");
 
     // pypi-2, collected now, with pypissh installed (one fewer drift finding).
     const state = JSON.parse(fs.readFileSync(path.join(STATES, 'pypi-2.json'), 'utf8')) as NodeState;
@@ -140,22 +139,19 @@ describe('dashboard: the fleet', () => {
       body: { role: 'node', node: 'pypi-2' },
     })) as { token: string };
     await api(server, '/api/v1/reports', { method: 'POST', token, body: buildReport(fresh, 'fresh-1') });
-    const row = page.locator('tr[data-node="pypi-2"]');
+    const row = page.locator('.node-row[data-node="pypi-2"]');
+    // Written as page code (a string): the browser's globals are not this program's.
     await page.waitForFunction(
-      (want) => {
-        const tr = document.querySelector('tr[data-node="pypi-2"]');
-        return (
-          tr?.getAttribute('data-stale') === 'false' &&
-          tr.querySelector('.drift-total')?.getAttribute('data-drift') === want
-        );
-      },
-      expected,
+      `(() => {
+        const tr = document.querySelector('.node-row[data-node="pypi-2"]');
+        return tr?.getAttribute('data-stale') === 'false' &&
+          tr.querySelector('.drift-total')?.getAttribute('data-drift') === ${JSON.stringify(expected)};
+      })()`,
+      undefined,
       { timeout: 2000 },
     );
     await expect(row.locator('.stale-tag').count()).resolves.toBe(0);
-    await expect(page.evaluate(() => (window as unknown as { marker?: string }).marker)).resolves.toBe(
-      'same page',
-    );
+    await expect(page.evaluate('window.marker')).resolves.toBe('same page');
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -201,7 +197,7 @@ describe('dashboard: signing in when the server needs a token', () => {
     page.on('request', (request) => urls.push(request.url()));
     await page.goto('/#/pairs/pypi');
     await page.locator('form input#token').waitFor();
-    expect(await page.locator('tr[data-node]').count()).toBe(0);
+    expect(await page.locator('.node-row[data-node]').count()).toBe(0);
 
     await page.fill('input#token', 'dg_not-a-token');
     await page.keyboard.press('Enter');
@@ -215,12 +211,12 @@ describe('dashboard: signing in when the server needs a token', () => {
     await waitLive(page);
     await expect(page.locator('.who').textContent()).resolves.toContain('wall display');
     await page.goto('/#/');
-    await page.locator('tr[data-node="pypi-2"]').waitFor();
+    await page.locator('.node-row[data-node="pypi-2"]').waitFor();
     expect(urls.filter((url) => url.includes(token))).toEqual([]);
     expect(page.url()).not.toContain(token);
     // Kept for this tab only.
-    await expect(page.evaluate(() => sessionStorage.getItem('driftguard.token'))).resolves.toBe(token);
-    await expect(page.evaluate(() => JSON.stringify(localStorage))).resolves.not.toContain(token);
+    await expect(page.evaluate("sessionStorage.getItem('driftguard.token')")).resolves.toBe(token);
+    await expect(page.evaluate('JSON.stringify(localStorage)')).resolves.not.toContain(token);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -133,7 +133,11 @@ describe('dashboard: node page and trends', () => {
     const paths = await tree.locator('li.leaf').evaluateAll((items) =>
       items.map((item) => {
         const keys: string[] = [];
-        for (let el: typeof item | null = item; el && !el.classList.contains('state-tree'); el = el.parentElement)
+        for (
+          let el: typeof item | null = item;
+          el && !el.classList.contains('state-tree');
+          el = el.parentElement
+        )
           if (el.tagName === 'LI') keys.unshift(el.getAttribute('data-key') ?? '');
         return `${keys.join('.')} = ${item.querySelector('.value')?.textContent ?? ''}`;
       }),

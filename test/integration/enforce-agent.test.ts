@@ -106,6 +106,38 @@ describe('enforcement through the agent and by schedule', () => {
     ]);
   }
 
+  it("dry-runs through the node's agent: the plan's ground is checked on the node, the run lists every fix as dry-run, nothing changes", async () => {
+    const node = fleet.nodes['agent-1'] as SandboxNode;
+    expect((await agent(node, '--once')).code).toBe(0);
+    const post = async (route: string, payload: object) => {
+      const answer = await server.app.inject({
+        method: 'POST',
+        url: route,
+        headers: { authorization: `Bearer ${server.adminToken}` },
+        payload,
+      });
+      expect(answer.statusCode).toBeLessThan(300);
+      return answer.json();
+    };
+    const plan = (await post('/api/v1/plans', { target: 'node:agent-1', via: 'agent' })) as { id: string };
+    const started = (await post(`/api/v1/plans/${plan.id}/run`, { dryRun: true })) as { run: { id: string } };
+    await waitFor('the dry-run work of agent-1', () => server.store.agentWork.pendingFor('agent-1'), {
+      timeoutMs: 30_000,
+    });
+    const answered = await agent(node, '--apply');
+    expect({ code: answered.code, stderr: answered.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    const run = await waitFor('the dry run to end', () => {
+      const record = server.store.runs.get(started.run.id);
+      return record?.status !== 'running' && record;
+    });
+    expect(run).toMatchObject({ via: 'agent', dryRun: true, status: 'succeeded' });
+    expect(run.nodes[0]?.fixes.map((f) => [f.fixId, f.status])).toEqual([
+      ['agent-1/sysctls/kernel.panic', 'dry-run'],
+      ['agent-1/sysctls/vm.swappiness', 'dry-run'],
+    ]);
+    expect(node.readFile('/proc/sys/kernel/panic')?.toString()).toBe('0\n');
+  }, 120_000);
+
   it("applies an approved plan through the node's agent, which reports, and the server verifies", async () => {
     const node = fleet.nodes['agent-1'] as SandboxNode;
     const reported = await agent(node, '--once');

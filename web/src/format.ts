@@ -12,15 +12,12 @@ export function serverNow(): number {
   return Date.now() + serverOffsetMs;
 }
 
+/** How long ago an instant was ("3 min ago"), or how long until it comes ("in 58 min"). */
 export function ago(iso: string | undefined, now = serverNow()): string {
   if (!iso) return 'never';
-  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (seconds < 60) return `${seconds} s ago`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 48) return `${hours} h ago`;
-  return `${Math.round(hours / 24)} days ago`;
+  const seconds = Math.round((now - Date.parse(iso)) / 1000);
+  // A few seconds ahead is the clocks' and the network's jitter, not the future.
+  return seconds < -5 ? `in ${duration(-seconds)}` : `${duration(Math.max(0, seconds))} ago`;
 }
 
 /** An instant as people read it in an incident channel: UTC, to the second. */
@@ -36,6 +33,7 @@ export function duration(seconds: number): string {
   return `${Math.round(seconds / 86_400)} days`;
 }
 
-export function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
+/** "1 fix", "3 fixes": the plural is the word and an s unless given. */
+export function plural(count: number, word: string, words = `${word}s`): string {
+  return `${count} ${count === 1 ? word : words}`;
 }

@@ -9,6 +9,8 @@ export interface Resource<T> {
   error?: Error;
   loading: boolean;
   reload(): void;
+  /** Replaces the data in hand (a patch from a smaller read), until the next reload. */
+  update(change: (data: T) => T): void;
 }
 
 /** Events that arrive together (a burst of reports) cause one reload, this long after the first. */
@@ -71,15 +73,35 @@ export function useResource<T>(
     };
   }, [load]);
 
-  return { data, error, loading, reload: load };
+  const update = useCallback((change: (data: T) => T) => {
+    setData((current) => (current === undefined ? current : change(current)));
+  }, []);
+
+  return { data, error, loading, reload: load, update };
 }
+
+/** One timer per period, for every subscriber: a fleet page has two times per node, a thousand nodes. */
+const tickers = new Map<number, { timer: ReturnType<typeof setInterval>; listeners: Set<() => void> }>();
 
 /** The current time, ticking every `ms`, so "3 min ago" stays true on a page left open. */
 export function useNow(ms = 10_000): number {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(timer);
+    const tick = () => setNow(Date.now());
+    let ticker = tickers.get(ms);
+    if (!ticker) {
+      const listeners = new Set<() => void>();
+      ticker = { listeners, timer: setInterval(() => listeners.forEach((listener) => listener()), ms) };
+      tickers.set(ms, ticker);
+    }
+    const { listeners, timer } = ticker;
+    listeners.add(tick);
+    return () => {
+      listeners.delete(tick);
+      if (listeners.size > 0) return;
+      clearInterval(timer);
+      tickers.delete(ms);
+    };
   }, [ms]);
   return now;
 }

@@ -80,7 +80,10 @@ function takeResult(
     for (const fix of outcome.fixes) fix.status = 'not-attempted';
     return false;
   }
-  Object.assign(outcome, { ...result.outcome, wave: outcome.wave, node: outcome.node });
+  // A dry run's agent only checks the plan's ground and applies nothing: its answer has no fixes,
+  // and the run keeps the plan's list (each marked dry-run when the run finishes).
+  const fixes = request.dryRun ? outcome.fixes : result.outcome.fixes;
+  Object.assign(outcome, { ...result.outcome, fixes, wave: outcome.wave, node: outcome.node });
   if (request.dryRun || outcome.status !== 'succeeded')
     return outcome.status === 'succeeded' || request.dryRun;
   const applied = changesOf(request.plan, outcome.node).flatMap((fix): [Fix, FixOutcome][] => {

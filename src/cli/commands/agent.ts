@@ -65,7 +65,9 @@ async function runApplyStep(
     io.err(`driftguard: no approved work waits for ${node}\n`);
     return EXIT_OK;
   }
-  return !result.refused && result.outcome?.status === 'succeeded' ? EXIT_OK : EXIT_FINDINGS;
+  // A dry run that found the plan's ground unchanged did all it was asked to.
+  const done = result.outcome?.status === 'succeeded' || result.outcome?.status === 'dry-run';
+  return !result.refused && done ? EXIT_OK : EXIT_FINDINGS;
 }
 
 /**

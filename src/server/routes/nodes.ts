@@ -24,6 +24,19 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
     );
 
     app.get<Named>(
+      '/nodes/:name',
+      readRoute('One node as the list shows it: times, staleness, drift counts', 'nodes', named),
+      async (request) => {
+        const [summary] = listNodes(deps.store, deps.desired.desired, deps.now(), request.params.name);
+        if (!summary)
+          throw new NotFoundError(
+            `no node ${request.params.name}: it is not declared and has never reported`,
+          );
+        return summary;
+      },
+    );
+
+    app.get<Named>(
       '/nodes/:name/state',
       readRoute("The node's latest state (driftguard/state@1)", 'nodes', named),
       async (request) => {

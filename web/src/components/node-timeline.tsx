@@ -23,7 +23,7 @@ export const aboutNode = (name: string) => (event: LiveEvent) =>
   (event.type === 'node-reported' || event.type === 'node-evaluated') && event.node === name;
 
 const aboutPair = (node: string, pair: string) => (event: LiveEvent) =>
-  aboutNode(node)(event) || (event.type === 'readiness' && event.pair === pair);
+  aboutNode(node)(event) || (event.type === 'readiness' && event.changed && event.pair === pair);
 
 function EntryText({ entry }: { entry: TimelineEntry }) {
   switch (entry.kind) {

@@ -3,23 +3,29 @@
  * category and severity, worst first. The counts are the server's open findings — the same
  * findings `driftguard check NODE` lists.
  */
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { NodeSummary, PairSummary, SeverityCounts } from '../../../src/model/api';
 import type { LiveEvent } from '../../../src/model/live';
 import { CATEGORIES } from '../../../src/model/state';
 import type { Category } from '../../../src/model/state';
 import { Counts, ErrorBox, Loading, PageHeader, Time, VerdictBadge } from '../components/common';
 import { duration, plural } from '../format';
+import { api, seg } from '../api';
 import { useResource } from '../hooks';
+import { pure } from '../pure';
+import { live } from '../live';
 import { href } from '../router';
 
 /** Categories with findings of their own (os is facts only). */
 const FINDING_CATEGORIES = CATEGORIES.filter((category) => category !== 'os');
 
-const nodeEvents = (event: LiveEvent) =>
-  event.type === 'node-reported' || event.type === 'node-evaluated' || event.type === 'desired';
+/** The whole list is read again when the desired state changes (nodes come and go). */
+const listEvents = (event: LiveEvent) => event.type === 'desired';
+// Readiness is evaluated every minute for every pair: only a change of verdict is news here.
 const pairEvents = (event: LiveEvent) =>
-  event.type === 'node-evaluated' || event.type === 'readiness' || event.type === 'desired';
+  event.type === 'node-evaluated' ||
+  (event.type === 'readiness' && event.changed) ||
+  event.type === 'desired';
 
 /** Worst first: errors, then staleness, then warnings; ties by name. */
 function nodeRank(node: NodeSummary): number[] {
@@ -99,10 +105,28 @@ function PairsTable({ pairs }: { pairs: PairSummary[] }) {
   );
 }
 
-function NodeRow({ node, categories }: { node: NodeSummary; categories: readonly Category[] }) {
+/**
+ * A node's row. The node list is a grid of rows rather than a <table> (with the table roles, so
+ * it reads as one): each row is a box of its own, so the browser skips laying out and painting
+ * rows off screen (`content-visibility: auto`) — a thousand of them — while they stay in the
+ * page for search, print and screen readers. A row re-renders only when its node changed: a
+ * report patches one row of a thousand.
+ */
+const NodeRow = pure(function NodeRow({
+  node,
+  categories,
+}: {
+  node: NodeSummary;
+  categories: readonly Category[];
+}) {
   return (
-    <tr data-node={node.name} data-stale={node.stale ? 'true' : 'false'} class={node.stale ? 'stale' : ''}>
-      <th scope="row">
+    <div
+      role="row"
+      class={`node-row${node.stale ? ' stale' : ''}`}
+      data-node={node.name}
+      data-stale={node.stale ? 'true' : 'false'}
+    >
+      <div role="rowheader" class="node-name">
         <a href={href.node(node.name)}>{node.name}</a>
         {!node.declared && (
           <span class="tag" title="reports, but the desired state does not declare it">
@@ -117,38 +141,87 @@ function NodeRow({ node, categories }: { node: NodeSummary; categories: readonly
             stale
           </span>
         )}
-      </th>
-      <td>
+      </div>
+      <div role="cell">
         {node.pairs.map((p) => (
           <a key={p.pair} href={href.pair(p.pair)} class="pair-ref">
             {p.pair} <span class="muted">({p.role})</span>
           </a>
         ))}
-      </td>
-      <td class="roles">{node.roles.join(', ')}</td>
-      <td>
+      </div>
+      <div role="cell" class="roles">
+        {node.roles.join(', ')}
+      </div>
+      <div role="cell">
         <Time at={node.lastSeen} label="report received by the server" />
-      </td>
-      <td class={node.stale ? 'stale-cell' : ''}>
+      </div>
+      <div role="cell" class={node.stale ? 'stale-cell' : ''}>
         <Time at={node.collectedAt} label="state collected on the node" />
-      </td>
-      <td class="drift-total" data-drift={`${node.drift.error}/${node.drift.warning}/${node.drift.info}`}>
+      </div>
+      <div
+        role="cell"
+        class="drift-total"
+        data-drift={`${node.drift.error}/${node.drift.warning}/${node.drift.info}`}
+      >
         <Counts counts={node.drift} zero="clean" />
-      </td>
+      </div>
       {categories.map((category) => {
         const counts = node.driftByCategory[category];
         return (
-          <td key={category} class="category-cell" data-category={category}>
+          <div role="cell" key={category} class="category-cell" data-category={category}>
             {counts ? <Counts counts={counts} /> : <span class="muted">·</span>}
-          </td>
+          </div>
         );
       })}
-    </tr>
+    </div>
   );
+});
+
+/** Above this many changed nodes at once, one read of the whole list is cheaper than one read each. */
+const PATCH_LIMIT = 20;
+/** Reports that arrive together are read together. */
+const PATCH_DELAY_MS = 20;
+
+/**
+ * Keeps the node list fresh one node at a time: a report (or its evaluation) of node X reads
+ * `/nodes/X` and replaces that row only — a fleet of thousands is not read again for each report.
+ */
+function usePatchedNodes(
+  update: (change: (data: { nodes: NodeSummary[] }) => { nodes: NodeSummary[] }) => void,
+  reload: () => void,
+): void {
+  useEffect(() => {
+    const pending = new Set<string>();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      timer = undefined;
+      const names = [...pending];
+      pending.clear();
+      if (names.length > PATCH_LIMIT) return reload();
+      for (const name of names) {
+        api
+          .get<NodeSummary>(`/nodes/${seg(name)}`)
+          .then((fresh) =>
+            update(({ nodes }) => ({
+              nodes: nodes.some((node) => node.name === name)
+                ? nodes.map((node) => (node.name === name ? fresh : node))
+                : [...nodes, fresh],
+            })),
+          )
+          .catch(() => reload());
+      }
+    };
+    return live.onEvent((event) => {
+      if (event.type !== 'node-reported' && event.type !== 'node-evaluated') return;
+      pending.add(event.node);
+      timer ??= setTimeout(flush, PATCH_DELAY_MS);
+    });
+  }, [update, reload]);
 }
 
 export function FleetPage() {
-  const nodes = useResource<{ nodes: NodeSummary[] }>('/nodes', nodeEvents);
+  const nodes = useResource<{ nodes: NodeSummary[] }>('/nodes', listEvents);
+  usePatchedNodes(nodes.update, nodes.reload);
   const pairs = useResource<{ pairs: PairSummary[] }>('/pairs', pairEvents);
   const [search, setSearch] = useState('');
   const [show, setShow] = useState<Show>('all');
@@ -169,9 +242,13 @@ export function FleetPage() {
     [sortedPairs, search],
   );
   // Columns only for categories that have findings somewhere: a clean fleet is not a wall of dots.
+  // The same list object while the set is the same, so a patched row leaves the others alone.
+  const categoryKey = FINDING_CATEGORIES.filter((category) =>
+    sortedNodes.some((node) => node.driftByCategory[category]),
+  ).join(' ');
   const categories = useMemo(
-    () => FINDING_CATEGORIES.filter((category) => sortedNodes.some((node) => node.driftByCategory[category])),
-    [sortedNodes],
+    () => (categoryKey ? (categoryKey.split(' ') as Category[]) : []),
+    [categoryKey],
   );
 
   const noGo = sortedPairs.filter((pair) => pair.readiness?.verdict === 'NO-GO').length;
@@ -229,28 +306,34 @@ export function FleetPage() {
         {!nodes.data && !nodes.error && <Loading />}
         {nodes.data && (
           <div class="table-scroll">
-            <table class="nodes" aria-label="Nodes">
-              <thead>
-                <tr>
-                  <th scope="col">Node</th>
-                  <th scope="col">Pair</th>
-                  <th scope="col">Roles</th>
-                  <th scope="col">Received</th>
-                  <th scope="col">Collected</th>
-                  <th scope="col">Drift</th>
+            <div
+              class="nodes"
+              role="table"
+              aria-label="Nodes"
+              aria-rowcount={shownNodes.length + 1}
+              style={{ '--category-columns': categories.length }}
+            >
+              <div role="rowgroup">
+                <div role="row" class="node-row head">
+                  <div role="columnheader">Node</div>
+                  <div role="columnheader">Pair</div>
+                  <div role="columnheader">Roles</div>
+                  <div role="columnheader">Received</div>
+                  <div role="columnheader">Collected</div>
+                  <div role="columnheader">Drift</div>
                   {categories.map((category) => (
-                    <th scope="col" key={category} class="category-head">
+                    <div role="columnheader" key={category} class="category-head">
                       {category}
-                    </th>
+                    </div>
                   ))}
-                </tr>
-              </thead>
-              <tbody>
+                </div>
+              </div>
+              <div role="rowgroup">
                 {shownNodes.map((node) => (
                   <NodeRow key={node.name} node={node} categories={categories} />
                 ))}
-              </tbody>
-            </table>
+              </div>
+            </div>
             {shownNodes.length === 0 && <p class="muted">No nodes match.</p>}
           </div>
         )}

@@ -109,9 +109,9 @@ function DriftByCategory({ findings }: { findings: TimedFinding[] }) {
 
 export function NodePage({ name }: { name: string }) {
   const affects = aboutNode(name);
-  const nodes = useResource<{ nodes: NodeSummary[] }>('/nodes', affects);
+  const summary = useResource<NodeSummary>(`/nodes/${seg(name)}`, affects);
   const drift = useResource<{ findings: TimedFinding[] }>(`/nodes/${seg(name)}/drift`, affects);
-  const node = nodes.data?.nodes.find((n) => n.name === name);
+  const node = summary.data;
   // A node that never reported has no state (404): nothing to browse yet, and nothing wrong.
   const state = useResource<NodeState>(node?.lastSeen ? `/nodes/${seg(name)}/state` : undefined, affects);
   const secondaryOf = useMemo(
@@ -124,11 +124,8 @@ export function NodePage({ name }: { name: string }) {
       <PageHeader title={`Node ${name}`}>
         {node && !node.declared && 'Reports, but the desired state does not declare it.'}
       </PageHeader>
-      {nodes.error && <ErrorBox error={nodes.error} />}
-      {!nodes.data && !nodes.error && <Loading />}
-      {nodes.data && !node && (
-        <p class="error-box">No node {name}: it is not declared and has never reported.</p>
-      )}
+      {summary.error && <ErrorBox error={summary.error} />}
+      {!summary.data && !summary.error && <Loading />}
       {node && (
         <>
           <NodeFacts node={node} state={state.data} />

@@ -15,8 +15,7 @@ import { ErrorBox, PageHeader, Time } from '../components/common';
 import { ConfirmDialog } from '../components/confirm';
 import { FixView } from '../components/findings';
 import { Loaded } from '../components/loaded';
-import { Until } from '../components/until';
-import type { RunStarted, StoredPlan } from '../enforce-api';
+import type { RunStarted, StoredPlan } from '../../../src/model/api';
 import { planExpired } from '../enforce-api';
 import { plural, utc } from '../format';
 import { useResource } from '../hooks';
@@ -223,7 +222,7 @@ function PlanFacts({ stored }: { stored: StoredPlan }) {
         {planExpired(stored) ? (
           <span class="tag stale-tag">expired</span>
         ) : (
-          <Until at={stored.expiresAt} label="expires" />
+          <Time at={stored.expiresAt} label="expires" />
         )}{' '}
         ({utc(stored.expiresAt)})
       </dd>

@@ -126,8 +126,7 @@ function NodeSection({ node, run }: { node: NodeOutcome; run: RunRecord }) {
   );
 }
 
-/** format.plural adds an s; "fix" needs "es". */
-const fixCount = (n: number) => `${n} ${n === 1 ? 'fix' : 'fixes'}`;
+const fixCount = (n: number) => plural(n, 'fix', 'fixes');
 
 /** One line on the whole run, as `runs show` ends. */
 function Summary({ run }: { run: RunRecord }) {

@@ -8,9 +8,8 @@ import type { LiveEvent } from '../../../src/model/live';
 import { api } from '../api';
 import { ErrorBox, PageHeader, Time } from '../components/common';
 import { Loaded } from '../components/loaded';
-import { Until } from '../components/until';
 import { DryRunTag, Elapsed, StatusBadge } from '../components/run-status';
-import type { AuditEvent, NodeLock, PlanListItem, RunSummary, StoredPlan } from '../enforce-api';
+import type { AuditEvent, NodeLock, PlanListItem, RunSummary, StoredPlan } from '../../../src/model/api';
 import { planExpired } from '../enforce-api';
 import { plural } from '../format';
 import { useResource } from '../hooks';
@@ -117,7 +116,7 @@ function PlansTable({ plans }: { plans: PlanListItem[] }) {
                 {planExpired(plan) ? (
                   <span class="tag stale-tag">expired</span>
                 ) : (
-                  <Until at={plan.expiresAt} label="expires" />
+                  <Time at={plan.expiresAt} label="expires" />
                 )}
               </td>
             </tr>

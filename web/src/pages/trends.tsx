@@ -20,7 +20,9 @@ const TREND_WINDOWS = [WINDOWS['24h'], WINDOWS['7d'], WINDOWS['30d']];
 const POINTS = 120;
 
 const trendEvents = (event: LiveEvent) =>
-  event.type === 'node-evaluated' || event.type === 'readiness' || event.type === 'desired';
+  event.type === 'node-evaluated' ||
+  (event.type === 'readiness' && event.changed) ||
+  event.type === 'desired';
 
 const SEVERITY_COLOUR = { error: '--error', warning: '--warning', info: '--info' } as const;
 const VERDICT_SHADE: Record<Verdict, string> = { GO: '--go-bg', 'NO-GO': '--error-bg' };
