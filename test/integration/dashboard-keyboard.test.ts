@@ -2,6 +2,7 @@
  * The dashboard with the keyboard only, in a real headless Chromium against a real server: from
  * the fleet, Tab and Enter reach every page — pair, node, runs, plan, run, trends — and back;
  * the skip link is the first stop; focus is always visible (an outline on the focused element).
+ * And readable in light and dark: text and severity badges keep WCAG AA contrast in both.
  */
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openPage } from '../helpers/browser';
@@ -90,5 +91,61 @@ describe('dashboard: a keyboard-only walk', () => {
     await page.locator('.node-row[data-node="pypi-2"]').waitFor();
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  /** WCAG contrast of every text and severity badge against what is behind it, as page code. */
+  const CONTRASTS = `(() => {
+    const rgb = (css) => css.match(/[0-9.]+/g).slice(0, 3).map(Number);
+    const lum = ([r, g, b]) => {
+      const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((m, n) => n - m); return (x + 0.05) / (y + 0.05); };
+    const behind = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = getComputedStyle(e).backgroundColor;
+        const parts = c.match(/[0-9.]+/g) ?? [];
+        if (parts.length === 3 || Number(parts[3]) > 0) return c; // not transparent
+      }
+      return getComputedStyle(document.documentElement).backgroundColor;
+    };
+    const pick = ['body', '.badge.error', '.badge.warning', '.badge.info', '.verdict.no-go', '.stale-tag', 'a', '.muted'];
+    return pick.flatMap((selector) => {
+      const el = document.querySelector(selector);
+      if (!el) return [];
+      return [[selector, Math.round(ratio(rgb(getComputedStyle(el).color), rgb(behind(el))) * 10) / 10]];
+    });
+  })()`;
+
+  it('keeps AA contrast (4.5:1) for text and badges in light and in dark', async () => {
+    const backgrounds: string[] = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const { page, problems, context } = await openPage(browser, server.url, { colorScheme });
+      await page.goto('/');
+      await page.locator('.node-row[data-node="pypi-2"] .badge.error').first().waitFor();
+      const contrasts = (await page.evaluate(CONTRASTS)) as [string, number][];
+      expect(contrasts.map(([selector]) => selector)).toEqual([
+        'body',
+        '.badge.error',
+        '.badge.warning',
+        '.badge.info',
+        '.verdict.no-go',
+        '.stale-tag',
+        'a',
+        '.muted',
+      ]);
+      for (const [selector, ratio] of contrasts)
+        expect({ colorScheme, selector, ratio, ok: ratio >= 4.5 }).toEqual({
+          colorScheme,
+          selector,
+          ratio,
+          ok: true,
+        });
+      backgrounds.push((await page.evaluate('getComputedStyle(document.body).backgroundColor')) as string);
+      expect(problems).toEqual([]);
+      await context.close();
+    }
+    // Two different themes, not one theme twice.
+    expect(backgrounds).toEqual(['rgb(255, 255, 255)', 'rgb(20, 23, 27)']);
   });
 });
