@@ -17,7 +17,11 @@ import { TrendsPage } from './pages/trends';
 import type { Route } from './router';
 import { href, useRoute } from './router';
 
-function Page({ route, who }: { route: Route; who: WhoAmI }) {
+/** Pages that show or hide an admin's controls: drawn once the caller is known. */
+const NEEDS_CALLER: ReadonlySet<Route['page']> = new Set(['runs', 'run', 'plan']);
+
+function Page({ route, who }: { route: Route; who: WhoAmI | undefined }) {
+  if (!who && NEEDS_CALLER.has(route.page)) return <p class="muted">Loading…</p>;
   switch (route.page) {
     case 'fleet':
       return <FleetPage />;
@@ -26,11 +30,11 @@ function Page({ route, who }: { route: Route; who: WhoAmI }) {
     case 'node':
       return <NodePage name={route.name} />;
     case 'runs':
-      return <RunsPage who={who} />;
+      return <RunsPage who={who as WhoAmI} />;
     case 'run':
-      return <RunPage id={route.id} who={who} />;
+      return <RunPage id={route.id} who={who as WhoAmI} />;
     case 'plan':
-      return <PlanPage id={route.id} who={who} />;
+      return <PlanPage id={route.id} who={who as WhoAmI} />;
     case 'trends':
       return <TrendsPage />;
     case 'not-found':
@@ -64,9 +68,13 @@ export function App() {
         else setError(err instanceof Error ? err : new Error(String(err)));
       });
     return session.onSignInNeeded(() => {
+      // Before anyone signed in, the first 401 is just the server asking for a token.
+      const hadToken = session.token() !== undefined;
       session.signOut();
       setNeedsSignIn(
-        'The server asks for a token again (it was revoked, or the server restarted with a new store).',
+        hadToken
+          ? 'The server asks for a token again (it was revoked, or the server restarted with a new store).'
+          : 'This server needs a token to read.',
       );
     });
   }, []);
@@ -79,7 +87,7 @@ export function App() {
 
   if (needsSignIn) return <SignIn onSignedIn={signedIn} reason={needsSignIn} />;
   if (error) return <ErrorBox error={error} />;
-  if (!who) return <p class="muted">Loading…</p>;
+  // The page asks for its data while /whoami is answered, not after: one round trip less.
   return (
     <Layout
       route={route}
