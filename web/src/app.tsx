@@ -1,5 +1,5 @@
 /** The dashboard: who is calling, then the page the URL names. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { WhoAmI } from '../../src/model/api';
 import { ApiError, api, session } from './api';
 import { ErrorBox } from './components/common';
@@ -79,8 +79,14 @@ export function App() {
     });
   }, []);
 
+  const firstRoute = useRef(true);
   useEffect(() => {
-    // A new page starts at its top, with the keyboard focus there too.
+    // A page opened from a link starts at its top, with the keyboard focus there too; the first
+    // page of a visit leaves the focus where the browser puts it (the skip link comes first).
+    if (firstRoute.current) {
+      firstRoute.current = false;
+      return;
+    }
     document.getElementById('main')?.focus({ preventScroll: true });
     scrollTo(0, 0);
   }, [route]);
