@@ -33,6 +33,14 @@ function severityText(findings: readonly Finding[]): string {
   return `${count('error')}/${count('warning')}/${count('info')}`;
 }
 
+/** The badges the page shows for these findings: `severity:count`, zero counts left out. */
+function badgesFor(findings: readonly Finding[]): string[] {
+  return (['error', 'warning', 'info'] as const)
+    .map((severity) => [severity, findings.filter((f) => f.severity === severity).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([severity, n]) => `${severity}:${n}`);
+}
+
 async function waitLive(page: Page): Promise<void> {
   await page.locator('[data-connection="live"]').waitFor();
 }
@@ -72,13 +80,28 @@ describe('dashboard: the fleet', () => {
         const shown = await badges.evaluateAll((spans) =>
           spans.map((span) => `${span.getAttribute('data-severity')}:${span.getAttribute('data-count')}`),
         );
-        const expected = (['error', 'warning', 'info'] as const)
-          .map((severity) => [severity, inCategory.filter((f) => f.severity === severity).length] as const)
-          .filter(([, n]) => n > 0)
-          .map(([severity, n]) => `${severity}:${n}`);
-        expect({ node, category, shown }).toEqual({ node, category, shown: expected });
+        expect({ node, category, shown }).toEqual({ node, category, shown: badgesFor(inCategory) });
       }
     }
+    // The pair's parity counts are `driftguard diff`'s for the same two states.
+    const diff = runCli([
+      'diff',
+      'pypi-1',
+      'pypi-2',
+      '--states',
+      STATES,
+      '--desired',
+      'desired-state',
+      '--json',
+    ]);
+    const parity = (JSON.parse(diff.stdout) as { findings: Finding[] }).findings;
+    expect(parity.length).toBeGreaterThan(0);
+    const pairBadges = await page
+      .locator('tr[data-pair="pypi"] [data-parity] .badge')
+      .evaluateAll((spans) =>
+        spans.map((span) => `${span.getAttribute('data-severity')}:${span.getAttribute('data-count')}`),
+      );
+    expect(pairBadges).toEqual(badgesFor(parity));
     // Worst first: the node with most errors heads the list.
     const order = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-node')));
     const errors = (node: string) => checkDrift(node).filter((f) => f.severity === 'error').length;
