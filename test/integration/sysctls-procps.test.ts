@@ -13,29 +13,13 @@
  *   - counters change between two reads, so a value may equal either of driftguard's readings
  *     taken before and after procps'; the keys that change by themselves on every read are
  *     deliberately not collected, and must be exactly the ones missing. Which keys those are is
- *     written out below, from the kernel's documentation (Documentation/admin-guide/sysctl/),
- *     not asked of the code under test: a collector that dropped more keys must fail here.
+ *     the tests' own list (test/helpers/volatile-sysctls.ts), not asked of the code under test:
+ *     a collector that dropped more keys must fail here.
  */
 import { execFileSync } from 'node:child_process';
 import { DiskRootFs } from '../../src/collect/root-fs';
 import { readLiveSysctls } from '../../src/collect/sysctls/live';
-
-/** Keys whose value the kernel changes by itself (counters, random values): not configuration. */
-const CHANGE_BY_THEMSELVES = new Set([
-  'fs.aio-nr', // AIO requests in flight
-  'fs.dentry-state', // dentry cache counters
-  'fs.file-nr', // file handles allocated
-  'fs.inode-nr', // inodes allocated
-  'fs.inode-state',
-  'kernel.ns_last_pid', // the last pid handed out
-  'kernel.pty.nr', // ptys in use
-  'kernel.random.entropy_avail',
-  'kernel.random.uuid', // a new UUID on every read
-  'net.netfilter.nf_conntrack_count', // tracked connections
-]);
-/** fs.quota.* are all counters (lookups, drops, reads, writes, cache hits …). */
-const changesByItself = (key: string): boolean =>
-  CHANGE_BY_THEMSELVES.has(key) || key.startsWith('fs.quota.');
+import { changesByItself } from '../helpers/volatile-sysctls';
 
 function procpsSysctls(): Map<string, string> {
   const out = execFileSync('sysctl', ['-a', '--deprecated'], {
