@@ -33,7 +33,8 @@ export default {
   tsconfigFile: 'tsconfig.json',
   // Two cores shared with other work: one test process at a time unless asked (`--concurrency 2`).
   concurrency: 1,
-  timeoutMS: 20_000,
+  // A mutant that loops for ever is a timeout (killed) after 1.5 × the test's time plus this.
+  timeoutMS: 5_000,
   // Results of the last run are reused for mutants whose code and tests did not change.
   incremental: true,
   incrementalFile: `reports/mutation/${name}.incremental.json`,

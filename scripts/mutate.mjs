@@ -3,8 +3,9 @@
 // Stryker (stryker.config.mjs; scores and surviving mutants in docs/testing.md).
 //
 // What is mutated: the TypeScript sources under PATH, not their tests and not generated code.
-// Which tests run: the unit tests jest finds related to those files (they import them, directly
-// or not), plus the integration tests listed below for the target. Only tests that load the
+// Which tests run: the unit tests in PATH (for a file, the unit tests that import it), plus the
+// integration tests listed below for the target — the score says how well the target's own
+// tests catch a change to it. Only tests that load the
 // mutated code in the jest process can kill a mutant — an integration test that runs the built
 // CLI runs dist/, which Stryker does not mutate — so integration tests are chosen here by hand:
 // the differential and protocol tests that call the sources directly. The ones listed for the
@@ -20,8 +21,10 @@ import { fileURLToPath } from 'node:url';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** In-process integration tests that can kill mutants of a target (repository paths). */
+// (versions-dpkg and versions-rpm, the differential tests of src/versions against dpkg and rpm,
+// are left out: they spawn the tools thousands of times, cover every mutant, and would make a run
+// of src/versions take hours on two cores.)
 const INTEGRATION_TESTS = {
-  'src/versions': ['test/integration/versions-dpkg.test.ts', 'test/integration/versions-rpm.test.ts'],
   'src/desired': ['test/integration/desired-names.test.ts'],
   'src/app/report-client.ts': ['test/integration/report-protocol.test.ts'],
   agents: ['test/integration/report-protocol.test.ts'],
@@ -60,6 +63,11 @@ const normalised = path.relative(REPO, path.resolve(REPO, target)).replace(/\/$/
 const files = sourcesUnder(normalised);
 if (files.length === 0) usage(`no TypeScript sources under ${normalised}`);
 
+// The target's own tests: test files beside the sources, or, for a single file, the tests that
+// import it. `--related` adds every unit test jest finds related (importing the sources directly
+// or not): more tests that may kill a mutant, and a much longer run.
+const relatedAll = strykerArgs.includes('--related');
+const passOn = strykerArgs.filter((arg) => arg !== '--related');
 const related = execFileSync(
   process.execPath,
   [
@@ -75,13 +83,13 @@ const related = execFileSync(
   .split('\n')
   .filter((line) => line.endsWith('.test.ts'))
   .map((line) => path.relative(REPO, line));
+const isFolder = fs.statSync(path.join(REPO, normalised)).isDirectory();
+const own = related.filter((test) => (relatedAll || !isFolder ? true : test.startsWith(`${normalised}/`)));
 const inside = (a, b) => a === b || a.startsWith(`${b}/`);
 const integration = Object.entries(INTEGRATION_TESTS)
   .filter(([key]) => inside(normalised, key) || inside(key, normalised))
   .flatMap(([, tests]) => tests);
-const tests = [...new Set([...related, ...integration])]
-  .filter((test) => !(test in NOT_UNDER_MUTATION))
-  .sort();
+const tests = [...new Set([...own, ...integration])].filter((test) => !(test in NOT_UNDER_MUTATION)).sort();
 if (tests.length === 0) usage(`no test imports anything under ${normalised}`);
 if (integration.length > 0 && !fs.existsSync(path.join(REPO, 'dist/src'))) {
   usage('the integration tests for this target need the build: run `npm run build` first');
