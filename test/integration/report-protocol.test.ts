@@ -5,6 +5,8 @@
  * own loop over the same client: a report the server lacks content for is completed and resent,
  * an out-of-order one is dropped as superseded.
  *
+ * The one stand-in is a proxy answering 5xx, 429 or 408, as one in front of a restarting or
+ * overloaded server does: driftguard itself never answers those on purpose.
  * Two answers of the server do not reach the client as answers, and are checked beside it:
  *   - 415: the client always sends `application/json`; a hand-made request shows the answer.
  *   - 413: the server answers as soon as it reads a Content-Length over its limit (64 MiB) and
@@ -14,7 +16,10 @@
  *     client and server together, recorded in docs/testing.md; the server's 413 itself is
  *     checked through a socket in server-bad-input.test.ts.
  */
+import { once } from 'node:events';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildReport } from '../../src/app/build-report';
@@ -191,6 +196,35 @@ describe('the report protocol through the real client and a real server process'
     });
     expect(outcome).toEqual({ kind: 'retry', message: expect.stringContaining(`cannot reach ${nobody}`) });
   });
+
+  // What a reverse proxy in front of the server answers while driftguard restarts or is
+  // overloaded (the server itself never answers these on purpose): a stand-in proxy, as nginx
+  // answers, with an HTML body.
+  it.each([502, 503, 504, 429, 408])(
+    '%i from a proxy in front: retry later, naming the status',
+    async (status) => {
+      const proxy = http.createServer((_request, response) => {
+        response
+          .writeHead(status, { 'content-type': 'text/html' })
+          .end('<html><body>Bad Gateway</body></html>');
+      });
+      proxy.listen(0, '127.0.0.1');
+      await once(proxy, 'listening');
+      try {
+        const { port } = proxy.address() as AddressInfo;
+        const outcome = await sendReport(buildReport(stateAt(minute(5)), 'proto-proxy'), {
+          server: `http://127.0.0.1:${port}`,
+          token: tokens.pypi2,
+        });
+        expect(outcome).toEqual({
+          kind: 'retry',
+          message: `server answered ${status}: ${http.STATUS_CODES[status]}`,
+        });
+      } finally {
+        proxy.close();
+      }
+    },
+  );
 
   describe("the agent's loop over HTTP", () => {
     /** Records what the real transport answered; it decides nothing itself. */
