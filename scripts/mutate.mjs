@@ -106,7 +106,7 @@ const run = spawnSync(
     path.join(REPO, 'node_modules/@stryker-mutator/core/bin/stryker.js'),
     'run',
     'stryker.config.mjs',
-    ...strykerArgs,
+    ...passOn,
   ],
   {
     cwd: REPO,
