@@ -71,7 +71,7 @@ describe('the report protocol through the real client and a real server process'
     await server.stop();
     await killAll();
     fs.rmSync(dir, { recursive: true, force: true });
-  });
+  }, 30_000); // a clean stop of serve (SIGTERM) waits for its workers; slower on a loaded machine
 
   const as = (token: string): ReportClientOptions => ({ server: server.url, token });
   const stored = (): string[] => storedReports(server.db, 'pypi-2').map((row) => row.reportId);
