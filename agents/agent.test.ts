@@ -1,20 +1,25 @@
 /**
- * The agent's loop against the real ingest code and a real SQLite store (an in-process
- * transport that answers exactly as the HTTP route does), with a scripted node and scripted
- * outages: what reaches the server, in which order, and what the spool keeps meanwhile.
+ * The agent's loop against a real server (the fastify routes, ingest and a SQLite store, in this
+ * process, listening on a loopback port) through the real HTTP client (`sendReport`, the one
+ * `driftguard agent` uses), with a scripted node and real outages (a port nobody listens on):
+ * what reaches the server, in which order, and what the spool keeps meanwhile. Every answer the
+ * agent acts on is the real client's reading of the real server's HTTP answer; the one answer
+ * scripted is `superseded`, which stands for another reporter (a sweep) storing a newer state in
+ * between. The protocol answer by answer, against a server process: test/integration/report-protocol.test.ts.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ingestReport } from '../src/app/ingest';
 import type { DeliveryOutcome } from '../src/app/report-client';
+import { sendReport } from '../src/app/report-client';
 import { categoryHashes } from '../src/collect';
 import type { Report } from '../src/model/report';
 import { reportKind } from '../src/model/report';
-import type { Category, NodeState } from '../src/model/state';
-import { DriftguardError } from '../src/shared/errors';
-import { openStore } from '../src/store';
-import type { Store, TokenInfo } from '../src/store';
+import type { NodeState } from '../src/model/state';
+import type { AddressInfo } from 'node:net';
+import { freePort } from '../test/helpers/processes';
+import { startTestServer } from '../test/helpers/server';
+import type { TestServer } from '../test/helpers/server';
 import type { Agent, AgentOptions } from './agent';
 import { createAgent } from './agent';
 import type { AgentLog, LogFields } from './log';
@@ -24,12 +29,13 @@ import type { Transport } from './transport';
 const EXAMPLE: NodeState = JSON.parse(
   fs.readFileSync(path.join(__dirname, '../examples/states/pypi-2.json'), 'utf8'),
 ) as NodeState;
-const ADMIN: TokenInfo = { id: 1, role: 'admin', createdAt: '2026-01-01T00:00:00.000Z' };
 
 /** The node as the agent would collect it: the example pypi-2 state with a few knobs. */
 class FakeNode {
   swappiness = '60';
   cpus = 4;
+  /** The next collection's capacity content no longer matches its hash (a collector bug). */
+  corruptNext = false;
   private minute = 0;
   collect = async (): Promise<NodeState> => {
     const state = structuredClone(EXAMPLE);
@@ -37,38 +43,38 @@ class FakeNode {
     state.sysctls!.live['vm.swappiness'] = this.swappiness;
     state.capacity!.cpus = this.cpus;
     state.hashes = categoryHashes(state);
+    if (this.corruptNext) state.capacity!.cpus += 1;
+    this.corruptNext = false;
     return state;
   };
 }
 
-/** Answers like POST /api/v1/reports (through JSON, as on the wire), or not at all while `down`. */
-class StoreTransport implements Transport {
+/**
+ * The real client against the real server, or against a port nobody listens on while `down`;
+ * records what was sent and what the client made of each answer.
+ */
+class ServerTransport implements Transport {
   down = false;
-  /** Scripted answers that take precedence over the store's (one per send). */
+  /** Scripted answers that take precedence over the server's (one per send): `superseded` only. */
   readonly script: DeliveryOutcome[] = [];
   readonly sent: Report[] = [];
   readonly answers: DeliveryOutcome['kind'][] = [];
-  constructor(readonly store: Store) {}
+  constructor(
+    readonly server: TestServer,
+    private readonly url: string,
+    private readonly unreachable: string,
+    public token: string,
+  ) {}
+  get store() {
+    return this.server.store;
+  }
   async send(report: Report): Promise<DeliveryOutcome> {
-    const outcome = this.answer(JSON.parse(JSON.stringify(report)) as Report);
+    const outcome =
+      this.script.shift() ??
+      (await sendReport(report, { server: this.down ? this.unreachable : this.url, token: this.token }));
     this.sent.push(report);
     this.answers.push(outcome.kind);
     return outcome;
-  }
-  private answer(report: Report): DeliveryOutcome {
-    const scripted = this.script.shift();
-    if (scripted) return scripted;
-    if (this.down) return { kind: 'retry', message: 'connect ECONNREFUSED' };
-    try {
-      const result = ingestReport(this.store, report, ADMIN, new Date());
-      return { kind: 'delivered', duplicate: result.duplicate, changed: result.changed };
-    } catch (err) {
-      if (!(err instanceof DriftguardError)) throw err;
-      if (err.code === 'E_NEEDS_CATEGORIES')
-        return { kind: 'needs-categories', categories: err.details.categories as Category[] };
-      if (err.code === 'E_OUT_OF_ORDER') return { kind: 'superseded' };
-      return { kind: 'rejected', status: 400, message: err.message };
-    }
   }
   /** Report ids the store holds for the node, in the order it stored them. */
   storedIds(): string[] {
@@ -94,22 +100,33 @@ class MemoryLog implements AgentLog {
 
 describe('agent', () => {
   let dir: string;
-  let store: Store;
-  let transport: StoreTransport;
+  let server: TestServer;
+  let store: TestServer['store'];
+  let transport: ServerTransport;
+  let nodeToken: string;
   let node: FakeNode;
   let log: MemoryLog;
   const spools: Spool[] = [];
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-agent-'));
-    store = openStore(path.join(dir, 'driftguard.db'));
-    transport = new StoreTransport(store);
+    server = await startTestServer();
+    store = server.store;
+    await server.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = server.app.server.address() as AddressInfo;
+    nodeToken = store.tokens.create({ role: 'node', node: 'pypi-2' }, new Date().toISOString()).token;
+    transport = new ServerTransport(
+      server,
+      `http://127.0.0.1:${port}`,
+      `http://127.0.0.1:${await freePort()}`,
+      nodeToken,
+    );
     node = new FakeNode();
     log = new MemoryLog();
   });
-  afterEach(() => {
+  afterEach(async () => {
     for (const spool of spools.splice(0)) spool.close();
-    store.close();
+    await server.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -159,7 +176,7 @@ describe('agent', () => {
     for (const value of ['11', '12', '12', '13']) {
       node.swappiness = value;
       const round = await a.runOnce();
-      expect(round.problem).toBe('connect ECONNREFUSED');
+      expect(round.problem).toMatch(/^cannot reach http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/);
     }
     node.cpus = 8;
     await a.runOnce();
@@ -290,11 +307,7 @@ describe('agent', () => {
   it('quarantines a report the server will never accept and goes on; the next report is full', async () => {
     const a = agent();
     await a.runOnce();
-    transport.script.push({
-      kind: 'rejected',
-      status: 400,
-      message: 'the content of sysctls does not match its hash',
-    });
+    node.corruptNext = true;
     node.swappiness = '60';
     node.cpus = 6;
     const round = await a.runOnce();
@@ -320,7 +333,7 @@ describe('agent', () => {
 
   it('keeps the reports when the token is refused, and says so', async () => {
     const a = agent();
-    transport.script.push({ kind: 'rejected', status: 401, message: 'unknown or revoked token' });
+    transport.token = 'dg_notarealtoken';
     const round = await a.runOnce();
     expect(round).toEqual({
       delivered: 0,
@@ -329,6 +342,7 @@ describe('agent', () => {
     });
     expect(spooledIds()).toHaveLength(1);
     expect(log.at('error')[0]).toMatch(/check the agent's token/);
+    transport.token = nodeToken; // the operator puts the right token in place
     expect(await a.runOnce()).toEqual({ delivered: 2, waiting: 0 });
   });
 
@@ -389,7 +403,7 @@ describe('agent', () => {
     expect(new Set(transport.answers)).toEqual(
       new Set(['delivered', 'retry', 'superseded', 'needs-categories']),
     );
-  });
+  }, 30_000); // 120 rounds over HTTP, each delivery evaluated by the server
 
   it('runs on its interval, backs off while the server is away, and stops without losing a report', async () => {
     const spool = openSpool();
@@ -399,14 +413,16 @@ describe('agent', () => {
     await until(() => transport.answers.filter((k) => k === 'retry').length >= 4);
     expect(spool.count).toBeGreaterThanOrEqual(1);
     transport.down = false;
-    await until(() => transport.answers.filter((k) => k === 'delivered').length >= 3);
+    // Back: the spool empties (over real HTTP a round may collect the next report meanwhile, so
+    // the wait is for the agent to say so, not for a number of deliveries).
+    await until(() => log.at('info').includes('the server takes reports again; the spool is empty'));
+    expect(transport.answers.filter((k) => k === 'delivered').length).toBeGreaterThanOrEqual(1);
     await a.stop();
     const after = transport.sent.length;
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(transport.sent.length).toBe(after); // no timer survives stop()
     // Whatever was collected is either stored or still spooled: nothing fell between.
     for (const id of spooledIds()) expect(store.states.reportSeen('pypi-2', id)).toBe(false);
-    expect(log.at('info')).toContain('the server takes reports again; the spool is empty');
   });
 
   it('stop() waits for the delivery under way', async () => {

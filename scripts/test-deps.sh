@@ -16,7 +16,7 @@ packages=(
   procps
   # findmnt (fstab and mountinfo against libmount), unshare (the generator as PID 1)
   util-linux
-  # rpm --eval / rpmvercmp: versions-rpm, and the RPM fixture node
+  # rpm --eval / rpmvercmp: versions-rpm; rpm and rpmbuild: packages-rpm (a real rpm database)
   rpm python3-rpm
   # The SSH sweep's tests start their own /usr/sbin/sshd on 127.0.0.1 and make keys with ssh-keygen
   openssh-server openssh-client

@@ -86,7 +86,36 @@ describe('diff between the two nodes', () => {
       status: 'differ',
       first: { node: 'pypi-1', label: 'primary' },
     });
-    expect(report.findings[0].side).toBe('only-first');
+    // Migration order, as the README describes it: what the first node has that the second lacks,
+    // then what only the second has, then what differs on both; within each, by category in the
+    // order a node is described (os first, replication last), then by key.
+    const group = (side: string) => (side === 'only-first' ? 0 : side === 'only-second' ? 1 : 2);
+    const categories = [
+      'os',
+      'capacity',
+      'packages',
+      'mounts',
+      'units',
+      'sysctls',
+      'files',
+      'users',
+      'replication',
+    ];
+    const findings = report.findings as { side: string; category: string; key: string }[];
+    const sorted = [...findings].sort(
+      (a, b) =>
+        group(a.side) - group(b.side) ||
+        categories.indexOf(a.category) - categories.indexOf(b.category) ||
+        (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+    );
+    expect(findings.map((f) => `${f.side} ${f.category} ${f.key}`)).toEqual(
+      sorted.map((f) => `${f.side} ${f.category} ${f.key}`),
+    );
+    expect(findings.filter((f) => f.side === 'only-first').map((f) => `${f.category} ${f.key}`)).toEqual([
+      'packages pypissh:all',
+      'units pypissh.service',
+    ]);
+    expect(new Set(findings.map((f) => f.category)).size).toBeGreaterThan(3);
   });
 });
 

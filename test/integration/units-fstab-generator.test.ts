@@ -8,7 +8,13 @@
  * runs in a container (where it would drop swap entries).
  *
  * Compared: the set of units, each unit's assignments (section, key, value — order ignored,
- * Documentation/SourcePath included), and the `.wants/`/`.requires/` links.
+ * Documentation/SourcePath included), and the `.wants/`/`.requires/` links. Then what the boot
+ * acts on: each mount unit's dependencies as systemd itself resolves them when it loads the
+ * generator's output — its file plus what mount.c adds (the device, local-fs-pre.target,
+ * `Before=local-fs.target` unless nofail, umount.target, the network targets) — against the
+ * simulation's file and `implicit`. systemd 252's test mode (`systemd --test --system`, run as
+ * nobody: as root it prints nothing) loads the units from SYSTEMD_UNIT_PATH and dumps every
+ * dependency with its origin; `origin-file` and `origin-mount-file` are the two compared.
  *
  * The generator canonicalises mount points on the machine it runs on (symlinks, `..`, a relative
  * path from its working directory, `/` at boot): here that is this host, so the simulation
@@ -44,23 +50,28 @@ function assignmentLines(text: string): string[] {
     .sort();
 }
 
+/** The real generator on `fstabPath`, writing into `out`. */
+function runGenerator(fstabPath: string, out: string): void {
+  // The generator exits non-zero after some entries it refuses (a duplicate mount point) but
+  // still writes the rest, so its output is compared whatever its exit status.
+  const run = spawnSync(
+    'unshare',
+    ['--pid', '--fork', '--mount-proc', 'env', 'container=', GENERATOR, out, out, out],
+    {
+      cwd: '/',
+      env: { ...process.env, SYSTEMD_FSTAB: fstabPath, SYSTEMD_PROC_CMDLINE: '', SYSTEMD_LOG_LEVEL: 'err' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+    },
+  );
+  if (run.error || run.status === null || run.status > 1)
+    throw new Error(`generator did not run: ${run.error?.message ?? run.stderr}`);
+}
+
 function runReal(fstabPath: string): Output {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-gen-'));
   try {
-    // The generator exits non-zero after some entries it refuses (a duplicate mount point) but
-    // still writes the rest, so its output is compared whatever its exit status.
-    const run = spawnSync(
-      'unshare',
-      ['--pid', '--fork', '--mount-proc', 'env', 'container=', GENERATOR, out, out, out],
-      {
-        cwd: '/',
-        env: { ...process.env, SYSTEMD_FSTAB: fstabPath, SYSTEMD_PROC_CMDLINE: '', SYSTEMD_LOG_LEVEL: 'err' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-        encoding: 'utf8',
-      },
-    );
-    if (run.error || run.status === null || run.status > 1)
-      throw new Error(`generator did not run: ${run.error?.message ?? run.stderr}`);
+    runGenerator(fstabPath, out);
     const units = new Map<string, string[]>();
     const links: string[] = [];
     for (const entry of fs.readdirSync(out, { withFileTypes: true })) {
@@ -90,6 +101,120 @@ function runOurs(fstabPath: string): Output {
   return { units, links: result.links.map((link) => `${link.target}.${link.kind}/${link.unit}`).sort() };
 }
 
+const SYSTEMD = '/lib/systemd/systemd';
+const DEPENDENCY_KINDS = ['Requires', 'Wants', 'BindsTo', 'After', 'Before', 'Conflicts'] as const;
+/**
+ * Dependencies systemd adds from origin-file too that are not the generator's: the slice of a
+ * unit that runs a process (`-.slice` for `-.mount`) and journald's socket — the boot graph has
+ * no slices. (Dependencies on the mounts above a mount point or above a path of
+ * RequiresMountsFor=, which systemd derives from those paths, are left out below: the boot graph
+ * adds them from the paths, boot-safety/default-dependencies.ts.)
+ */
+const NOT_THE_GENERATORS = new Set(['system.slice', '-.slice', 'systemd-journald.socket']);
+
+/**
+ * `Kind unit` lines for each of `mounts`, as systemd resolves them from the generator's output
+ * in `unitDir` (its file and mount.c, not the paths of RequiresMountsFor= nor reverse links).
+ * A target that wants every one of them is the default unit, so all are loaded.
+ */
+function systemdDependencies(unitDir: string, mounts: string[]): Map<string, string[]> {
+  fs.writeFileSync(
+    path.join(unitDir, 'dg-every-mount.target'),
+    `[Unit]\nDescription=every mount unit of the test\nWants=${mounts.join(' ')}\n`,
+  );
+  // nobody must get into the folder (mkdtemp makes it 0700); what the generator writes in it is
+  // already readable. Nothing in it is touched: its links point at this host's unit files.
+  fs.chmodSync(unitDir, 0o755);
+  const run = spawnSync(
+    'setpriv',
+    [
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      'env',
+      `SYSTEMD_UNIT_PATH=${unitDir}:`,
+      'SYSTEMD_LOG_LEVEL=err',
+      SYSTEMD,
+      '--test',
+      '--system',
+      '--no-pager',
+      '--unit=dg-every-mount.target',
+    ],
+    { cwd: '/', encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  if (run.status !== 0) throw new Error(`systemd --test failed (${run.status}): ${run.stderr}`);
+  // Per unit: its Where=, the paths it needs mounted (Where= and RequiresMountsFor=), and its
+  // dependencies from its file or mount.c, as systemd prints them.
+  const where = new Map<string, string>();
+  const needs = new Map<string, string[]>();
+  const found = new Map<string, [kind: string, other: string][]>();
+  let unit: string | undefined;
+  for (const line of run.stdout.split('\n')) {
+    const header = /^\t-> Unit (.+):$/.exec(line);
+    if (header) {
+      unit = header[1]!;
+      found.set(unit, []);
+      continue;
+    }
+    if (unit === undefined) continue;
+    const mountPoint = /^\t\tWhere: (.*)$/.exec(line);
+    if (mountPoint) where.set(unit, mountPoint[1]!);
+    const needed = /^\t\t(?:Where|RequiresMountsFor): (.*?)(?: \([^)]*\))?$/.exec(line);
+    if (needed) needs.set(unit, [...(needs.get(unit) ?? []), needed[1]!]);
+    const dependency = /^\t\t(\w+): (\S+) \(([^)]*)\)$/.exec(line);
+    if (!dependency) continue;
+    const [, kind, other, origins] = dependency as unknown as [string, string, string, string];
+    const fromFileOrMount = origins.split(' ').some((o) => o === 'origin-file' || o === 'origin-mount-file');
+    if (
+      (DEPENDENCY_KINDS as readonly string[]).includes(kind) &&
+      fromFileOrMount &&
+      !NOT_THE_GENERATORS.has(other)
+    )
+      found.get(unit)!.push([kind, other]);
+  }
+  const atOrAbove = (upper: string | undefined, lower: string): boolean =>
+    upper !== undefined && (upper === '/' || upper === lower || lower.startsWith(`${upper}/`));
+  const result = new Map<string, string[]>();
+  for (const name of mounts) {
+    const paths = needs.get(name) ?? [];
+    const lines = (found.get(name) ?? [])
+      .filter(([, other]) => other === name || !paths.some((p) => atOrAbove(where.get(other), p)))
+      .map(([kind, other]) => `${kind} ${other}`);
+    if (found.has(name)) result.set(name, [...new Set(lines)].sort());
+  }
+  return result;
+}
+
+/** The same from the simulation: the unit file's dependency lines and `implicit`. */
+function simulatedDependencies(fstabPath: string): Map<string, string[]> {
+  const result = simulateFstabGenerator(parseGetmntent(fs.readFileSync(fstabPath, 'utf8')), {
+    sourcePath: fstabPath,
+    fsckExists: hostFsckExists,
+    canonicalize: (where) => chaseMountPoint(host, where),
+  });
+  const dependencies = new Map<string, string[]>();
+  for (const unit of result.units) {
+    if (unit.type !== 'mount') continue;
+    const lines = new Set<string>();
+    for (const a of unit.assignments) {
+      if (a.section === 'Unit' && (DEPENDENCY_KINDS as readonly string[]).includes(a.key))
+        for (const other of a.value.split(/\s+/).filter(Boolean)) lines.add(`${a.key} ${other}`);
+    }
+    const implicit = unit.implicit ?? {};
+    const kinds: [keyof typeof implicit, string][] = [
+      ['requires', 'Requires'],
+      ['wants', 'Wants'],
+      ['bindsTo', 'BindsTo'],
+      ['after', 'After'],
+      ['before', 'Before'],
+      ['conflicts', 'Conflicts'],
+    ];
+    for (const [key, kind] of kinds) for (const other of implicit[key] ?? []) lines.add(`${kind} ${other}`);
+    dependencies.set(unit.name, [...lines].sort());
+  }
+  return dependencies;
+}
+
 function compare(fstabPath: string): void {
   const real = runReal(fstabPath);
   const ours = runOurs(fstabPath);
@@ -97,6 +222,18 @@ function compare(fstabPath: string): void {
   for (const [name, lines] of real.units)
     expect({ unit: name, lines: ours.units.get(name) }).toEqual({ unit: name, lines });
   expect(ours.links).toEqual(real.links);
+
+  const simulated = simulatedDependencies(fstabPath);
+  if (simulated.size === 0) return; // nothing to load: no mount unit generated
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-deps-'));
+  try {
+    runGenerator(fstabPath, out);
+    const resolved = systemdDependencies(out, [...simulated.keys()]);
+    for (const [name, lines] of simulated)
+      expect({ unit: name, dependencies: lines }).toEqual({ unit: name, dependencies: resolved.get(name) });
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
 }
 
 describe('fstab-generator simulation agrees with systemd-fstab-generator', () => {

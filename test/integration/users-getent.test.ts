@@ -5,6 +5,7 @@
  * only the files (accounts from other sources are not node configuration).
  */
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import { parseGroup, parsePasswd } from '../../src/collect/parsers/passwd';
 import { DiskRootFs } from '../../src/collect/root-fs';
 import { collectUsers } from '../../src/collect/users/collect';
@@ -16,6 +17,21 @@ describe('users and groups of this host equal `getent -s files` (Debian package 
 
   it('reads every line glibc reads, and nothing else', () => {
     expect(state.warnings).toBeUndefined();
+    // getent enumerates every entry glibc accepts, in file order, duplicates included: the names
+    // there, taken from each line as is, are the names of the lines driftguard's parser accepts.
+    const files: [string, string, typeof parsePasswd | typeof parseGroup][] = [
+      ['passwd', '/etc/passwd', parsePasswd],
+      ['group', '/etc/group', parseGroup],
+    ];
+    for (const [database, file, parse] of files) {
+      const glibc = getent(database)
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.slice(0, line.indexOf(':')));
+      expect(glibc.length).toBeGreaterThan(10);
+      const ours = parse(fs.readFileSync(file, 'utf8')).entries.map((entry) => entry.name);
+      expect({ database, names: ours }).toEqual({ database, names: glibc });
+    }
   });
 
   it('has the same accounts, fields and order of first appearance', () => {
