@@ -108,6 +108,33 @@ function answerClientError(err: Error & { code?: string }, socket: Socket): void
   socket.destroy();
 }
 
+/** How much of a refused body is read and thrown away so that its sender hears the 413. */
+const DISCARD_LIMIT = 256 * 1024 * 1024;
+
+/** Reads what is left of a request body, up to `limit` bytes (then the connection is cut). */
+function discardBody(raw: FastifyRequest['raw'], limit: number): Promise<void> {
+  if (raw.readableEnded || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let read = 0;
+    const done = () => {
+      raw.off('data', onData);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > limit) {
+        raw.destroy();
+        done();
+      }
+    };
+    raw.on('data', onData);
+    raw.once('end', done);
+    raw.once('close', done);
+    raw.once('error', done);
+    raw.resume();
+  });
+}
+
 export async function buildServer(deps: ServerDeps): Promise<DriftguardServer> {
   const requestTimeout = deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   // Node checks for expired requests on an interval (30 s by default): a quarter of the timeout
@@ -136,8 +163,13 @@ export async function buildServer(deps: ServerDeps): Promise<DriftguardServer> {
   // JSON in, JSON out: a text/plain body is not parsed into a string, it is refused (415).
   app.removeContentTypeParser('text/plain');
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    sendError(error instanceof DriftguardError ? error : fromFastifyError(error), request, reply, error);
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const mapped = error instanceof DriftguardError ? error : fromFastifyError(error);
+    // A body over the limit is refused before it is read: read the rest (up to a bound) before
+    // answering, or the server closes the connection while the client is still writing, and the
+    // client sees EPIPE instead of the 413 — an agent would then retry the report for ever.
+    if (mapped.code === 'E_TOO_LARGE') await discardBody(request.raw, DISCARD_LIMIT);
+    sendError(mapped, request, reply, error);
   });
   app.setNotFoundHandler((request, reply) => {
     sendError(
