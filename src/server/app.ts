@@ -110,23 +110,34 @@ function answerClientError(err: Error & { code?: string }, socket: Socket): void
 
 /** How much of a refused body is read and thrown away so that its sender hears the 413. */
 const DISCARD_LIMIT = 256 * 1024 * 1024;
+/** A sender that stops sending for this long is not waited for any more. */
+const DISCARD_IDLE_MS = 500;
 
-/** Reads what is left of a request body, up to `limit` bytes (then the connection is cut). */
+/**
+ * Reads what is left of a request body and throws it away: until it ends, until nothing came
+ * for DISCARD_IDLE_MS (a client that declared more than it sends), or until `limit` bytes
+ * (then the connection is cut).
+ */
 function discardBody(raw: FastifyRequest['raw'], limit: number): Promise<void> {
   if (raw.readableEnded || raw.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     let read = 0;
-    const done = () => {
+    let idle = setTimeout(() => done(), DISCARD_IDLE_MS);
+    function done(): void {
+      clearTimeout(idle);
       raw.off('data', onData);
+      raw.pause();
       resolve();
-    };
-    const onData = (chunk: Buffer) => {
+    }
+    function onData(chunk: Buffer): void {
       read += chunk.length;
+      clearTimeout(idle);
       if (read > limit) {
         raw.destroy();
-        done();
+        return done();
       }
-    };
+      idle = setTimeout(() => done(), DISCARD_IDLE_MS);
+    }
     raw.on('data', onData);
     raw.once('end', done);
     raw.once('close', done);

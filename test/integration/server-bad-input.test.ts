@@ -68,8 +68,9 @@ describe('bad input to the report endpoint', () => {
   });
 
   it('a body over the size limit: 413, through a socket', async () => {
-    // A real connection: the server answers from the Content-Length, before reading the body,
-    // and closes the connection (fetch would fail writing the rest: report-protocol.test.ts).
+    // A real connection that declares 5 MB and sends 1 KB: the server refuses it from the
+    // Content-Length, reads what comes while it keeps coming (so a sender still writing hears
+    // the answer: report-protocol.test.ts), and answers once nothing more arrives.
     const address = await server.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = new URL(address);
     const socket = net.connect(Number(port), '127.0.0.1');
