@@ -3,7 +3,9 @@
  * their content hash so browsers may cache them for good, and index.html pointing at them.
  * Run by `npm run build` (and so by `npm install`'s prepare step); no network, no CDN.
  *
- *   node dist/scripts/build-web.js [--watch]
+ *   node dist/scripts/build-web.js
+ *
+ * DRIFTGUARD_WEB_MINIFY=0 leaves the bundle readable, for a CPU profile of the page with names.
  */
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';

@@ -31,19 +31,20 @@ const FILE_PARAMS = {
 
 const HASHED = /-[A-Z0-9]{8}\.(js|css)$/;
 
+/** The dashboard's files are public (they hold no data) and left out of the API's description. */
+const fileRoute = (schema: object) => ({
+  config: { access: 'public' as const },
+  schema: { hide: true, ...schema },
+});
+
 const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>driftguard</title>
 <body style="font:16px system-ui,sans-serif;margin:2em"><h1>driftguard</h1>
 <p>The dashboard has not been built: run <code>npm run build</code> and reload. The API answers at <a href="/api/v1/openapi.json">/api/v1</a>.</p>`;
 
 export function dashboardRoutes(webRoot: string): FastifyPluginAsync {
   return async (app) => {
-    // Routes of this plugin (static files only) are public, whatever the plugin registers.
-    app.addHook('onRoute', (options) => {
-      options.config = { ...(options.config ?? {}), access: 'public' };
-      options.schema = { ...(options.schema ?? {}), hide: true };
-    });
     if (!fs.existsSync(path.join(webRoot, 'index.html'))) {
-      app.get('/', { schema: { querystring: NO_QUERY } }, async (_request, reply) =>
+      app.get('/', fileRoute({ querystring: NO_QUERY }), async (_request, reply) =>
         reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT),
       );
       return;
@@ -59,10 +60,10 @@ export function dashboardRoutes(webRoot: string): FastifyPluginAsync {
         // index.html never, so a new build is seen at the next load.
         .header('cache-control', HASHED.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache')
         .sendFile(file, { cacheControl: false });
-    app.get('/', { schema: { querystring: NO_QUERY } }, async (_request, reply) => send(reply, 'index.html'));
+    app.get('/', fileRoute({ querystring: NO_QUERY }), async (_request, reply) => send(reply, 'index.html'));
     app.get<{ Params: { file: string } }>(
       '/:file',
-      { schema: { params: FILE_PARAMS } },
+      fileRoute({ params: FILE_PARAMS }),
       async (request, reply) => {
         const file = request.params.file;
         if (!fs.statSync(path.join(webRoot, file), { throwIfNoEntry: false })?.isFile())

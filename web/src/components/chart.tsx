@@ -29,8 +29,19 @@ export interface ChartProps {
   note?: ComponentChildren;
 }
 
-const cssVar = (name: string): string =>
-  getComputedStyle(document.documentElement).getPropertyValue(name).trim() || 'currentColor';
+/**
+ * A palette colour as the canvas needs it, resolved: the variable itself reads back as
+ * `light-dark(…, …)`, so an element is given it and its computed colour read.
+ */
+function cssVar(name: string): string {
+  const probe = document.createElement('span');
+  probe.style.color = `var(${name})`;
+  probe.hidden = true;
+  document.body.append(probe);
+  const color = getComputedStyle(probe).color;
+  probe.remove();
+  return color || 'currentColor';
+}
 
 /** Bumps when the theme (the data-theme attribute or the system's scheme) changes. */
 function useThemeVersion(): number {

@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import type { SeverityCounts } from '../../../src/model/api';
 import type { Severity } from '../../../src/model/finding';
 import type { Verdict } from '../../../src/model/readiness';
-import { ago, utc } from '../format';
+import { ago, duration, utc } from '../format';
 import { useNow } from '../hooks';
 
 /** "3 min ago", with the exact UTC instant on hover and for screen readers. */
@@ -64,5 +64,14 @@ export function PageHeader({ title, children }: { title: ComponentChildren; chil
       <h1>{title}</h1>
       {children && <div class="subtitle">{children}</div>}
     </header>
+  );
+}
+
+/** The mark of a node whose latest state is older than it may be. */
+export function StaleTag({ maxReportAgeSeconds }: { maxReportAgeSeconds: number }) {
+  return (
+    <span class="tag stale-tag" title={`its latest state is older than ${duration(maxReportAgeSeconds)}`}>
+      stale
+    </span>
   );
 }

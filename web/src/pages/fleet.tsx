@@ -8,8 +8,8 @@ import type { NodeSummary, PairSummary, SeverityCounts } from '../../../src/mode
 import type { LiveEvent } from '../../../src/model/live';
 import { CATEGORIES } from '../../../src/model/state';
 import type { Category } from '../../../src/model/state';
-import { Counts, ErrorBox, Loading, PageHeader, Time, VerdictBadge } from '../components/common';
-import { duration, plural } from '../format';
+import { Counts, ErrorBox, Loading, PageHeader, StaleTag, Time, VerdictBadge } from '../components/common';
+import { plural } from '../format';
 import { api, seg } from '../api';
 import { useResource } from '../hooks';
 import { pure } from '../pure';
@@ -133,14 +133,7 @@ const NodeRow = pure(function NodeRow({
             undeclared
           </span>
         )}
-        {node.stale && (
-          <span
-            class="tag stale-tag"
-            title={`its latest state is older than ${duration(node.maxReportAgeSeconds)}`}
-          >
-            stale
-          </span>
-        )}
+        {node.stale && <StaleTag maxReportAgeSeconds={node.maxReportAgeSeconds} />}
       </div>
       <div role="cell">
         {node.pairs.map((p) => (

@@ -9,7 +9,7 @@ import type { NodeState } from '../../../src/model/state';
 import { CATEGORIES } from '../../../src/model/state';
 import type { Category } from '../../../src/model/state';
 import { seg } from '../api';
-import { Counts, ErrorBox, Loading, PageHeader, Time } from '../components/common';
+import { Counts, ErrorBox, Loading, PageHeader, StaleTag, Time } from '../components/common';
 import { FindingList } from '../components/findings';
 import { NodeHistory, aboutNode } from '../components/node-timeline';
 import { StateTree } from '../components/state-tree';
@@ -40,14 +40,7 @@ function NodeFacts({ node, state }: { node: NodeSummary; state: NodeState | unde
         <dt>Collected</dt>
         <dd data-collected={node.collectedAt ?? ''} class={node.stale ? 'stale-cell' : ''}>
           <Time at={node.collectedAt} label="state collected on the node" />
-          {node.stale && (
-            <span
-              class="tag stale-tag"
-              title={`its latest state is older than ${duration(node.maxReportAgeSeconds)}`}
-            >
-              stale
-            </span>
-          )}
+          {node.stale && <StaleTag maxReportAgeSeconds={node.maxReportAgeSeconds} />}
         </dd>
         <dt>Drift</dt>
         <dd>
