@@ -133,16 +133,15 @@ export function keyedParity<T>(
     for (const key of keys) {
       const value = values[key] as T;
       if (skip(key, value)) continue;
-      findings.push(
-        onlyOnOneSide(
-          category,
-          key,
-          side,
-          options.recorded?.(value),
-          ctx.sides,
-          options.describe(key, value, side),
-        ),
+      const oneSided = onlyOnOneSide(
+        category,
+        key,
+        side,
+        options.recorded?.(value),
+        ctx.sides,
+        options.describe(key, value, side),
       );
+      findings.push(options.aspect === undefined ? oneSided : { ...oneSided, aspect: options.aspect });
     }
   }
   for (const key of both) {

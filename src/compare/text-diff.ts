@@ -23,5 +23,6 @@ export function unifiedDiff(
       context: 3,
     },
   );
-  return patch.replace(/^=+\n/m, '').trimEnd() + '\n';
+  // `Index:` comes first when both labels are the same (two states of one node).
+  return patch.replace(/^(?:Index: .*\n)?=+\n/, '').trimEnd() + '\n';
 }

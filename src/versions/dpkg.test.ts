@@ -32,6 +32,31 @@ describe('parseDebianVersion', () => {
     expect(parseDebianVersion('2147483647:1').epoch).toBe(2147483647);
   });
 
+  // strtol skips C white space before the epoch: \t \n \v \f \r and space, nothing else
+  // (checked with `dpkg --compare-versions`: the two around the range are refused).
+  it.each([
+    ['\n4:1.0', 4],
+    ['\v1:1.0', 1],
+    ['\f2:1.0', 2],
+    ['\r3:1.0', 3],
+  ])('skips C white space before an epoch: %j', (input, epoch) => {
+    expect(parseDebianVersion(input)).toEqual({ epoch, upstream: '1.0', revision: '' });
+  });
+
+  it.each(['\x081:1.0', '\x0e1:1.0'])('refuses other control characters before an epoch: %j', (input) => {
+    expect(() => parseDebianVersion(input)).toThrow('epoch in version is empty');
+  });
+
+  // The letters' boundaries, each beside the character just outside it.
+  it.each(['A', 'Z', 'a', 'z'])('allows the letter %s in versions and revisions', (letter) => {
+    expect(isValidDebianVersion(`1.0${letter}-1${letter}`)).toBe(true);
+  });
+
+  it.each(['@', '[', '`', '{'])('refuses %s, just outside the letters', (character) => {
+    expect(() => parseDebianVersion(`1.0${character}`)).toThrow('invalid character in version number');
+    expect(() => parseDebianVersion(`1.0-1${character}`)).toThrow('invalid character in revision number');
+  });
+
   // The reasons are dpkg's own words (lib/dpkg/parsehelp.c); the integration test checks them
   // against `dpkg --compare-versions`.
   it.each([
@@ -97,6 +122,16 @@ describe('verrevcmp', () => {
     }
     expect(verrevcmp('1.0a', '1.0+')).toBeLessThan(0);
     expect(verrevcmp('1.0+', '1.0.')).toBeLessThan(0);
+  });
+
+  it.each([
+    ['Z', '['],
+    ['A', '@'],
+    ['a', '`'],
+    ['z', '{'],
+  ])('sorts the letter %s before %s, the character just outside the letters', (letter, other) => {
+    expect(verrevcmp(`1${letter}`, `1${other}`)).toBeLessThan(0);
+    expect(verrevcmp(`1${other}`, `1${letter}`)).toBeGreaterThan(0);
   });
 
   it('compares digit runs as numbers of any length', () => {

@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import {
   compareVersions,
+  DPKG_COMPARE_WORDS,
   formatVersionConstraint,
   parseRelationOperator,
   parseVersionConstraint,
@@ -37,6 +39,18 @@ describe('relationHolds', () => {
       ['>=', false, true, true],
       ['>>', false, false, true],
     ]);
+  });
+});
+
+describe('DPKG_COMPARE_WORDS', () => {
+  // The words are dpkg's: asked of `dpkg --compare-versions` itself, each must hold exactly where
+  // its operator does (1 against 2, 2 against 2, 3 against 2).
+  it.each(RELATION_OPERATORS)('%s is the word dpkg answers like it', (op) => {
+    const dpkgHolds = ['1', '2', '3'].map(
+      (installed) =>
+        spawnSync('dpkg', ['--compare-versions', installed, DPKG_COMPARE_WORDS[op], '2']).status === 0,
+    );
+    expect(dpkgHolds).toEqual([-1, 0, 1].map((order) => relationHolds(order, op)));
   });
 });
 

@@ -184,4 +184,38 @@ describe('rpmRangesOverlap', () => {
     expect(rpmRangesOverlap('2:1.0-1', RPMSENSE_EQUAL, '9.0', GE)).toBe(true);
     expect(rpmRangesOverlap('2:1.0-1', RPMSENSE_EQUAL, '9.0', RPMSENSE_LESS)).toBe(false);
   });
+
+  // Each answer is rpm 4.18's own (`rpm.ds(('a', FLAGS, EVR), 'requires').Compare(...)` in
+  // python3-rpm), written down by hand: which side of the ordering each range reaches.
+  const L = RPMSENSE_LESS;
+  const G = RPMSENSE_GREATER;
+  const E = RPMSENSE_EQUAL;
+  it.each<[string, number, string, number, boolean]>([
+    // a < b: they meet only if a reaches up or b reaches down
+    ['1.0', G | E, '2.0', E, true],
+    ['1.0', L | E, '2.0', E, false],
+    ['1.0', E, '2.0', L, true],
+    ['1.0', E, '2.0', G, false],
+    // a > b: they meet only if a reaches down or b reaches up
+    ['2.0', L, '1.0', E, true],
+    ['2.0', G, '1.0', E, false],
+    ['2.0', E, '1.0', G, true],
+    ['2.0', E, '1.0', L | E, false],
+    // equal: they meet if both include equality or both reach the same way
+    ['1.0', L, '1.0', L, true],
+    ['1.0', G, '1.0', G, true],
+    ['1.0', L, '1.0', G, false],
+    ['1.0', L, '1.0', E, false],
+    ['1.0', L | E, '1.0', G | E, true],
+    // epochs on both sides decide first; one zero epoch on one side does not count
+    ['1:1.0', E, '2:0.5', L, true],
+    ['1:1.0', E, '2:0.5', G, false],
+    ['0:2.0', E, '1.0', G, true],
+    ['1.0', E, '1:0.5', L | E, true],
+    // a release on one side only is ignored when the other side includes equality
+    ['1.0', E, '1.0-5', G, true],
+    ['1.0', L, '1.0-5', G, false],
+  ])('%s (%i) meets %s (%i): %s', (a, aFlags, b, bFlags, expected) => {
+    expect(rpmRangesOverlap(a, aFlags, b, bFlags)).toBe(expected);
+  });
 });

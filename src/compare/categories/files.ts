@@ -88,7 +88,9 @@ function compareFiles(path: string, a: FileInfo, b: FileInfo, sides: ParitySides
   }
   const contentDiffers = a.sha256 !== b.sha256 || a.target !== b.target;
   if (contentDiffers)
-    differences.unshift(a.target !== b.target ? `link target ${a.target} vs ${b.target}` : 'content');
+    differences.unshift(
+      a.target !== b.target ? `link target ${a.target ?? '(none)'} vs ${b.target ?? '(none)'}` : 'content',
+    );
   if (differences.length === 0) return [];
   const diff =
     contentDiffers && a.text !== undefined && b.text !== undefined
@@ -119,17 +121,19 @@ export const filesComparator: CategoryComparator<'files'> = {
 
   /** Paths recorded on one side only were watched there only; that is a difference of watch lists, reported as a warning. */
   parity(first, second, ctx) {
+    // A path recorded on both sides is compareFiles' to judge, "exists only on" included.
+    const recordedOnBoth = (path: string) => path in first.items && path in second.items;
     return keyedParity('files', first.items, second.items, ctx, {
       describe: (path) => `${path} (recorded)`,
       compare: (path, a, b) => compareFiles(path, a, b, ctx.sides),
     }).map((result) =>
-      result.side === 'only-first' || result.side === 'only-second'
-        ? {
+      recordedOnBoth(result.key)
+        ? result
+        : {
             ...result,
             severity: 'warning' as const,
             message: `${result.key} was recorded only on ${sideName(result.side === 'only-first' ? ctx.sides.first : ctx.sides.second)} (watched there only)`,
-          }
-        : result,
+          },
     );
   },
 };

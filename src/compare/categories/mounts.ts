@@ -110,7 +110,8 @@ function driftOfMount(
       }),
     );
   }
-  if (!rule.failover && mounts.live.length > 0 && !mounts.live.some((m) => m.mountPoint === mountPoint)) {
+  const mounted = mounts.live.some((m) => m.mountPoint === normalizeMountPoint(mountPoint));
+  if (!rule.failover && mounts.live.length > 0 && !mounted) {
     findings.push(
       finding({
         ...base,

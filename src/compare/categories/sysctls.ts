@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { isSysctlGlob } from '../../collect/sysctls/parse';
 import type { Finding } from '../../model/finding';
 import type { PersistedSysctl, SysctlsState } from '../../model/state';
 import { finding, keyedParity, sideName } from '../findings';
@@ -40,15 +41,25 @@ export function normalizeSysctlValue(value: string): string {
 
 /**
  * The persisted entry that applies to a key: the exact key, or a glob entry
- * (`net.ipv4.conf.*.rp_filter`, supported by systemd-sysctl since 249) that matches it.
+ * (`net.ipv4.conf.*.rp_filter`, supported by systemd-sysctl since 249; `*?[` make a glob, as
+ * for the collector) that matches it.
  */
 export function persistedFor(state: SysctlsState, key: string): PersistedSysctl | undefined {
   const exact = state.persisted[key];
   if (exact) return exact;
   for (const [pattern, entry] of Object.entries(state.persisted)) {
-    if (pattern.includes('*') && picomatch.isMatch(key, pattern, { dot: true })) return entry;
+    if (isSysctlGlob(pattern) && picomatch.isMatch(procSysPath(key), procSysPath(pattern), { dot: true }))
+      return entry;
   }
   return undefined;
+}
+
+/**
+ * A key as the path under /proc/sys that systemd-sysctl globs: `net.ipv4.conf.eth0/100.rp_filter`
+ * is `net/ipv4/conf/eth0.100/rp_filter`, so `*` matches the whole interface name `eth0.100`.
+ */
+function procSysPath(key: string): string {
+  return key.replace(/[./]/g, (separator) => (separator === '.' ? '/' : '.'));
 }
 
 export const sysctlsComparator: CategoryComparator<'sysctls'> = {
