@@ -36,10 +36,15 @@ for (const [file, result] of Object.entries(report.files).sort(([a], [b]) => a.l
   scores.push({ file, detected, undetected });
   const left = result.mutants
     .filter((mutant) => wanted.has(mutant.status))
-    .sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
+    .sort(
+      (a, b) =>
+        a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column,
+    );
   for (const mutant of left) {
     const { line, column } = mutant.location.start;
-    process.stdout.write(`${file}:${line}:${column}\t${mutant.status}\t${mutant.mutatorName}\t${brief(mutant.replacement)}\n`);
+    process.stdout.write(
+      `${file}:${line}:${column}\t${mutant.status}\t${mutant.mutatorName}\t${brief(mutant.replacement)}\n`,
+    );
   }
 }
 process.stdout.write('\n');
@@ -53,4 +58,6 @@ for (const { file, detected, undetected } of scores) {
   process.stdout.write(`${score.padStart(8)}  ${String(undetected).padStart(4)} left  ${file}\n`);
 }
 const all = totalDetected + totalUndetected;
-process.stdout.write(`${((100 * totalDetected) / all).toFixed(1).padStart(6)} %  ${String(totalUndetected).padStart(4)} left  (all)\n`);
+process.stdout.write(
+  `${((100 * totalDetected) / all).toFixed(1).padStart(6)} %  ${String(totalUndetected).padStart(4)} left  (all)\n`,
+);
