@@ -473,6 +473,38 @@ describe('units and files', () => {
     expect(secret?.after).toBeUndefined();
     expect(secret?.diff).not.toContain('redacted');
   });
+
+  it('writes nothing where the states watch different files, and creates a file recorded absent on the secondary', () => {
+    const roles = PAIR.replace(
+      'name: app\n',
+      'name: app\nfiles: { /etc/app.conf: { parity: true }, /etc/ha.conf: { parity: true } }\n',
+    );
+    // The secondary was collected without /etc/app.conf in its watch list: nothing is known of
+    // the file there, not even whether it exists.
+    const a = state('a', {
+      files: {
+        items: {
+          '/etc/app.conf': file('/etc/app.conf', 'port = 80\n'),
+          '/etc/ha.conf': file('/etc/ha.conf', 'vip = 10.0.0.5\n'),
+        },
+      },
+    });
+    const b = state('b', {
+      files: { items: { '/etc/ha.conf': { path: '/etc/ha.conf', exists: false } } },
+    });
+    const plan = planOf(roles, [a, b], 'pair:p');
+    const watched = fixOf(plan, 'b/files//etc/app.conf');
+    expect(watched).toMatchObject({
+      description:
+        '/etc/app.conf was not recorded on every node: collect b and its pair with the same --desired',
+      files: [],
+      commands: [],
+    });
+    expect(fixOf(plan, 'b/files//etc/ha.conf').files[0]).toMatchObject({
+      path: '/etc/ha.conf',
+      after: 'vip = 10.0.0.5\n',
+    });
+  });
 });
 
 describe('users', () => {

@@ -52,14 +52,15 @@ function planFile(path: string, findings: SourcedFinding[], ctx: NodeFixContext)
   const problem = checkAbsolutePath(path);
   if (problem) return [refusedName('files', path, 'path', problem, findings)];
   const drafts: FixDraft[] = [];
-  // Recorded on one side only (the states watch different files): the parity finding carries
-  // the recorded FileInfo, where a file missing on one node carries its description.
+  // Recorded on one side only (the states watch different files): nothing is known of the file
+  // on the other node, not even whether it exists, so nothing may be written there. A file
+  // recorded on both nodes and absent on one is a real difference, planned below.
+  const recordedOnBoth =
+    ctx.state.files?.items[path] !== undefined && ctx.model?.files?.items[path] !== undefined;
   const notRecorded = findings.filter(
     (f) =>
       (f.source === 'desired' && f.kind === 'missing' && f.severity === 'warning') ||
-      (f.source === 'parity' &&
-        (f.side === 'only-first' || f.side === 'only-second') &&
-        typeof (f.side === 'only-first' ? f.expected : f.actual) === 'object'),
+      (f.source === 'parity' && (f.side === 'only-first' || f.side === 'only-second') && !recordedOnBoth),
   );
   if (notRecorded.length)
     drafts.push(
