@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadYaml } from '../../test/helpers/desired';
 import { dpkg, mountRule, spec, state, unit, units } from '../../test/helpers/states';
+import { redactSecrets, redactWords } from '../collect/files/redact';
 import { parseFstab } from '../collect/parsers/fstab';
 import { loadDesired } from '../desired';
 import type { Fix, Plan } from '../model/plan';
@@ -333,18 +334,59 @@ describe('mounts', () => {
     expect(JSON.stringify(plan.fixes)).not.toContain('<redacted');
   });
 
+  /** fstab as the mounts collector records it: secret option words replaced by markers. */
+  const recordedFstab = (text: string) =>
+    parseFstab(text).entries.map((entry) => ({
+      ...entry,
+      options: entry.options.map((option) => redactWords(option, '/etc/fstab')),
+    }));
+
   it("appends the primary's line rebuilt from its entry when the primary's fstab text is redacted", () => {
     const share = '//nas/share /mnt/share cifs username=pypi,password=hunter2 0 0\n';
-    const marked = share.replace('hunter2', '<redacted sha256:0123456789ab…>');
+    const nfs = 'nas:/x /mnt/x nfs ro,_netdev 0 0\n';
+    const marked = redactSecrets(`${fstabText}${share}${nfs}`, '/etc/fstab').text;
     const a = state('a', {
-      mounts: { fstab: parseFstab(`${fstabText}${share}`).entries, live: [] },
-      files: { items: { '/etc/fstab': file('/etc/fstab', `${fstabText}${marked}`, { redacted: true }) } },
+      mounts: { fstab: recordedFstab(`${fstabText}${share}${nfs}`), live: [] },
+      files: { items: { '/etc/fstab': file('/etc/fstab', marked, { redacted: true }) } },
     });
-    const b = withFstab('b', fstabText);
-    const [change] = fixOf(planOf(PAIR, [a, b], 'pair:p'), 'b/mounts//mnt/share').files;
-    expect(change?.after).toBe(
-      `${fstabText}//nas/share\t/mnt/share\tcifs\tusername=pypi,password=hunter2\t0\t0\n`,
+    const b = state('b', {
+      mounts: { fstab: recordedFstab(`${fstabText}${share}`), live: [] },
+      files: { items: { '/etc/fstab': file('/etc/fstab', `${fstabText}${share}`) } },
+    });
+    const plan = planOf(PAIR, [a, b], 'pair:p');
+    expect(plan.fixes.filter((f) => f.category === 'mounts').map((f) => f.key)).toEqual(['/mnt/x']);
+    expect(fixOf(plan, 'b/mounts//mnt/x').files[0]?.after).toBe(
+      `${fstabText}${share}nas:/x\t/mnt/x\tnfs\tro,_netdev\t0\t0\n`,
     );
+  });
+
+  it("never writes a secret's marker into fstab: a line with a password to copy is advice", () => {
+    const share = '//nas/share /mnt/share cifs username=pypi,password=hunter2 0 0\n';
+    const a = state('a', {
+      mounts: { fstab: recordedFstab(`${fstabText}${share}`), live: [] },
+      files: {
+        items: {
+          '/etc/fstab': file('/etc/fstab', redactSecrets(`${fstabText}${share}`, '/etc/fstab').text, {
+            redacted: true,
+          }),
+        },
+      },
+    });
+    // Appended whole, or its password changed in place: both would write the marker.
+    for (const bFstab of [fstabText, `${fstabText}${share.replace('hunter2', 'older')}`]) {
+      const b = state('b', {
+        mounts: { fstab: recordedFstab(bFstab), live: [] },
+        files: { items: { '/etc/fstab': file('/etc/fstab', redactSecrets(bFstab, '/etc/fstab').text) } },
+      });
+      const plan = planOf(PAIR, [a, b], 'pair:p');
+      expect(fixOf(plan, 'b/mounts//mnt/share')).toMatchObject({
+        action: 'advice',
+        files: [],
+        description: "make the fstab line of /mnt/share on b like the primary's by hand",
+        reason: 'the line holds a secret (a password in its device or options) that stays on the nodes',
+      });
+      expect(JSON.stringify(plan.fixes)).not.toContain('<redacted');
+    }
   });
 
   it("never adds the empty option of a primary's `rw,,noatime`", () => {

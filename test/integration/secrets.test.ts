@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { loadDesired, watchListFor } from '../../src/desired';
-import type { FilesState, NodeState } from '../../src/model/state';
+import type { NodeState } from '../../src/model/state';
 import { writeCommandStubs } from '../../src/sweep/fixture-commands';
 import { REMOTE_SCRIPT } from '../../src/sweep/remote-script';
 import { collectThroughDump } from '../../src/sweep/session';
@@ -32,6 +32,8 @@ const SECRETS = [
   'sk_live_1234567890',
   'AAAAC3Nza',
   'r9-secret-xyz',
+  'cifs-pass-77',
+  'dav-pass-9',
 ];
 /** The secrets of sensitive files: not even the sweep's wire may carry them. */
 const SENSITIVE_SECRETS = ['CHANGE-ME', 'sk_live_1234567890', 'r9-secret-xyz'];
@@ -51,6 +53,17 @@ const FILES: Record<string, string> = {
     'resource r1 {\n\tnet {\n\t\tcram-hmac-alg sha1;\n\t\tshared-secret "FooFunFactory";\n\t}\n}\n',
   '/etc/keepalived/keepalived.conf':
     'vrrp_instance VI_1 {\n    authentication {\n        auth_type PASS\n        auth_pass vrrp-pass-42\n    }\n}\n',
+};
+
+/**
+ * Lines appended to the node's fstab and mount table: secrets in option lists and in a device's
+ * URL, which the mounts collector records, and the units collector in the mount unit it
+ * simulates systemd-fstab-generator making.
+ */
+const APPENDED: Record<string, string> = {
+  '/etc/fstab': '//nas/share /mnt/share cifs username=pypi,password=cifs-pass-77,vers=3.0 0 0\n',
+  '/proc/1/mountinfo':
+    '90 28 0:55 / /mnt/dav rw,relatime shared:410 - davfs https://pypi:dav-pass-9@dav.example/files rw,username=pypi,password=dav-pass-9\n',
 };
 
 const DESIRED = `kind: Role
@@ -77,6 +90,7 @@ beforeAll(() => {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), text, { mode: 0o644 });
   }
+  for (const [file, text] of Object.entries(APPENDED)) fs.appendFileSync(path.join(root, file), text);
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-secrets-'));
   desiredDir = path.join(work, 'desired');
   fs.mkdirSync(desiredDir);
@@ -96,10 +110,27 @@ function sha256Of(file: string): string {
 }
 
 /** What every way of collecting must have recorded. */
-function expectSecretsKept(files: FilesState, how: string): void {
-  const text = JSON.stringify(files);
+function expectSecretsKept(state: NodeState, how: string): void {
+  const text = JSON.stringify(state);
   for (const secret of SECRETS)
     expect({ how, leaked: text.includes(secret) ? secret : undefined }).toEqual({ how, leaked: undefined });
+  // Mount options and a device's URL: the secret words replaced, every other word kept.
+  const marker = expect.stringMatching(/^password=<redacted sha256:[0-9a-f]{12}…>$/) as unknown;
+  expect(state.mounts?.fstab.find((entry) => entry.file === '/mnt/share')?.options).toEqual([
+    'username=pypi',
+    marker,
+    'vers=3.0',
+  ]);
+  expect(state.mounts?.live.find((mount) => mount.mountPoint === '/mnt/dav')).toMatchObject({
+    source: expect.stringMatching(
+      /^https:\/\/pypi:<redacted sha256:[0-9a-f]{12}…>@dav\.example\/files$/,
+    ) as unknown,
+    superOptions: ['rw', 'username=pypi', marker],
+  });
+  expect(state.units?.items['mnt-share.mount']?.mount?.options).toMatch(
+    /^username=pypi,password=<redacted sha256:[0-9a-f]{12}…>,vers=3\.0$/,
+  );
+  const files = state.files!;
   // Redacted in place, line by line, and marked.
   const plain = files.items['/etc/app/plain.ini'];
   expect(plain).toMatchObject({ redacted: true, sha256: sha256Of('/etc/app/plain.ini') });
@@ -199,24 +230,32 @@ async function viaSweep(): Promise<{ state: NodeState; received: Buffer }> {
   }
 }
 
-describe('secrets in watched files', () => {
+describe('secrets in watched files, fstab and the mount table', () => {
   let collected: NodeState;
 
   it('collect: redacted on the node, sensitive files by hash only', async () => {
     collected = await viaCollect();
-    expectSecretsKept(collected.files!, 'collect');
+    expectSecretsKept(collected, 'collect');
   });
 
   it('the agent sends the same files to the server', async () => {
     const reported = await viaAgent();
-    expectSecretsKept(reported.files!, 'agent');
-    expect(reported.files).toEqual(collected.files);
+    expectSecretsKept(reported, 'agent');
+    expect([reported.files, reported.mounts, reported.units]).toEqual([
+      collected.files,
+      collected.mounts,
+      collected.units,
+    ]);
   });
 
   it('the sweep records the same files, and the content of sensitive files never leaves the node', async () => {
     const { state, received } = await viaSweep();
-    expectSecretsKept(state.files!, 'sweep');
-    expect(state.files).toEqual(collected.files);
+    expectSecretsKept(state, 'sweep');
+    expect([state.files, state.mounts?.fstab, state.units?.items['mnt-share.mount']]).toEqual([
+      collected.files,
+      collected.mounts?.fstab,
+      collected.units?.items['mnt-share.mount'],
+    ]);
     const wire = received.toString('latin1');
     for (const secret of SENSITIVE_SECRETS)
       expect({ secret, sent: wire.includes(secret) }).toEqual({ secret, sent: false });

@@ -107,13 +107,28 @@ function redactLine(line: string, path: string): string {
       return `${lead}${keyQuote}${key}${keyQuote}${separator}${q}${marker(path, key, value)}${q}${tail}`;
     }
   }
-  return line
+  return redactWords(line, path);
+}
+
+/**
+ * Secret words in a text that is not an assignment — an option list (`username=u,password=…`,
+ * comma- or blank-separated) or a device named by URL (`https://u:…@dav/`) — replaced by the
+ * same markers file texts get. For what the mounts and units collectors record of fstab and
+ * mount units; `path` is the file the words come from.
+ */
+export function redactWords(text: string, path: string): string {
+  return text
     .replace(OPTION_WORD, (whole, before: string, key: string, value: string) =>
       namesSecret(key) && !isHarmless(key, value) ? `${before}${key}=${marker(path, key, value)}` : whole,
     )
     .replace(URL_PASSWORD, (whole, head: string, secret: string, at: string) =>
       secret.startsWith(MARKER_PREFIX) ? whole : `${head}${marker(path, 'url', secret)}${at}`,
     );
+}
+
+/** Whether a text holds a redaction marker: it is not what the node has, and is never written back. */
+export function holdsRedaction(text: string): boolean {
+  return text.includes(MARKER_PREFIX);
 }
 
 /** The text with every secret value replaced by a marker; `path` is the file's path on the node. */

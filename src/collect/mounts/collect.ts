@@ -3,8 +3,9 @@
  * parsers. PID 1's mountinfo is the one that matters (what systemd and the boot see); a process
  * in another mount namespace, or without the right to read PID 1's, falls back to its own view.
  */
-import type { MountsState } from '../../model/state';
+import type { FstabEntry, LiveMount, MountsState } from '../../model/state';
 import { CollectError, errorMessage } from '../../shared/errors';
+import { redactWords } from '../files/redact';
 import { parseFstab } from '../parsers/fstab';
 import type { RootFs } from '../root-fs';
 import { parseMountinfo, visibleMounts } from './parse';
@@ -24,6 +25,29 @@ function readFirst(fs: RootFs, paths: readonly string[]): { path: string; text: 
     if (text !== undefined && text !== '') return { path, text };
   }
   return undefined;
+}
+
+/**
+ * fstab and the mount table name secrets too — cifs's `password=`, a WebDAV URL's password —
+ * and they stay on the node like those of watched files: the same markers, made from fstab's
+ * path, so a secret gives one marker in fstab, the mount table and the generated mount unit.
+ * What the options mean (`parsed`: noauto, nofail …) is read before.
+ */
+function fstabWithoutSecrets(entry: FstabEntry): FstabEntry {
+  return {
+    ...entry,
+    spec: redactWords(entry.spec, FSTAB_PATH),
+    options: entry.options.map((option) => redactWords(option, FSTAB_PATH)),
+  };
+}
+
+function liveWithoutSecrets(mount: LiveMount): LiveMount {
+  return {
+    ...mount,
+    source: redactWords(mount.source, FSTAB_PATH),
+    options: mount.options.map((option) => redactWords(option, FSTAB_PATH)),
+    superOptions: mount.superOptions.map((option) => redactWords(option, FSTAB_PATH)),
+  };
 }
 
 export function collectMounts(fs: RootFs): MountsState {
@@ -52,7 +76,10 @@ export function collectMounts(fs: RootFs): MountsState {
       message: 'not a mountinfo line, skipped',
     })),
   ];
-  const state: MountsState = { fstab: fstab.entries, live: visibleMounts(live.entries) };
+  const state: MountsState = {
+    fstab: fstab.entries.map(fstabWithoutSecrets),
+    live: visibleMounts(live.entries).map(liveWithoutSecrets),
+  };
   if (warnings.length > 0) state.warnings = warnings;
   return state;
 }

@@ -8,6 +8,8 @@
 import type { UnitsState } from '../../model/state';
 import type { CommandRunner } from '../command-runner';
 import { parseGetmntent } from '../parsers/getmntent';
+import { redactWords } from '../files/redact';
+import { FSTAB_PATH } from '../mounts/collect';
 import type { RootFs } from '../root-fs';
 import { LIST_UNITS_ARGV, parseListUnits } from './active-state';
 import { chaseMountPoint } from './chase';
@@ -44,12 +46,30 @@ async function activeStates(fs: RootFs, run: CommandRunner): Promise<Map<string,
 /** Everything but active states, synchronously. */
 export function collectUnitsSync(fs: RootFs): UnitsState {
   // Read as the generator reads it at boot (glibc's getmntent), its mount points chased on the node.
-  const generated = simulateFstabGenerator(parseGetmntent(fs.readText('/etc/fstab') ?? ''), {
+  const generated = simulateFstabGenerator(parseGetmntent(fs.readText(FSTAB_PATH) ?? ''), {
     fsckExists: fsckExistsOn(fs),
     canonicalize: (where) => chaseMountPoint(fs, where),
   });
   const tree = withGeneratedUnits(scanUnitTree(fs), generated);
-  return new UnitsModel(tree, fs).build();
+  return withoutMountSecrets(new UnitsModel(tree, fs).build());
+}
+
+/**
+ * Mount units made from fstab record its `What=` and `Options=`, where fstab's secrets (cifs's
+ * `password=`) would travel too: redacted as the mounts collector redacts them, with fstab's
+ * path, so one secret gives one marker in both. (Only generated units record them.)
+ */
+function withoutMountSecrets(state: UnitsState): UnitsState {
+  for (const unit of Object.values(state.items)) {
+    if (!unit.mount) continue;
+    const { what, options } = unit.mount;
+    unit.mount = {
+      ...unit.mount,
+      what: redactWords(what, FSTAB_PATH),
+      ...(options !== undefined ? { options: redactWords(options, FSTAB_PATH) } : {}),
+    };
+  }
+  return state;
 }
 
 export async function collectUnits(fs: RootFs, run: CommandRunner): Promise<UnitsState> {

@@ -11,6 +11,7 @@
  * Desired and safety win over parity: an option they need is never taken away to match the
  * primary. An entry only the secondary has, or one a unit pulls in at boot, is advice.
  */
+import { holdsRedaction } from '../../collect/files/redact';
 import { optionWords } from '../../collect/parsers/fstab';
 import { fstabByMountPoint, nodeLocalTag } from '../../compare';
 import { checkAbsolutePath } from '../../desired/names';
@@ -119,6 +120,9 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
           rest,
         ),
       ];
+    // The rebuilt line escapes the marker's blanks: look in the entry it was built from too.
+    const copied = primary ? [primary.spec, ...primary.options] : [];
+    if ([line, ...copied].some(holdsRedaction)) return [...drafts, secretAdvice(mountPoint, node, rest)];
     const edits: FileEdit[] = [{ kind: 'fstab-append', text: line }];
     return [
       ...drafts,
@@ -179,6 +183,8 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
     'passno' in changes ? `fsck pass ${changes.passno}` : '',
   ].filter(Boolean);
   if (what.length === 0) return drafts;
+  const written = [changes.spec ?? '', ...changes.options.add, ...changes.options.remove];
+  if (written.some(holdsRedaction)) return [...drafts, secretAdvice(mountPoint, node, rest)];
   return [
     ...drafts,
     {
@@ -191,6 +197,20 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
       addresses,
     },
   ];
+}
+
+/**
+ * A line whose device or options hold a secret (cifs's `password=`) is known only by its
+ * redaction marker: the marker is not the secret, and is never written into a node's fstab.
+ */
+function secretAdvice(mountPoint: string, node: string, findings: SourcedFinding[]): FixDraft {
+  return advice(
+    'mounts',
+    mountPoint,
+    `make the fstab line of ${mountPoint} on ${node} like the primary's by hand`,
+    'the line holds a secret (a password in its device or options) that stays on the nodes',
+    findings,
+  );
 }
 
 export const mountsFixer: CategoryFixer = {
