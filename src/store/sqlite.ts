@@ -132,19 +132,16 @@ class SqliteDatabase implements Database {
     this.inTransaction = new InTransaction(this.statements);
   }
 
-  async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    await this.outsideTransactions();
-    return this.inTransaction.all<T>(sql, params);
+  all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.outsideTransactions(() => this.inTransaction.all<T>(sql, params));
   }
 
-  async get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
-    await this.outsideTransactions();
-    return this.inTransaction.get<T>(sql, params);
+  get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return this.outsideTransactions(() => this.inTransaction.get<T>(sql, params));
   }
 
-  async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    await this.outsideTransactions();
-    return this.inTransaction.run(sql, params);
+  run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return this.outsideTransactions(() => this.inTransaction.run(sql, params));
   }
 
   /**
@@ -153,7 +150,8 @@ class SqliteDatabase implements Database {
    * SQLITE_BUSY when a read turns into a write.
    */
   async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
-    await this.outsideTransactions();
+    // Checked and taken in one synchronous step: no other transaction can begin in between.
+    while (this.open) await this.open;
     let end!: () => void;
     this.open = new Promise((resolve) => (end = resolve));
     const { db } = this.statements;
@@ -177,13 +175,18 @@ class SqliteDatabase implements Database {
     return Promise.resolve(userVersion(this.statements.db));
   }
 
-  async close(): Promise<void> {
-    await this.outsideTransactions();
-    this.statements.db.close();
+  close(): Promise<void> {
+    return this.outsideTransactions(() => {
+      this.statements.db.close();
+    });
   }
 
-  /** Waits until no transaction is open (another may open as soon as this one ends: loop). */
-  private async outsideTransactions(): Promise<void> {
+  /**
+   * Runs `work` once no transaction is open, in the same synchronous step as the check: awaiting
+   * anything in between would let a transaction begin, and `work` would become part of it.
+   */
+  private async outsideTransactions<T>(work: () => T): Promise<Awaited<T>> {
     while (this.open) await this.open;
+    return await work();
   }
 }
