@@ -216,7 +216,9 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
 
   program
     .command('serve')
-    .description('run the server: reports in, drift and parity out, on the embedded SQLite store')
+    .description(
+      'run the server: reports in, drift and parity out, on the embedded SQLite store or PostgreSQL (--db postgres://…)',
+    )
     .option(
       '--desired <dir>',
       'desired-state folder (watched; reloaded on change or SIGHUP)',

@@ -9,10 +9,10 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import pg from 'pg';
+import { freePort } from './processes';
 
 export interface TestPostgres {
   /** The URL of `database` on this cluster. */
@@ -37,17 +37,6 @@ function binDir(): string {
       `PostgreSQL is needed for this test: no ${LIB}/*/bin/initdb (Debian package "postgresql"; scripts/test-deps.sh installs it)`,
     );
   return path.join(LIB, versions[0] as string, 'bin');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** argv run as the `postgres` user when this process is root (initdb and postgres refuse root). */
