@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import pg from 'pg';
 import { startPostgres } from '../../test/helpers/postgres';
+import { runRecord } from '../../test/helpers/run-record';
 import type { TestPostgres } from '../../test/helpers/postgres';
 import type { Finding } from '../model/finding';
 import type { Plan } from '../model/plan';
@@ -86,18 +87,8 @@ const readiness = (pair: string, verdict: Verdict, evaluatedAt: string, failing:
     checks: failing.map((id) => ({ id, status: 'fail' })),
   }) as unknown as Readiness;
 
-const run = (id: string, status: RunRecord['status'], startedAt: string): RunRecord => ({
-  id,
-  kind: 'apply',
-  trigger: 'cli',
-  actor: 'test',
-  via: 'ssh',
-  target: 'node:n-1',
-  dryRun: false,
-  status,
-  startedAt,
-  nodes: [],
-});
+const run = (id: string, status: RunRecord['status'], startedAt: string): RunRecord =>
+  runRecord({ id, status, startedAt });
 
 const T = (hhmm: string) => `2026-12-06T${hhmm}:00.000Z`;
 

@@ -11,6 +11,7 @@ import { ConflictError } from '../../shared/errors';
 import { TransportError } from '../../transport/errors';
 import { executePlan } from './execute';
 import { restoreRun } from './restore';
+import { runRecord } from '../../../test/helpers/run-record';
 
 const plan: Plan = {
   schema: PLAN_SCHEMA_ID,
@@ -35,14 +36,8 @@ function runFailingToOpen(store: Store, reason: Error) {
 }
 
 /** A finished run that wrote a file on n-1: something to restore. */
-const applied: RunRecord = {
+const applied: RunRecord = runRecord({
   id: 'r-20261206-115000-abcdef',
-  kind: 'apply',
-  trigger: 'cli',
-  actor: 'test',
-  via: 'ssh',
-  target: 'node:n-1',
-  dryRun: false,
   status: 'succeeded',
   startedAt: '2026-12-06T11:50:00.000Z',
   nodes: [
@@ -64,7 +59,7 @@ const applied: RunRecord = {
       ],
     },
   ],
-};
+});
 
 describe('runs and the nodes they cannot have', () => {
   let dir: string;
