@@ -23,9 +23,19 @@ import type { Backend, Store } from '.';
 /** A fresh, empty store location of one backend, and raw SQL on it beside the store. */
 interface BackendFixture {
   location(): Promise<string>;
-  /** Runs SQL through the database's own driver, not the store. */
+  /** Runs SQL through the database's own driver, not the store; a refusal rejects with its message. */
   exec(location: string, sql: string): Promise<void>;
   cleanup(): void;
+}
+
+/**
+ * The driver's refusal as an Error of this test's realm, matched on its message. better-sqlite3's
+ * native binding is loaded once per jest worker and throws the SqliteError class it was first
+ * given, which can belong to another test file's realm in a reused worker: `rejects.toThrow` then
+ * does not take it for an Error and says "did not throw" (seen once in a full `npm test`).
+ */
+function refusal(err: unknown): Error {
+  return new Error(String((err as { message?: unknown } | null)?.message ?? err));
 }
 
 let postgres: TestPostgres | undefined;
@@ -42,6 +52,8 @@ const fixtures: Record<Backend, BackendFixture> = {
       const db = new BetterSqlite3(location);
       try {
         db.exec(sql);
+      } catch (err) {
+        throw refusal(err);
       } finally {
         db.close();
       }
@@ -60,6 +72,8 @@ const fixtures: Record<Backend, BackendFixture> = {
       await client.connect();
       try {
         await client.query(sql);
+      } catch (err) {
+        throw refusal(err);
       } finally {
         await client.end();
       }
