@@ -77,13 +77,15 @@ class ServerTransport implements Transport {
     return outcome;
   }
   /** Report ids the store holds for the node, in the order it stored them. */
-  storedIds(): string[] {
-    return this.sent
-      .filter(
-        (report, i) =>
-          this.answers[i] === 'delivered' && this.store.states.reportSeen(report.node, report.reportId),
+  async storedIds(): Promise<string[]> {
+    const ids: string[] = [];
+    for (const [i, report] of this.sent.entries())
+      if (
+        this.answers[i] === 'delivered' &&
+        (await this.store.states.reportSeen(report.node, report.reportId))
       )
-      .map((r) => r.reportId);
+        ids.push(report.reportId);
+    return ids;
   }
 }
 
@@ -114,7 +116,7 @@ describe('agent', () => {
     store = server.store;
     await server.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = server.app.server.address() as AddressInfo;
-    nodeToken = store.tokens.create({ role: 'node', node: 'pypi-2' }, new Date().toISOString()).token;
+    nodeToken = (await store.tokens.create({ role: 'node', node: 'pypi-2' }, new Date().toISOString())).token;
     transport = new ServerTransport(
       server,
       `http://127.0.0.1:${port}`,
@@ -154,7 +156,8 @@ describe('agent', () => {
       .readdirSync(path.join(dir, 'spool'))
       .filter((f) => f.endsWith('.json'))
       .map((f) => f.replace(/\.json$/, ''));
-  const latestSwappiness = () => store.states.latestState('pypi-2')?.sysctls?.live['vm.swappiness'];
+  const latestSwappiness = async () =>
+    (await store.states.latestState('pypi-2'))?.sysctls?.live['vm.swappiness'];
 
   it('sends a full report first, a heartbeat when nothing changed, then only what changed', async () => {
     const a = agent();
@@ -165,7 +168,7 @@ describe('agent', () => {
     expect(kinds()).toEqual(['full', 'heartbeat', 'delta']);
     expect(Object.keys(transport.sent[2]!.categories)).toEqual(['sysctls']);
     expect(transport.answers).toEqual(['delivered', 'delivered', 'delivered']);
-    expect(latestSwappiness()).toBe('10');
+    expect(await latestSwappiness()).toBe('10');
     expect(spooledIds()).toEqual([]);
   });
 
@@ -188,15 +191,17 @@ describe('agent', () => {
     const round = await a.runOnce();
     expect(round).toEqual({ delivered: 6, waiting: 0 });
     // Every spooled report arrived, oldest first, with no request for missing content.
-    expect(transport.storedIds()).toEqual(expect.arrayContaining(waiting));
+    expect(await transport.storedIds()).toEqual(expect.arrayContaining(waiting));
     const delivered = transport.sent
       .filter((_, i) => transport.answers[i] === 'delivered')
       .map((r) => r.reportId);
     expect(delivered.slice(1, 6)).toEqual(waiting);
     expect(transport.answers).not.toContain('needs-categories');
-    expect(store.states.latestState('pypi-2')?.capacity?.cpus).toBe(8);
+    expect((await store.states.latestState('pypi-2'))?.capacity?.cpus).toBe(8);
     expect(
-      store.states.versionsSince('pypi-2', '2000-01-01T00:00:00Z').filter((v) => v.category === 'sysctls'),
+      (await store.states.versionsSince('pypi-2', '2000-01-01T00:00:00Z')).filter(
+        (v) => v.category === 'sysctls',
+      ),
     ).toHaveLength(4);
   });
 
@@ -234,7 +239,7 @@ describe('agent', () => {
     expect(ids.slice(0, 2)).toEqual(left);
     expect(ids[2]! > left[1]!).toBe(true);
     expect(reportKind(transport.sent.at(-1)!)).toBe('full');
-    expect(latestSwappiness()).toBe('30');
+    expect(await latestSwappiness()).toBe('30');
   });
 
   it('a report stored just before a kill -9 (its file still spooled) is sent again and stored once', async () => {
@@ -258,7 +263,9 @@ describe('agent', () => {
       log.lines.find((line) => line.fields.reportId === id && line.message === 'delivered')?.fields.duplicate,
     ).toBe(true);
     expect(
-      store.states.versionsSince('pypi-2', '2000-01-01T00:00:00Z').filter((v) => v.category === 'packages'),
+      (await store.states.versionsSince('pypi-2', '2000-01-01T00:00:00Z')).filter(
+        (v) => v.category === 'packages',
+      ),
     ).toHaveLength(1);
   });
 
@@ -278,7 +285,7 @@ describe('agent', () => {
     const resent = transport.sent.at(-1)!;
     expect(transport.sent.at(-2)!.reportId).toBe(resent.reportId);
     expect(Object.keys(resent.categories)).toEqual(['sysctls']);
-    expect(latestSwappiness()).toBe('40');
+    expect(await latestSwappiness()).toBe('40');
   });
 
   it('drops a report whose missing content it no longer holds, and sends a full one next', async () => {
@@ -298,7 +305,7 @@ describe('agent', () => {
     expect(log.at('warn')).toContain(
       'the server lacks content this agent no longer holds: dropped the report; the next report will be full',
     );
-    expect(latestSwappiness()).toBe('51');
+    expect(await latestSwappiness()).toBe('51');
     await a.runOnce();
     expect(reportKind(transport.sent.at(-1)!)).toBe('full');
     expect(spooledIds()).toEqual([]);
@@ -328,7 +335,7 @@ describe('agent', () => {
     expect(log.at('error')).toHaveLength(1);
     await a.runOnce();
     expect(reportKind(transport.sent.at(-1)!)).toBe('full');
-    expect(store.states.latestState('pypi-2')?.capacity?.cpus).toBe(6);
+    expect((await store.states.latestState('pypi-2'))?.capacity?.cpus).toBe(6);
   });
 
   it('keeps the reports when the token is refused, and says so', async () => {
@@ -367,7 +374,7 @@ describe('agent', () => {
     transport.down = false;
     node.swappiness = '5';
     expect((await a.runOnce()).waiting).toBe(0);
-    expect(latestSwappiness()).toBe('5');
+    expect(await latestSwappiness()).toBe('5');
   });
 
   it("converges on the node's last state through random outages, restarts and superseded reports", async () => {
@@ -392,7 +399,7 @@ describe('agent', () => {
     transport.down = false;
     await a.runOnce();
     expect(spool.count).toBe(0);
-    const latest = store.states.latestState('pypi-2')!;
+    const latest = (await store.states.latestState('pypi-2'))!;
     const last = await node.collect();
     expect(latest.hashes).toEqual(last.hashes);
     // The server took reports in the order they were collected, and the scenario went through
@@ -422,7 +429,7 @@ describe('agent', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(transport.sent.length).toBe(after); // no timer survives stop()
     // Whatever was collected is either stored or still spooled: nothing fell between.
-    for (const id of spooledIds()) expect(store.states.reportSeen('pypi-2', id)).toBe(false);
+    for (const id of spooledIds()) expect(await store.states.reportSeen('pypi-2', id)).toBe(false);
   });
 
   it('stop() waits for the delivery under way', async () => {

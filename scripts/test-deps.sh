@@ -31,6 +31,9 @@ packages=(
   # The dashboard's browser tests, screenshots and bench: Debian's Chromium driven by
   # playwright-core (never a downloaded browser), with a font for its text
   chromium fonts-dejavu-core
+  # The PostgreSQL store's tests (the store's conformance suite, serve --db postgres://…): a
+  # private cluster each, made by initdb and run by pg_ctl (test/helpers/postgres.ts)
+  postgresql
 )
 
 if [[ ${1:-} == --list ]]; then

@@ -15,26 +15,25 @@ export interface EvaluationSummary {
 }
 
 /**
- * Drift of one node and parity of its pairs, recorded in the store. Synchronous: pure compare
- * + SQLite. Findings are stamped with when the state that shows them was collected — not when
+ * Drift of one node and parity of its pairs, recorded in the store. Findings are stamped with when the state that shows them was collected — not when
  * the server got round to evaluating it — so a report spooled through an outage tells the
  * truth about when a difference appeared or went away.
  */
-export function evaluateNode(store: Store, desired: Desired, node: string): EvaluationSummary {
+export async function evaluateNode(store: Store, desired: Desired, node: string): Promise<EvaluationSummary> {
   const summary: EvaluationSummary = { node, pairs: [] };
-  const state = store.states.latestState(node);
+  const state = await store.states.latestState(node);
   if (!state) return summary;
   const at = state.collectedAt;
   if (desired.nodes[node]) {
     const findings = drift(effectiveSpec(desired, node), state);
-    summary.drift = store.transaction(() =>
-      store.findings.recordEvaluation(`node:${node}`, 'drift', findings, at),
+    summary.drift = await store.transaction((tx) =>
+      tx.findings.recordEvaluation(`node:${node}`, 'drift', findings, at),
     );
   }
   // An undeclared node (an agent whose hostname the desired state does not name) has no pairs.
   for (const pair of desired.nodes[node] ? pairsOf(desired, node) : []) {
     const partner = pair.primary === node ? pair.secondary : pair.primary;
-    const partnerState = store.states.latestState(partner);
+    const partnerState = await store.states.latestState(partner);
     if (!partnerState) continue;
     const [primary, secondary] = pair.primary === node ? [state, partnerState] : [partnerState, state];
     const findings = parity(primary, secondary, {
@@ -45,8 +44,8 @@ export function evaluateNode(store: Store, desired: Desired, node: string): Eval
       Date.parse(primary.collectedAt) > Date.parse(secondary.collectedAt)
         ? primary.collectedAt
         : secondary.collectedAt;
-    const change = store.transaction(() =>
-      store.findings.recordEvaluation(`pair:${pair.name}`, 'parity', findings, pairAt),
+    const change = await store.transaction((tx) =>
+      tx.findings.recordEvaluation(`pair:${pair.name}`, 'parity', findings, pairAt),
     );
     summary.pairs.push({ pair: pair.name, ...change });
   }
@@ -86,6 +85,7 @@ export interface EvaluationQueue {
 export class Evaluator implements EvaluationQueue {
   private readonly pending = new Set<string>();
   private scheduled = false;
+  private listing = 0;
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: EvaluatorDeps) {}
@@ -99,29 +99,47 @@ export class Evaluator implements EvaluationQueue {
     this.pending.add(node);
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.drain());
+    setImmediate(() => void this.drain());
   }
 
   /** Every node the store knows, e.g. after the desired state changed. */
   scheduleAll(): void {
-    for (const row of this.deps.store.states.nodes()) this.schedule(row.name);
+    // Counted as pending while the store lists the nodes, so idle() waits for them too.
+    this.listing++;
+    void this.deps.store.states
+      .nodes()
+      .then(
+        (rows) => {
+          for (const row of rows) this.schedule(row.name);
+        },
+        (err: unknown) => this.deps.onError('(every node)', err),
+      )
+      .finally(() => {
+        this.listing--;
+        this.settle();
+      });
   }
 
   /** Resolves when nothing is pending (tests and shutdown). */
   idle(): Promise<void> {
-    if (!this.scheduled && this.pending.size === 0) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private drain(): void {
+  private isIdle(): boolean {
+    return !this.scheduled && this.pending.size === 0 && this.listing === 0;
+  }
+
+  private async drain(): Promise<void> {
     const desired = this.deps.desired();
-    // A slice at a time, so a burst of evaluations never holds the event loop for long.
+    // A slice at a time, so a burst of evaluations never holds the event loop for long (the
+    // SQLite store answers without ever yielding to it).
     const deadline = Date.now() + DRAIN_SLICE_MS;
     for (const node of this.pending) {
       this.pending.delete(node);
       if (!desired) continue;
       try {
-        const summary = evaluateNode(this.deps.store, desired, node);
+        const summary = await evaluateNode(this.deps.store, desired, node);
         this.deps.observer?.evaluated?.(summary);
       } catch (err) {
         this.deps.onError(node, err);
@@ -129,10 +147,15 @@ export class Evaluator implements EvaluationQueue {
       if (Date.now() >= deadline) break;
     }
     if (this.pending.size > 0) {
-      setImmediate(() => this.drain());
+      setImmediate(() => void this.drain());
       return;
     }
     this.scheduled = false;
+    this.settle();
+  }
+
+  private settle(): void {
+    if (!this.isIdle()) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();

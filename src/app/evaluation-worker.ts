@@ -1,12 +1,16 @@
 /**
  * The worker thread that evaluates drift and parity for `serve`, beside the thread that answers
  * HTTP: evaluation parses whole states and compares them — milliseconds per report that would
- * otherwise stall ingest — and a second core is there to do it. The worker has its own SQLite
- * connection (WAL: it reads states and writes findings while the main thread ingests).
+ * otherwise stall ingest — and a second core is there to do it. The worker has its own
+ * connection to the store (SQLite in WAL mode, or its own PostgreSQL pool): it reads states and
+ * writes findings while the main thread ingests.
  */
+import type { MessagePort } from 'node:worker_threads';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Desired } from '../model/desired';
 import { reviveDesired } from '../desired';
+import { errorMessage } from '../shared/errors';
+import type { Store } from '../store';
 import { openStore } from '../store';
 import { Evaluator } from './evaluate';
 import type { EvaluationSummary } from './evaluate';
@@ -25,14 +29,14 @@ export type FromWorker =
   | { type: 'closed' };
 
 export interface WorkerData {
-  dbFile: string;
+  /** The store's location: the worker opens its own connection to it. */
+  location: string;
   durable: boolean;
 }
 
-if (parentPort) {
-  const port = parentPort;
-  const { dbFile, durable } = workerData as WorkerData;
-  const store = openStore(dbFile, { durable });
+type Handler = (message: ToWorker) => void;
+
+function evaluatorHandler(port: MessagePort, store: Store): Handler {
   let desired: Desired | undefined;
   const evaluator = new Evaluator({
     store,
@@ -47,7 +51,7 @@ if (parentPort) {
       evaluated: (summary) => port.postMessage({ type: 'evaluated', summary } satisfies FromWorker),
     },
   });
-  port.on('message', (message: ToWorker) => {
+  return (message) => {
     switch (message.type) {
       case 'desired':
         desired = reviveDesired(message.desired);
@@ -64,11 +68,31 @@ if (parentPort) {
           .then(() => port.postMessage({ type: 'idle', id: message.id } satisfies FromWorker));
         return;
       case 'close':
-        void evaluator.idle().then(() => {
-          store.close();
-          port.postMessage({ type: 'closed' } satisfies FromWorker);
-        });
+        void evaluator
+          .idle()
+          .then(() => store.close())
+          .then(() => port.postMessage({ type: 'closed' } satisfies FromWorker));
         return;
     }
-  });
+  };
+}
+
+/** A store that cannot be opened evaluates nothing, says why once, and still answers idle and close. */
+function failedHandler(port: MessagePort, err: unknown): Handler {
+  port.postMessage({ type: 'error', node: '(worker)', message: errorMessage(err) } satisfies FromWorker);
+  return (message) => {
+    if (message.type === 'idle') port.postMessage({ type: 'idle', id: message.id } satisfies FromWorker);
+    if (message.type === 'close') port.postMessage({ type: 'closed' } satisfies FromWorker);
+  };
+}
+
+if (parentPort) {
+  const port = parentPort;
+  const { location, durable } = workerData as WorkerData;
+  // Messages that arrive while the store opens wait for it, in the order they came.
+  const handler = openStore(location, { durable }).then(
+    (store) => evaluatorHandler(port, store),
+    (err: unknown) => failedHandler(port, err),
+  );
+  port.on('message', (message: ToWorker) => void handler.then((handle) => handle(message)));
 }

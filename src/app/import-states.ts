@@ -18,12 +18,12 @@ export interface ImportResult {
   skipped: { file: string; reason: string }[];
 }
 
-export function importStates(
+export async function importStates(
   store: Store,
   desired: Desired | undefined,
   dir: string,
   now: Date,
-): ImportResult {
+): Promise<ImportResult> {
   const result: ImportResult = { imported: [], skipped: [] };
   for (const name of fs
     .readdirSync(dir)
@@ -37,7 +37,7 @@ export function importStates(
         result.skipped.push({ file, reason: `node ${state.node} is not declared in the desired state` });
         continue;
       }
-      const outcome = ingestReport(
+      const outcome = await ingestReport(
         store,
         buildReport(state, `import-${sha256Hex(text).slice(0, 32)}`),
         SERVER_CALLER,

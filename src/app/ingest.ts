@@ -103,19 +103,23 @@ function isOutOfOrder(collectedAt: string, latest: string, receivedAt: Date): bo
   return Date.parse(collectedAt) < Date.parse(latest);
 }
 
-export function ingestReport(store: Store, sent: Report, caller: TokenInfo, receivedAt: Date): IngestResult {
+export async function ingestReport(
+  store: Store,
+  sent: Report,
+  caller: TokenInfo,
+  receivedAt: Date,
+): Promise<IngestResult> {
   authorizeReport(caller, sent.node);
   const texts = verifiedContent(sent);
   const kind = reportKind(sent);
   const received = receivedAt.toISOString();
   const report = { ...sent, collectedAt: collectionInstant(sent, receivedAt) };
 
-  return store.transaction(() => {
-    const { states } = store;
-    if (states.reportSeen(report.node, report.reportId))
+  return store.transaction(async ({ states }) => {
+    if (await states.reportSeen(report.node, report.reportId))
       return { stored: false, duplicate: true, kind, changed: [] };
 
-    const node = states.node(report.node);
+    const node = await states.node(report.node);
     if (node && isOutOfOrder(report.collectedAt, node.collectedAt, receivedAt)) {
       throw new DriftguardError(
         'E_OUT_OF_ORDER',
@@ -123,7 +127,7 @@ export function ingestReport(store: Store, sent: Report, caller: TokenInfo, rece
       );
     }
 
-    const latest = states.latestHashes(report.node);
+    const latest = await states.latestHashes(report.node);
     const needed = CATEGORIES.filter((category) => {
       const hash = report.hashes[category];
       return hash !== undefined && !texts.has(category) && latest.get(category) !== hash;
@@ -143,14 +147,14 @@ export function ingestReport(store: Store, sent: Report, caller: TokenInfo, rece
       const hash = report.hashes[category];
       if (hash === undefined) {
         if (latest.has(category)) {
-          states.dropCategory(report.node, category);
+          await states.dropCategory(report.node, category);
           changed.push(category);
         }
         continue;
       }
       const content = texts.get(category);
       if (content === undefined || latest.get(category) === hash) continue;
-      states.putCategory({
+      await states.putCategory({
         node: report.node,
         category,
         hash,
@@ -160,7 +164,7 @@ export function ingestReport(store: Store, sent: Report, caller: TokenInfo, rece
       });
       changed.push(category);
     }
-    states.recordReport({
+    await states.recordReport({
       node: report.node,
       reportId: report.reportId,
       receivedAt: received,
@@ -168,7 +172,7 @@ export function ingestReport(store: Store, sent: Report, caller: TokenInfo, rece
       kind,
       changed,
     });
-    states.touchNode(report.node, {
+    await states.touchNode(report.node, {
       receivedAt: received,
       collectedAt: report.collectedAt,
       errors: report.errors,

@@ -22,7 +22,7 @@ export class StoreStateSource implements StateSource {
   constructor(private readonly store: Store) {}
 
   async latest(node: string): Promise<NodeState> {
-    const state = this.store.states.latestState(node);
+    const state = await this.store.states.latestState(node);
     if (!state) throw new NotFoundError(`node ${node} has never reported`);
     return state;
   }
@@ -38,7 +38,7 @@ export async function evaluatePairReadiness(
     now: options.now,
     probes: options.probeTimeoutMs === undefined ? false : { timeoutMs: options.probeTimeoutMs },
   });
-  const { changed } = store.transaction(() => store.readiness.record(result));
+  const { changed } = await store.transaction((tx) => tx.readiness.record(result));
   options.live?.publish({
     type: 'readiness',
     pair,
@@ -49,7 +49,11 @@ export async function evaluatePairReadiness(
   return result;
 }
 
-export function readinessHistory(store: Store, desired: Desired, pair: string): ReadinessHistory {
+export async function readinessHistory(
+  store: Store,
+  desired: Desired,
+  pair: string,
+): Promise<ReadinessHistory> {
   const declared = desired.pairs[pair];
   if (!declared) throw new NotFoundError(`no pair ${pair} in the desired state`);
   const brief = (record: ReadinessRecord) => ({
@@ -58,14 +62,18 @@ export function readinessHistory(store: Store, desired: Desired, pair: string): 
     evaluatedAt: record.evaluatedAt,
     lastEvaluatedAt: record.lastEvaluatedAt,
   });
-  const records = store.readiness.history(pair);
-  const lastGo = store.readiness.lastGo(pair);
+  const records = await store.readiness.history(pair);
+  const lastGo = await store.readiness.lastGo(pair);
   const result: ReadinessHistory = { pair, history: records.map(brief) };
   if (records[0]) result.current = brief(records[0]);
   if (lastGo) {
     result.lastGo = { evaluatedAt: lastGo.evaluatedAt, lastEvaluatedAt: lastGo.lastEvaluatedAt };
-    if (store.states.node(declared.secondary))
-      result.secondaryChangesSinceLastGo = changesSince(store, declared.secondary, lastGo.lastEvaluatedAt);
+    if (await store.states.node(declared.secondary))
+      result.secondaryChangesSinceLastGo = await changesSince(
+        store,
+        declared.secondary,
+        lastGo.lastEvaluatedAt,
+      );
   }
   return result;
 }

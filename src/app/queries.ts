@@ -17,13 +17,13 @@ function emptyCounts(): SeverityCounts {
 }
 
 /** Open findings of one source, per scope, per category. */
-function countsByScope(
+async function countsByScope(
   store: Store,
   source: 'drift' | 'parity',
   scope?: string,
-): Map<string, Map<string, SeverityCounts>> {
+): Promise<Map<string, Map<string, SeverityCounts>>> {
   const counts = new Map<string, Map<string, SeverityCounts>>();
-  for (const row of store.findings.openCounts(scope)) {
+  for (const row of await store.findings.openCounts(scope)) {
     if (row.source !== source) continue;
     const scope = counts.get(row.scope) ?? new Map<string, SeverityCounts>();
     const entry = scope.get(row.category) ?? emptyCounts();
@@ -53,21 +53,24 @@ function pairsPerNode(desired: Desired | undefined): Map<string, PairDecl[]> {
 }
 
 /** Every node, declared or reporting (or only `only`, when given: a dashboard row kept fresh). */
-export function listNodes(
+export async function listNodes(
   store: Store,
   desired: Desired | undefined,
   now: Date,
   only?: string,
-): NodeSummary[] {
-  const onlyRow = only === undefined ? undefined : store.states.node(only);
+): Promise<NodeSummary[]> {
+  const onlyRow = only === undefined ? undefined : await store.states.node(only);
   const rows = new Map(
-    (only === undefined ? store.states.nodes() : onlyRow ? [onlyRow] : []).map((row) => [row.name, row]),
+    (only === undefined ? await store.states.nodes() : onlyRow ? [onlyRow] : []).map((row) => [
+      row.name,
+      row,
+    ]),
   );
   const names =
     only === undefined
       ? new Set([...Object.keys(desired?.nodes ?? {}), ...rows.keys()])
       : new Set(rows.has(only) || desired?.nodes[only] ? [only] : []);
-  const drift = countsByScope(store, 'drift', only === undefined ? undefined : `node:${only}`);
+  const drift = await countsByScope(store, 'drift', only === undefined ? undefined : `node:${only}`);
   const pairsByNode = pairsPerNode(desired);
   return [...names].sort().map((name) => {
     const row = rows.get(name);
@@ -101,17 +104,18 @@ export function listNodes(
   });
 }
 
-export function listPairs(store: Store, desired: Desired | undefined): PairSummary[] {
-  const counts = countsByScope(store, 'parity');
-  const verdicts = new Map(store.readiness.latestPerPair().map((record) => [record.pair, record]));
+export async function listPairs(store: Store, desired: Desired | undefined): Promise<PairSummary[]> {
+  const counts = await countsByScope(store, 'parity');
+  const verdicts = new Map((await store.readiness.latestPerPair()).map((record) => [record.pair, record]));
+  // The nodes that ever reported, read once: a pair is evaluated when both of its nodes have.
+  const reported = new Set((await store.states.nodes()).map((row) => row.name));
   return Object.values(desired?.pairs ?? {}).map((pair) => {
     const summary: PairSummary = {
       name: pair.name,
       primary: pair.primary,
       secondary: pair.secondary,
       parity: total(counts.get(`pair:${pair.name}`)),
-      evaluated:
-        store.states.node(pair.primary) !== undefined && store.states.node(pair.secondary) !== undefined,
+      evaluated: reported.has(pair.primary) && reported.has(pair.secondary),
     };
     const latest = verdicts.get(pair.name);
     if (latest) {
@@ -128,17 +132,21 @@ export function timed(stored: StoredFinding): TimedFinding {
   return result;
 }
 
-export function requireKnownNode(store: Store, desired: Desired | undefined, node: string): void {
-  if (!store.states.node(node) && !desired?.nodes[node])
+export async function requireKnownNode(
+  store: Store,
+  desired: Desired | undefined,
+  node: string,
+): Promise<void> {
+  if (!desired?.nodes[node] && !(await store.states.node(node)))
     throw new NotFoundError(`no node ${node}: it is not declared and has never reported`);
 }
 
 /** "What changed on pypi-2 since yesterday 14:00": the versions stored since, and what differs. */
-export function changesSince(store: Store, node: string, since: string): NodeChanges {
-  const now = store.states.latestState(node);
+export async function changesSince(store: Store, node: string, since: string): Promise<NodeChanges> {
+  const now = await store.states.latestState(node);
   if (!now) throw new NotFoundError(`node ${node} has never reported`);
-  const then = store.states.stateAt(node, since);
-  const versions = store.states.versionsSince(node, since);
+  const then = await store.states.stateAt(node, since);
+  const versions = await store.states.versionsSince(node, since);
   const differences = then
     ? parity(then, now, { labels: { first: 'then', second: 'now' }, sameNode: true })
     : [];

@@ -72,10 +72,15 @@ export class WorkerEvaluator implements EvaluationQueue {
   }
 
   async close(): Promise<void> {
+    // Evaluations still under way answer before the worker says it closed: wait for that
+    // answer itself, not for the next message (which left `serve` hanging at SIGTERM).
     await new Promise<void>((resolve) => {
-      this.worker.once('message', function closed(message: FromWorker) {
-        if (message.type === 'closed') resolve();
-      });
+      const closed = (message: FromWorker) => {
+        if (message.type !== 'closed') return;
+        this.worker.off('message', closed);
+        resolve();
+      };
+      this.worker.on('message', closed);
       this.post({ type: 'close' });
     });
     await this.worker.terminate();

@@ -128,7 +128,11 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
       )
       .option('--sudo', 'run every command on the node under sudo -n (a login that is not root)', false)
       .option('--connect-timeout <duration>', 'SSH connect, handshake and login', '10s')
-      .option('--db <file>', 'the store runs are recorded in (the server uses the same file)', DEFAULT_DB)
+      .option(
+        '--db <file|url>',
+        'the store runs are recorded in (the server uses the same one): a SQLite file or a postgres:// URL',
+        DEFAULT_DB,
+      )
       .option('--json', 'print one JSON document on stdout', false);
 
   changeOptions(
@@ -183,7 +187,7 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
     .description('applies and restores — manual and scheduled alike — newest first')
     .option('--server <url>', 'list the runs of this server instead of the store file')
     .option('--token-file <file>', 'token for --server')
-    .option('--db <file>', 'store file', DEFAULT_DB)
+    .option('--db <file|url>', 'store: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'print one JSON document on stdout', false)
     .action((options) => run(async () => (await import('./commands/runs')).runRunsList(options, io)));
@@ -212,13 +216,15 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
 
   program
     .command('serve')
-    .description('run the server: reports in, drift and parity out, on the embedded SQLite store')
+    .description(
+      'run the server: reports in, drift and parity out, on the embedded SQLite store or PostgreSQL (--db postgres://…)',
+    )
     .option(
       '--desired <dir>',
       'desired-state folder (watched; reloaded on change or SIGHUP)',
       DEFAULT_DESIRED,
     )
-    .option('--db <file>', 'SQLite store', DEFAULT_DB)
+    .option('--db <file|url>', 'store: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--listen <host:port>', 'where to listen', '127.0.0.1:8080')
     .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)')
     .option('--tls-key <file>', 'and this key (PEM)')
@@ -287,7 +293,7 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
     .option('--admin', 'an admin token (management, and reports for any node)')
     .option('--reader', 'a read-only token')
     .option('--label <text>', 'a note to recognise it by')
-    .option('--db <file>', 'SQLite store', DEFAULT_DB)
+    .option('--db <file|url>', 'store: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option(
       '--desired <dir>',
       `desired state that must declare NODE (default: ${DEFAULT_DESIRED} if present)`,
@@ -300,14 +306,14 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
   token
     .command('list')
     .description('list tokens (never their secrets)')
-    .option('--db <file>', 'SQLite store', DEFAULT_DB)
+    .option('--db <file|url>', 'store: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--json', 'print one JSON document on stdout', false)
     .action((options) => run(async () => (await import('./commands/token')).runTokenList(options, io)));
   token
     .command('revoke')
     .argument('<id>', 'token id, from token list')
     .description('revoke a token')
-    .option('--db <file>', 'SQLite store', DEFAULT_DB)
+    .option('--db <file|url>', 'store: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--json', 'print one JSON document on stdout', false)
     .action((id, options) =>
       run(async () => (await import('./commands/token')).runTokenRevoke(id, options, io)),

@@ -50,27 +50,30 @@ async function enforce(schedule: ScheduleDecl, run: ScheduleRun, enforcer: Enfor
   const about = { target, trigger: 'schedule' as const, actor, via: 'ssh' as const };
   let record: RunRecord;
   if (run.failed.length > 0) {
-    record = enforcer.recordFailure(
+    record = await enforcer.recordFailure(
       about,
       `not enforced: ${run.failed.map((f) => `${f.node} (${f.message})`).join('; ')} — a plan needs a fresh state of every node`,
     );
   } else {
     try {
-      const plan = enforcer.createPlan(
+      const plan = await enforcer.createPlan(
         { target, via: 'ssh', maxNodesPerWave: schedule.maxNodesPerWave },
         actor,
       );
-      record = await enforcer.start(plan.plan, {
+      const started = await enforcer.start(plan.plan, {
         via: 'ssh',
         dryRun: false,
         trigger: 'schedule',
         actor,
         planId: plan.id,
-      }).done;
+      });
+      record = await started.done;
     } catch (err) {
       // Refused runs (a node locked, a stale plan) are recorded already; anything else is recorded here.
       const recorded = err instanceof DriftguardError ? (err.details.run as string | undefined) : undefined;
-      record = (recorded && enforcer.runRecord(recorded)) || enforcer.recordFailure(about, errorMessage(err));
+      record =
+        (recorded && (await enforcer.runRecord(recorded))) ||
+        (await enforcer.recordFailure(about, errorMessage(err)));
     }
   }
   run.run = { id: record.id, status: record.status, ...(record.reason ? { reason: record.reason } : {}) };
@@ -120,7 +123,7 @@ export async function runSchedule(
       continue;
     }
     try {
-      const outcome = ingestReport(
+      const outcome = await ingestReport(
         deps.store,
         buildReport(result.state, `sweep-${schedule.name}-${result.state.collectedAt}`),
         SERVER_CALLER,

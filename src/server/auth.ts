@@ -33,7 +33,7 @@ export function authHook(store: Store, options: { anonymousRead: boolean }) {
     if (access === 'public') return;
     const token = bearerToken(request);
     if (token !== undefined) {
-      const caller = store.tokens.verify(token);
+      const caller = await store.tokens.verify(token);
       if (!caller) throw new AuthError('E_UNAUTHENTICATED', 'unknown or revoked token');
       request.caller = caller;
     }

@@ -18,6 +18,7 @@ import type { Desired } from '../model/desired';
 import type { Category } from '../model/state';
 import { asDriftguardError } from '../shared/errors';
 import type { Store } from '../store';
+import { companionPath } from '../store';
 import { httpStatusFor } from './http-status';
 
 /** Ingest without HTTP, with the answers the HTTP route would give mapped to the agent's outcomes. */
@@ -25,7 +26,7 @@ export function inProcessTransport(store: Store, evaluator: EvaluationQueue, now
   return {
     async send(report): Promise<DeliveryOutcome> {
       try {
-        const result = ingestReport(store, report, SERVER_CALLER, now());
+        const result = await ingestReport(store, report, SERVER_CALLER, now());
         evaluator.reported(report.node, result.changed);
         return { kind: 'delivered', duplicate: result.duplicate, changed: result.changed };
       } catch (err) {
@@ -51,14 +52,14 @@ export interface LocalAgentOptions {
   desired: () => Desired | undefined;
   now: () => Date;
   intervalMs: number;
-  /** Where its spool lives (beside the store). */
+  /** The store's location: its spool lives beside a SQLite file, or in the current directory. */
   dbFile: string;
   log: AgentLog;
 }
 
 export function startLocalAgent(options: LocalAgentOptions): Agent {
   const { spool } = Spool.open(
-    path.join(path.dirname(path.resolve(options.dbFile)), `local-agent-${options.node}.spool`),
+    path.join(path.dirname(companionPath(options.dbFile, '')), `local-agent-${options.node}.spool`),
   );
   const agent = createAgent({
     collect: nodeCollector({

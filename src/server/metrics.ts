@@ -30,9 +30,11 @@ export class Metrics {
       help: 'Open findings: drift of a node or parity of a pair, by category and severity',
       labelNames: ['scope', 'name', 'source', 'category', 'severity'],
       registers: [this.registry],
-      collect() {
+      // Asynchronous collects are awaited by prom-client before it renders the metrics.
+      async collect() {
+        const rows = await store.findings.openCounts();
         this.reset();
-        for (const row of store.findings.openCounts()) {
+        for (const row of rows) {
           const [scope, name] = splitScope(row.scope);
           this.set(
             { scope, name, source: row.source, category: row.category, severity: row.severity },
@@ -46,11 +48,11 @@ export class Metrics {
       help: 'Seconds since the last report (heartbeats included) of each node',
       labelNames: ['node'],
       registers: [this.registry],
-      collect() {
+      async collect() {
+        const nodes = await store.states.nodes();
         this.reset();
         const at = now().getTime();
-        for (const node of store.states.nodes())
-          this.set({ node: node.name }, (at - Date.parse(node.lastSeen)) / 1000);
+        for (const node of nodes) this.set({ node: node.name }, (at - Date.parse(node.lastSeen)) / 1000);
       },
     });
     readinessGauges(this.registry, store);
@@ -63,10 +65,10 @@ function readinessGauges(registry: Registry, store: Store): void {
     help: 'Readiness of each pair at its last evaluation: 1 GO, 0 NO-GO',
     labelNames: ['pair'],
     registers: [registry],
-    collect() {
+    async collect() {
+      const records = await store.readiness.latestPerPair();
       this.reset();
-      for (const record of store.readiness.latestPerPair())
-        this.set({ pair: record.pair }, record.verdict === 'GO' ? 1 : 0);
+      for (const record of records) this.set({ pair: record.pair }, record.verdict === 'GO' ? 1 : 0);
     },
   });
   new Gauge({
@@ -74,10 +76,10 @@ function readinessGauges(registry: Registry, store: Store): void {
     help: 'Readiness checks failing for each pair at its last evaluation',
     labelNames: ['pair'],
     registers: [registry],
-    collect() {
+    async collect() {
+      const records = await store.readiness.latestPerPair();
       this.reset();
-      for (const record of store.readiness.latestPerPair())
-        this.set({ pair: record.pair }, record.failing.length);
+      for (const record of records) this.set({ pair: record.pair }, record.failing.length);
     },
   });
 }

@@ -3,7 +3,7 @@
  * starts, claimed by that node's agent, completed with what it did. A node's token can see only
  * its own work (checked by the route).
  */
-import type { Db } from './database';
+import type { Sql } from './sql';
 
 export interface AgentWorkRow<W = unknown, R = unknown> {
   runId: string;
@@ -38,45 +38,47 @@ function toRow<W, R>(raw: RawWork): AgentWorkRow<W, R> {
 }
 
 export class AgentWorkRepository {
-  private readonly statements;
+  constructor(private readonly sql: Sql) {}
 
-  constructor(db: Db) {
-    this.statements = {
-      release: db.prepare('INSERT INTO agent_work (run_id, node, released_at, work) VALUES (?, ?, ?, ?)'),
-      pending: db.prepare<[string], RawWork>(
-        'SELECT * FROM agent_work WHERE node = ? AND done_at IS NULL ORDER BY released_at LIMIT 1',
-      ),
-      get: db.prepare<[string, string], RawWork>('SELECT * FROM agent_work WHERE run_id = ? AND node = ?'),
-      claim: db.prepare(
-        'UPDATE agent_work SET claimed_at = ? WHERE run_id = ? AND node = ? AND claimed_at IS NULL',
-      ),
-      complete: db.prepare(
-        'UPDATE agent_work SET done_at = ?, result = ? WHERE run_id = ? AND node = ? AND done_at IS NULL',
-      ),
-    };
-  }
-
-  release(runId: string, node: string, work: unknown, at: string): void {
-    this.statements.release.run(runId, node, at, JSON.stringify(work));
+  async release(runId: string, node: string, work: unknown, at: string): Promise<void> {
+    await this.sql.run('INSERT INTO agent_work (run_id, node, released_at, work) VALUES (?, ?, ?, ?)', [
+      runId,
+      node,
+      at,
+      JSON.stringify(work),
+    ]);
   }
 
   /** The oldest work of the node that is not done. */
-  pendingFor<W, R>(node: string): AgentWorkRow<W, R> | undefined {
-    const raw = this.statements.pending.get(node);
+  async pendingFor<W, R>(node: string): Promise<AgentWorkRow<W, R> | undefined> {
+    const raw = await this.sql.get<RawWork>(
+      'SELECT * FROM agent_work WHERE node = ? AND done_at IS NULL ORDER BY released_at LIMIT 1',
+      [node],
+    );
     return raw ? toRow<W, R>(raw) : undefined;
   }
 
-  get<W, R>(runId: string, node: string): AgentWorkRow<W, R> | undefined {
-    const raw = this.statements.get.get(runId, node);
+  async get<W, R>(runId: string, node: string): Promise<AgentWorkRow<W, R> | undefined> {
+    const raw = await this.sql.get<RawWork>('SELECT * FROM agent_work WHERE run_id = ? AND node = ?', [
+      runId,
+      node,
+    ]);
     return raw ? toRow<W, R>(raw) : undefined;
   }
 
-  claim(runId: string, node: string, at: string): void {
-    this.statements.claim.run(at, runId, node);
+  async claim(runId: string, node: string, at: string): Promise<void> {
+    await this.sql.run(
+      'UPDATE agent_work SET claimed_at = ? WHERE run_id = ? AND node = ? AND claimed_at IS NULL',
+      [at, runId, node],
+    );
   }
 
   /** False when it was completed already (a retried result). */
-  complete(runId: string, node: string, result: unknown, at: string): boolean {
-    return this.statements.complete.run(at, JSON.stringify(result), runId, node).changes === 1;
+  async complete(runId: string, node: string, result: unknown, at: string): Promise<boolean> {
+    const changed = await this.sql.run(
+      'UPDATE agent_work SET done_at = ?, result = ? WHERE run_id = ? AND node = ? AND done_at IS NULL',
+      [at, JSON.stringify(result), runId, node],
+    );
+    return changed === 1;
   }
 }

@@ -4,7 +4,7 @@
  * refuse them (migration 3), so not even a bug in driftguard can rewrite history.
  */
 import type { AuditEvent, AuditEventName } from '../model/api';
-import type { Db } from './database';
+import type { Sql } from './sql';
 
 export type { AuditEvent, AuditEventName };
 
@@ -20,37 +20,36 @@ interface RawAudit {
 }
 
 export class AuditRepository {
-  private readonly statements;
+  constructor(private readonly sql: Sql) {}
 
-  constructor(db: Db) {
-    this.statements = {
-      insert: db.prepare(
-        'INSERT INTO audit_events (at, actor, event, run_id, plan_id, node, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      list: db.prepare<[number], RawAudit>('SELECT * FROM audit_events ORDER BY id DESC LIMIT ?'),
-      ofRun: db.prepare<[string], RawAudit>('SELECT * FROM audit_events WHERE run_id = ? ORDER BY id'),
-    };
-  }
-
-  append(entry: Omit<AuditEvent, 'id'>): void {
-    this.statements.insert.run(
-      entry.at,
-      entry.actor,
-      entry.event,
-      entry.runId ?? null,
-      entry.planId ?? null,
-      entry.node ?? null,
-      JSON.stringify(entry.detail),
+  async append(entry: Omit<AuditEvent, 'id'>): Promise<void> {
+    await this.sql.run(
+      'INSERT INTO audit_events (at, actor, event, run_id, plan_id, node, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [
+        entry.at,
+        entry.actor,
+        entry.event,
+        entry.runId ?? null,
+        entry.planId ?? null,
+        entry.node ?? null,
+        JSON.stringify(entry.detail),
+      ],
     );
   }
 
   /** Newest first. */
-  list(options: { limit?: number } = {}): AuditEvent[] {
-    return this.statements.list.all(options.limit ?? 200).map(toEvent);
+  async list(options: { limit?: number } = {}): Promise<AuditEvent[]> {
+    const rows = await this.sql.all<RawAudit>('SELECT * FROM audit_events ORDER BY id DESC LIMIT ?', [
+      options.limit ?? 200,
+    ]);
+    return rows.map(toEvent);
   }
 
-  ofRun(runId: string): AuditEvent[] {
-    return this.statements.ofRun.all(runId).map(toEvent);
+  async ofRun(runId: string): Promise<AuditEvent[]> {
+    const rows = await this.sql.all<RawAudit>('SELECT * FROM audit_events WHERE run_id = ? ORDER BY id', [
+      runId,
+    ]);
+    return rows.map(toEvent);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Finding, Severity } from '../model/finding';
 import { findingFingerprint } from '../model/finding';
-import type { Db } from './database';
+import type { Sql } from './sql';
 
 export type FindingSource = 'drift' | 'parity';
 
@@ -58,71 +58,22 @@ export interface EvaluationChange {
   open: number;
 }
 
+type OpenCount = { scope: string; source: FindingSource; category: string; severity: string; count: number };
+
 export class FindingsRepository {
-  private readonly statements;
+  constructor(private readonly sql: Sql) {}
 
-  constructor(private readonly db: Db) {
-    this.statements = {
-      open: db.prepare<[string, string], RawFinding>(
-        'SELECT * FROM findings WHERE scope = ? AND source = ? AND resolved_at IS NULL',
-      ),
-      openAll: db.prepare<[string], RawFinding>(
-        'SELECT * FROM findings WHERE scope = ? AND resolved_at IS NULL ORDER BY source, category, key',
-      ),
-      insert: db.prepare(
-        `INSERT INTO findings (scope, source, fingerprint, category, key, severity, finding, first_seen, last_seen)
-         VALUES (@scope, @source, @fingerprint, @category, @key, @severity, @finding, @now, @now)`,
-      ),
-      seenAgain: db.prepare(
-        'UPDATE findings SET last_seen = @now, severity = @severity, finding = @finding WHERE id = @id',
-      ),
-      resolve: db.prepare('UPDATE findings SET resolved_at = ? WHERE id = ?'),
-      since: db.prepare<[string, string, string], RawFinding>(
-        `SELECT * FROM findings WHERE scope = ? AND (first_seen > ? OR resolved_at > ?)
-         ORDER BY coalesce(resolved_at, first_seen), id`,
-      ),
-      openCounts: db.prepare<
-        [],
-        { scope: string; source: FindingSource; category: string; severity: string; count: number }
-      >(
-        `SELECT scope, source, category, severity, count(*) AS count FROM findings
-         WHERE resolved_at IS NULL GROUP BY scope, source, category, severity`,
-      ),
-      openCountsOf: db.prepare<
-        [string],
-        { scope: string; source: FindingSource; category: string; severity: string; count: number }
-      >(
-        `SELECT scope, source, category, severity, count(*) AS count FROM findings
-         WHERE resolved_at IS NULL AND scope = ? GROUP BY scope, source, category, severity`,
-      ),
-      // Open ones through the partial index of open findings, resolved ones through
-      // findings_by_resolution: the long history of findings resolved before `since` is not read.
-      intervalsSince: db.prepare<
-        [string],
-        {
-          scope: string;
-          source: FindingSource;
-          severity: Severity;
-          first_seen: string;
-          resolved_at: string | null;
-        }
-      >(
-        `SELECT scope, source, severity, first_seen, resolved_at FROM findings WHERE resolved_at IS NULL
-         UNION ALL
-         SELECT scope, source, severity, first_seen, resolved_at FROM findings WHERE resolved_at > ?`,
-      ),
-      forget: db.prepare('UPDATE findings SET resolved_at = ? WHERE scope = ? AND resolved_at IS NULL'),
-    };
-  }
-
-  /** Replaces the open findings of `scope`/`source` with the result of a new evaluation. */
-  recordEvaluation(
+  /**
+   * Replaces the open findings of `scope`/`source` with the result of a new evaluation. Run it
+   * in a transaction: it reads the open set, then changes it.
+   */
+  async recordEvaluation(
     scope: string,
     source: FindingSource,
     findings: readonly Finding[],
     now: string,
-  ): EvaluationChange {
-    const open = new Map(this.statements.open.all(scope, source).map((raw) => [raw.fingerprint, raw]));
+  ): Promise<EvaluationChange> {
+    const open = new Map((await this.openRows(scope, source)).map((raw) => [raw.fingerprint, raw]));
     const seen = new Set<string>();
     let opened = 0;
     for (const finding of findings) {
@@ -130,61 +81,85 @@ export class FindingsRepository {
       // Two findings of one evaluation with one identity: keep both, numbered.
       for (let n = 2; seen.has(fingerprint); n++) fingerprint = `${findingFingerprint(finding)}#${n}`;
       seen.add(fingerprint);
-      const row = { now, severity: finding.severity, finding: JSON.stringify(finding) };
+      const text = JSON.stringify(finding);
       const existing = open.get(fingerprint);
       if (existing) {
-        this.statements.seenAgain.run({ ...row, id: existing.id });
+        await this.sql.run('UPDATE findings SET last_seen = ?, severity = ?, finding = ? WHERE id = ?', [
+          now,
+          finding.severity,
+          text,
+          existing.id,
+        ]);
       } else {
-        this.statements.insert.run({
-          ...row,
-          scope,
-          source,
-          fingerprint,
-          category: finding.category,
-          key: finding.key,
-        });
+        await this.sql.run(
+          `INSERT INTO findings (scope, source, fingerprint, category, key, severity, finding, first_seen, last_seen)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [scope, source, fingerprint, finding.category, finding.key, finding.severity, text, now, now],
+        );
         opened++;
       }
     }
     let resolved = 0;
     for (const [fingerprint, raw] of open) {
       if (seen.has(fingerprint)) continue;
-      this.statements.resolve.run(now, raw.id);
+      await this.sql.run('UPDATE findings SET resolved_at = ? WHERE id = ?', [now, raw.id]);
       resolved++;
     }
     return { opened, resolved, open: seen.size };
   }
 
-  open(scope: string, source?: FindingSource): StoredFinding[] {
-    const rows = source ? this.statements.open.all(scope, source) : this.statements.openAll.all(scope);
+  async open(scope: string, source?: FindingSource): Promise<StoredFinding[]> {
+    const rows = source
+      ? await this.openRows(scope, source)
+      : await this.sql.all<RawFinding>(
+          'SELECT * FROM findings WHERE scope = ? AND resolved_at IS NULL ORDER BY source, category, key',
+          [scope],
+        );
     return rows.map(toStored);
   }
 
   /** Findings of a scope opened or resolved after `since`, in the order it happened. */
-  changedSince(scope: string, since: string): StoredFinding[] {
-    return this.statements.since.all(scope, since, since).map(toStored);
+  async changedSince(scope: string, since: string): Promise<StoredFinding[]> {
+    const rows = await this.sql.all<RawFinding>(
+      `SELECT * FROM findings WHERE scope = ? AND (first_seen > ? OR resolved_at > ?)
+       ORDER BY coalesce(resolved_at, first_seen), id`,
+      [scope, since, since],
+    );
+    return rows.map(toStored);
   }
 
   /**
    * Open findings counted by scope, source, category and severity (for lists and /metrics); of
    * one scope when given (a dashboard row read again after a report).
    */
-  openCounts(scope?: string): {
-    scope: string;
-    source: FindingSource;
-    category: string;
-    severity: string;
-    count: number;
-  }[] {
-    return scope === undefined ? this.statements.openCounts.all() : this.statements.openCountsOf.all(scope);
+  openCounts(scope?: string): Promise<OpenCount[]> {
+    const select = 'SELECT scope, source, category, severity, count(*) AS count FROM findings';
+    const group = 'GROUP BY scope, source, category, severity';
+    return scope === undefined
+      ? this.sql.all<OpenCount>(`${select} WHERE resolved_at IS NULL ${group}`)
+      : this.sql.all<OpenCount>(`${select} WHERE resolved_at IS NULL AND scope = ? ${group}`, [scope]);
   }
 
   /**
    * Every finding of every scope open at `since` or opened after, as intervals (first seen →
-   * resolved): one query for the whole fleet, which trends sample.
+   * resolved): one query for the whole fleet, which trends sample. Open ones through the partial
+   * index of open findings, resolved ones through findings_by_resolution: the long history of
+   * findings resolved before `since` is not read.
    */
-  intervalsSince(since: string): FindingIntervalRow[] {
-    return this.statements.intervalsSince.all(since).map((raw) => {
+  async intervalsSince(since: string): Promise<FindingIntervalRow[]> {
+    const rows = await this.sql.all<{
+      scope: string;
+      source: FindingSource;
+      severity: Severity;
+      first_seen: string;
+      resolved_at: string | null;
+    }>(
+      `SELECT scope, source, severity, first_seen, resolved_at FROM findings WHERE resolved_at IS NULL
+       UNION ALL
+       SELECT scope, source, severity, first_seen, resolved_at FROM findings WHERE resolved_at > ?`,
+      [since],
+    );
+    return rows.map((raw) => {
       const row: FindingIntervalRow = {
         scope: raw.scope,
         source: raw.source,
@@ -197,7 +172,17 @@ export class FindingsRepository {
   }
 
   /** Resolves everything open for a scope that no longer exists (a node removed from the desired state). */
-  resolveScope(scope: string, now: string): number {
-    return this.statements.forget.run(now, scope).changes;
+  resolveScope(scope: string, now: string): Promise<number> {
+    return this.sql.run('UPDATE findings SET resolved_at = ? WHERE scope = ? AND resolved_at IS NULL', [
+      now,
+      scope,
+    ]);
+  }
+
+  private openRows(scope: string, source: FindingSource): Promise<RawFinding[]> {
+    return this.sql.all<RawFinding>(
+      'SELECT * FROM findings WHERE scope = ? AND source = ? AND resolved_at IS NULL',
+      [scope, source],
+    );
   }
 }

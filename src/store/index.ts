@@ -1,14 +1,19 @@
 /**
- * The embedded store (DESIGN §10): the only module that imports better-sqlite3 or speaks SQL.
+ * The store (DESIGN §10): the only module that speaks SQL or knows which database holds the
+ * state — an embedded SQLite file (the default) or PostgreSQL, chosen by the location given to
+ * `openStore`. Both answer through the same asynchronous repositories, with the same SQL.
  */
-import type { Db, OpenOptions } from './database';
-import { openDatabase, schemaVersion } from './database';
 import { AgentWorkRepository } from './agent-work';
 import { AuditRepository } from './audit';
 import { FindingsRepository } from './findings';
 import { PlansRepository } from './plans';
+import { isPostgresUrl } from './location';
+import { openPostgres } from './postgres';
 import { ReadinessRepository } from './readiness';
 import { RunsRepository } from './runs';
+import type { Backend, Database, Sql } from './sql';
+import type { OpenOptions } from './sqlite';
+import { openSqlite } from './sqlite';
 import { StatesRepository } from './states';
 import { TokensRepository } from './tokens';
 
@@ -20,8 +25,12 @@ export type { RunSummary, RunFilter } from './runs';
 export type { StoredPlan } from './plans';
 export type { AuditEvent, AuditEventName } from './audit';
 export type { AgentWorkRow } from './agent-work';
+export type { Backend } from './sql';
+export type { OpenOptions } from './sqlite';
+export { companionPath, displayLocation, isPostgresUrl } from './location';
 
-export class Store {
+/** Every repository, on one connection: the store's own, or a transaction's. */
+export class Repositories {
   readonly states: StatesRepository;
   readonly findings: FindingsRepository;
   readonly tokens: TokensRepository;
@@ -31,35 +40,52 @@ export class Store {
   readonly audit: AuditRepository;
   readonly agentWork: AgentWorkRepository;
 
-  constructor(private readonly db: Db) {
-    this.states = new StatesRepository(db);
-    this.findings = new FindingsRepository(db);
-    this.tokens = new TokensRepository(db);
-    this.readiness = new ReadinessRepository(db);
-    this.runs = new RunsRepository(db);
-    this.plans = new PlansRepository(db);
-    this.audit = new AuditRepository(db);
-    this.agentWork = new AgentWorkRepository(db);
-  }
-
-  /**
-   * Runs `work` in one transaction: all of it is stored, or none. IMMEDIATE: the write lock is
-   * taken at the start, so two connections (the server and its evaluation worker) wait for each
-   * other through busy_timeout instead of failing with SQLITE_BUSY when a read turns into a write.
-   */
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
-  }
-
-  get schemaVersion(): number {
-    return schemaVersion(this.db);
-  }
-
-  close(): void {
-    this.db.close();
+  constructor(sql: Sql) {
+    this.states = new StatesRepository(sql);
+    this.findings = new FindingsRepository(sql);
+    this.tokens = new TokensRepository(sql);
+    this.readiness = new ReadinessRepository(sql);
+    this.runs = new RunsRepository(sql);
+    this.plans = new PlansRepository(sql);
+    this.audit = new AuditRepository(sql);
+    this.agentWork = new AgentWorkRepository(sql);
   }
 }
 
-export function openStore(file: string, options: OpenOptions = {}): Store {
-  return new Store(openDatabase(file, options));
+export class Store extends Repositories {
+  constructor(private readonly db: Database) {
+    super(db);
+  }
+
+  get backend(): Backend {
+    return this.db.backend;
+  }
+
+  /**
+   * Runs `work` in one transaction: all of it is stored, or none. `work` uses the repositories
+   * it is given (`tx.states…`), never the store's own — on SQLite those wait for the
+   * transaction to end, and would wait for ever. It may be run again from the start when
+   * PostgreSQL reports a conflict with a concurrent transaction, so it does nothing but store
+   * work; what follows from the result happens after it resolves.
+   */
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+    return this.db.transaction((sql) => work(new Repositories(sql)));
+  }
+
+  schemaVersion(): Promise<number> {
+    return this.db.schemaVersion();
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+/**
+ * Opens the store at `location` and brings its schema up to date: PostgreSQL for a
+ * `postgres://` or `postgresql://` URL, otherwise the SQLite file at that path.
+ */
+export async function openStore(location: string, options: OpenOptions = {}): Promise<Store> {
+  const db = isPostgresUrl(location) ? await openPostgres(location) : openSqlite(location, options);
+  return new Store(db);
 }

@@ -2,7 +2,7 @@
 import type { StoredPlan } from '../model/api';
 import type { Plan } from '../model/plan';
 import type { RunVia } from '../model/run';
-import type { Db } from './database';
+import type { Sql } from './sql';
 
 export type { StoredPlan };
 
@@ -35,38 +35,45 @@ function toPlan(raw: RawPlan): StoredPlan {
 }
 
 export class PlansRepository {
-  private readonly statements;
+  constructor(private readonly sql: Sql) {}
 
-  constructor(db: Db) {
-    this.statements = {
-      insert: db.prepare(
-        `INSERT INTO plans (id, target, hash, via, plan, created_at, created_by, expires_at)
-         VALUES (@id, @target, @hash, @via, @plan, @createdAt, @createdBy, @expiresAt)`,
-      ),
-      get: db.prepare<[string], RawPlan>('SELECT * FROM plans WHERE id = ?'),
-      list: db.prepare<[number], RawPlan>('SELECT * FROM plans ORDER BY created_at DESC, id DESC LIMIT ?'),
-      approve: db.prepare(
-        'UPDATE plans SET approved_at = ?, approved_by = ? WHERE id = ? AND approved_at IS NULL',
-      ),
-    };
-  }
-
-  create(plan: Omit<StoredPlan, 'approvedAt' | 'approvedBy'>): StoredPlan {
-    this.statements.insert.run({ ...plan, plan: JSON.stringify(plan.plan) });
+  async create(plan: Omit<StoredPlan, 'approvedAt' | 'approvedBy'>): Promise<StoredPlan> {
+    await this.sql.run(
+      `INSERT INTO plans (id, target, hash, via, plan, created_at, created_by, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        plan.id,
+        plan.target,
+        plan.hash,
+        plan.via,
+        JSON.stringify(plan.plan),
+        plan.createdAt,
+        plan.createdBy,
+        plan.expiresAt,
+      ],
+    );
     return plan;
   }
 
-  get(id: string): StoredPlan | undefined {
-    const raw = this.statements.get.get(id);
+  async get(id: string): Promise<StoredPlan | undefined> {
+    const raw = await this.sql.get<RawPlan>('SELECT * FROM plans WHERE id = ?', [id]);
     return raw ? toPlan(raw) : undefined;
   }
 
-  list(limit = 100): StoredPlan[] {
-    return this.statements.list.all(limit).map(toPlan);
+  async list(limit = 100): Promise<StoredPlan[]> {
+    const rows = await this.sql.all<RawPlan>(
+      'SELECT * FROM plans ORDER BY created_at DESC, id DESC LIMIT ?',
+      [limit],
+    );
+    return rows.map(toPlan);
   }
 
   /** Records the approval; false when the plan was approved already. */
-  approve(id: string, by: string, at: string): boolean {
-    return this.statements.approve.run(at, by, id).changes === 1;
+  async approve(id: string, by: string, at: string): Promise<boolean> {
+    const changed = await this.sql.run(
+      'UPDATE plans SET approved_at = ?, approved_by = ? WHERE id = ? AND approved_at IS NULL',
+      [at, by, id],
+    );
+    return changed === 1;
   }
 }

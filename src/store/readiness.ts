@@ -1,6 +1,6 @@
 /** Readiness verdicts over time, per pair: each change of outcome is a row. */
 import type { Readiness, Verdict } from '../model/readiness';
-import type { Db } from './database';
+import type { Sql } from './sql';
 
 export interface ReadinessRecord {
   pair: string;
@@ -40,89 +40,95 @@ export interface VerdictChangeRow {
 }
 
 export class ReadinessRepository {
-  private readonly statements;
+  constructor(private readonly sql: Sql) {}
 
-  constructor(db: Db) {
-    this.statements = {
-      latest: db.prepare<[string], RawRecord>(
-        'SELECT * FROM readiness_history WHERE pair = ? ORDER BY id DESC LIMIT 1',
-      ),
-      insert: db.prepare(
-        `INSERT INTO readiness_history (pair, verdict, failing, result, evaluated_at, last_evaluated_at)
-         VALUES (@pair, @verdict, @failing, @result, @at, @at)`,
-      ),
-      confirm: db.prepare('UPDATE readiness_history SET last_evaluated_at = ?, result = ? WHERE id = ?'),
-      history: db.prepare<[string, number], RawRecord>(
-        'SELECT * FROM readiness_history WHERE pair = ? ORDER BY id DESC LIMIT ?',
-      ),
-      lastGo: db.prepare<[string], RawRecord>(
-        "SELECT * FROM readiness_history WHERE pair = ? AND verdict = 'GO' ORDER BY id DESC LIMIT 1",
-      ),
-      // The row each pair was at when `since` came, and every later one, oldest first per pair.
-      changesSince: db.prepare<[string, string], { pair: string; verdict: Verdict; evaluated_at: string }>(
-        `SELECT pair, verdict, evaluated_at FROM readiness_history
-         WHERE evaluated_at > ?
-            OR id IN (SELECT max(id) FROM readiness_history WHERE evaluated_at <= ? GROUP BY pair)
-         ORDER BY pair, id`,
-      ),
-      latestPerPair: db.prepare<[], Omit<RawRecord, 'result'>>(
-        `SELECT id, pair, verdict, failing, evaluated_at, last_evaluated_at FROM readiness_history
-         WHERE id IN (SELECT max(id) FROM readiness_history GROUP BY pair)`,
-      ),
-    };
-  }
-
-  /** Records an evaluation: a new row when the verdict or the failing checks changed. */
-  record(result: Readiness): { changed: boolean } {
+  /**
+   * Records an evaluation: a new row when the verdict or the failing checks changed. Run it in a
+   * transaction: it reads the latest row, then writes.
+   */
+  async record(result: Readiness): Promise<{ changed: boolean }> {
     const failing = result.checks.filter((check) => check.status === 'fail').map((check) => check.id);
-    const latest = this.statements.latest.get(result.pair);
+    const latest = await this.latestRow(result.pair);
     if (latest && latest.verdict === result.verdict && latest.failing === JSON.stringify(failing)) {
-      this.statements.confirm.run(result.evaluatedAt, JSON.stringify(result), latest.id);
+      await this.sql.run('UPDATE readiness_history SET last_evaluated_at = ?, result = ? WHERE id = ?', [
+        result.evaluatedAt,
+        JSON.stringify(result),
+        latest.id,
+      ]);
       return { changed: false };
     }
-    this.statements.insert.run({
-      pair: result.pair,
-      verdict: result.verdict,
-      failing: JSON.stringify(failing),
-      result: JSON.stringify(result),
-      at: result.evaluatedAt,
-    });
+    await this.sql.run(
+      `INSERT INTO readiness_history (pair, verdict, failing, result, evaluated_at, last_evaluated_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+      [
+        result.pair,
+        result.verdict,
+        JSON.stringify(failing),
+        JSON.stringify(result),
+        result.evaluatedAt,
+        result.evaluatedAt,
+      ],
+    );
     return { changed: true };
   }
 
-  latest(pair: string): ReadinessRecord | undefined {
-    const raw = this.statements.latest.get(pair);
+  async latest(pair: string): Promise<ReadinessRecord | undefined> {
+    const raw = await this.latestRow(pair);
     return raw && toRecord(raw);
   }
 
-  history(pair: string, limit = 100): ReadinessRecord[] {
-    return this.statements.history.all(pair, limit).map(toRecord);
+  async history(pair: string, limit = 100): Promise<ReadinessRecord[]> {
+    const rows = await this.sql.all<RawRecord>(
+      'SELECT * FROM readiness_history WHERE pair = ? ORDER BY id DESC LIMIT ?',
+      [pair, limit],
+    );
+    return rows.map(toRecord);
   }
 
   /** The most recent time this pair said GO (the start of that GO period). */
-  lastGo(pair: string): ReadinessRecord | undefined {
-    const raw = this.statements.lastGo.get(pair);
+  async lastGo(pair: string): Promise<ReadinessRecord | undefined> {
+    const raw = await this.sql.get<RawRecord>(
+      "SELECT * FROM readiness_history WHERE pair = ? AND verdict = 'GO' ORDER BY id DESC LIMIT 1",
+      [pair],
+    );
     return raw && toRecord(raw);
   }
 
   /** Every pair's verdict changes that matter from `since` on (the one in force then included). */
-  historySince(since: string): VerdictChangeRow[] {
-    return this.statements.changesSince
-      .all(since, since)
-      .map((raw) => ({ pair: raw.pair, verdict: raw.verdict, evaluatedAt: raw.evaluated_at }));
+  async historySince(since: string): Promise<VerdictChangeRow[]> {
+    // The row each pair was at when `since` came, and every later one, oldest first per pair.
+    const rows = await this.sql.all<{ pair: string; verdict: Verdict; evaluated_at: string }>(
+      `SELECT pair, verdict, evaluated_at FROM readiness_history
+       WHERE evaluated_at > ?
+          OR id IN (SELECT max(id) FROM readiness_history WHERE evaluated_at <= ? GROUP BY pair)
+       ORDER BY pair, id`,
+      [since, since],
+    );
+    return rows.map((raw) => ({ pair: raw.pair, verdict: raw.verdict, evaluatedAt: raw.evaluated_at }));
   }
 
   /**
    * Each pair's current verdict without the checks behind it (the fleet list, /metrics): a few
    * bytes a pair, where the full results would be tens of kilobytes to parse.
    */
-  latestPerPair(): Omit<ReadinessRecord, 'result'>[] {
-    return this.statements.latestPerPair.all().map((raw) => ({
+  async latestPerPair(): Promise<Omit<ReadinessRecord, 'result'>[]> {
+    const rows = await this.sql.all<Omit<RawRecord, 'result'>>(
+      `SELECT id, pair, verdict, failing, evaluated_at, last_evaluated_at FROM readiness_history
+       WHERE id IN (SELECT max(id) FROM readiness_history GROUP BY pair)`,
+    );
+    return rows.map((raw) => ({
       pair: raw.pair,
       verdict: raw.verdict,
       failing: JSON.parse(raw.failing) as string[],
       evaluatedAt: raw.evaluated_at,
       lastEvaluatedAt: raw.last_evaluated_at,
     }));
+  }
+
+  private latestRow(pair: string): Promise<RawRecord | undefined> {
+    return this.sql.get<RawRecord>(
+      'SELECT * FROM readiness_history WHERE pair = ? ORDER BY id DESC LIMIT 1',
+      [pair],
+    );
   }
 }

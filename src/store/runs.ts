@@ -7,7 +7,7 @@
 import type { NodeLock, RunSummary } from '../model/api';
 import type { RunEvent, RunRecord, RunStatus } from '../model/run';
 import { ConflictError } from '../shared/errors';
-import type { Db } from './database';
+import type { Sql, SqlValue } from './sql';
 
 export type { NodeLock, RunSummary };
 
@@ -32,92 +32,89 @@ export interface RunFilter {
 const DEFAULT_LOCK_LEASE_MS = 15 * 60_000;
 
 export class RunsRepository {
-  private readonly statements;
-
-  constructor(private readonly db: Db) {
-    this.statements = {
-      insert: db.prepare(
-        `INSERT INTO runs (id, kind, trigger, actor, via, target, dry_run, plan_id, plan_hash, restore_of, status, started_at, finished_at, reason, record)
-         VALUES (@id, @kind, @trigger, @actor, @via, @target, @dryRun, @planId, @planHash, @restoreOf, @status, @startedAt, @finishedAt, @reason, @record)`,
-      ),
-      update: db.prepare(
-        'UPDATE runs SET status = @status, finished_at = @finishedAt, reason = @reason, record = @record WHERE id = @id',
-      ),
-      get: db.prepare<[string], RawRun>('SELECT record FROM runs WHERE id = ?'),
-      list: db.prepare<[number], RawRun>('SELECT record FROM runs ORDER BY started_at DESC, id DESC LIMIT ?'),
-      listByStatus: db.prepare<[string, number], RawRun>(
-        'SELECT record FROM runs WHERE status = ? ORDER BY started_at DESC, id DESC LIMIT ?',
-      ),
-      nextSeq: db
-        .prepare<[string]>('SELECT coalesce(max(seq), 0) + 1 FROM run_events WHERE run_id = ?')
-        .pluck(),
-      insertEvent: db.prepare('INSERT INTO run_events (run_id, seq, event) VALUES (?, ?, ?)'),
-      events: db
-        .prepare<[string, number]>('SELECT event FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq')
-        .pluck(),
-      lockOf: db.prepare<[string], RawLock>('SELECT * FROM node_locks WHERE node = ?'),
-      takeLock: db.prepare(
-        'INSERT OR REPLACE INTO node_locks (node, run_id, holder, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?)',
-      ),
-      heartbeat: db.prepare('UPDATE node_locks SET heartbeat_at = ? WHERE run_id = ?'),
-      unlock: db.prepare('DELETE FROM node_locks WHERE run_id = ?'),
-      locks: db.prepare<[], RawLock>('SELECT * FROM node_locks ORDER BY node'),
-    };
-  }
+  constructor(private readonly sql: Sql) {}
 
   /** The columns of a run: its summary (what lists show), what links it to others, and the document. */
-  private row(record: RunRecord) {
+  private columns(record: RunRecord): SqlValue[] {
     const summary = summaryOf(record);
-    return {
-      ...summary,
-      dryRun: summary.dryRun ? 1 : 0,
-      finishedAt: summary.finishedAt ?? null,
-      reason: summary.reason ?? null,
-      planId: record.planId ?? null,
-      planHash: record.planHash ?? null,
-      restoreOf: record.restoreOf ?? null,
-      record: JSON.stringify(record),
-    };
+    return [
+      summary.status,
+      summary.finishedAt ?? null,
+      summary.reason ?? null,
+      JSON.stringify(record),
+      summary.kind,
+      summary.trigger,
+      summary.actor,
+      summary.via,
+      summary.target,
+      summary.dryRun ? 1 : 0,
+      record.planId ?? null,
+      record.planHash ?? null,
+      record.restoreOf ?? null,
+      summary.startedAt,
+      summary.id,
+    ];
   }
 
-  create(record: RunRecord): void {
-    this.statements.insert.run(this.row(record));
+  async create(record: RunRecord): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO runs (status, finished_at, reason, record, kind, trigger, actor, via, target, dry_run, plan_id, plan_hash, restore_of, started_at, id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      this.columns(record),
+    );
   }
 
-  save(record: RunRecord): void {
-    this.statements.update.run(this.row(record));
+  /** Rewrites what changes as a run goes on: its status, end, reason and document. */
+  async save(record: RunRecord): Promise<void> {
+    const columns = this.columns(record);
+    await this.sql.run('UPDATE runs SET status = ?, finished_at = ?, reason = ?, record = ? WHERE id = ?', [
+      ...columns.slice(0, 4),
+      record.id,
+    ]);
   }
 
-  get(id: string): RunRecord | undefined {
-    const raw = this.statements.get.get(id);
+  async get(id: string): Promise<RunRecord | undefined> {
+    const raw = await this.sql.get<RawRun>('SELECT record FROM runs WHERE id = ?', [id]);
     return raw ? (JSON.parse(raw.record) as RunRecord) : undefined;
   }
 
-  list(filter: RunFilter = {}): RunSummary[] {
+  async list(filter: RunFilter = {}): Promise<RunSummary[]> {
     const limit = filter.limit ?? 100;
     const rows = filter.status
-      ? this.statements.listByStatus.all(filter.status, limit)
-      : this.statements.list.all(limit);
+      ? await this.sql.all<RawRun>(
+          'SELECT record FROM runs WHERE status = ? ORDER BY started_at DESC, id DESC LIMIT ?',
+          [filter.status, limit],
+        )
+      : await this.sql.all<RawRun>('SELECT record FROM runs ORDER BY started_at DESC, id DESC LIMIT ?', [
+          limit,
+        ]);
     return rows.map((raw) => summaryOf(JSON.parse(raw.record) as RunRecord));
   }
 
   /** Appends an event with the next sequence number of its run. */
-  appendEvent(event: Omit<RunEvent, 'seq'>): RunEvent {
-    return this.db
-      .transaction(() => {
-        const seq = this.statements.nextSeq.get(event.runId) as number;
-        const full: RunEvent = { ...event, seq };
-        this.statements.insertEvent.run(event.runId, seq, JSON.stringify(full));
-        return full;
-      })
-      .immediate();
+  appendEvent(event: Omit<RunEvent, 'seq'>): Promise<RunEvent> {
+    return this.sql.transaction(async (sql) => {
+      const row = await sql.get<{ seq: number }>(
+        'SELECT coalesce(max(seq), 0) + 1 AS seq FROM run_events WHERE run_id = ?',
+        [event.runId],
+      );
+      const full: RunEvent = { ...event, seq: row!.seq };
+      await sql.run('INSERT INTO run_events (run_id, seq, event) VALUES (?, ?, ?)', [
+        event.runId,
+        full.seq,
+        JSON.stringify(full),
+      ]);
+      return full;
+    });
   }
 
   /** The events of a run after `afterSeq`, in order. */
-  events(runId: string, afterSeq = 0): RunEvent[] {
-    return (this.statements.events.all(runId, afterSeq) as string[]).map(
-      (text) => JSON.parse(text) as RunEvent,
+  async events(runId: string, afterSeq = 0): Promise<RunEvent[]> {
+    const rows = await this.sql.all<{ event: string }>(
+      'SELECT event FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq',
+      [runId, afterSeq],
     );
+    return rows.map((row) => JSON.parse(row.event) as RunEvent);
   }
 
   /**
@@ -131,40 +128,47 @@ export class RunsRepository {
     holder: string,
     now: Date,
     leaseMs = DEFAULT_LOCK_LEASE_MS,
-  ): void {
-    this.db
-      .transaction(() => {
-        const at = now.toISOString();
-        for (const node of nodes) {
-          const held = this.statements.lockOf.get(node);
-          if (!held || held.run_id === runId) continue;
-          if (now.getTime() - Date.parse(held.heartbeat_at) <= leaseMs) {
-            throw new ConflictError(
-              `node ${node} is being changed by run ${held.run_id} (${held.holder}, since ${held.acquired_at}): one run at a time per node`,
-              { node, runningRun: held.run_id },
-            );
-          }
-          this.abandon(
-            held.run_id,
-            at,
-            `its lock on ${node} was not refreshed for ${Math.round(leaseMs / 60_000)} min: the process that held it is gone`,
+  ): Promise<void> {
+    return this.sql.transaction(async (sql) => {
+      const runs = new RunsRepository(sql);
+      const at = now.toISOString();
+      for (const node of nodes) {
+        const held = await sql.get<RawLock>('SELECT * FROM node_locks WHERE node = ?', [node]);
+        if (!held || held.run_id === runId) continue;
+        if (now.getTime() - Date.parse(held.heartbeat_at) <= leaseMs) {
+          throw new ConflictError(
+            `node ${node} is being changed by run ${held.run_id} (${held.holder}, since ${held.acquired_at}): one run at a time per node`,
+            { node, runningRun: held.run_id },
           );
         }
-        for (const node of nodes) this.statements.takeLock.run(node, runId, holder, at, at);
-      })
-      .immediate();
+        await runs.abandon(
+          held.run_id,
+          at,
+          `its lock on ${node} was not refreshed for ${Math.round(leaseMs / 60_000)} min: the process that held it is gone`,
+        );
+      }
+      for (const node of nodes) {
+        await sql.run(
+          `INSERT INTO node_locks (node, run_id, holder, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (node) DO UPDATE SET run_id = excluded.run_id, holder = excluded.holder,
+             acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at`,
+          [node, runId, holder, at, at],
+        );
+      }
+    });
   }
 
-  heartbeat(runId: string, now: Date): void {
-    this.statements.heartbeat.run(now.toISOString(), runId);
+  async heartbeat(runId: string, now: Date): Promise<void> {
+    await this.sql.run('UPDATE node_locks SET heartbeat_at = ? WHERE run_id = ?', [now.toISOString(), runId]);
   }
 
-  unlock(runId: string): void {
-    this.statements.unlock.run(runId);
+  async unlock(runId: string): Promise<void> {
+    await this.sql.run('DELETE FROM node_locks WHERE run_id = ?', [runId]);
   }
 
-  locks(): NodeLock[] {
-    return this.statements.locks.all().map((raw) => ({
+  async locks(): Promise<NodeLock[]> {
+    const rows = await this.sql.all<RawLock>('SELECT * FROM node_locks ORDER BY node');
+    return rows.map((raw) => ({
       node: raw.node,
       runId: raw.run_id,
       holder: raw.holder,
@@ -173,11 +177,11 @@ export class RunsRepository {
     }));
   }
 
-  private abandon(runId: string, at: string, reason: string): void {
-    const record = this.get(runId);
+  private async abandon(runId: string, at: string, reason: string): Promise<void> {
+    const record = await this.get(runId);
     if (record && record.status === 'running')
-      this.save({ ...record, status: 'abandoned', finishedAt: at, reason });
-    this.statements.unlock.run(runId);
+      await this.save({ ...record, status: 'abandoned', finishedAt: at, reason });
+    await this.unlock(runId);
   }
 }
 

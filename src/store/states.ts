@@ -6,7 +6,7 @@ import type { CategoryVersion } from '../model/api';
 import type { Category, CategoryValues, CollectorErrorEntry, NodeState } from '../model/state';
 import { CATEGORIES, STATE_SCHEMA_ID } from '../model/state';
 import type { ReportKind } from '../model/report';
-import type { Db } from './database';
+import type { Sql } from './sql';
 
 export interface NodeRow {
   name: string;
@@ -43,133 +43,140 @@ function toNodeRow(raw: RawNode): NodeRow {
 }
 
 export class StatesRepository {
-  private readonly statements;
+  constructor(private readonly sql: Sql) {}
 
-  constructor(private readonly db: Db) {
-    this.statements = {
-      reportSeen: db.prepare('SELECT 1 FROM reports WHERE node = ? AND report_id = ?').pluck(),
-      node: db.prepare<[string], RawNode>('SELECT * FROM nodes WHERE name = ?'),
-      nodes: db.prepare<[], RawNode>('SELECT * FROM nodes ORDER BY name'),
-      latestHashes: db.prepare<[string], { category: Category; hash: string }>(
-        'SELECT category, hash FROM category_latest WHERE node = ?',
-      ),
-      insertReport: db.prepare(
-        `INSERT INTO reports (node, report_id, received_at, collected_at, kind, changed)
-         VALUES (@node, @reportId, @receivedAt, @collectedAt, @kind, @changed)`,
-      ),
-      insertVersion: db.prepare(
-        `INSERT INTO category_versions (node, category, hash, content, collected_at, received_at)
-         VALUES (@node, @category, @hash, @content, @collectedAt, @receivedAt)`,
-      ),
-      upsertLatest: db.prepare(
-        `INSERT INTO category_latest (node, category, version_id, hash) VALUES (@node, @category, @versionId, @hash)
-         ON CONFLICT (node, category) DO UPDATE SET version_id = excluded.version_id, hash = excluded.hash`,
-      ),
-      dropLatest: db.prepare('DELETE FROM category_latest WHERE node = ? AND category = ?'),
-      upsertNode: db.prepare(
-        `INSERT INTO nodes (name, first_seen, last_seen, collected_at, errors)
-         VALUES (@name, @receivedAt, @receivedAt, @collectedAt, @errors)
-         ON CONFLICT (name) DO UPDATE SET last_seen = excluded.last_seen,
-           collected_at = excluded.collected_at, errors = excluded.errors`,
-      ),
-      latestContent: db.prepare<[string], RawContent>(
-        `SELECT l.category, l.hash, v.content FROM category_latest l
-         JOIN category_versions v ON v.id = l.version_id WHERE l.node = ?`,
-      ),
-      contentAt: db.prepare<[string, string, string], RawContent>(
-        `SELECT v.category, v.hash, v.content FROM category_versions v
-         WHERE v.id IN (SELECT max(id) FROM category_versions
-                        WHERE node = ? AND collected_at <= ? GROUP BY category)
-           AND v.node = ?`,
-      ),
-      versionsSince: db.prepare<
-        [string, string],
-        { category: Category; hash: string; collected_at: string; received_at: string }
-      >(
-        `SELECT category, hash, collected_at, received_at FROM category_versions
-         WHERE node = ? AND collected_at > ? ORDER BY collected_at, id`,
-      ),
-      pruneReports: db.prepare('DELETE FROM reports WHERE received_at < ?'),
-    };
+  async reportSeen(node: string, reportId: string): Promise<boolean> {
+    const row = await this.sql.get('SELECT 1 AS seen FROM reports WHERE node = ? AND report_id = ?', [
+      node,
+      reportId,
+    ]);
+    return row !== undefined;
   }
 
-  reportSeen(node: string, reportId: string): boolean {
-    return this.statements.reportSeen.get(node, reportId) !== undefined;
-  }
-
-  node(name: string): NodeRow | undefined {
-    const raw = this.statements.node.get(name);
+  async node(name: string): Promise<NodeRow | undefined> {
+    const raw = await this.sql.get<RawNode>('SELECT * FROM nodes WHERE name = ?', [name]);
     return raw && toNodeRow(raw);
   }
 
-  nodes(): NodeRow[] {
-    return this.statements.nodes.all().map(toNodeRow);
+  async nodes(): Promise<NodeRow[]> {
+    return (await this.sql.all<RawNode>('SELECT * FROM nodes ORDER BY name')).map(toNodeRow);
   }
 
-  latestHashes(node: string): Map<Category, string> {
-    return new Map(this.statements.latestHashes.all(node).map((row) => [row.category, row.hash]));
+  async latestHashes(node: string): Promise<Map<Category, string>> {
+    const rows = await this.sql.all<{ category: Category; hash: string }>(
+      'SELECT category, hash FROM category_latest WHERE node = ?',
+      [node],
+    );
+    return new Map(rows.map((row) => [row.category, row.hash]));
   }
 
-  recordReport(report: {
+  async recordReport(report: {
     node: string;
     reportId: string;
     receivedAt: string;
     collectedAt: string;
     kind: ReportKind;
     changed: Category[];
-  }): void {
-    this.statements.insertReport.run({ ...report, changed: JSON.stringify(report.changed) });
+  }): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO reports (node, report_id, received_at, collected_at, kind, changed)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+      [
+        report.node,
+        report.reportId,
+        report.receivedAt,
+        report.collectedAt,
+        report.kind,
+        JSON.stringify(report.changed),
+      ],
+    );
   }
 
   /** A new version of a category becomes the latest. `content` is its JSON text. */
-  putCategory(version: {
+  async putCategory(version: {
     node: string;
     category: Category;
     hash: string;
     content: string;
     collectedAt: string;
     receivedAt: string;
-  }): void {
-    const versionId = this.statements.insertVersion.run(version).lastInsertRowid;
-    this.statements.upsertLatest.run({
-      node: version.node,
-      category: version.category,
-      versionId,
-      hash: version.hash,
-    });
+  }): Promise<void> {
+    const inserted = await this.sql.get<{ id: number }>(
+      `INSERT INTO category_versions (node, category, hash, content, collected_at, received_at)
+       VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+      [
+        version.node,
+        version.category,
+        version.hash,
+        version.content,
+        version.collectedAt,
+        version.receivedAt,
+      ],
+    );
+    await this.sql.run(
+      `INSERT INTO category_latest (node, category, version_id, hash) VALUES (?, ?, ?, ?)
+       ON CONFLICT (node, category) DO UPDATE SET version_id = excluded.version_id, hash = excluded.hash`,
+      [version.node, version.category, inserted!.id, version.hash],
+    );
   }
 
   /** The node no longer reports this category (its collector failed): it has no latest version. */
-  dropCategory(node: string, category: Category): void {
-    this.statements.dropLatest.run(node, category);
+  async dropCategory(node: string, category: Category): Promise<void> {
+    await this.sql.run('DELETE FROM category_latest WHERE node = ? AND category = ?', [node, category]);
   }
 
-  touchNode(
+  async touchNode(
     node: string,
     seen: { receivedAt: string; collectedAt: string; errors: CollectorErrorEntry[] },
-  ): void {
-    this.statements.upsertNode.run({ name: node, ...seen, errors: JSON.stringify(seen.errors) });
+  ): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO nodes (name, first_seen, last_seen, collected_at, errors) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET last_seen = excluded.last_seen,
+         collected_at = excluded.collected_at, errors = excluded.errors`,
+      [node, seen.receivedAt, seen.receivedAt, seen.collectedAt, JSON.stringify(seen.errors)],
+    );
   }
 
   /** The node's state as its latest reports left it. */
-  latestState(node: string): NodeState | undefined {
-    const row = this.node(node);
+  async latestState(node: string): Promise<NodeState | undefined> {
+    const row = await this.node(node);
     if (!row) return undefined;
-    return assemble(row, row.collectedAt, this.statements.latestContent.all(node));
+    const contents = await this.sql.all<RawContent>(
+      `SELECT l.category, l.hash, v.content FROM category_latest l
+       JOIN category_versions v ON v.id = l.version_id WHERE l.node = ?`,
+      [node],
+    );
+    return assemble(row, row.collectedAt, contents);
   }
 
   /** The node's state as it was at `time` (each category's last version collected by then). */
-  stateAt(node: string, time: string): NodeState | undefined {
-    const row = this.node(node);
+  async stateAt(node: string, time: string): Promise<NodeState | undefined> {
+    const row = await this.node(node);
     if (!row) return undefined;
-    const contents = this.statements.contentAt.all(node, time, node);
+    const contents = await this.sql.all<RawContent>(
+      `SELECT v.category, v.hash, v.content FROM category_versions v
+       WHERE v.id IN (SELECT max(id) FROM category_versions
+                      WHERE node = ? AND collected_at <= ? GROUP BY category)
+         AND v.node = ?`,
+      [node, time, node],
+    );
     if (contents.length === 0) return undefined;
     return assemble({ ...row, errors: [] }, time, contents);
   }
 
   /** Every category version collected after `since`, oldest first: "what changed on X since T". */
-  versionsSince(node: string, since: string): CategoryVersion[] {
-    return this.statements.versionsSince.all(node, since).map((row) => ({
+  async versionsSince(node: string, since: string): Promise<CategoryVersion[]> {
+    const rows = await this.sql.all<{
+      category: Category;
+      hash: string;
+      collected_at: string;
+      received_at: string;
+    }>(
+      `SELECT category, hash, collected_at, received_at FROM category_versions
+       WHERE node = ? AND collected_at > ? ORDER BY collected_at, id`,
+      [node, since],
+    );
+    return rows.map((row) => ({
       category: row.category,
       hash: row.hash,
       collectedAt: row.collected_at,
@@ -178,8 +185,8 @@ export class StatesRepository {
   }
 
   /** Forgets report rows (not states) received before `before`; returns how many. */
-  pruneReports(before: string): number {
-    return this.statements.pruneReports.run(before).changes;
+  pruneReports(before: string): Promise<number> {
+    return this.sql.run('DELETE FROM reports WHERE received_at < ?', [before]);
   }
 }
 

@@ -3,7 +3,7 @@
  * 256 random bits, so a plain hash is as good as a slow one and costs microseconds per request).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from './database';
+import type { Sql } from './sql';
 
 export type TokenRole = 'node' | 'admin' | 'reader';
 
@@ -40,60 +40,55 @@ function toInfo(raw: RawToken): TokenInfo {
 }
 
 export class TokensRepository {
-  private readonly statements;
-
-  constructor(db: Db) {
-    this.statements = {
-      insert: db.prepare(
-        'INSERT INTO tokens (role, node, hash, label, created_at) VALUES (@role, @node, @hash, @label, @createdAt)',
-      ),
-      byHash: db.prepare<[string], RawToken>('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL'),
-      anyByHash: db.prepare('SELECT 1 FROM tokens WHERE hash = ?').pluck(),
-      list: db.prepare<[], RawToken>('SELECT * FROM tokens ORDER BY id'),
-      revoke: db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
-      countAdmins: db
-        .prepare("SELECT count(*) FROM tokens WHERE role = 'admin' AND revoked_at IS NULL")
-        .pluck(),
-    };
-  }
+  constructor(private readonly sql: Sql) {}
 
   /** Creates a token and returns it with its secret — the only time the secret exists outside the caller. */
-  create(
+  async create(
     spec: { role: TokenRole; node?: string; label?: string },
     now: string,
-  ): { info: TokenInfo; token: string } {
+  ): Promise<{ info: TokenInfo; token: string }> {
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-    const id = this.statements.insert.run({
-      role: spec.role,
-      node: spec.node ?? null,
-      hash: hashToken(token),
-      label: spec.label ?? null,
-      createdAt: now,
-    }).lastInsertRowid;
-    return { info: { id: Number(id), ...spec, createdAt: now }, token };
+    const inserted = await this.sql.get<{ id: number }>(
+      'INSERT INTO tokens (role, node, hash, label, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
+      [spec.role, spec.node ?? null, hashToken(token), spec.label ?? null, now],
+    );
+    return { info: { id: inserted!.id, ...spec, createdAt: now }, token };
   }
 
   /** The live token this secret belongs to, if any. */
-  verify(token: string): TokenInfo | undefined {
+  async verify(token: string): Promise<TokenInfo | undefined> {
     if (!token.startsWith(TOKEN_PREFIX)) return undefined;
-    const raw = this.statements.byHash.get(hashToken(token));
+    const raw = await this.sql.get<RawToken>('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL', [
+      hashToken(token),
+    ]);
     return raw && toInfo(raw);
   }
 
   /** Whether this secret is a token of this store, live or revoked. */
-  knows(token: string): boolean {
-    return this.statements.anyByHash.get(hashToken(token)) !== undefined;
+  async knows(token: string): Promise<boolean> {
+    return (
+      (await this.sql.get('SELECT 1 AS known FROM tokens WHERE hash = ?', [hashToken(token)])) !== undefined
+    );
   }
 
-  list(): TokenInfo[] {
-    return this.statements.list.all().map(toInfo);
+  async list(): Promise<TokenInfo[]> {
+    return (await this.sql.all<RawToken>('SELECT * FROM tokens ORDER BY id')).map(toInfo);
   }
 
-  revoke(id: number, now: string): boolean {
-    return this.statements.revoke.run(now, id).changes === 1;
+  async revoke(id: number, now: string): Promise<boolean> {
+    // Not a number a token can have (`token revoke abc`): PostgreSQL would refuse to compare it.
+    if (!Number.isSafeInteger(id)) return false;
+    const changed = await this.sql.run(
+      'UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+      [now, id],
+    );
+    return changed === 1;
   }
 
-  hasAdmin(): boolean {
-    return (this.statements.countAdmins.get() as number) > 0;
+  async hasAdmin(): Promise<boolean> {
+    const row = await this.sql.get(
+      "SELECT 1 AS found FROM tokens WHERE role = 'admin' AND revoked_at IS NULL",
+    );
+    return row !== undefined;
   }
 }

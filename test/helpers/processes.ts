@@ -1,6 +1,6 @@
 /**
  * Real driftguard processes for reliability tests: `driftguard serve` on a free loopback port
- * with a SQLite file in a temp dir, and `driftguard agent` processes pointed at it — started
+ * with a SQLite file in a temp dir (or a PostgreSQL database), and `driftguard agent` processes pointed at it — started
  * through the built CLI (bin/driftguard.js) exactly as an operator starts them, stopped with
  * SIGTERM or killed with SIGKILL. Every process started here is tracked, so `killAll()` in an
  * afterEach/afterAll reaps whatever a failing test left running.
@@ -14,6 +14,9 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
+import { adminTokenFileOf } from '../../src/app/admin-token-file';
+import { isPostgresUrl } from '../../src/store/location';
 import { CLI, REPO } from './cli';
 
 const running = new Set<ChildProcess>();
@@ -103,9 +106,9 @@ export class CliProcess {
 }
 
 /** The built CLI in a child process, without blocking this one (a server in this process keeps answering). */
-export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = REPO): CliProcess {
   const child = spawn(process.execPath, [CLI, ...args], {
-    cwd: REPO,
+    cwd,
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -132,8 +135,26 @@ function httpsHealthy(url: string, ca: Buffer): () => Promise<boolean> {
 }
 
 /**
+ * The working directory of servers on a PostgreSQL store, one per database: their first admin
+ * token is written there (a SQLite store has it beside its file), never in the repository.
+ */
+const postgresServerDirs = new Map<string, string>();
+
+/** Where a server on `db` runs, and where it writes the store's first admin token. */
+function serverHome(db: string): { cwd: string; adminTokenFile: string } {
+  if (!isPostgresUrl(db)) return { cwd: REPO, adminTokenFile: `${path.resolve(db)}.admin-token` };
+  let cwd = postgresServerDirs.get(db);
+  if (!cwd) {
+    cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-serve-pg-'));
+    postgresServerDirs.set(db, cwd);
+  }
+  return { cwd, adminTokenFile: path.join(cwd, path.basename(adminTokenFileOf(db))) };
+}
+
+/**
  * `driftguard serve --db DB --listen 127.0.0.1:PORT --desired DESIRED`, resolved once /healthz
- * answers. Pass the `db` and `port` of a stopped server to start it again on the same store.
+ * answers. Pass the `db` and `port` of a stopped server to start it again on the same store. DB
+ * is a SQLite file (by default a new one in a temp dir) or a PostgreSQL URL.
  */
 export async function startServer(
   options: {
@@ -149,6 +170,7 @@ export async function startServer(
   const port = options.port ?? (await freePort());
   const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const tlsArgs = options.tls ? ['--tls-cert', options.tls.cert, '--tls-key', options.tls.key] : [];
+  const home = serverHome(db);
   const server = startCli(
     [
       'serve',
@@ -157,13 +179,14 @@ export async function startServer(
       '--listen',
       `127.0.0.1:${port}`,
       '--desired',
-      options.desired ?? 'desired-state',
+      path.resolve(REPO, options.desired ?? 'desired-state'),
       '--log-level',
       'warn',
       ...tlsArgs,
       ...(options.args ?? []),
     ],
     options.env,
+    home.cwd,
   );
   const healthy = options.tls
     ? httpsHealthy(url, fs.readFileSync(options.tls.cert))
@@ -174,7 +197,7 @@ export async function startServer(
   });
   if (state === 'exited')
     throw new Error(`driftguard serve exited with ${await server.exited}: ${server.stderr}`);
-  const adminToken = fs.readFileSync(`${path.resolve(db)}.admin-token`, 'utf8').trim();
+  const adminToken = fs.readFileSync(home.adminTokenFile, 'utf8').trim();
   return Object.assign(server, { url, port, db, adminToken }) as ServerProcess;
 }
 
@@ -269,6 +292,25 @@ export function storedReports(db: string, node?: string): StoredReport[] {
     return rows.map((row) => ({ ...row, changed: JSON.parse(row.changed) as string[] }));
   } finally {
     connection.close();
+  }
+}
+
+/** The same, of a SQLite file or a PostgreSQL database. */
+export async function storedReportsOf(db: string, node?: string): Promise<StoredReport[]> {
+  if (!isPostgresUrl(db)) return storedReports(db, node);
+  const client = new pg.Client({ connectionString: db });
+  await client.connect();
+  try {
+    const { rows } = await client.query<
+      Omit<StoredReport, 'changed' | 'id'> & { id: string; changed: string }
+    >(
+      `SELECT id, node, report_id AS "reportId", kind, collected_at AS "collectedAt", changed FROM reports
+       ${node ? 'WHERE node = $1' : ''} ORDER BY id`,
+      node ? [node] : [],
+    );
+    return rows.map((row) => ({ ...row, id: Number(row.id), changed: JSON.parse(row.changed) as string[] }));
+  } finally {
+    await client.end();
   }
 }
 

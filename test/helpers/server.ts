@@ -43,7 +43,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-server-'));
   const dbFile = path.join(dir, 'driftguard.db');
-  const store = openStore(dbFile);
+  const store = await openStore(dbFile);
   const now = options.now ?? (() => new Date());
   const holder = new DesiredHolder(options.desiredDir ?? 'desired-state', loadDesired, now);
   const loaded = holder.reload();
@@ -85,7 +85,7 @@ export async function startTestServer(
     bodyLimit: options.bodyLimit,
     requestTimeoutMs: options.requestTimeoutMs,
   });
-  const adminToken = store.tokens.create({ role: 'admin', label: 'test' }, now().toISOString()).token;
+  const adminToken = (await store.tokens.create({ role: 'admin', label: 'test' }, now().toISOString())).token;
   return {
     ...server,
     store,
@@ -99,7 +99,7 @@ export async function startTestServer(
       await server.app.close();
       await enforcer.idle();
       await evaluator.idle();
-      store.close();
+      await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

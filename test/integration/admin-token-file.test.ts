@@ -21,56 +21,58 @@ describe('the first admin token file', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   /** Opens the store file, ensures its first token, closes it; returns the file written, if any. */
-  const start = (db: string): string | undefined => {
-    const store = openStore(db);
+  const start = async (db: string): Promise<string | undefined> => {
+    const store = await openStore(db);
     try {
-      return ensureFirstAdminToken(store, db, NOW);
+      return await ensureFirstAdminToken(store, db, NOW);
     } finally {
-      store.close();
+      await store.close();
     }
   };
 
-  const verifies = (db: string, token: string): boolean => {
-    const store = openStore(db);
+  const verifies = async (db: string, token: string): Promise<boolean> => {
+    const store = await openStore(db);
     try {
-      return store.tokens.verify(token)?.role === 'admin';
+      return (await store.tokens.verify(token))?.role === 'admin';
     } finally {
-      store.close();
+      await store.close();
     }
   };
 
-  it('two stores in one folder: each its own file, the first left as it was', () => {
+  it('two stores in one folder: each its own file, the first left as it was', async () => {
     const a = path.join(dir, 'a.db');
     const b = path.join(dir, 'b.db');
-    expect(start(a)).toBe(adminTokenFileOf(a));
+    expect(await start(a)).toBe(adminTokenFileOf(a));
     const first = fs.readFileSync(adminTokenFileOf(a), 'utf8');
-    expect(start(b)).toBe(adminTokenFileOf(b));
+    expect(await start(b)).toBe(adminTokenFileOf(b));
     expect(fs.readFileSync(adminTokenFileOf(a), 'utf8')).toBe(first);
-    expect(verifies(a, first.trim())).toBe(true);
-    expect(verifies(b, fs.readFileSync(adminTokenFileOf(b), 'utf8').trim())).toBe(true);
+    expect(await verifies(a, first.trim())).toBe(true);
+    expect(await verifies(b, fs.readFileSync(adminTokenFileOf(b), 'utf8').trim())).toBe(true);
     expect((fs.statSync(adminTokenFileOf(b)).mode & 0o777).toString(8)).toBe('600');
     // Started again: it has an admin token, nothing is written.
-    expect(start(a)).toBeUndefined();
+    expect(await start(a)).toBeUndefined();
   });
 
-  it('never overwrites a file that holds no token of its store, and says what to do', () => {
+  it('never overwrites a file that holds no token of its store, and says what to do', async () => {
     const a = path.join(dir, 'a.db');
     fs.writeFileSync(adminTokenFileOf(a), 'dg_someone-elses-token\n');
-    expect(() => start(a)).toThrow(/holds no token of the store .*a\.db.*driftguard token create --admin/);
+    await expect(start(a)).rejects.toThrow(
+      /holds no token of the store .*a\.db.*driftguard token create --admin/,
+    );
     expect(fs.readFileSync(adminTokenFileOf(a), 'utf8')).toBe('dg_someone-elses-token\n');
   });
 
-  it("replaces its own store's revoked admin token", () => {
+  it("replaces its own store's revoked admin token", async () => {
     const a = path.join(dir, 'a.db');
-    start(a);
+    await start(a);
     const old = fs.readFileSync(adminTokenFileOf(a), 'utf8').trim();
-    const store = openStore(a);
-    store.tokens.revoke(store.tokens.verify(old)!.id, NOW.toISOString());
-    store.close();
-    expect(start(a)).toBe(adminTokenFileOf(a));
+    const store = await openStore(a);
+    await store.tokens.revoke((await store.tokens.verify(old))!.id, NOW.toISOString());
+    await store.close();
+    expect(await start(a)).toBe(adminTokenFileOf(a));
     const fresh = fs.readFileSync(adminTokenFileOf(a), 'utf8').trim();
     expect(fresh).not.toBe(old);
-    expect(verifies(a, fresh)).toBe(true);
+    expect(await verifies(a, fresh)).toBe(true);
   });
 
   it('two servers on two stores in one folder: each keeps its own token file', async () => {

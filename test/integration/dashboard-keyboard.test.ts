@@ -123,6 +123,10 @@ describe('dashboard: a keyboard-only walk', () => {
       const { page, problems, context } = await openPage(browser, server.url, { colorScheme });
       await page.goto('/');
       await page.locator('.node-row[data-node="pypi-2"] .badge.error').first().waitFor();
+      // The rows and the pairs' verdicts come in separate answers (GET /nodes, GET /pairs), and a
+      // loaded machine can measure between the two: wait for everything measured to be drawn.
+      for (const selector of ['.badge.warning', '.badge.info', '.verdict.no-go'])
+        await page.locator(selector).first().waitFor();
       const contrasts = (await page.evaluate(CONTRASTS)) as [string, number][];
       expect(contrasts.map(([selector]) => selector)).toEqual([
         'body',

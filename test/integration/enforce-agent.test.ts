@@ -72,7 +72,7 @@ describe('enforcement through the agent and by schedule', () => {
     for (const node of ['agent-1', 'sched-1'])
       fs.writeFileSync(
         tokenFile(node),
-        server.store.tokens.create({ role: 'node', node }, new Date().toISOString()).token,
+        (await server.store.tokens.create({ role: 'node', node }, new Date().toISOString())).token,
         {
           mode: 0o600,
         },
@@ -126,8 +126,8 @@ describe('enforcement through the agent and by schedule', () => {
     });
     const answered = await agent(node, '--apply');
     expect({ code: answered.code, stderr: answered.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
-    const run = await waitFor('the dry run to end', () => {
-      const record = server.store.runs.get(started.run.id);
+    const run = await waitFor('the dry run to end', async () => {
+      const record = await server.store.runs.get(started.run.id);
       return record?.status !== 'running' && record;
     });
     expect(run).toMatchObject({ via: 'agent', dryRun: true, status: 'succeeded' });
@@ -180,7 +180,7 @@ describe('enforcement through the agent and by schedule', () => {
     expect(node.readFile('/proc/sys/kernel/panic')?.toString()).toBe('10\n');
     expect(node.readFile('/etc/sysctl.d/90-driftguard.conf')?.toString()).toContain('vm.swappiness = 10');
     // Its fresh state reached the server with the answer.
-    expect(server.store.states.latestState('agent-1')?.sysctls?.live['vm.swappiness']).toBe('10');
+    expect((await server.store.states.latestState('agent-1'))?.sysctls?.live['vm.swappiness']).toBe('10');
     // Nothing more waits for it.
     expect((await agent(node, '--apply')).stderr).toContain('no approved work waits for agent-1');
 
@@ -252,7 +252,7 @@ describe('enforcement through the agent and by schedule', () => {
 
       const enforced = await scheduler.runNow('nightly-enforce');
       expect(enforced?.run).toMatchObject({ status: 'succeeded' });
-      const run = server.store.runs.get(enforced?.run?.id as string) as RunRecord;
+      const run = (await server.store.runs.get(enforced?.run?.id as string)) as RunRecord;
       expect(run).toMatchObject({
         trigger: 'schedule',
         actor: 'schedule:nightly-enforce',
@@ -265,11 +265,14 @@ describe('enforcement through the agent and by schedule', () => {
       ]);
       expect(node.readFile('/proc/sys/kernel/panic')?.toString()).toBe('10\n');
       // The same record as a manual run: same fields, same audit events.
-      const manual = server.store.runs.list().find((r) => r.trigger !== 'schedule');
+      const manual = (await server.store.runs.list()).find((r) => r.trigger !== 'schedule');
       expect(Object.keys(run).sort()).toEqual(
-        Object.keys(server.store.runs.get(manual?.id as string) as RunRecord).sort(),
+        Object.keys((await server.store.runs.get(manual?.id as string)) as RunRecord).sort(),
       );
-      expect(server.store.audit.ofRun(run.id).map((e) => e.event)).toEqual(['run-started', 'run-succeeded']);
+      expect((await server.store.audit.ofRun(run.id)).map((e) => e.event)).toEqual([
+        'run-started',
+        'run-succeeded',
+      ]);
       // A schedule whose node cannot be reached is recorded as a failed run, with the reason.
       await node.stop();
       const unreachable = await scheduler.runNow('nightly-enforce');

@@ -31,14 +31,14 @@ describe('enforcement API', () => {
     fs.cpSync('desired-state', desiredDir, { recursive: true });
     now = new Date(START);
     server = await startTestServer({ desiredDir, now: () => now, agentTimeoutMs: 60_000 });
-    importStates(server.store, server.holder.desired, 'examples/states', now);
+    await importStates(server.store, server.holder.desired, 'examples/states', now);
     await server.evaluator.idle();
     const at = now.toISOString();
     tokens = {
       admin: server.adminToken,
-      reader: server.store.tokens.create({ role: 'reader' }, at).token,
-      'pypi-1': server.store.tokens.create({ role: 'node', node: 'pypi-1' }, at).token,
-      'pypi-2': server.store.tokens.create({ role: 'node', node: 'pypi-2' }, at).token,
+      reader: (await server.store.tokens.create({ role: 'reader' }, at)).token,
+      'pypi-1': (await server.store.tokens.create({ role: 'node', node: 'pypi-1' }, at)).token,
+      'pypi-2': (await server.store.tokens.create({ role: 'node', node: 'pypi-2' }, at)).token,
     };
   });
   afterEach(async () => {
@@ -100,7 +100,7 @@ describe('enforcement API', () => {
   it('refuses a second run on a node with 409 naming the running run, and records the refusal', async () => {
     const { id } = await makePlan();
     await call('POST', `/api/v1/plans/${id}/approve`, 'admin');
-    server.store.runs.lock(['pypi-2'], 'r-20261122-100000-aaaaaa', 'elsewhere', now);
+    await server.store.runs.lock(['pypi-2'], 'r-20261122-100000-aaaaaa', 'elsewhere', now);
     const refused = await call('POST', `/api/v1/plans/${id}/run`, 'admin', {});
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error).toMatchObject({
@@ -123,8 +123,8 @@ describe('enforcement API', () => {
     ]);
     // The lock of a process that died is taken over once its lease has run out.
     now = new Date(now.getTime() + 16 * 60_000);
-    server.store.runs.lock(['pypi-2'], 'r-20261122-101600-bbbbbb', 'here', now);
-    expect(server.store.runs.locks()).toEqual([
+    await server.store.runs.lock(['pypi-2'], 'r-20261122-101600-bbbbbb', 'here', now);
+    expect(await server.store.runs.locks()).toEqual([
       expect.objectContaining({ node: 'pypi-2', runId: 'r-20261122-101600-bbbbbb' }),
     ]);
   });
@@ -208,7 +208,7 @@ describe('enforcement API', () => {
     // The primary's work was never released; nothing waits for either node.
     expect((await call('GET', '/api/v1/nodes/pypi-1/work', 'pypi-1')).json()).toEqual({ pending: false });
     expect((await call('POST', '/api/v1/nodes/pypi-2/work/claim', 'pypi-2', {})).statusCode).toBe(204);
-    expect(server.store.runs.locks()).toEqual([]);
+    expect(await server.store.runs.locks()).toEqual([]);
   });
 
   it('streams the events of a run: replayed from the start, ids in order, ending with the run', async () => {

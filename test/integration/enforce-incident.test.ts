@@ -49,7 +49,7 @@ describe('the PyPI 2013 pair, enforced', () => {
     expect(plan.waves).toEqual([['pypi-2'], ['pypi-1']]);
   });
 
-  it('applies them secondary first, verified, then primary — and the pair is GO but for what no fixer may change', () => {
+  it('applies them secondary first, verified, then primary — and the pair is GO but for what no fixer may change', async () => {
     const applied = world.cli(['apply', 'pair:pypi', '--yes', '--json']);
     const run = runOf(applied);
     expect({ code: applied.code, status: run.status, reason: run.reason }).toEqual({
@@ -67,12 +67,12 @@ describe('the PyPI 2013 pair, enforced', () => {
       for (const fix of node.fixes) expect([fix.fixId, fix.verified]).toEqual([fix.fixId, true]);
 
     // Never both in one wave: every step on pypi-2 ended before the first on pypi-1.
-    const store = openStore(world.db);
+    const store = await openStore(world.db);
     let events: RunEvent[];
     try {
-      events = store.runs.events(run.id);
+      events = await store.runs.events(run.id);
     } finally {
-      store.close();
+      await store.close();
     }
     const lastOnSecondary = events.map((e) => e.node).lastIndexOf('pypi-2');
     const firstOnPrimary = events.findIndex((e) => e.node === 'pypi-1');

@@ -172,12 +172,12 @@ describe('safety of enforcement', () => {
     expect(tampered.stderr).toContain('was changed after it was made');
   });
 
-  it('refuses a run on a node that another run is changing', () => {
-    const store = openStore(world.db);
+  it('refuses a run on a node that another run is changing', async () => {
+    const store = await openStore(world.db);
     try {
-      store.runs.lock(['s-2'], 'r-20261206-120000-zzzzzz', '4242@elsewhere', new Date());
+      await store.runs.lock(['s-2'], 'r-20261206-120000-zzzzzz', '4242@elsewhere', new Date());
     } finally {
-      store.close();
+      await store.close();
     }
     const before = secondary.fingerprint();
     const locked = world.cli(['apply', 'pair:s', '--yes']);

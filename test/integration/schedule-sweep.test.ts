@@ -26,10 +26,10 @@ describe('scheduled sweeps', () => {
   beforeAll(async () => {
     sshd = await startSshd();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-schedule-'));
-    store = openStore(path.join(dir, 'dg.db'));
+    store = await openStore(path.join(dir, 'dg.db'));
   });
   afterAll(async () => {
-    store.close();
+    await store.close();
     await sshd.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -95,9 +95,9 @@ mode: enforce
       // Without an enforcer (this scheduler has none) an enforce schedule says it applied nothing.
       expect(run?.notes.join(' ')).toContain('this server runs no enforcement; nothing was applied');
       await evaluator.idle();
-      const state = store.states.latestState('web-1');
+      const state = await store.states.latestState('web-1');
       expect(Object.keys(state?.packages?.items ?? {}).length).toBeGreaterThan(100);
-      expect(store.findings.open('node:web-1', 'drift')).toEqual([]); // dpkg is installed here
+      expect(await store.findings.open('node:web-1', 'drift')).toEqual([]); // dpkg is installed here
       expect(scheduler.lastRun('nightly')).toBe(run);
       expect(log.warn).toHaveBeenCalledWith(expect.objectContaining({ schedule: 'nightly' }), 'schedule ran');
     } finally {

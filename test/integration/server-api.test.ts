@@ -41,7 +41,9 @@ describe('server API', () => {
     server = await startTestServer({ desiredDir, now: clock.now });
     tokenOf = {};
     for (const node of ['pypi-1', 'pypi-2'])
-      tokenOf[node] = server.store.tokens.create({ role: 'node', node }, clock.now().toISOString()).token;
+      tokenOf[node] = (
+        await server.store.tokens.create({ role: 'node', node }, clock.now().toISOString())
+      ).token;
   });
   afterEach(async () => {
     await server.close();
@@ -165,7 +167,7 @@ describe('server API', () => {
     const response = await post(tokenOf['pypi-1']!, buildReport(exampleState('pypi-2'), 'x-1'));
     expect(response.statusCode).toBe(403);
     expect(response.json().error.code).toBe('E_FORBIDDEN');
-    expect(server.store.states.node('pypi-2')).toBeUndefined();
+    expect(await server.store.states.node('pypi-2')).toBeUndefined();
   });
 
   it('manages tokens with an admin token only, showing a secret once', async () => {

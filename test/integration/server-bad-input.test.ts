@@ -23,8 +23,8 @@ describe('bad input to the report endpoint', () => {
   beforeAll(async () => {
     server = await startTestServer({ bodyLimit: 4 * 1024 * 1024 });
     const now = new Date().toISOString();
-    pypi2Token = server.store.tokens.create({ role: 'node', node: 'pypi-2' }, now).token;
-    readerToken = server.store.tokens.create({ role: 'reader' }, now).token;
+    pypi2Token = (await server.store.tokens.create({ role: 'node', node: 'pypi-2' }, now)).token;
+    readerToken = (await server.store.tokens.create({ role: 'reader' }, now)).token;
     // Something legal in the store first, so "unchanged" means more than "still empty".
     const first = await send(pypi2Token, buildReport(example('pypi-2'), 'first'));
     expect(first.statusCode).toBe(201);
@@ -163,9 +163,8 @@ describe('a legal but large report', () => {
   it('stores a node with 100,000 packages correctly', async () => {
     const server = await startTestServer();
     try {
-      const token = server.store.tokens.create(
-        { role: 'node', node: 'pypi-2' },
-        new Date().toISOString(),
+      const token = (
+        await server.store.tokens.create({ role: 'node', node: 'pypi-2' }, new Date().toISOString())
       ).token;
       const state = example('pypi-2');
       const items: Record<string, PackageEntry> = {};
@@ -182,7 +181,7 @@ describe('a legal but large report', () => {
         payload: buildReport(state, 'large-1'),
       });
       expect(response.statusCode).toBe(201);
-      const stored = server.store.states.latestState('pypi-2');
+      const stored = await server.store.states.latestState('pypi-2');
       expect(Object.keys(stored!.packages!.items)).toHaveLength(100_000);
       expect(stored!.packages!.items['pkg-24ow:amd64']?.version).toBe(`1.${parseInt('24ow', 36)}-1`);
       expect(stored!.hashes.packages).toBe(state.hashes.packages);

@@ -23,7 +23,7 @@ describe('collection times', () => {
   let token: string;
   beforeEach(async () => {
     server = await startTestServer({ now: () => NOW });
-    token = server.store.tokens.create({ role: 'node', node: 'pypi-2' }, NOW.toISOString()).token;
+    token = (await server.store.tokens.create({ role: 'node', node: 'pypi-2' }, NOW.toISOString())).token;
   });
   afterEach(() => server.close());
 
@@ -95,18 +95,18 @@ describe('collection times', () => {
 
     it('does not lock the node out when a store already holds one (stored before it was refused)', async () => {
       const poisoned = example('pypi-2', '2099-01-01T00:00:00.000Z');
-      const stored = server.store.transaction(() => {
-        server.store.states.touchNode('pypi-2', {
+      const stored = await server.store.transaction(async (tx) => {
+        await tx.states.touchNode('pypi-2', {
           receivedAt: NOW.toISOString(),
           collectedAt: poisoned.collectedAt,
           errors: [],
         });
-        return server.store.states.node('pypi-2');
+        return tx.states.node('pypi-2');
       });
       expect(stored?.collectedAt).toBe('2099-01-01T00:00:00.000Z');
       const honest = await send(example('pypi-2', '2026-12-06T10:25:00Z'), 'honest');
       expect(honest.statusCode).toBe(201);
-      expect(server.store.states.node('pypi-2')?.collectedAt).toBe('2026-12-06T10:25:00.000Z');
+      expect((await server.store.states.node('pypi-2'))?.collectedAt).toBe('2026-12-06T10:25:00.000Z');
     });
   });
 });

@@ -2,7 +2,7 @@
  * Crash safety with real processes (issue 3, acceptance):
  *  - kill -9 the server during a burst of concurrent reports: after a restart on the same store,
  *    every report that got a 2xx is stored, none twice, and each node's latest state is the
- *    newest content stored;
+ *    newest content stored — on a SQLite file and on PostgreSQL alike (issue 10);
  *  - kill -9 the agent mid-run, with and without the server, and restart it on the same spool:
  *    nothing lost, nothing stored twice.
  */
@@ -14,6 +14,8 @@ import type { Report } from '../../src/model/report';
 import type { NodeState } from '../../src/model/state';
 import { hashOf } from '../../src/shared/canonical-json';
 import { preparedFixtureRoot } from '../helpers/fixture-nodes';
+import { startPostgres } from '../helpers/postgres';
+import type { TestPostgres } from '../helpers/postgres';
 import type { CliProcess, ServerProcess } from '../helpers/processes';
 import {
   api,
@@ -23,6 +25,7 @@ import {
   startAgent,
   startServer,
   storedReports,
+  storedReportsOf,
   waitFor,
 } from '../helpers/processes';
 
@@ -65,78 +68,95 @@ describe('reliability', () => {
     dirs.push(dir);
     return dir;
   };
+  let postgres: TestPostgres | undefined;
   afterEach(() => killAll());
   afterAll(() => {
+    postgres?.stop();
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('kill -9 of the server during a burst loses no acknowledged report and stores none twice', async () => {
-    const db = path.join(tempDir('dg-burst-'), 'driftguard.db');
-    const server = await startServer({ db });
-    const reports = burst();
-    const acknowledged = new Set<string>();
-    const key = (r: Report) => `${r.node} ${r.reportId}`;
-    let killed = false;
-    const queue = [...reports];
-    const worker = async () => {
-      for (let report = queue.shift(); report; report = queue.shift()) {
-        const status = await post(server, report).catch(() => 0);
-        if (status === 200 || status === 201) acknowledged.add(key(report));
-        if (acknowledged.size >= reports.length / 3 && !killed) {
-          killed = true;
-          server.child.kill('SIGKILL'); // mid-burst: other requests are in flight
+  /** A new, empty store of each kind. */
+  const stores = {
+    sqlite: async () => path.join(tempDir('dg-burst-'), 'driftguard.db'),
+    postgres: async () => {
+      postgres ??= await startPostgres();
+      return postgres.createDatabase();
+    },
+  };
+
+  it.each(['sqlite', 'postgres'] as const)(
+    'kill -9 of the server during a burst loses no acknowledged report and stores none twice (%s)',
+    async (backend) => {
+      const db = await stores[backend]();
+      const server = await startServer({ db });
+      const reports = burst();
+      const acknowledged = new Set<string>();
+      const key = (r: Report) => `${r.node} ${r.reportId}`;
+      let killed = false;
+      const queue = [...reports];
+      const worker = async () => {
+        for (let report = queue.shift(); report; report = queue.shift()) {
+          const status = await post(server, report).catch(() => 0);
+          if (status === 200 || status === 201) acknowledged.add(key(report));
+          if (acknowledged.size >= reports.length / 3 && !killed) {
+            killed = true;
+            server.child.kill('SIGKILL'); // mid-burst: other requests are in flight
+          }
         }
+      };
+      await Promise.all(Array.from({ length: 24 }, worker));
+      await server.exited;
+      expect(killed).toBe(true);
+      expect(acknowledged.size).toBeGreaterThanOrEqual(reports.length / 3);
+      expect(acknowledged.size).toBeLessThan(reports.length);
+
+      // Straight from the store, before anything else touches it: every 2xx is there, once.
+      const rows = await storedReportsOf(db);
+      const stored = new Map<string, number>();
+      for (const row of rows)
+        stored.set(`${row.node} ${row.reportId}`, (stored.get(`${row.node} ${row.reportId}`) ?? 0) + 1);
+      for (const id of acknowledged) expect([id, stored.get(id)]).toEqual([id, 1]);
+      expect([...stored.values()].every((count) => count === 1)).toBe(true);
+
+      const restarted = await startServer({ db, port: server.port });
+      // Each node's latest state is the content of its newest stored report — at least as new as
+      // its newest acknowledged one (a report stored just before the kill may have lost its 2xx).
+      for (const node of NODES) {
+        const newestStored = rows.filter((r) => r.node === node).at(-1);
+        const newestAcked = reports.filter((r) => r.node === node && acknowledged.has(key(r))).at(-1);
+        if (!newestStored) {
+          expect(newestAcked).toBeUndefined();
+          continue;
+        }
+        const expected = reports.find((r) => r.node === node && r.reportId === newestStored.reportId)!;
+        if (newestAcked) expect(newestStored.collectedAt >= newestAcked.collectedAt).toBe(true);
+        const latest = (await api(restarted, `/api/v1/nodes/${node}/state`)) as NodeState;
+        expect([node, latest.collectedAt, latest.hashes]).toEqual([
+          node,
+          expected.collectedAt,
+          expected.hashes,
+        ]);
+        expect(latest.sysctls!.live['vm.swappiness']).toBe(
+          expected.categories.sysctls!.live['vm.swappiness'],
+        );
       }
-    };
-    await Promise.all(Array.from({ length: 24 }, worker));
-    await server.exited;
-    expect(killed).toBe(true);
-    expect(acknowledged.size).toBeGreaterThanOrEqual(reports.length / 3);
-    expect(acknowledged.size).toBeLessThan(reports.length);
 
-    // Straight from the file, before anything else touches it: every 2xx is there, once.
-    const rows = storedReports(db);
-    const stored = new Map<string, number>();
-    for (const row of rows)
-      stored.set(`${row.node} ${row.reportId}`, (stored.get(`${row.node} ${row.reportId}`) ?? 0) + 1);
-    for (const id of acknowledged) expect([id, stored.get(id)]).toEqual([id, 1]);
-    expect([...stored.values()].every((count) => count === 1)).toBe(true);
-
-    const restarted = await startServer({ db, port: server.port });
-    // Each node's latest state is the content of its newest stored report — at least as new as
-    // its newest acknowledged one (a report stored just before the kill may have lost its 2xx).
-    for (const node of NODES) {
-      const newestStored = rows.filter((r) => r.node === node).at(-1);
-      const newestAcked = reports.filter((r) => r.node === node && acknowledged.has(key(r))).at(-1);
-      if (!newestStored) {
-        expect(newestAcked).toBeUndefined();
-        continue;
+      // Senders retry what they got no answer for; what was stored is never stored again.
+      for (const report of reports) {
+        const status = await post(restarted, report);
+        if (stored.has(key(report))) expect([key(report), status]).toEqual([key(report), 200]);
+        else expect([200, 201, 409]).toContain(status);
       }
-      const expected = reports.find((r) => r.node === node && r.reportId === newestStored.reportId)!;
-      if (newestAcked) expect(newestStored.collectedAt >= newestAcked.collectedAt).toBe(true);
-      const latest = (await api(restarted, `/api/v1/nodes/${node}/state`)) as NodeState;
-      expect([node, latest.collectedAt, latest.hashes]).toEqual([
-        node,
-        expected.collectedAt,
-        expected.hashes,
-      ]);
-      expect(latest.sysctls!.live['vm.swappiness']).toBe(expected.categories.sysctls!.live['vm.swappiness']);
-    }
-
-    // Senders retry what they got no answer for; what was stored is never stored again.
-    for (const report of reports) {
-      const status = await post(restarted, report);
-      if (stored.has(key(report))) expect([key(report), status]).toEqual([key(report), 200]);
-      else expect([200, 201, 409]).toContain(status);
-    }
-    const after = storedReports(db);
-    expect(new Set(after.map((r) => `${r.node} ${r.reportId}`)).size).toBe(after.length);
-    for (const node of NODES) {
-      const latest = (await api(restarted, `/api/v1/nodes/${node}/state`)) as NodeState;
-      expect([node, latest.sysctls!.live['vm.swappiness']]).toEqual([node, String(PER_NODE - 1)]);
-    }
-    expect(await restarted.stop()).toBe(0);
-  }, 60_000);
+      const after = await storedReportsOf(db);
+      expect(new Set(after.map((r) => `${r.node} ${r.reportId}`)).size).toBe(after.length);
+      for (const node of NODES) {
+        const latest = (await api(restarted, `/api/v1/nodes/${node}/state`)) as NodeState;
+        expect([node, latest.sysctls!.live['vm.swappiness']]).toEqual([node, String(PER_NODE - 1)]);
+      }
+      expect(await restarted.stop()).toBe(0);
+    },
+    120_000,
+  );
 
   it('kill -9 of the agent, with the server up and with it down, loses nothing and stores nothing twice', async () => {
     const work = tempDir('dg-agent-kill-');

@@ -24,7 +24,7 @@ describe('GET /api/v1/trends', () => {
     server = await startTestServer({ now: () => now });
     tokenOf = {};
     for (const node of ['pypi-1', 'pypi-2'])
-      tokenOf[node] = server.store.tokens.create({ role: 'node', node }, now.toISOString()).token;
+      tokenOf[node] = (await server.store.tokens.create({ role: 'node', node }, now.toISOString())).token;
   });
   afterEach(async () => {
     await server.close();

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { MIGRATIONS } from '../../src/store/migrations';
 import { openStore } from '../../src/store';
 
-test('a version-2 store with offset times opens with them in UTC', () => {
+test('a version-2 store with offset times opens with them in UTC', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-migrate-'));
   try {
     const file = path.join(dir, 'old.db');
@@ -24,15 +24,15 @@ test('a version-2 store with offset times opens with them in UTC', () => {
     ).run();
     db.close();
 
-    const store = openStore(file);
+    const store = await openStore(file);
     try {
-      expect(store.schemaVersion).toBe(MIGRATIONS[MIGRATIONS.length - 1]?.version);
-      expect(store.states.node('pypi-2')?.collectedAt).toBe('2026-12-06T07:00:00.000Z');
-      expect(store.states.versionsSince('pypi-2', '2026-12-06T06:59:00.000Z')).toEqual([
+      expect(await store.schemaVersion()).toBe(MIGRATIONS[MIGRATIONS.length - 1]?.version);
+      expect((await store.states.node('pypi-2'))?.collectedAt).toBe('2026-12-06T07:00:00.000Z');
+      expect(await store.states.versionsSince('pypi-2', '2026-12-06T06:59:00.000Z')).toEqual([
         expect.objectContaining({ category: 'os', collectedAt: '2026-12-06T07:00:00.000Z' }),
       ]);
     } finally {
-      store.close();
+      await store.close();
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

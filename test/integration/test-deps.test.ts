@@ -36,9 +36,10 @@ describe('npm test installs the Debian packages the tests use', () => {
     expect(fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8')).toMatch(/^scripts\/test-deps\.sh$/m);
   });
 
-  it('lists every package a test names in requireTool(), sshd for the SSH tests and debootstrap for the sandbox nodes', () => {
-    // The sandbox image (test/helpers/sandbox-image.ts) checks for debootstrap itself.
-    const named = new Set<string>(['openssh-server', 'debootstrap']);
+  it('lists every package a test names in requireTool(), sshd for the SSH tests, debootstrap for the sandbox nodes and PostgreSQL for its store', () => {
+    // The sandbox image (test/helpers/sandbox-image.ts) checks for debootstrap itself, and
+    // test/helpers/postgres.ts for initdb.
+    const named = new Set<string>(['openssh-server', 'debootstrap', 'postgresql']);
     for (const file of tsFiles(path.join(ROOT, 'test'))) {
       for (const match of fs
         .readFileSync(file, 'utf8')

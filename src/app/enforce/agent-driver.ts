@@ -20,9 +20,9 @@ export interface AgentRunOptions {
   /** How long a node's agent has to take and finish its work. */
   timeoutMs: number;
   /** Stores a state an agent sent (as its report), so evaluation and readiness see it. */
-  ingest: (state: NodeState) => void;
+  ingest: (state: NodeState) => Promise<void>;
   /** The latest known state of a node (the store's). */
-  latest: (node: string) => NodeState | undefined;
+  latest: (node: string) => Promise<NodeState | undefined>;
   /** Wakes the wait when an agent answers (the result route calls it). */
   wake?: (listener: () => void) => () => void;
 }
@@ -52,28 +52,28 @@ async function waitForResult(
   // Real elapsed time, not the run's clock (which tests pin): a timeout is about waiting.
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
-    const row = ctx.env.store.agentWork.get<AgentWork, AgentResult>(ctx.record.id, node);
+    const row = await ctx.env.store.agentWork.get<AgentWork, AgentResult>(ctx.record.id, node);
     if (row?.doneAt && row.result) return row.result;
     if (Date.now() > deadline) return undefined;
     await sleep(POLL_MS, options.wake);
-    ctx.env.store.runs.heartbeat(ctx.record.id, ctx.env.now());
+    await ctx.env.store.runs.heartbeat(ctx.record.id, ctx.env.now());
   }
 }
 
 /** Takes in what the agent of `node` answered; true when its fixes were applied and verified. */
-function takeResult(
+async function takeResult(
   ctx: RunContext,
   outcome: NodeOutcome,
   result: AgentResult | undefined,
   options: AgentRunOptions,
-): boolean {
+): Promise<boolean> {
   const { request, env } = ctx;
   if (!result) {
     outcome.status = 'failed';
     outcome.error = `the agent of ${outcome.node} did not finish the work within ${Math.round(options.timeoutMs / 1000)} s (is its apply unit enabled?)`;
     return false;
   }
-  if (result.state) options.ingest(result.state);
+  if (result.state) await options.ingest(result.state);
   if (result.refused || !result.outcome) {
     outcome.status = 'failed';
     outcome.error = `the agent of ${outcome.node} refused: ${result.refused ?? 'no outcome'}`;
@@ -98,7 +98,7 @@ function takeResult(
   // Verify here: the agent applied without the desired state; its fresh state says whether it worked.
   const states = new Map<string, NodeState>();
   for (const planNode of request.plan.nodes) {
-    const state = planNode.node === outcome.node ? result.state : options.latest(planNode.node);
+    const state = planNode.node === outcome.node ? result.state : await options.latest(planNode.node);
     if (state) states.set(planNode.node, state);
   }
   for (const [fix, fixOutcome] of applied) {
@@ -129,34 +129,34 @@ async function driveAgents(ctx: RunContext, options: AgentRunOptions): Promise<v
         backupDir: backupDirOf(record.id),
         dryRun: request.dryRun,
       };
-      env.store.agentWork.release(record.id, node, work, env.now().toISOString());
-      startNode(ctx, node, `${work.fixes.length} fixes released to its agent`, 'agent');
+      await env.store.agentWork.release(record.id, node, work, env.now().toISOString());
+      await startNode(ctx, node, `${work.fixes.length} fixes released to its agent`, 'agent');
     }
     const answers = await Promise.all(wave.map((node) => waitForResult(ctx, node, options)));
     let failed = false;
-    wave.forEach((node, index) => {
+    for (const [index, node] of wave.entries()) {
       const outcome = outcomeOf(record, node);
       let ok: boolean;
       try {
-        ok = takeResult(ctx, outcome, answers[index], options);
+        ok = await takeResult(ctx, outcome, answers[index], options);
       } catch (err) {
         outcome.status = 'failed';
         outcome.error = `cannot take in the agent's answer: ${errorMessage(err)}`;
         ok = false;
       }
       if (!ok) failed = true;
-      journal.nodeFinished(record, outcome);
-    });
+      await journal.nodeFinished(record, outcome);
+    }
     if (failed) return;
   }
 }
 
-/** Starts a run through the nodes' agents; locks are taken before this returns. */
-export function startAgentRun(
+/** Starts a run through the nodes' agents; locks are taken before this resolves. */
+export async function startAgentRun(
   request: RunRequest,
   env: RunEnvironment,
   options: AgentRunOptions,
-): StartedRun {
-  const ctx = beginRun(request, env);
+): Promise<StartedRun> {
+  const ctx = await beginRun(request, env);
   return { record: ctx.record, done: finishRun(ctx, () => driveAgents(ctx, options)) };
 }

@@ -34,7 +34,12 @@ export interface ApplyNodeOptions {
   backupDir: string;
   /** Re-collects and returns what the fix should have resolved but did not; absent: verified elsewhere. */
   verify?: (fix: Fix) => Promise<string[]>;
-  step: (type: RunEventType, message: string, about: { fixId?: string; status?: string }) => void;
+  /** Records a step of the run (awaited: the record is written before the fix goes on). */
+  step: (
+    type: RunEventType,
+    message: string,
+    about: { fixId?: string; status?: string },
+  ) => void | Promise<void>;
   now: () => Date;
   /** Another node of the wave failed: stop before the next fix. */
   stopped: () => boolean;
@@ -148,7 +153,7 @@ export async function applyNodeFixes(options: ApplyNodeOptions): Promise<boolean
     const fixOutcome = outcome.fixes[index] as FixOutcome;
     if (options.stopped()) break;
     fixOutcome.startedAt = options.now().toISOString();
-    options.step('fix-started', `${fix.id}: ${fix.description}`, { fixId: fix.id });
+    await options.step('fix-started', `${fix.id}: ${fix.description}`, { fixId: fix.id });
     try {
       for (const change of fix.files) fixOutcome.files.push(await changeFile(change));
       const commands = [...fix.commands];
@@ -178,7 +183,7 @@ export async function applyNodeFixes(options: ApplyNodeOptions): Promise<boolean
       fixOutcome.error = err instanceof FixFailure ? err.message : `${fix.id}: ${errorMessage(err)}`;
     }
     fixOutcome.finishedAt = options.now().toISOString();
-    options.step(
+    await options.step(
       'fix-finished',
       `${fix.id}: ${fixOutcome.status}${fixOutcome.error ? ` — ${fixOutcome.error}` : ''}`,
       {

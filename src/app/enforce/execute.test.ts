@@ -11,6 +11,7 @@ import { ConflictError } from '../../shared/errors';
 import { TransportError } from '../../transport/errors';
 import { executePlan } from './execute';
 import { restoreRun } from './restore';
+import { runRecord } from '../../../test/helpers/run-record';
 
 const plan: Plan = {
   schema: PLAN_SCHEMA_ID,
@@ -35,14 +36,8 @@ function runFailingToOpen(store: Store, reason: Error) {
 }
 
 /** A finished run that wrote a file on n-1: something to restore. */
-const applied: RunRecord = {
+const applied: RunRecord = runRecord({
   id: 'r-20261206-115000-abcdef',
-  kind: 'apply',
-  trigger: 'cli',
-  actor: 'test',
-  via: 'ssh',
-  target: 'node:n-1',
-  dryRun: false,
   status: 'succeeded',
   startedAt: '2026-12-06T11:50:00.000Z',
   nodes: [
@@ -64,19 +59,19 @@ const applied: RunRecord = {
       ],
     },
   ],
-};
+});
 
 describe('runs and the nodes they cannot have', () => {
   let dir: string;
   let store: Store;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-execute-'));
-    store = openStore(path.join(dir, 'driftguard.db'));
+    store = await openStore(path.join(dir, 'driftguard.db'));
   });
 
-  afterEach(() => {
-    store.close();
+  afterEach(async () => {
+    await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -87,26 +82,28 @@ describe('runs and the nodes they cannot have', () => {
       status: 'failed',
       reason: 'cannot reach n-1: n-1 is unreachable: connection refused',
     });
-    expect(store.runs.locks()).toEqual([]);
+    expect(await store.runs.locks()).toEqual([]);
   });
 
   it('refuses an apply or a restore on a node another run is changing, recording why', async () => {
-    store.runs.lock(['n-1'], 'r-20261206-115900-zzzzzz', 'elsewhere', now());
-    store.runs.create(applied);
+    await store.runs.lock(['n-1'], 'r-20261206-115900-zzzzzz', 'elsewhere', now());
+    await store.runs.create(applied);
     const never = () => Promise.reject(new Error('no session may be opened'));
-    // Refused at once, before anything is awaited: a second run on a node is told so synchronously.
-    expect(() =>
+    // Refused before any session is opened (`never` would fail it otherwise, with another error).
+    await expect(
       executePlan(
         { plan, desired: {} as Desired, trigger: 'cli', actor: 'test', via: 'ssh', dryRun: false },
         { store, now, open: never },
       ),
-    ).toThrow(ConflictError);
+    ).rejects.toBeInstanceOf(ConflictError);
     const restore = restoreRun(
       { runId: applied.id, trigger: 'cli', actor: 'test', dryRun: false },
       { store, now, open: never },
     );
     await expect(restore).rejects.toBeInstanceOf(ConflictError);
-    const refused = store.runs.list({ status: 'refused' }).map((run) => store.runs.get(run.id));
+    const refused = await Promise.all(
+      (await store.runs.list({ status: 'refused' })).map((run) => store.runs.get(run.id)),
+    );
     // Both started in the same second: their order in the list is their ids' random part's.
     expect(refused.map((run) => [run?.kind, run?.nodes.map((n) => n.status)]).sort()).toEqual([
       ['apply', ['not-attempted']],

@@ -78,11 +78,11 @@ function newRunRecord(request: RunRequest, now: Date): RunRecord {
  * A run that could not even be planned (a node not reached, no state): recorded as failed with
  * its reason, like any other run — a scheduled enforcement that did nothing must say why.
  */
-export function recordFailedRun(
+export async function recordFailedRun(
   env: Pick<RunEnvironment, 'store' | 'now' | 'listener'>,
   run: { target: string; trigger: RunTrigger; actor: string; via: RunVia },
   reason: string,
-): RunRecord {
+): Promise<RunRecord> {
   const journal = new RunJournal(env.store, env.now, env.listener);
   const record: RunRecord = {
     id: newRunId(env.now()),
@@ -93,7 +93,7 @@ export function recordFailedRun(
     startedAt: env.now().toISOString(),
     nodes: [],
   };
-  journal.start(record);
+  await journal.start(record);
   return endEarly({ journal, record }, 'failed', reason);
 }
 
@@ -121,15 +121,16 @@ export interface RunContext extends RecordedRun {
 }
 
 /**
- * Records the run and takes the lock of every node it changes — synchronously, so that a second
- * run on a node is refused at once (ConflictError, after the refused run is recorded). A dry
- * run takes no lock.
+ * Records the run and takes the lock of every node it changes before anything else happens, so
+ * that a second run on a node is refused at once (ConflictError, after the refused run is
+ * recorded). A dry run takes no lock.
  */
-export function beginRun(request: RunRequest, env: RunEnvironment): RunContext {
+export async function beginRun(request: RunRequest, env: RunEnvironment): Promise<RunContext> {
   const journal = new RunJournal(env.store, env.now, env.listener);
   const record = newRunRecord(request, env.now());
-  journal.start(record);
-  if (!request.dryRun) lockOrRefuse({ journal, record }, env.store, request.plan.waves.flat(), env.now());
+  await journal.start(record);
+  if (!request.dryRun)
+    await lockOrRefuse({ journal, record }, env.store, request.plan.waves.flat(), env.now());
   return { request, env, journal, record };
 }
 
@@ -146,27 +147,27 @@ export async function finishRun(ctx: RunContext, drive: () => Promise<void>): Pr
       }
       record.status = 'succeeded';
     } else settleRun(record);
-    journal.finish(record);
+    await journal.finish(record);
     return record;
   } catch (err) {
     if (record.status === 'running') {
       record.status = 'failed';
       record.reason = errorMessage(err);
-      journal.finish(record);
+      await journal.finish(record);
     }
     throw err;
   } finally {
-    if (!ctx.request.dryRun) env.store.runs.unlock(record.id);
+    if (!ctx.request.dryRun) await env.store.runs.unlock(record.id);
   }
 }
 
 /** Refuses the run when a node's fresh state is not the ground the plan stands on. */
-function checkBasis(ctx: RunContext, node: string, fresh: NodeState): void {
+async function checkBasis(ctx: RunContext, node: string, fresh: NodeState): Promise<void> {
   const stale = staleAgainst(ctx.request.plan.nodes.find((n) => n.node === node)?.basis ?? {}, fresh);
   if (stale.length === 0) return;
   const planned = ctx.request.plan.nodes.find((n) => n.node === node);
   const reason = `stale plan: the ${stale.join(', ')} of ${node} changed since the plan was made (state of ${planned?.collectedAt}); nothing was changed — plan again`;
-  endEarly(ctx, 'refused', reason);
+  await endEarly(ctx, 'refused', reason);
   throw new StalePlanError(reason, { run: ctx.record.id, node, categories: stale });
 }
 
@@ -181,13 +182,13 @@ async function driveSessions(ctx: RunContext, sessions: Map<string, NodeSession>
     try {
       session = await env.open(planNode.node);
     } catch (err) {
-      endEarly(ctx, 'failed', `cannot reach ${planNode.node}: ${errorMessage(err)}`);
+      await endEarly(ctx, 'failed', `cannot reach ${planNode.node}: ${errorMessage(err)}`);
       return;
     }
     sessions.set(planNode.node, session);
     const fresh = request.fresh?.get(planNode.node) ?? (await session.collect());
     states.set(planNode.node, fresh);
-    checkBasis(ctx, planNode.node, fresh);
+    await checkBasis(ctx, planNode.node, fresh);
   }
   if (request.dryRun) return;
 
@@ -197,7 +198,7 @@ async function driveSessions(ctx: RunContext, sessions: Map<string, NodeSession>
     await Promise.all(
       wave.map(async (node) => {
         const fixes = changesOf(plan, node);
-        const outcome = startNode(ctx, node, `${fixes.length} fixes`);
+        const outcome = await startNode(ctx, node, `${fixes.length} fixes`);
         const session = sessions.get(node) as NodeSession;
         const ok = await applyNodeFixes({
           session,
@@ -219,15 +220,15 @@ async function driveSessions(ctx: RunContext, sessions: Map<string, NodeSession>
           },
         });
         if (!ok) failed = true;
-        journal.nodeFinished(record, outcome);
+        await journal.nodeFinished(record, outcome);
       }),
     );
   }
 }
 
-/** Starts a run through SSH or local sessions; locks are taken before this returns. */
-export function startRun(request: RunRequest, env: RunEnvironment): StartedRun {
-  const ctx = beginRun(request, env);
+/** Starts a run through SSH or local sessions; locks are taken before this resolves. */
+export async function startRun(request: RunRequest, env: RunEnvironment): Promise<StartedRun> {
+  const ctx = await beginRun(request, env);
   const sessions = new Map<string, NodeSession>();
   const done = finishRun(ctx, () => driveSessions(ctx, sessions)).finally(() =>
     Promise.all([...sessions.values()].map((session) => session.close().catch(() => undefined))),
@@ -236,6 +237,6 @@ export function startRun(request: RunRequest, env: RunEnvironment): StartedRun {
 }
 
 /** Carries a plan out and resolves with its record (see the file comment). */
-export function executePlan(request: RunRequest, env: RunEnvironment): Promise<RunRecord> {
-  return startRun(request, env).done;
+export async function executePlan(request: RunRequest, env: RunEnvironment): Promise<RunRecord> {
+  return (await startRun(request, env)).done;
 }

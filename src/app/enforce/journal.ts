@@ -22,35 +22,35 @@ export class RunJournal {
     return `${process.pid}@${os.hostname()}`;
   }
 
-  start(record: RunRecord): void {
-    this.store.runs.create(record);
-    this.audit(record, 'run-started', {
+  async start(record: RunRecord): Promise<void> {
+    await this.store.runs.create(record);
+    await this.audit(record, 'run-started', {
       target: record.target,
       via: record.via,
       dryRun: record.dryRun,
       ...(record.planHash ? { planHash: record.planHash } : {}),
     });
-    this.event(record, 'run-started', `${record.kind} of ${record.target} started by ${record.actor}`);
+    await this.event(record, 'run-started', `${record.kind} of ${record.target} started by ${record.actor}`);
   }
 
   /**
    * Saves the record and announces one step of it. A step is also a sign of life: it refreshes
    * the run's locks, so that a long run (apply or restore) is not taken for one whose process died.
    */
-  step(
+  async step(
     record: RunRecord,
     type: RunEventType,
     message: string,
     about: { node?: string; fixId?: string; status?: string } = {},
-  ): void {
-    this.store.runs.save(record);
-    this.store.runs.heartbeat(record.id, this.now());
-    this.event(record, type, message, about);
+  ): Promise<void> {
+    await this.store.runs.save(record);
+    await this.store.runs.heartbeat(record.id, this.now());
+    await this.event(record, type, message, about);
   }
 
   /** A node's part is over: its status, and why when it failed. */
-  nodeFinished(record: RunRecord, outcome: NodeOutcome): void {
-    this.step(
+  nodeFinished(record: RunRecord, outcome: NodeOutcome): Promise<void> {
+    return this.step(
       record,
       'node-finished',
       `${outcome.node}: ${outcome.status}${outcome.error ? ` — ${outcome.error}` : ''}`,
@@ -58,9 +58,9 @@ export class RunJournal {
     );
   }
 
-  finish(record: RunRecord): void {
+  async finish(record: RunRecord): Promise<void> {
     record.finishedAt = this.now().toISOString();
-    this.store.runs.save(record);
+    await this.store.runs.save(record);
     const name: AuditEventName =
       record.kind === 'restore' && record.status === 'succeeded'
         ? 'restored'
@@ -71,13 +71,13 @@ export class RunJournal {
             : record.status === 'abandoned'
               ? 'run-abandoned'
               : 'run-failed';
-    this.audit(record, name, {
+    await this.audit(record, name, {
       status: record.status,
       ...(record.reason ? { reason: record.reason } : {}),
       ...(record.restoreOf ? { restoreOf: record.restoreOf } : {}),
       fixes: record.nodes.flatMap((n) => n.fixes.map((f) => `${f.fixId}: ${f.status}`)),
     });
-    this.event(
+    await this.event(
       record,
       'run-finished',
       `${record.kind} of ${record.target} ${record.status}${record.reason ? `: ${record.reason}` : ''}`,
@@ -87,8 +87,8 @@ export class RunJournal {
     );
   }
 
-  private audit(record: RunRecord, event: AuditEventName, detail: Record<string, unknown>): void {
-    this.store.audit.append({
+  private audit(record: RunRecord, event: AuditEventName, detail: Record<string, unknown>): Promise<void> {
+    return this.store.audit.append({
       at: this.now().toISOString(),
       actor: record.actor,
       event,
@@ -98,13 +98,13 @@ export class RunJournal {
     });
   }
 
-  private event(
+  private async event(
     record: RunRecord,
     type: RunEventType,
     message: string,
     about: { node?: string; fixId?: string; status?: string } = {},
-  ): void {
-    const event = this.store.runs.appendEvent({
+  ): Promise<void> {
+    const event = await this.store.runs.appendEvent({
       runId: record.id,
       at: this.now().toISOString(),
       type,

@@ -71,7 +71,7 @@ async function restoreNode(
   original: NodeOutcome,
   outcome: NodeOutcome,
   options: { dryRun: boolean; now: () => Date },
-  step: (message: string, fixId?: string, status?: string) => void,
+  step: (message: string, fixId?: string, status?: string) => Promise<void>,
 ): Promise<void> {
   const backupDir = original.backupDir as string;
   outcome.backupDir = backupDir;
@@ -132,7 +132,7 @@ async function restoreNode(
       fix.error = errorMessage(err);
     }
     fix.finishedAt = options.now().toISOString();
-    step(
+    await step(
       `${fix.fixId}: ${fix.status === 'applied' ? 'restored' : fix.status}${fix.error ? ` — ${fix.error}` : ''}`,
       fix.fixId,
       fix.status,
@@ -148,7 +148,7 @@ async function restoreNode(
 }
 
 export async function restoreRun(request: RestoreRequest, env: RunEnvironment): Promise<RunRecord> {
-  const recorded = env.store.runs.get(request.runId);
+  const recorded = await env.store.runs.get(request.runId);
   let original: RunRecord;
   if (recorded) original = recorded;
   else if (request.unrecorded && request.node)
@@ -178,10 +178,10 @@ export async function restoreRun(request: RestoreRequest, env: RunEnvironment): 
     startedAt: env.now().toISOString(),
     nodes: nodes.map((node) => ({ node: node.node, wave: 1, status: 'pending', fixes: [] })),
   };
-  journal.start(record);
+  await journal.start(record);
   const run = { journal, record };
   const nodeNames = record.nodes.map((n) => n.node);
-  if (!request.dryRun) lockOrRefuse(run, env.store, nodeNames, env.now());
+  if (!request.dryRun) await lockOrRefuse(run, env.store, nodeNames, env.now());
   try {
     for (const outcome of record.nodes) {
       const source = nodes.find((n) => n.node === outcome.node) as NodeOutcome;
@@ -194,7 +194,7 @@ export async function restoreRun(request: RestoreRequest, env: RunEnvironment): 
         break;
       }
       try {
-        startNode(run, outcome.node, `restoring the backups of ${original.id}`);
+        await startNode(run, outcome.node, `restoring the backups of ${original.id}`);
         await restoreNode(
           session,
           source,
@@ -207,16 +207,16 @@ export async function restoreRun(request: RestoreRequest, env: RunEnvironment): 
               ...(status ? { status } : {}),
             }),
         );
-        journal.nodeFinished(record, outcome);
+        await journal.nodeFinished(record, outcome);
       } finally {
         await session.close().catch(() => undefined);
       }
       if ((outcome as NodeOutcome).status === 'failed') break;
     }
     settleRun(record);
-    journal.finish(record);
+    await journal.finish(record);
     return record;
   } finally {
-    if (!request.dryRun) env.store.runs.unlock(record.id);
+    if (!request.dryRun) await env.store.runs.unlock(record.id);
   }
 }

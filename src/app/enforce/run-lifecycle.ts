@@ -22,7 +22,11 @@ export function outcomeOf(record: RunRecord, node: string): NodeOutcome {
 }
 
 /** Finishes the record as refused or failed before anything changed, with the reason. */
-export function endEarly(run: RecordedRun, status: 'refused' | 'failed', reason: string): RunRecord {
+export async function endEarly(
+  run: RecordedRun,
+  status: 'refused' | 'failed',
+  reason: string,
+): Promise<RunRecord> {
   const { journal, record } = run;
   record.status = status;
   record.reason = reason;
@@ -30,7 +34,7 @@ export function endEarly(run: RecordedRun, status: 'refused' | 'failed', reason:
     node.status = 'not-attempted';
     for (const fix of node.fixes) fix.status = 'not-attempted';
   }
-  journal.finish(record);
+  await journal.finish(record);
   return record;
 }
 
@@ -38,22 +42,32 @@ export function endEarly(run: RecordedRun, status: 'refused' | 'failed', reason:
  * Takes the lock of every node the run changes, or ends it as refused: a node held by another
  * run refuses the whole run at once (ConflictError naming that run, and this one).
  */
-export function lockOrRefuse(run: RecordedRun, store: Store, nodes: readonly string[], now: Date): void {
+export async function lockOrRefuse(
+  run: RecordedRun,
+  store: Store,
+  nodes: readonly string[],
+  now: Date,
+): Promise<void> {
   try {
-    store.runs.lock(nodes, run.record.id, RunJournal.holder(), now);
+    await store.runs.lock(nodes, run.record.id, RunJournal.holder(), now);
   } catch (err) {
     if (!(err instanceof ConflictError)) throw err;
-    endEarly(run, 'refused', err.message);
+    await endEarly(run, 'refused', err.message);
     throw new ConflictError(err.message, { ...err.details, run: run.record.id });
   }
 }
 
 /** Marks `node` running and says so; returns its outcome. `where` is set first when given (agents). */
-export function startNode(run: RecordedRun, node: string, what: string, where?: string): NodeOutcome {
+export async function startNode(
+  run: RecordedRun,
+  node: string,
+  what: string,
+  where?: string,
+): Promise<NodeOutcome> {
   const outcome = outcomeOf(run.record, node);
   outcome.status = 'running';
   if (where !== undefined) outcome.where = where;
-  run.journal.step(run.record, 'node-started', `${node}: ${what}`, { node });
+  await run.journal.step(run.record, 'node-started', `${node}: ${what}`, { node });
   return outcome;
 }
 

@@ -24,6 +24,7 @@ import type { NodeSession } from './node-session';
 import { restoreRun } from './restore';
 import { newPlanId } from './run-ids';
 import { sessionOpener } from './sessions';
+import { statesForPlan } from './plan-states';
 
 export interface EnforcerDeps {
   store: Store;
@@ -71,19 +72,20 @@ export class Enforcer {
     return desired;
   }
 
-  private latest = (node: string): NodeState | undefined =>
-    this.deps.store.states.latestState(node) ?? undefined;
+  private latest = (node: string): Promise<NodeState | undefined> => this.deps.store.states.latestState(node);
 
-  createPlan(request: PlanRequest, actor: string): StoredPlan {
+  async createPlan(request: PlanRequest, actor: string): Promise<StoredPlan> {
     const now = this.deps.now();
+    const desired = this.desired();
+    const states = await statesForPlan(this.deps.store, desired, request.target);
     const plan = makePlan({
-      desired: this.desired(),
+      desired,
       target: request.target,
-      stateOf: this.latest,
+      stateOf: (node) => states.get(node),
       now,
       ...(request.maxNodesPerWave ? { maxNodesPerWave: request.maxNodesPerWave } : {}),
     });
-    const stored = this.deps.store.plans.create({
+    const stored = await this.deps.store.plans.create({
       id: newPlanId(now),
       target: plan.target,
       hash: plan.hash,
@@ -93,7 +95,7 @@ export class Enforcer {
       createdBy: actor,
       expiresAt: new Date(now.getTime() + (this.deps.planTtlMs ?? DEFAULT_PLAN_TTL_MS)).toISOString(),
     });
-    this.deps.store.audit.append({
+    await this.deps.store.audit.append({
       at: now.toISOString(),
       actor,
       event: 'plan-created',
@@ -103,28 +105,28 @@ export class Enforcer {
     return stored;
   }
 
-  plan(id: string): StoredPlan {
-    const stored = this.deps.store.plans.get(id);
+  async plan(id: string): Promise<StoredPlan> {
+    const stored = await this.deps.store.plans.get(id);
     if (!stored) throw new NotFoundError(`no plan ${id}`);
     return stored;
   }
 
   /** A plan that may still be approved or run at `now`. */
-  private unexpiredPlan(id: string, now: Date): StoredPlan {
-    const stored = this.plan(id);
+  private async unexpiredPlan(id: string, now: Date): Promise<StoredPlan> {
+    const stored = await this.plan(id);
     if (Date.parse(stored.expiresAt) <= now.getTime())
       throw new ConflictError(`plan ${id} expired at ${stored.expiresAt}: make a new one`);
     return stored;
   }
 
-  approve(id: string, actor: string): StoredPlan {
+  async approve(id: string, actor: string): Promise<StoredPlan> {
     const now = this.deps.now();
-    const stored = this.unexpiredPlan(id, now);
-    if (!this.deps.store.plans.approve(id, actor, now.toISOString()))
+    const stored = await this.unexpiredPlan(id, now);
+    if (!(await this.deps.store.plans.approve(id, actor, now.toISOString())))
       throw new ConflictError(
         `plan ${id} was approved already, by ${stored.approvedBy} at ${stored.approvedAt}`,
       );
-    this.deps.store.audit.append({
+    await this.deps.store.audit.append({
       at: now.toISOString(),
       actor,
       event: 'plan-approved',
@@ -166,8 +168,12 @@ export class Enforcer {
   }
 
   /** Starts an approved plan (a dry run needs no approval); a node held by another run refuses at once. */
-  runPlan(id: string, options: { dryRun: boolean; trigger?: RunTrigger }, actor: string): StartedRun {
-    const stored = this.unexpiredPlan(id, this.deps.now());
+  async runPlan(
+    id: string,
+    options: { dryRun: boolean; trigger?: RunTrigger },
+    actor: string,
+  ): Promise<StartedRun> {
+    const stored = await this.unexpiredPlan(id, this.deps.now());
     if (!options.dryRun && !stored.approvedAt)
       throw new ConflictError(
         `plan ${id} is not approved: an admin approves it first (POST /api/v1/plans/${id}/approve)`,
@@ -182,10 +188,10 @@ export class Enforcer {
   }
 
   /** Starts a plan made here (schedules): no approval step, the schedule is the approval. */
-  start(
+  async start(
     plan: StoredPlan['plan'],
     options: { via: RunVia; dryRun: boolean; trigger: RunTrigger; actor: string; planId?: string },
-  ): StartedRun {
+  ): Promise<StartedRun> {
     const desired = this.desired();
     const request = {
       plan,
@@ -199,7 +205,7 @@ export class Enforcer {
     const env = this.environment(desired);
     const started =
       options.via === 'agent'
-        ? startAgentRun(request, env, {
+        ? await startAgentRun(request, env, {
             timeoutMs: this.deps.agentTimeoutMs ?? 10 * 60_000,
             ingest: (state) => this.ingest(state),
             latest: this.latest,
@@ -208,12 +214,16 @@ export class Enforcer {
               return () => this.answers.off('answer', listener);
             },
           })
-        : startRun(request, env);
+        : await startRun(request, env);
     return this.track(started);
   }
 
-  restore(runId: string, options: { node?: string; dryRun: boolean }, actor: string): Promise<RunRecord> {
-    const run = this.deps.store.runs.get(runId);
+  async restore(
+    runId: string,
+    options: { node?: string; dryRun: boolean },
+    actor: string,
+  ): Promise<RunRecord> {
+    const run = await this.deps.store.runs.get(runId);
     if (!run) throw new NotFoundError(`no run ${runId}`);
     if (run.via === 'agent')
       throw new RequestError(
@@ -232,36 +242,36 @@ export class Enforcer {
   }
 
   /** Whether released work waits for `node` — what the collecting daemon asks before starting its apply unit. */
-  pendingWork(node: string, caller: TokenInfo): { pending: boolean; runId?: string } {
+  async pendingWork(node: string, caller: TokenInfo): Promise<{ pending: boolean; runId?: string }> {
     this.checkNodeCaller(node, caller);
-    const row = this.deps.store.agentWork.pendingFor(node);
+    const row = await this.deps.store.agentWork.pendingFor(node);
     return row && !row.claimedAt ? { pending: true, runId: row.runId } : { pending: false };
   }
 
   /** The oldest released work of `node`, claimed for its agent; undefined when there is none. */
-  claimWork(node: string, caller: TokenInfo): AgentWork | undefined {
+  async claimWork(node: string, caller: TokenInfo): Promise<AgentWork | undefined> {
     this.checkNodeCaller(node, caller);
-    const row = this.deps.store.agentWork.pendingFor<AgentWork, AgentResult>(node);
+    const row = await this.deps.store.agentWork.pendingFor<AgentWork, AgentResult>(node);
     if (!row) return undefined;
     if (row.claimedAt)
       throw new ConflictError(
         `the work of run ${row.runId} for ${node} was claimed at ${row.claimedAt} and never answered: the apply unit may have died mid-way; look at the node, the run fails at its timeout`,
         { run: row.runId },
       );
-    this.deps.store.agentWork.claim(row.runId, node, this.deps.now().toISOString());
+    await this.deps.store.agentWork.claim(row.runId, node, this.deps.now().toISOString());
     return row.work;
   }
 
   /** An agent's answer: stored once, then the run's wait is woken. */
-  takeAnswer(runId: string, node: string, result: AgentResult, caller: TokenInfo): void {
+  async takeAnswer(runId: string, node: string, result: AgentResult, caller: TokenInfo): Promise<void> {
     this.checkNodeCaller(node, caller);
     if (result.runId !== runId || result.node !== node)
       throw new RequestError(
         `the answer is for run ${result.runId} on ${result.node}, posted to ${runId}/${node}`,
       );
-    const row = this.deps.store.agentWork.get(runId, node);
+    const row = await this.deps.store.agentWork.get(runId, node);
     if (!row) throw new NotFoundError(`run ${runId} released no work for ${node}`);
-    if (!this.deps.store.agentWork.complete(runId, node, result, this.deps.now().toISOString()))
+    if (!(await this.deps.store.agentWork.complete(runId, node, result, this.deps.now().toISOString())))
       throw new ConflictError(`run ${runId} has the answer of ${node} already`);
     this.answers.emit('answer');
   }
@@ -272,8 +282,8 @@ export class Enforcer {
     throw new AuthError('E_FORBIDDEN', `this token may not take or answer work for node ${node}`);
   }
 
-  private ingest(state: NodeState): void {
-    const outcome = ingestReport(
+  private async ingest(state: NodeState): Promise<void> {
+    const outcome = await ingestReport(
       this.deps.store,
       buildReport(state, `apply-${state.node}-${state.collectedAt}`),
       SERVER_CALLER,
@@ -282,7 +292,7 @@ export class Enforcer {
     this.deps.evaluator.reported(state.node, outcome.changed);
   }
 
-  runRecord(id: string): RunRecord | undefined {
+  runRecord(id: string): Promise<RunRecord | undefined> {
     return this.deps.store.runs.get(id);
   }
 
@@ -290,7 +300,7 @@ export class Enforcer {
   recordFailure(
     run: { target: string; trigger: RunTrigger; actor: string; via: RunVia },
     reason: string,
-  ): RunRecord {
+  ): Promise<RunRecord> {
     return recordFailedRun(
       { store: this.deps.store, now: this.deps.now, listener: (e) => this.events.publish(e) },
       run,

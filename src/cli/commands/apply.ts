@@ -30,7 +30,7 @@ import { printJson } from '../io';
 import { renderPlan } from '../render/plan';
 import { progressPrinter, renderRun } from '../render/run';
 import type { SessionFlags, StateOptions } from './shared';
-import { expandPath, readToken, sessionOptionsFor, stateSourceFrom } from './shared';
+import { readToken, sessionOptionsFor, stateSourceFrom, storeLocation } from './shared';
 
 export interface ApplyOptions extends Partial<StateOptions>, SessionFlags {
   desired: string;
@@ -187,7 +187,7 @@ export async function runApply(target: string, options: ApplyOptions, io: CliIo)
     now: now(),
     ...(maxNodesPerWave ? { maxNodesPerWave } : {}),
   });
-  const store = openStore(expandPath(options.db, io));
+  const store = await openStore(storeLocation(options.db, io));
   try {
     let plan: Plan;
     let fresh: Map<string, NodeState> | undefined;
@@ -226,6 +226,6 @@ export async function runApply(target: string, options: ApplyOptions, io: CliIo)
     return run.status === 'succeeded' ? EXIT_OK : EXIT_FINDINGS;
   } finally {
     await pool.closeAll();
-    store.close();
+    await store.close();
   }
 }

@@ -10,14 +10,14 @@ import { loadDesired } from '../../desired';
 import { currentTime } from '../../shared/clock';
 import { isRunId } from '../../app/enforce/run-ids';
 import { NotFoundError, UsageError } from '../../shared/errors';
-import { openStore } from '../../store';
+import { displayLocation, openStore } from '../../store';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes';
 import type { CliIo } from '../io';
 import { printJson } from '../io';
 import { progressPrinter, renderRun } from '../render/run';
 import { cliActor } from './apply';
 import type { SessionFlags } from './shared';
-import { expandPath, sessionOptionsFor } from './shared';
+import { sessionOptionsFor, storeLocation } from './shared';
 
 export interface RestoreOptions extends SessionFlags {
   desired: string;
@@ -33,9 +33,9 @@ export async function runRestore(runId: string, options: RestoreOptions, io: Cli
     throw new UsageError(`${JSON.stringify(runId)} is not a run id (r-YYYYMMDD-HHMMSS-xxxxxx)`);
   const desired = loadDesired(options.desired);
   const now = () => currentTime(io.env);
-  const store = openStore(expandPath(options.db, io));
+  const store = await openStore(storeLocation(options.db, io));
   try {
-    const original = store.runs.get(runId);
+    const original = await store.runs.get(runId);
     const via = options.via ?? (options.root || original?.via === 'local' ? 'local' : 'ssh');
     if (original?.via === 'agent' && via !== 'local')
       throw new UsageError(
@@ -44,7 +44,7 @@ export async function runRestore(runId: string, options: RestoreOptions, io: Cli
     // The server records an agent's run; on the node, its backup folder is all there is.
     if (!original && (via !== 'local' || !options.node))
       throw new NotFoundError(
-        `no run ${runId} in ${options.db} (driftguard runs lists them); on the node that has its backups: driftguard restore ${runId} --via local --node NAME --desired DIR --db FILE --yes`,
+        `no run ${runId} in ${displayLocation(options.db)} (driftguard runs lists them); on the node that has its backups: driftguard restore ${runId} --via local --node NAME --desired DIR --db FILE --yes`,
       );
     const pool = new SessionPool(sessionOpener(desired, sessionOptionsFor(via, options, io, now)));
     try {
@@ -71,6 +71,6 @@ export async function runRestore(runId: string, options: RestoreOptions, io: Cli
       await pool.closeAll();
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -6,12 +6,12 @@ import { getJson, refusal } from '../../app/api-client';
 import type { RunRecord } from '../../model/run';
 import { NotFoundError } from '../../shared/errors';
 import type { RunSummary } from '../../store';
-import { openStore } from '../../store';
+import { displayLocation, openStore } from '../../store';
 import { EXIT_OK } from '../exit-codes';
 import type { CliIo } from '../io';
 import { printJson } from '../io';
 import { renderRun, renderRunList } from '../render/run';
-import { expandPath, readToken } from './shared';
+import { readToken, storeLocation } from './shared';
 
 export interface RunsOptions {
   server?: string;
@@ -35,11 +35,11 @@ export async function runRunsList(options: RunsOptions, io: CliIo): Promise<numb
   if (options.server)
     runs = (await fromServer<{ runs: RunSummary[] }>(options, io, `/api/v1/runs?limit=${limit}`)).runs;
   else {
-    const store = openStore(expandPath(options.db, io));
+    const store = await openStore(storeLocation(options.db, io));
     try {
-      runs = store.runs.list({ limit });
+      runs = await store.runs.list({ limit });
     } finally {
-      store.close();
+      await store.close();
     }
   }
   if (options.json) printJson(io, { runs });
@@ -52,14 +52,15 @@ export async function runRunsShow(id: string, options: RunsOptions, io: CliIo): 
   if (options.server)
     run = await fromServer<RunRecord>(options, io, `/api/v1/runs/${encodeURIComponent(id)}`);
   else {
-    const store = openStore(expandPath(options.db, io));
+    const store = await openStore(storeLocation(options.db, io));
     try {
-      run = store.runs.get(id);
+      run = await store.runs.get(id);
     } finally {
-      store.close();
+      await store.close();
     }
   }
-  if (!run) throw new NotFoundError(`no run ${id} in ${options.db} (driftguard runs lists them)`);
+  if (!run)
+    throw new NotFoundError(`no run ${id} in ${displayLocation(options.db)} (driftguard runs lists them)`);
   if (options.json) printJson(io, run);
   else io.out(renderRun(run, io.colors));
   return EXIT_OK;

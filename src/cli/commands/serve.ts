@@ -18,7 +18,7 @@ import { buildServer } from '../../server/app';
 import { startLocalAgent } from '../../server/local-agent';
 import { currentTime } from '../../shared/clock';
 import { IoError, UsageError, errorMessage } from '../../shared/errors';
-import { openStore } from '../../store';
+import { displayLocation, openStore } from '../../store';
 import { Scheduler } from '../../schedule/scheduler';
 import { RunEventHub } from '../../app/enforce/events';
 import { LiveHub, forwardRunEvents, liveObserver } from '../../app/live-events';
@@ -93,8 +93,8 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   const localNodes = (options.localNode ?? []).map((value) => parseLocalNode(value, io.cwd));
   const https = readTls(options);
   const now = () => currentTime(io.env);
-  const store = openStore(options.db, { durable: options.durable });
-  const tokenFile = ensureFirstAdminToken(store, options.db, now());
+  const store = await openStore(options.db, { durable: options.durable });
+  const tokenFile = await ensureFirstAdminToken(store, options.db, now());
   if (tokenFile) io.err(`driftguard: created the first admin token in ${tokenFile}\n`);
   const holder = new DesiredHolder(options.desired, loadDesired, now, loadDesiredInWorker);
   const first = holder.reload();
@@ -118,7 +118,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       : undefined;
   const toLive = liveObserver(live, now);
   const evaluator = new WorkerEvaluator(
-    { dbFile: options.db, durable: options.durable },
+    { location: options.db, durable: options.durable },
     (node, message) => log.error({ node, error: message }, 'evaluation failed'),
     {
       reported: toLive.reported,
@@ -167,7 +167,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   });
 
   for (const dir of options.import ?? []) {
-    const result = importStates(store, holder.desired, dir, now());
+    const result = await importStates(store, holder.desired, dir, now());
     app.log.info(
       { dir, imported: result.imported, skipped: result.skipped.map((s) => `${s.file}: ${s.reason}`) },
       'states imported',
@@ -219,7 +219,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   await app.listen({ host, port });
   const scheme = https ? 'https' : 'http';
   io.err(
-    `driftguard: serving ${scheme}://${host.includes(':') ? `[${host}]` : host}:${port} — store ${options.db}, desired state ${options.desired}\n`,
+    `driftguard: serving ${scheme}://${host.includes(':') ? `[${host}]` : host}:${port} — store ${displayLocation(options.db)}, desired state ${options.desired}\n`,
   );
 
   return new Promise<number>((resolve) => {
@@ -234,7 +234,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       process.off('SIGHUP', reloadSoon);
       await app.close();
       await evaluator.close();
-      store.close();
+      await store.close();
       resolve(0);
     };
     process.once('SIGINT', () => void stop());

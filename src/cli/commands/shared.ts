@@ -8,6 +8,7 @@ import type { StateSource } from '../../app/state-source';
 import { parseDuration } from '../../desired/values';
 import { formatDuration } from '../../shared/format';
 import { IoError, UsageError } from '../../shared/errors';
+import { isPostgresUrl } from '../../store/location';
 import type { SshIdentity } from '../../transport/identity';
 import { loadIdentity } from '../../transport/identity';
 import type { KnownHosts } from '../../transport/known-hosts';
@@ -51,6 +52,11 @@ export function durationOption(flag: string, text: string, minimumMs = 0): numbe
 export function expandPath(file: string, io: Pick<CliIo, 'env' | 'cwd'>): string {
   const home = io.env.HOME || os.homedir();
   return path.resolve(io.cwd, file.startsWith('~/') ? path.join(home, file.slice(2)) : file);
+}
+
+/** A command's `--db`: a PostgreSQL URL as given, or a store file path expanded like any other. */
+export function storeLocation(db: string, io: Pick<CliIo, 'env' | 'cwd'>): string {
+  return isPostgresUrl(db) ? db : expandPath(db, io);
 }
 
 /** Host keys and the login key for SSH (sweep, apply, restore): `~/` expanded, known_hosts warnings shown. */

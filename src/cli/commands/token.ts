@@ -70,9 +70,12 @@ export async function runTokenCreate(
 ): Promise<number> {
   const spec = roleOf(node, options);
   if (spec.node !== undefined) await checkDeclared(spec.node, options, io);
-  const store = openStore(options.db);
+  const store = await openStore(options.db);
   try {
-    const created = store.tokens.create({ ...spec, label: options.label }, currentTime(io.env).toISOString());
+    const created = await store.tokens.create(
+      { ...spec, label: options.label },
+      currentTime(io.env).toISOString(),
+    );
     if (options.json) printJson(io, { token: created.token, ...created.info });
     else {
       io.out(`${created.token}\n`);
@@ -81,15 +84,15 @@ export async function runTokenCreate(
       );
     }
   } finally {
-    store.close();
+    await store.close();
   }
   return EXIT_OK;
 }
 
 export async function runTokenList(options: TokenCommonOptions, io: CliIo): Promise<number> {
-  const store = openStore(options.db);
+  const store = await openStore(options.db);
   try {
-    const tokens = store.tokens.list();
+    const tokens = await store.tokens.list();
     if (options.json) printJson(io, { tokens });
     else {
       for (const token of tokens) {
@@ -101,7 +104,7 @@ export async function runTokenList(options: TokenCommonOptions, io: CliIo): Prom
       }
     }
   } finally {
-    store.close();
+    await store.close();
   }
   return EXIT_OK;
 }
@@ -109,14 +112,14 @@ export async function runTokenList(options: TokenCommonOptions, io: CliIo): Prom
 export async function runTokenRevoke(id: string, options: TokenCommonOptions, io: CliIo): Promise<number> {
   if (!/^\d+$/.test(id))
     throw new UsageError(`token ids are numbers (see driftguard token list), not ${JSON.stringify(id)}`);
-  const store = openStore(options.db);
+  const store = await openStore(options.db);
   try {
-    if (!store.tokens.revoke(Number(id), currentTime(io.env).toISOString()))
+    if (!(await store.tokens.revoke(Number(id), currentTime(io.env).toISOString())))
       throw new NotFoundError(`no live token ${id}`);
     if (options.json) printJson(io, { revoked: Number(id) });
     else io.out(`revoked token ${id}\n`);
   } finally {
-    store.close();
+    await store.close();
   }
   return EXIT_OK;
 }

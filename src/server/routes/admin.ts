@@ -71,7 +71,7 @@ export function adminRoutes(deps: ServerDeps): FastifyPluginAsync {
         const { role, node, label } = request.body;
         if ((role === 'node') !== (node !== undefined))
           throw new RequestError('a node token names its node, and only a node token does');
-        const created = deps.store.tokens.create({ role, node, label }, deps.now().toISOString());
+        const created = await deps.store.tokens.create({ role, node, label }, deps.now().toISOString());
         return reply.code(201).send({ token: created.token, ...created.info });
       },
     );
@@ -83,7 +83,7 @@ export function adminRoutes(deps: ServerDeps): FastifyPluginAsync {
         schema: { summary: 'Every token (never the secrets)', tags: ['tokens'], querystring: NO_QUERY },
       },
       async () => ({
-        tokens: deps.store.tokens.list(),
+        tokens: await deps.store.tokens.list(),
       }),
     );
 
@@ -94,7 +94,7 @@ export function adminRoutes(deps: ServerDeps): FastifyPluginAsync {
         schema: { summary: 'Revoke a token', tags: ['tokens'], params: ID_PARAMS },
       },
       async (request) => {
-        if (!deps.store.tokens.revoke(Number(request.params.id), deps.now().toISOString())) {
+        if (!(await deps.store.tokens.revoke(Number(request.params.id), deps.now().toISOString()))) {
           throw new NotFoundError(`no live token ${request.params.id}`);
         }
         return { revoked: Number(request.params.id) };

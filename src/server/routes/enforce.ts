@@ -79,9 +79,9 @@ function limitOf(text: string | undefined, fallback: number): number {
 }
 
 /** Server-sent events of a run: what happened so far (after Last-Event-ID), then live until it ends. */
-function streamRun(deps: ServerDeps, request: FastifyRequest<Id>, reply: FastifyReply): void {
+async function streamRun(deps: ServerDeps, request: FastifyRequest<Id>, reply: FastifyReply): Promise<void> {
   const runId = request.params.id;
-  if (!deps.store.runs.get(runId)) throw new NotFoundError(`no run ${runId}`);
+  if (!(await deps.store.runs.get(runId))) throw new NotFoundError(`no run ${runId}`);
   const stream = openEventStream(request, reply);
   let last = Number(request.headers['last-event-id'] ?? 0) || 0;
   /** Sends what was not sent yet; true when the run is over. */
@@ -97,10 +97,10 @@ function streamRun(deps: ServerDeps, request: FastifyRequest<Id>, reply: Fastify
     if (send(event)) stream.close();
   });
   if (unsubscribe) stream.onClose(unsubscribe);
-  for (const event of deps.store.runs.events(runId, last)) {
+  for (const event of await deps.store.runs.events(runId, last)) {
     if (send(event)) return stream.close();
   }
-  if (deps.store.runs.get(runId)?.status !== 'running') stream.close();
+  if ((await deps.store.runs.get(runId))?.status !== 'running') stream.close();
 }
 
 export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
@@ -113,7 +113,7 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
       '/plans',
       route('admin', 'Make a plan for a target from the stored states', 'enforcement', { body: PLAN_BODY }),
       async (request, reply) => {
-        const stored = enforcer().createPlan(request.body, actorOf(request.caller));
+        const stored = await enforcer().createPlan(request.body, actorOf(request.caller));
         deps.live.publish({ type: 'plan', planId: stored.id, at: deps.now().toISOString() });
         return reply.code(201).send(stored);
       },
@@ -123,7 +123,7 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
       '/plans',
       readRoute('Plans, newest first', 'enforcement', { querystring: LIST_QUERY }),
       async (request) => ({
-        plans: deps.store.plans.list(limitOf(request.query.limit, 50)).map(({ plan, ...rest }) => ({
+        plans: (await deps.store.plans.list(limitOf(request.query.limit, 50))).map(({ plan, ...rest }) => ({
           ...rest,
           changes: changesOf(plan).length,
           advice: plan.fixes.filter((f) => f.action === 'advice').length,
@@ -143,7 +143,7 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
       '/plans/:id/approve',
       route('admin', 'Approve a plan', 'enforcement', { params: idParams(PLAN_ID_PATTERN) }),
       async (request) => {
-        const approved = enforcer().approve(request.params.id, actorOf(request.caller));
+        const approved = await enforcer().approve(request.params.id, actorOf(request.caller));
         deps.live.publish({ type: 'plan', planId: approved.id, at: deps.now().toISOString() });
         return approved;
       },
@@ -158,7 +158,7 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
         { params: idParams(PLAN_ID_PATTERN), body: RUN_BODY },
       ),
       async (request, reply) => {
-        const started = enforcer().runPlan(
+        const started = await enforcer().runPlan(
           request.params.id,
           { dryRun: request.body?.dryRun ?? false },
           actorOf(request.caller),
@@ -175,7 +175,7 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
         querystring: LIST_QUERY,
       }),
       async (request) => ({
-        runs: deps.store.runs.list({
+        runs: await deps.store.runs.list({
           limit: limitOf(request.query.limit, 50),
           ...(request.query.status ? { status: request.query.status } : {}),
         }),
@@ -188,7 +188,7 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
         params: idParams(RUN_ID_PATTERN),
       }),
       async (request) => {
-        const run = deps.store.runs.get(request.params.id);
+        const run = await deps.store.runs.get(request.params.id);
         if (!run) throw new NotFoundError(`no run ${request.params.id}`);
         return run;
       },
@@ -227,11 +227,13 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
           properties: { limit: LIST_QUERY.properties.limit },
         },
       }),
-      async (request) => ({ events: deps.store.audit.list({ limit: limitOf(request.query.limit, 200) }) }),
+      async (request) => ({
+        events: await deps.store.audit.list({ limit: limitOf(request.query.limit, 200) }),
+      }),
     );
 
     app.get('/locks', readRoute('Nodes being changed now, and by which run', 'enforcement'), async () => ({
-      locks: deps.store.runs.locks(),
+      locks: await deps.store.runs.locks(),
     }));
 
     app.get<{ Params: { name: string } }>(
@@ -253,7 +255,7 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
         params: NAME_PARAMS,
       }),
       async (request, reply) => {
-        const work = enforcer().claimWork(request.params.name, request.caller!);
+        const work = await enforcer().claimWork(request.params.name, request.caller!);
         return work ? reply.send({ work }) : reply.code(204).send();
       },
     );
@@ -272,7 +274,7 @@ export function enforceRoutes(deps: ServerDeps): FastifyPluginAsync {
       async (request) => {
         const result = request.body;
         if (result.state) validateState(result.state, `the state in the answer of ${request.params.name}`);
-        enforcer().takeAnswer(request.params.id, request.params.name, result, request.caller!);
+        await enforcer().takeAnswer(request.params.id, request.params.name, result, request.caller!);
         return { taken: true };
       },
     );

@@ -19,7 +19,7 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
       '/nodes',
       readRoute('Every node, declared or reporting, with last-seen time and drift counts', 'nodes'),
       async () => ({
-        nodes: listNodes(deps.store, deps.desired.desired, deps.now()),
+        nodes: await listNodes(deps.store, deps.desired.desired, deps.now()),
       }),
     );
 
@@ -27,7 +27,7 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
       '/nodes/:name',
       readRoute('One node as the list shows it: times, staleness, drift counts', 'nodes', named),
       async (request) => {
-        const [summary] = listNodes(deps.store, deps.desired.desired, deps.now(), request.params.name);
+        const [summary] = await listNodes(deps.store, deps.desired.desired, deps.now(), request.params.name);
         if (!summary)
           throw new NotFoundError(
             `no node ${request.params.name}: it is not declared and has never reported`,
@@ -40,7 +40,7 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
       '/nodes/:name/state',
       readRoute("The node's latest state (driftguard/state@1)", 'nodes', named),
       async (request) => {
-        const state = deps.store.states.latestState(request.params.name);
+        const state = await deps.store.states.latestState(request.params.name);
         if (!state) throw new NotFoundError(`node ${request.params.name} has never reported`);
         return state;
       },
@@ -50,10 +50,10 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
       '/nodes/:name/drift',
       readRoute('Open drift findings of the node, with since when', 'nodes', named),
       async (request) => {
-        known(request.params.name);
+        await known(request.params.name);
         return {
           node: request.params.name,
-          findings: deps.store.findings.open(`node:${request.params.name}`, 'drift').map(timed),
+          findings: (await deps.store.findings.open(`node:${request.params.name}`, 'drift')).map(timed),
         };
       },
     );
@@ -77,12 +77,12 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
       '/nodes/:name/history',
       readRoute('Category versions collected since a time', 'nodes', namedSince),
       async (request) => {
-        known(request.params.name);
+        await known(request.params.name);
         const since = sinceInstant(request.query.since);
         return {
           node: request.params.name,
           since,
-          versions: deps.store.states.versionsSince(request.params.name, since),
+          versions: await deps.store.states.versionsSince(request.params.name, since),
         };
       },
     );
@@ -101,12 +101,12 @@ export function nodeRoutes(deps: ServerDeps): FastifyPluginAsync {
       '/nodes/:name/timeline',
       readRoute('Drift findings opened or resolved since a time', 'nodes', namedSince),
       async (request) => {
-        known(request.params.name);
+        await known(request.params.name);
         const since = sinceInstant(request.query.since);
         return {
           node: request.params.name,
           since,
-          findings: deps.store.findings.changedSince(`node:${request.params.name}`, since).map(timed),
+          findings: (await deps.store.findings.changedSince(`node:${request.params.name}`, since)).map(timed),
         };
       },
     );

@@ -18,9 +18,9 @@ function requireDesired(deps: ServerDeps): Desired {
 }
 
 /** A node's latest state and when it arrived, from the store. */
-function latestReport(deps: ServerDeps, node: string): LatestReport | undefined {
-  const row = deps.store.states.node(node);
-  const state = row && deps.store.states.latestState(node);
+async function latestReport(deps: ServerDeps, node: string): Promise<LatestReport | undefined> {
+  const row = await deps.store.states.node(node);
+  const state = row && (await deps.store.states.latestState(node));
   return row && state ? { state, receivedAt: row.lastSeen } : undefined;
 }
 
@@ -35,7 +35,7 @@ export function pairRoutes(deps: ServerDeps): FastifyPluginAsync {
       '/pairs',
       readRoute('Every pair of the desired state with its parity counts', 'pairs'),
       async () => ({
-        pairs: listPairs(deps.store, deps.desired.desired),
+        pairs: await listPairs(deps.store, deps.desired.desired),
       }),
     );
 
@@ -44,15 +44,15 @@ export function pairRoutes(deps: ServerDeps): FastifyPluginAsync {
       readRoute('Open parity findings of a pair, primary against secondary', 'pairs', named),
       async (request): Promise<PairParity> => {
         const pair = pairByName(requireDesired(deps), request.params.name);
-        const findings = deps.store.findings.open(`pair:${pair.name}`, 'parity').map(timed);
+        const findings = (await deps.store.findings.open(`pair:${pair.name}`, 'parity')).map(timed);
         const answer: PairParity = {
           pair: pair.name,
           primary: pair.primary,
           secondary: pair.secondary,
           findings,
         };
-        const primary = deps.store.states.latestState(pair.primary);
-        const secondary = deps.store.states.latestState(pair.secondary);
+        const primary = await deps.store.states.latestState(pair.primary);
+        const secondary = await deps.store.states.latestState(pair.secondary);
         if (primary && secondary)
           answer.tally = parityTally(primary, secondary, pair.parity.ignore, findings);
         return answer;
@@ -91,7 +91,7 @@ export function pairRoutes(deps: ServerDeps): FastifyPluginAsync {
       ),
       async (request) => {
         const pair = pairByName(requireDesired(deps), request.params.name);
-        const latest = deps.store.readiness.latest(pair.name);
+        const latest = await deps.store.readiness.latest(pair.name);
         if (!latest) throw new NotFoundError(`pair ${pair.name} has not been evaluated yet`);
         return { ...latest.result, lastEvaluatedAt: latest.lastEvaluatedAt };
       },
@@ -114,8 +114,14 @@ export function pairRoutes(deps: ServerDeps): FastifyPluginAsync {
         'pairs',
         named,
       ),
-      async (request) =>
-        pairRunbook(requireDesired(deps), request.params.name, (node) => latestReport(deps, node)),
+      async (request) => {
+        const desired = requireDesired(deps);
+        const pair = pairByName(desired, request.params.name);
+        // The runbook is assembled without the store: both reports are read first.
+        const reports = new Map<string, LatestReport | undefined>();
+        for (const node of [pair.primary, pair.secondary]) reports.set(node, await latestReport(deps, node));
+        return pairRunbook(desired, request.params.name, (node) => reports.get(node));
+      },
     );
   };
 }

@@ -25,7 +25,7 @@ export function reportRoutes(deps: ServerDeps, metrics: Metrics): FastifyPluginA
         const kind = reportKind(report);
         const timer = metrics.ingestSeconds.startTimer({ kind });
         try {
-          const result = ingestReport(deps.store, report, request.caller!, deps.now());
+          const result = await ingestReport(deps.store, report, request.caller!, deps.now());
           metrics.reports.inc({ kind, outcome: result.duplicate ? 'duplicate' : 'stored' });
           deps.evaluator.reported(report.node, result.changed);
           return reply

@@ -53,8 +53,8 @@ export function trendRoutes(deps: ServerDeps): FastifyPluginAsync {
           since,
           until: until.toISOString(),
           points: pointsOf(request.query.points),
-          findings: deps.store.findings.intervalsSince(since),
-          readiness: deps.store.readiness.historySince(since),
+          findings: await deps.store.findings.intervalsSince(since),
+          readiness: await deps.store.readiness.historySince(since),
           pairs: Object.keys(deps.desired.desired?.pairs ?? {}),
         });
       },

@@ -1,12 +1,28 @@
 /**
- * Numbered schema migrations, applied in order at open inside one transaction each; SQLite's
- * `user_version` records how far a database has come. Never edit a released migration: add
- * the next number.
+ * Numbered schema migrations of the SQLite store, applied in order at open inside one
+ * transaction each; SQLite's `user_version` records how far a database has come. Never edit a
+ * released migration: add the next number — here and, with the same number, in `postgres.ts`.
  */
+import { IoError } from '../../shared/errors';
+
 export interface Migration {
   version: number;
   description: string;
   sql: string;
+}
+
+/**
+ * The migrations a store at schema version `current` still needs, in order. A store newer than
+ * this driftguard (written by a later release) is refused rather than misread.
+ */
+export function pendingMigrations(migrations: readonly Migration[], current: number): Migration[] {
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  if (current > latest) {
+    throw new IoError(
+      `the store is at schema version ${current}, newer than this driftguard knows (${latest}): upgrade driftguard`,
+    );
+  }
+  return migrations.filter((migration) => migration.version > current);
 }
 
 export const MIGRATIONS: readonly Migration[] = [

@@ -1,0 +1,32 @@
+/**
+ * What the repositories need of a database, whichever it is: statements with `?` parameters,
+ * answered asynchronously (a PostgreSQL client is; the SQLite one answers at once), and
+ * transactions. The SQL the repositories write is the dialect both databases share (RETURNING,
+ * ON CONFLICT … DO UPDATE, partial indexes), so each query is written once.
+ */
+export type SqlValue = string | number | null;
+
+export interface Sql {
+  /** Every row the statement returns. */
+  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** The first row, if any. */
+  get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+  /** Runs a statement that returns no rows; resolves to the number of rows it changed. */
+  run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  /**
+   * Runs `work` in one transaction on this connection — all of it or none — or, called inside a
+   * transaction, as part of that one. `work` may be run more than once (PostgreSQL retries a
+   * transaction that lost a serialization conflict): it must do nothing but database work.
+   */
+  transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
+}
+
+export type Backend = 'sqlite' | 'postgres';
+
+/** A connection (or pool) to one store, as `openStore` makes it. */
+export interface Database extends Sql {
+  readonly backend: Backend;
+  /** The number of the last migration applied. */
+  schemaVersion(): Promise<number>;
+  close(): Promise<void>;
+}
