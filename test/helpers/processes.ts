@@ -328,9 +328,6 @@ export function spooledIds(spool: string): string[] {
 export async function killAll(): Promise<void> {
   const left = [...running];
   for (const child of left) child.kill('SIGKILL');
-  await Promise.all(
-    left.map((child) =>
-      child.exitCode === null && child.signalCode === null ? once(child, 'exit') : undefined,
-    ),
-  );
+  const exiting = left.filter((child) => child.exitCode === null && child.signalCode === null);
+  await Promise.all(exiting.map((child) => once(child, 'exit')));
 }
