@@ -11,6 +11,7 @@ import { isPostgresUrl } from './location';
 import { openPostgres } from './postgres';
 import { ReadinessRepository } from './readiness';
 import { RunsRepository } from './runs';
+import type { Lease, LeaseOptions } from './lease';
 import type { Backend, Database, Sql } from './sql';
 import type { OpenOptions } from './sqlite';
 import { openSqlite } from './sqlite';
@@ -26,6 +27,7 @@ export type { StoredPlan } from './plans';
 export type { AuditEvent, AuditEventName } from './audit';
 export type { AgentWorkRow } from './agent-work';
 export type { Backend } from './sql';
+export type { Lease, LeaseOptions } from './lease';
 export type { OpenOptions } from './sqlite';
 export { companionPath, displayLocation, isPostgresUrl } from './location';
 
@@ -74,6 +76,14 @@ export class Store extends Repositories {
 
   schemaVersion(): Promise<number> {
     return this.db.schemaVersion();
+  }
+
+  /**
+   * The lease `name`: held by one process at a time of all those on this store — always by the
+   * only one on SQLite. Released by `release()` or when the store is closed.
+   */
+  lease(name: string, options?: LeaseOptions): Lease {
+    return this.db.lease(name, options);
   }
 
   close(): Promise<void> {

@@ -4,6 +4,8 @@
  * transactions. The SQL the repositories write is the dialect both databases share (RETURNING,
  * ON CONFLICT … DO UPDATE, partial indexes), so each query is written once.
  */
+import type { Lease, LeaseOptions } from './lease';
+
 export type SqlValue = string | number | null;
 
 export interface Sql {
@@ -28,5 +30,7 @@ export interface Database extends Sql {
   readonly backend: Backend;
   /** The number of the last migration applied. */
   schemaVersion(): Promise<number>;
+  /** A lease of this name (see `lease.ts`): held by one process of those that ask, at a time. */
+  lease(name: string, options?: LeaseOptions): Lease;
   close(): Promise<void>;
 }

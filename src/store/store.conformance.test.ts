@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import pg from 'pg';
 import { startPostgres } from '../../test/helpers/postgres';
+import { waitFor } from '../../test/helpers/processes';
 import { runRecord } from '../../test/helpers/run-record';
 import type { TestPostgres } from '../../test/helpers/postgres';
 import type { Finding } from '../model/finding';
@@ -561,6 +562,49 @@ describe.each(['sqlite', 'postgres'] as const)('the %s store', (backend) => {
         planId: 'p-1',
         detail: { n: 1 },
       });
+    });
+  });
+
+  describe('leases', () => {
+    it('are held by one process of those on the store at a time, and taken over when given up', async () => {
+      const other = await openStore(location);
+      try {
+        const first = store.lease('schedules', { checkMs: 100 });
+        const told: boolean[] = [];
+        first.onChange((held) => told.push(held));
+        await waitFor('the first lease held', () => first.held);
+        const second = other.lease('schedules', { checkMs: 100 });
+        const elsewhere = other.lease('something else', { checkMs: 100 });
+        await waitFor('a lease of another name held', () => elsewhere.held);
+        // SQLite has one instance, which holds every lease; on PostgreSQL the second waits.
+        if (backend === 'postgres') {
+          // Both sessions have asked: the holder checks its session, the other tries and is refused.
+          const client = new pg.Client({ connectionString: location });
+          await client.connect();
+          try {
+            await waitFor('both sessions at work', async () => {
+              const { rows } = await client.query<{ query: string }>(
+                "SELECT query FROM pg_stat_activity WHERE application_name LIKE 'driftguard lease schedules %' ORDER BY query",
+              );
+              const queries = rows.map((row) => row.query);
+              return (
+                queries.length === 2 &&
+                queries[0] === 'SELECT 1' &&
+                queries[1]!.includes('pg_try_advisory_lock')
+              );
+            });
+          } finally {
+            await client.end();
+          }
+          expect(second.held).toBe(false);
+        }
+        await first.release();
+        expect(first.held).toBe(false);
+        await waitFor('the lease taken over', () => second.held);
+        if (backend === 'postgres') expect(told).toEqual([true, false]);
+      } finally {
+        await other.close();
+      }
     });
   });
 });

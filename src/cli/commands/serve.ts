@@ -103,6 +103,9 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   const probeTimeoutMs = durationOption('--probe-timeout', options.probeTimeout);
   const log = pino({ level: options.logLevel });
   const live = new LiveHub();
+  // Schedules and the readiness monitor run on one instance of those sharing the store: the
+  // holder of this lease (on SQLite, always this one; DESIGN "Several instances").
+  const lease = store.lease('schedules-and-readiness');
   const readinessEvery = durationOption('--readiness-interval', options.readinessInterval);
   const monitor =
     readinessEvery > 0
@@ -113,9 +116,17 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
           intervalMs: readinessEvery,
           probeTimeoutMs,
           live,
+          active: () => lease.held,
           onError: (pair, message) => log.error({ pair, error: message }, 'readiness evaluation failed'),
         })
       : undefined;
+  lease.onChange((held) => {
+    log.info(
+      { lease: 'schedules-and-readiness', held },
+      held ? 'this instance runs schedules and readiness' : 'another instance runs schedules and readiness',
+    );
+    if (held) monitor?.evaluateAll();
+  });
   const toLive = liveObserver(live, now);
   const evaluator = new WorkerEvaluator(
     { location: options.db, durable: options.durable },
@@ -151,7 +162,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     planTtlMs: durationOption('--plan-ttl', options.planTtl, 60_000),
     agentTimeoutMs: durationOption('--agent-timeout', options.agentTimeout, 1000),
   });
-  const scheduler = new Scheduler({ store, evaluator, now, credentials, enforcer }, log);
+  const scheduler = new Scheduler({ store, evaluator, now, credentials, enforcer }, log, () => lease.held);
   const { app } = await buildServer({
     store,
     desired: holder,
@@ -226,6 +237,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     const stop = async () => {
       stopWatching();
       monitor?.stop();
+      await lease.release();
       stopRunEvents();
       scheduler.stop();
       await Promise.all(localAgents.map((agent) => agent.stop()));

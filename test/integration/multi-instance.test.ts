@@ -1,0 +1,140 @@
+/**
+ * Several `driftguard serve` processes on one PostgreSQL store (issue 10, stage 2). Everything is
+ * asserted on what the store holds — which session holds the lease, the rows the instances
+ * wrote — and every wait is a bounded poll for a condition, never a timing.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import pg from 'pg';
+import { startPostgres } from '../helpers/postgres';
+import type { TestPostgres } from '../helpers/postgres';
+import type { ServerProcess } from '../helpers/processes';
+import { freePort, killAll, startServer, waitFor } from '../helpers/processes';
+
+const LEASE = 'schedules-and-readiness';
+
+/** A pair on two nodes no one can reach, and an enforce schedule every minute (it records a failed run). */
+async function writeDesired(dir: string): Promise<string> {
+  const closed = await freePort();
+  const desired = path.join(dir, 'desired');
+  fs.mkdirSync(desired);
+  fs.writeFileSync(
+    path.join(desired, 'fleet.yaml'),
+    `
+kind: Role
+name: base
+packages: { dpkg: present }
+---
+kind: Node
+name: web-1
+roles: [base]
+ssh: { host: 127.0.0.1, port: ${closed}, user: root }
+---
+kind: Node
+name: web-2
+roles: [base]
+ssh: { host: 127.0.0.1, port: ${closed}, user: root }
+---
+kind: Pair
+name: web
+primary: web-1
+secondary: web-2
+---
+kind: Schedule
+name: every-minute
+cron: '* * * * *'
+targets: [pair:web]
+mode: enforce
+`,
+  );
+  return desired;
+}
+
+describe('several instances on one PostgreSQL', () => {
+  let postgres: TestPostgres;
+  let dir: string;
+  let db: string;
+  let desired: string;
+  let client: pg.Client;
+
+  beforeAll(async () => {
+    postgres = await startPostgres();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-multi-'));
+    desired = await writeDesired(dir);
+  });
+  beforeEach(async () => {
+    db = await postgres.createDatabase();
+    client = new pg.Client({ connectionString: db });
+    await client.connect();
+  });
+  afterEach(async () => {
+    await killAll();
+    await client.end();
+  });
+  afterAll(() => {
+    postgres.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The pid of the server process whose session holds the lease, if any does. */
+  async function leaseHolder(): Promise<number | undefined> {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT a.application_name AS name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'advisory' AND l.granted AND a.application_name LIKE $1`,
+      [`driftguard lease ${LEASE} pid %`],
+    );
+    expect(rows.length).toBeLessThanOrEqual(1);
+    return rows[0] ? Number(/pid (\d+)$/.exec(rows[0].name)?.[1]) : undefined;
+  }
+
+  async function scheduleRuns(): Promise<string[]> {
+    const { rows } = await client.query<{ started_at: string }>(
+      "SELECT started_at FROM runs WHERE trigger = 'schedule' ORDER BY started_at",
+    );
+    return rows.map((row) => row.started_at);
+  }
+
+  async function lastReadiness(): Promise<string | undefined> {
+    const { rows } = await client.query<{ at: string | null }>(
+      "SELECT max(last_evaluated_at) AS at FROM readiness_history WHERE pair = 'web'",
+    );
+    return rows[0]?.at ?? undefined;
+  }
+
+  const serve = () =>
+    startServer({
+      db,
+      desired,
+      args: ['--readiness-interval', '1s', '--identity', path.join(dir, 'no-key')],
+    });
+
+  it('run schedules and the readiness monitor on one of them; the other takes over when it is killed', async () => {
+    const a = await serve();
+    await waitFor('A holds the lease', async () => (await leaseHolder()) === a.pid);
+    const b = await serve();
+    await waitFor('readiness evaluated', lastReadiness);
+    await waitFor('a scheduled run', async () => (await scheduleRuns()).length > 0, { timeoutMs: 90_000 });
+    expect(await leaseHolder()).toBe(a.pid); // B started, and A kept it
+
+    await a.kill9();
+    await a.exited;
+    await waitFor('B holds the lease', async () => (await leaseHolder()) === b.pid);
+    // A is dead and B holds the lease: whatever is recorded from now on, B recorded.
+    const readinessBefore = await lastReadiness();
+    const runsBefore = (await scheduleRuns()).length;
+    await waitFor(
+      'readiness evaluated by B',
+      async () => ((await lastReadiness()) ?? '') > (readinessBefore ?? ''),
+    );
+    await waitFor('a scheduled run by B', async () => (await scheduleRuns()).length > runsBefore, {
+      timeoutMs: 90_000,
+    });
+
+    // Never two runs of one minute: only one instance ran the schedule at a time.
+    const minutes = (await scheduleRuns()).map((at) => at.slice(0, 16));
+    expect(new Set(minutes).size).toBe(minutes.length);
+    expect(b.alive).toBe(true);
+    expect(await (b as ServerProcess).stop()).toBe(0);
+  }, 240_000);
+});
