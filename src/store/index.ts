@@ -11,6 +11,7 @@ import { isPostgresUrl } from './location';
 import { openPostgres } from './postgres';
 import { ReadinessRepository } from './readiness';
 import { RunsRepository } from './runs';
+import type { Broadcast } from './broadcast';
 import type { Lease, LeaseOptions } from './lease';
 import type { Backend, Database, Sql } from './sql';
 import type { OpenOptions } from './sqlite';
@@ -28,6 +29,8 @@ export type { AuditEvent, AuditEventName } from './audit';
 export type { AgentWorkRow } from './agent-work';
 export type { Backend } from './sql';
 export type { Lease, LeaseOptions } from './lease';
+export type { Broadcast } from './broadcast';
+export { MAX_BROADCAST_BYTES } from './broadcast';
 export type { OpenOptions } from './sqlite';
 export { companionPath, displayLocation, isPostgresUrl } from './location';
 
@@ -84,6 +87,14 @@ export class Store extends Repositories {
    */
   lease(name: string, options?: LeaseOptions): Lease {
     return this.db.lease(name, options);
+  }
+
+  /**
+   * Messages to the other processes on this store (the live events of other server instances):
+   * NOTIFY/LISTEN on PostgreSQL; on SQLite there are none to tell. Closed with the store.
+   */
+  broadcast(channel: string, onError?: (err: unknown) => void): Broadcast {
+    return this.db.broadcast(channel, onError);
   }
 
   close(): Promise<void> {

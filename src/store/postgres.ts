@@ -18,6 +18,8 @@ import { pendingMigrations } from './migrations';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres';
 import type { Database, Sql, SqlValue } from './sql';
 import { AdvisoryLease } from './advisory-lease';
+import type { Broadcast } from './broadcast';
+import { PostgresBroadcast } from './postgres-broadcast';
 import type { Lease, LeaseOptions } from './lease';
 import { DEFAULT_LEASE_CHECK_MS } from './lease';
 
@@ -130,6 +132,7 @@ class PostgresDatabase extends OnClient implements Database {
   readonly backend = 'postgres';
 
   private readonly leases = new Set<Lease>();
+  private readonly broadcasts = new Set<Broadcast>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -173,8 +176,15 @@ class PostgresDatabase extends OnClient implements Database {
     return lease;
   }
 
+  broadcast(channel: string, onError?: (err: unknown) => void): Broadcast {
+    const broadcast = new PostgresBroadcast(this.pool, this.url, channel, onError);
+    this.broadcasts.add(broadcast);
+    return broadcast;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.leases].map((lease) => lease.release()));
+    await Promise.all([...this.broadcasts].map((broadcast) => broadcast.close()));
     await this.pool.end();
   }
 }

@@ -18,6 +18,8 @@ import { MIGRATIONS, pendingMigrations } from './migrations';
 import type { Database, Sql, SqlValue } from './sql';
 import type { Lease } from './lease';
 import { SoleLease } from './lease';
+import type { Broadcast } from './broadcast';
+import { NoOtherProcesses } from './broadcast';
 
 export interface OpenOptions {
   /** fsync every commit (survives power loss, slower). */
@@ -180,6 +182,11 @@ class SqliteDatabase implements Database {
   /** One process serves a SQLite store: it holds every lease. */
   lease(): Lease {
     return new SoleLease();
+  }
+
+  /** …and no other server process to tell what happened. */
+  broadcast(): Broadcast {
+    return new NoOtherProcesses();
   }
 
   close(): Promise<void> {

@@ -18,7 +18,7 @@ import type { Readiness, Verdict } from '../model/readiness';
 import type { RunRecord } from '../model/run';
 import { ConflictError, IoError } from '../shared/errors';
 import { MIGRATIONS } from './migrations';
-import { openStore } from '.';
+import { MAX_BROADCAST_BYTES, openStore } from '.';
 import type { Backend, Store } from '.';
 
 /** A fresh, empty store location of one backend, and raw SQL on it beside the store. */
@@ -602,6 +602,45 @@ describe.each(['sqlite', 'postgres'] as const)('the %s store', (backend) => {
         expect(first.held).toBe(false);
         await waitFor('the lease taken over', () => second.held);
         if (backend === 'postgres') expect(told).toEqual([true, false]);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  describe('broadcasts', () => {
+    it("carry a process's messages, in order, to the other processes on the store (none on SQLite)", async () => {
+      const other = await openStore(location);
+      try {
+        const here = store.broadcast('dg_test');
+        const there = other.broadcast('dg_test');
+        const heardHere: string[] = [];
+        const heardThere: string[] = [];
+        here.subscribe((message) => heardHere.push(message));
+        there.subscribe((message) => heardThere.push(message));
+        expect(() => here.publish('x'.repeat(MAX_BROADCAST_BYTES + 1))).toThrow(RangeError);
+        if (backend === 'postgres') {
+          const client = new pg.Client({ connectionString: location });
+          await client.connect();
+          try {
+            await waitFor('both listening', async () => {
+              const { rows } = await client.query(
+                "SELECT 1 FROM pg_stat_activity WHERE application_name LIKE 'driftguard listen dg_test %' AND query = 'LISTEN dg_test'",
+              );
+              return rows.length === 2;
+            });
+          } finally {
+            await client.end();
+          }
+          for (const n of [1, 2, 3]) here.publish(`message ${n} ✓`);
+          there.publish('back');
+          await waitFor('the messages heard', () => heardThere.length === 3 && heardHere.length === 1);
+          expect(heardThere).toEqual(['message 1 ✓', 'message 2 ✓', 'message 3 ✓']);
+          expect(heardHere).toEqual(['back']);
+        } else {
+          here.publish('no one to tell');
+          expect([heardHere, heardThere]).toEqual([[], []]);
+        }
       } finally {
         await other.close();
       }

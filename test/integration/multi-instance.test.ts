@@ -7,10 +7,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import pg from 'pg';
+import { buildReport } from '../../src/app/build-report';
+import type { NodeState } from '../../src/model/state';
+import { REPO } from '../helpers/cli';
 import { startPostgres } from '../helpers/postgres';
 import type { TestPostgres } from '../helpers/postgres';
 import type { ServerProcess } from '../helpers/processes';
-import { freePort, killAll, startServer, waitFor } from '../helpers/processes';
+import { api, freePort, killAll, startServer, waitFor } from '../helpers/processes';
 
 const LEASE = 'schedules-and-readiness';
 
@@ -49,6 +52,29 @@ mode: enforce
 `,
   );
   return desired;
+}
+
+/** The example pypi-2, collected now, as report `reportId`. */
+function reportOf(node: string, reportId: string): ReturnType<typeof buildReport> {
+  const state = JSON.parse(
+    fs.readFileSync(path.join(REPO, 'examples/states/pypi-2.json'), 'utf8'),
+  ) as NodeState;
+  state.node = node;
+  state.collectedAt = new Date(Date.now() - 1000).toISOString();
+  return buildReport(state, reportId);
+}
+
+/** `GET /api/v1/events` of `server`, read in the background into `text`. */
+function openEvents(server: ServerProcess): { text: () => string; close: () => void } {
+  const controller = new AbortController();
+  let text = '';
+  void (async () => {
+    const response = await fetch(`${server.url}/api/v1/events`, { signal: controller.signal });
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
+      text += decoder.decode(chunk, { stream: true });
+  })().catch(() => undefined);
+  return { text: () => text, close: () => controller.abort() };
 }
 
 describe('several instances on one PostgreSQL', () => {
@@ -137,4 +163,45 @@ describe('several instances on one PostgreSQL', () => {
     expect(b.alive).toBe(true);
     expect(await (b as ServerProcess).stop()).toBe(0);
   }, 240_000);
+
+  it('tell the dashboards connected to every instance what happened on any of them', async () => {
+    const a = await startServer({ db, args: ['--readiness-interval', '0s'] });
+    const b = await startServer({ db, args: ['--readiness-interval', '0s'] });
+    // Both listen on the store's channel (their LISTEN has been answered).
+    await waitFor('both instances listening', async () => {
+      const { rows } = await client.query<{ name: string }>(
+        `SELECT application_name AS name FROM pg_stat_activity
+          WHERE application_name LIKE 'driftguard listen driftguard_live pid %' AND query = 'LISTEN driftguard_live'`,
+      );
+      return rows.length === 2;
+    });
+    const onB = openEvents(b);
+    await waitFor('the stream of B open', () => onB.text().includes('event: hello'));
+
+    const answer = await api(a, '/api/v1/reports', {
+      method: 'POST',
+      token: a.adminToken,
+      body: reportOf('pypi-2', 'to-a'),
+    });
+    expect(answer).toMatchObject({ stored: true, duplicate: false });
+    const events = () =>
+      onB
+        .text()
+        .split('\n\n')
+        .slice(0, -1) // the last is not complete yet
+        .filter((block) => block.startsWith('event: node-'))
+        .map(
+          (block) => JSON.parse(block.slice(block.indexOf('data: ') + 6)) as { type: string; node: string },
+        );
+    await waitFor('B told of the report to A and its evaluation', () => {
+      const seen = events().map((event) => `${event.type} ${event.node}`);
+      return seen.includes('node-reported pypi-2') && seen.includes('node-evaluated pypi-2');
+    });
+    // Once each: B's stream is told of A's events, and never of them twice.
+    const seen = events().map((event) => `${event.type} ${event.node}`);
+    expect(seen.filter((event) => event === 'node-reported pypi-2')).toHaveLength(1);
+    onB.close();
+    expect(await a.stop()).toBe(0);
+    expect(await b.stop()).toBe(0);
+  }, 120_000);
 });

@@ -103,6 +103,10 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   const probeTimeoutMs = durationOption('--probe-timeout', options.probeTimeout);
   const log = pino({ level: options.logLevel });
   const live = new LiveHub();
+  // Every instance on one PostgreSQL store tells the others' dashboards what happened here
+  // (NOTIFY/LISTEN); on SQLite there is no other instance.
+  const relayFailed = (err: unknown) => log.warn({ error: errorMessage(err) }, 'live events: relay failed');
+  const stopRelay = live.relay(store.broadcast('driftguard_live', relayFailed), relayFailed);
   // Schedules and the readiness monitor run on one instance of those sharing the store: the
   // holder of this lease (on SQLite, always this one; DESIGN "Several instances").
   const lease = store.lease('schedules-and-readiness');
@@ -128,16 +132,19 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     if (held) monitor?.evaluateAll();
   });
   const toLive = liveObserver(live, now);
+  // A node evaluated here or on another instance: the monitor (if this instance runs it)
+  // evaluates its pairs again soon.
+  const stopFollowing = live.subscribe((event) => {
+    if (event.type === 'node-evaluated') monitor?.evaluateSoon(event.pairs);
+  });
   const evaluator = new WorkerEvaluator(
     { location: options.db, durable: options.durable },
     (node, message) => log.error({ node, error: message }, 'evaluation failed'),
     {
       reported: toLive.reported,
       // A pair whose parity changed has a new verdict: open dashboards see it without waiting a round.
-      evaluated: (summary) => {
-        toLive.evaluated?.(summary);
-        monitor?.evaluateSoon(summary.pairs.map((pair) => pair.pair));
-      },
+      // (which reaches the readiness monitor through the live events, below).
+      evaluated: (summary) => toLive.evaluated?.(summary),
     },
   );
   evaluator.setDesired(first.desired);
@@ -238,6 +245,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       stopWatching();
       monitor?.stop();
       await lease.release();
+      stopFollowing();
       stopRunEvents();
       scheduler.stop();
       await Promise.all(localAgents.map((agent) => agent.stop()));
@@ -246,6 +254,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       process.off('SIGHUP', reloadSoon);
       await app.close();
       await evaluator.close();
+      stopRelay();
       await store.close();
       resolve(0);
     };
