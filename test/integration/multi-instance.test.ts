@@ -10,10 +10,21 @@ import pg from 'pg';
 import { buildReport } from '../../src/app/build-report';
 import type { NodeState } from '../../src/model/state';
 import { REPO } from '../helpers/cli';
+import { preparedFixtureRoot } from '../helpers/fixture-nodes';
 import { startPostgres } from '../helpers/postgres';
 import type { TestPostgres } from '../helpers/postgres';
 import type { ServerProcess } from '../helpers/processes';
-import { api, freePort, killAll, startServer, waitFor } from '../helpers/processes';
+import {
+  api,
+  createNodeToken,
+  freePort,
+  killAll,
+  spooledIds,
+  startAgent,
+  startServer,
+  storedReportsOf,
+  waitFor,
+} from '../helpers/processes';
 
 const LEASE = 'schedules-and-readiness';
 
@@ -204,4 +215,66 @@ describe('several instances on one PostgreSQL', () => {
     expect(await a.stop()).toBe(0);
     expect(await b.stop()).toBe(0);
   }, 120_000);
+
+  it('take the reports of an agent given both, in its spool order, while either is down', async () => {
+    const a = await startServer({ db, args: ['--readiness-interval', '0s'] });
+    const b = await startServer({ db, args: ['--readiness-interval', '0s'] });
+    const root = preparedFixtureRoot('pypi-2');
+    const spool = path.join(dir, 'spool-failover');
+    const agent = startAgent({
+      server: a.url,
+      tokenFile: await createNodeToken(a, 'pypi-2', dir),
+      root,
+      spool,
+      args: ['--server', b.url, '--backoff-max', '1s'],
+    });
+    try {
+      const stored = () => storedReportsOf(db, 'pypi-2');
+      await waitFor('reports through A', async () => (await stored()).length >= 2, { timeoutMs: 30_000 });
+
+      // A killed: the agent goes on with B.
+      await a.kill9();
+      await a.exited;
+      const beforeB = (await stored()).length;
+      await waitFor('reports through B while A is down', async () => (await stored()).length >= beforeB + 3, {
+        timeoutMs: 30_000,
+      });
+
+      // Both down: the reports wait in the spool…
+      await b.kill9();
+      await b.exited;
+      // (changes on the node, each a delta: heartbeats in a row are coalesced in the spool)
+      for (const swappiness of [31, 32, 33]) {
+        const before = spooledIds(spool).length;
+        fs.writeFileSync(path.join(root, 'proc/sys/vm/swappiness'), `${swappiness}\n`);
+        await waitFor('the change spooled', () => spooledIds(spool).length > before, { timeoutMs: 30_000 });
+      }
+      const spooled = spooledIds(spool);
+      // …and A, back, takes them, oldest first, and the agent goes on with it.
+      const again = await startServer({ db, port: a.port, args: ['--readiness-interval', '0s'] });
+      await waitFor(
+        'the spool delivered to A',
+        async () => {
+          const ids = (await stored()).map((report) => report.reportId);
+          return (
+            spooled.every((id) => ids.includes(id)) && (await stored()).length > beforeB + 3 + spooled.length
+          );
+        },
+        { timeoutMs: 30_000 },
+      );
+
+      const reports = await stored();
+      const ids = reports.map((report) => report.reportId);
+      expect(new Set(ids).size).toBe(ids.length); // none stored twice
+      // Stored in the order they were collected (the spool's order), whichever instance took each.
+      const collected = reports.map((report) => report.collectedAt);
+      expect(collected).toEqual([...collected].sort());
+      expect(ids.filter((id) => spooled.includes(id))).toEqual(spooled);
+      expect(agent.alive).toBe(true);
+      expect(await again.stop()).toBe(0);
+    } finally {
+      await agent.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
