@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import pg from 'pg';
 import { buildReport } from '../../src/app/build-report';
 import type { NodeState } from '../../src/model/state';
+import { hashOf } from '../../src/shared/canonical-json';
 import { REPO } from '../helpers/cli';
 import { preparedFixtureRoot } from '../helpers/fixture-nodes';
 import { startPostgres } from '../helpers/postgres';
@@ -65,13 +66,22 @@ mode: enforce
   return desired;
 }
 
-/** The example pypi-2, collected now, as report `reportId`. */
-function reportOf(node: string, reportId: string): ReturnType<typeof buildReport> {
+/** The example pypi-2 as `node`, collected `agoMs` before now (kernel.panic set to `panic`, if given), as report `reportId`. */
+function reportOf(
+  node: string,
+  reportId: string,
+  agoMs = 1000,
+  panic?: string,
+): ReturnType<typeof buildReport> {
   const state = JSON.parse(
     fs.readFileSync(path.join(REPO, 'examples/states/pypi-2.json'), 'utf8'),
   ) as NodeState;
   state.node = node;
-  state.collectedAt = new Date(Date.now() - 1000).toISOString();
+  state.collectedAt = new Date(Date.now() - agoMs).toISOString();
+  if (panic !== undefined) {
+    state.sysctls!.live['kernel.panic'] = panic;
+    state.hashes.sysctls = hashOf(state.sysctls);
+  }
   return buildReport(state, reportId);
 }
 
@@ -277,4 +287,55 @@ describe('several instances on one PostgreSQL', () => {
       fs.rmSync(root, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it('store a report sent to either once, and evaluate it once, on the instance that took it', async () => {
+    const a = await startServer({ db, args: ['--readiness-interval', '0s'] });
+    const b = await startServer({ db, args: ['--readiness-interval', '0s'] });
+    await waitFor('both instances listening', async () => {
+      const { rows } = await client.query(
+        `SELECT 1 FROM pg_stat_activity
+          WHERE application_name LIKE 'driftguard listen driftguard_live pid %' AND query = 'LISTEN driftguard_live'`,
+      );
+      return rows.length === 2;
+    });
+    // A's stream is told of the evaluations of both instances (each publishes one per evaluation).
+    const onA = openEvents(a);
+    await waitFor('the stream of A open', () => onA.text().includes('event: hello'));
+    const evaluations = () =>
+      onA
+        .text()
+        .split('\n\n')
+        .slice(0, -1)
+        .filter((block) => block.startsWith('event: node-evaluated'))
+        .map((block) => JSON.parse(block.slice(block.indexOf('data: ') + 6)) as { node: string })
+        .filter((event) => event.node === 'pypi-2').length;
+    const send = (server: ServerProcess, report: ReturnType<typeof buildReport>) =>
+      api(server, '/api/v1/reports', { method: 'POST', token: server.adminToken, body: report });
+
+    const first = reportOf('pypi-2', 'r-1', 3000);
+    const second = reportOf('pypi-2', 'r-2', 2000, '10');
+    expect(await send(a, first)).toMatchObject({ stored: true, duplicate: false });
+    await waitFor('r-1 evaluated', () => evaluations() === 1);
+    expect(await send(b, second)).toMatchObject({ stored: true, duplicate: false, changed: ['sysctls'] });
+    await waitFor('r-2 evaluated', () => evaluations() === 2);
+    // Each sent again to the other instance: a duplicate there, stored once, not evaluated again…
+    expect(await send(b, first)).toMatchObject({ duplicate: true });
+    expect(await send(a, second)).toMatchObject({ duplicate: true });
+    // …which a report to each, sent after them, shows: A's events and B's reach the stream in the
+    // order each instance published them, and the evaluations of r-3 and r-4 are the third and
+    // the fourth, not the fifth and the sixth.
+    expect(await send(a, reportOf('pypi-2', 'r-3', 1000, '20'))).toMatchObject({ duplicate: false });
+    await waitFor('r-3 evaluated', () => evaluations() >= 3);
+    expect(evaluations()).toBe(3);
+    expect(await send(b, reportOf('pypi-2', 'r-4', 500, '30'))).toMatchObject({ duplicate: false });
+    await waitFor('r-4 evaluated', () => evaluations() >= 4);
+    expect(evaluations()).toBe(4);
+    const { rows } = await client.query<{ report_id: string }>(
+      "SELECT report_id FROM reports WHERE node = 'pypi-2' ORDER BY id",
+    );
+    expect(rows.map((row) => row.report_id)).toEqual(['r-1', 'r-2', 'r-3', 'r-4']);
+    onA.close();
+    expect(await a.stop()).toBe(0);
+    expect(await b.stop()).toBe(0);
+  }, 120_000);
 });
