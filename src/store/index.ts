@@ -5,6 +5,7 @@
  */
 import { AgentWorkRepository } from './agent-work';
 import { AuditRepository } from './audit';
+import { EvaluationsRepository } from './evaluations';
 import { FindingsRepository } from './findings';
 import { PlansRepository } from './plans';
 import { isPostgresUrl } from './location';
@@ -44,6 +45,7 @@ export class Repositories {
   readonly plans: PlansRepository;
   readonly audit: AuditRepository;
   readonly agentWork: AgentWorkRepository;
+  readonly evaluations: EvaluationsRepository;
 
   constructor(sql: Sql) {
     this.states = new StatesRepository(sql);
@@ -54,6 +56,7 @@ export class Repositories {
     this.plans = new PlansRepository(sql);
     this.audit = new AuditRepository(sql);
     this.agentWork = new AgentWorkRepository(sql);
+    this.evaluations = new EvaluationsRepository(sql);
   }
 }
 

@@ -646,4 +646,23 @@ describe.each(['sqlite', 'postgres'] as const)('the %s store', (backend) => {
       }
     });
   });
+
+  describe('evaluations owed', () => {
+    it('are marked per report, removed by the evaluation that saw them, and listed when stale', async () => {
+      await store.transaction((tx) => tx.evaluations.mark('n-1', T('10:00')));
+      await store.evaluations.mark('n-2', T('10:05'));
+      const seen = await store.evaluations.pending('n-1');
+      expect(seen).toBe(1);
+      // A report after the evaluation read the mark: the mark stays for the next evaluation.
+      await store.evaluations.mark('n-1', T('10:10'));
+      await store.evaluations.done('n-1', seen!);
+      expect(await store.evaluations.pending('n-1')).toBe(2);
+      expect(await store.evaluations.stale(T('10:06'))).toEqual(['n-2']);
+      expect(await store.evaluations.stale(T('10:11'))).toEqual(['n-2', 'n-1']);
+      await store.evaluations.done('n-1', 2);
+      await store.evaluations.done('n-2', 1);
+      expect(await store.evaluations.stale(T('23:59'))).toEqual([]);
+      expect(await store.evaluations.pending('n-1')).toBeUndefined();
+    });
+  });
 });

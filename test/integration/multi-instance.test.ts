@@ -338,4 +338,45 @@ describe('several instances on one PostgreSQL', () => {
     expect(await a.stop()).toBe(0);
     expect(await b.stop()).toBe(0);
   }, 120_000);
+
+  it('evaluate a report whose instance died before evaluating it, on the instance holding the lease', async () => {
+    const a = await startServer({ db, args: ['--readiness-interval', '0s'] });
+    await waitFor('A holds the lease', async () => (await leaseHolder()) === a.pid);
+    const b = await startServer({ db, args: ['--readiness-interval', '0s'] });
+    const owed = async () =>
+      (await client.query<{ node: string }>('SELECT node FROM evaluation_pending')).rows.map(
+        (row) => row.node,
+      );
+    const drift = async () =>
+      (
+        await client.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM findings WHERE scope = 'node:pypi-2' AND resolved_at IS NULL",
+        )
+      ).rows[0]!.n;
+    expect(
+      await api(a, '/api/v1/reports', {
+        method: 'POST',
+        token: a.adminToken,
+        body: reportOf('pypi-2', 'r-1'),
+      }),
+    ).toMatchObject({ stored: true });
+    await waitFor(
+      'r-1 evaluated, and owed no more',
+      async () => (await drift()) > 0 && (await owed()).length === 0,
+    );
+    const found = await drift();
+
+    await a.kill9();
+    await a.exited;
+    await waitFor('B holds the lease', async () => (await leaseHolder()) === b.pid);
+    // What a crash between a report's transaction and its evaluation leaves behind: the report
+    // stored and marked as owed an evaluation (here, long ago), its findings never recorded.
+    await client.query("DELETE FROM findings WHERE scope = 'node:pypi-2'");
+    await client.query(
+      "INSERT INTO evaluation_pending (node, seq, marked_at) VALUES ('pypi-2', 1, '2000-01-01T00:00:00.000Z')",
+    );
+    await waitFor('B evaluated what A owed', async () => (await owed()).length === 0, { timeoutMs: 45_000 });
+    expect(await drift()).toBe(found);
+    expect(await b.stop()).toBe(0);
+  }, 120_000);
 });

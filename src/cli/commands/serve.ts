@@ -27,6 +27,10 @@ import { loadIdentity } from '../../transport/identity';
 import { readKnownHostsFile } from '../../transport/known-hosts';
 import type { CliIo } from '../io';
 
+/** An evaluation owed this long is taken as lost (its instance died), and how often to look. */
+const OWED_FOR_MS = 60_000;
+const RECOVERY_EVERY_MS = 15_000;
+
 export interface ServeOptions {
   desired: string;
   db: string;
@@ -148,6 +152,20 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     },
   );
   evaluator.setDesired(first.desired);
+  // Evaluations owed for longer than a minute were lost with the instance that stored their
+  // reports (or it lags far behind): the lease holder evaluates them (twice does no harm).
+  const recovery = setInterval(() => {
+    if (!lease.held) return;
+    const before = new Date(now().getTime() - OWED_FOR_MS).toISOString();
+    void store.evaluations.stale(before).then(
+      (nodes) => {
+        for (const node of nodes) evaluator.schedule(node);
+        if (nodes.length > 0) log.warn({ nodes }, 'evaluating reports whose evaluation was lost');
+      },
+      (err: unknown) => log.error({ error: errorMessage(err) }, 'cannot list the evaluations owed'),
+    );
+  }, RECOVERY_EVERY_MS);
+  recovery.unref();
   const credentials = () => ({
     knownHosts: readKnownHostsFile(expandPath(options.knownHosts, io), (message) =>
       log.warn({ knownHosts: options.knownHosts }, message),
@@ -244,6 +262,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     const stop = async () => {
       stopWatching();
       monitor?.stop();
+      clearInterval(recovery);
       await lease.release();
       stopFollowing();
       stopRunEvents();
