@@ -26,6 +26,63 @@ export function httpTransport(options: HttpServerOptions): Transport {
   return { send: (report) => sendReport(report, options) };
 }
 
+export interface FailoverOptions {
+  /** The server instances, in order of preference: each is tried in turn while one is away. */
+  servers: readonly string[];
+  token: string;
+  timeoutMs?: number;
+  /** Told when reports go to another server than before. */
+  onSwitch?: (from: string, to: string, why: string) => void;
+}
+
+/**
+ * POST /api/v1/reports to one of several instances of one server (on one PostgreSQL store):
+ * the report goes to the instance that took the last one; when it cannot be reached or fails
+ * (a `retry` outcome), the same report goes to the next instance, and the next, before the
+ * agent waits. The agent's loop sends its spool oldest first and moves on only once a report is
+ * delivered, so the order of delivery stays the spool's whichever instance takes each report.
+ * A report an instance stored but did not answer for (a timeout) is a duplicate at the next one
+ * (one store, `UNIQUE(node, report_id)`), never stored twice.
+ */
+export function failoverTransport(options: FailoverOptions): Transport {
+  let current = 0;
+  return {
+    async send(report) {
+      const failures: string[] = [];
+      for (let tried = 0; tried < options.servers.length; tried++) {
+        const index = (current + tried) % options.servers.length;
+        const server = options.servers[index] as string;
+        const outcome = await sendReport(report, { ...options, server });
+        if (outcome.kind !== 'retry') {
+          if (index !== current) {
+            options.onSwitch?.(options.servers[current] as string, server, failures.join('; '));
+            current = index;
+          }
+          return outcome;
+        }
+        failures.push(outcome.message);
+      }
+      return { kind: 'retry', message: failures.join('; ') };
+    },
+  };
+}
+
+/** `request` asked of each server in turn until one answers; the last failure when none does. */
+export async function fromAnyServer<T>(
+  servers: readonly string[],
+  request: (server: string) => Promise<T>,
+): Promise<T> {
+  let failure: unknown = new ServerError('no server to ask');
+  for (const server of servers) {
+    try {
+      return await request(server);
+    } catch (err) {
+      failure = err;
+    }
+  }
+  throw failure;
+}
+
 function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }

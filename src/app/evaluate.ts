@@ -21,8 +21,13 @@ export interface EvaluationSummary {
  */
 export async function evaluateNode(store: Store, desired: Desired, node: string): Promise<EvaluationSummary> {
   const summary: EvaluationSummary = { node, pairs: [] };
+  // Read before the state: a report stored after this evaluation read the state keeps its mark.
+  const owed = await store.evaluations.pending(node);
   const state = await store.states.latestState(node);
-  if (!state) return summary;
+  if (!state) {
+    if (owed !== undefined) await store.evaluations.done(node, owed);
+    return summary;
+  }
   const at = state.collectedAt;
   if (desired.nodes[node]) {
     const findings = drift(effectiveSpec(desired, node), state);
@@ -49,6 +54,7 @@ export async function evaluateNode(store: Store, desired: Desired, node: string)
     );
     summary.pairs.push({ pair: pair.name, ...change });
   }
+  if (owed !== undefined) await store.evaluations.done(node, owed);
   return summary;
 }
 

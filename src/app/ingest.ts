@@ -115,7 +115,7 @@ export async function ingestReport(
   const received = receivedAt.toISOString();
   const report = { ...sent, collectedAt: collectionInstant(sent, receivedAt) };
 
-  return store.transaction(async ({ states }) => {
+  return store.transaction(async ({ states, evaluations }) => {
     if (await states.reportSeen(report.node, report.reportId))
       return { stored: false, duplicate: true, kind, changed: [] };
 
@@ -177,6 +177,8 @@ export async function ingestReport(
       collectedAt: report.collectedAt,
       errors: report.errors,
     });
+    // Owed an evaluation until one records it (by this instance; by another if this one dies).
+    if (changed.length > 0) await evaluations.mark(report.node, received);
     return { stored: true, duplicate: false, kind, changed };
   });
 }

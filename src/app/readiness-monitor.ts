@@ -18,11 +18,18 @@ export interface ReadinessMonitorOptions {
   onError: (pair: string, message: string) => void;
   /** Told of every verdict, so open dashboards follow it. */
   live?: LiveHub;
+  /**
+   * Whether this instance evaluates now: of several instances on one PostgreSQL store, only the
+   * holder of the lease does (always, when absent).
+   */
+  active?: () => boolean;
 }
 
 export interface ReadinessMonitor {
   /** Evaluates these pairs again soon (after a report changed them), without waiting for the round. */
   evaluateSoon(pairs: readonly string[]): void;
+  /** Evaluates every pair now (this instance just took over the monitor). */
+  evaluateAll(): void;
   stop(): void;
 }
 
@@ -41,9 +48,10 @@ export function startReadinessMonitor(options: ReadinessMonitorOptions): Readine
       options.onError(pair, errorMessage(err));
     }
   };
+  const active = options.active ?? (() => true);
   let running = false;
   const round = async () => {
-    if (running) return; // a slow round (probes timing out) is not stacked
+    if (running || !active()) return; // a slow round (probes timing out) is not stacked
     running = true;
     try {
       const desired = options.desired();
@@ -55,6 +63,7 @@ export function startReadinessMonitor(options: ReadinessMonitorOptions): Readine
   const soon = new Set<string>();
   let soonTimer: NodeJS.Timeout | undefined;
   const evaluateSoon = (pairs: readonly string[]) => {
+    if (!active()) return; // the instance holding the lease evaluates in its rounds
     for (const pair of pairs) soon.add(pair);
     if (soonTimer || soon.size === 0) return;
     soonTimer = setTimeout(() => {
@@ -62,7 +71,7 @@ export function startReadinessMonitor(options: ReadinessMonitorOptions): Readine
       const desired = options.desired();
       const due = [...soon].filter((pair) => desired?.pairs[pair]);
       soon.clear();
-      if (desired) for (const pair of due) void evaluate(desired, pair);
+      if (desired && active()) for (const pair of due) void evaluate(desired, pair);
     }, SOON_MS);
     soonTimer.unref();
   };
@@ -71,6 +80,7 @@ export function startReadinessMonitor(options: ReadinessMonitorOptions): Readine
   void round();
   return {
     evaluateSoon,
+    evaluateAll: () => void round(),
     stop: () => {
       clearInterval(timer);
       if (soonTimer) clearTimeout(soonTimer);

@@ -260,7 +260,11 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
   program
     .command('agent')
     .description('run the node agent: collect on an interval, report to the server, spool while it is away')
-    .requiredOption('--server <url>', 'driftguard server, e.g. https://driftguard.example:8443')
+    .requiredOption(
+      '--server <url>',
+      'driftguard server, e.g. https://driftguard.example:8443; repeat it for several instances on one PostgreSQL store (tried in turn)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .requiredOption('--token-file <file>', "this node's token (from driftguard token create NODE); mode 0600")
     .option('--interval <duration>', 'time between collections, ±10 % jitter (30s, 5m …)', '60s')
     .option('--root <dir>', "the node's / (a fixture tree or a mounted image)", '/')

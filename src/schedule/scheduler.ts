@@ -21,9 +21,15 @@ export class Scheduler {
   private readonly lastRuns = new Map<string, ScheduleRun>();
   private desired: Desired | undefined;
 
+  /**
+   * `active`: whether this instance runs the schedules now — on PostgreSQL several instances
+   * share one store, and only the holder of the schedules' lease does (a run asked for through
+   * the API runs wherever it is asked).
+   */
   constructor(
     private readonly deps: ScheduleRunDeps,
     private readonly log: SchedulerLog,
+    private readonly active: () => boolean = () => true,
   ) {}
 
   /** (Re)creates the tasks for this desired state's schedules. */
@@ -31,7 +37,11 @@ export class Scheduler {
     this.stop();
     this.desired = desired;
     for (const schedule of Object.values(desired.schedules)) {
-      this.tasks.push(cron.schedule(schedule.cron, () => void this.runNow(schedule.name)));
+      this.tasks.push(
+        cron.schedule(schedule.cron, () => {
+          if (this.active()) void this.runNow(schedule.name);
+        }),
+      );
     }
   }
 

@@ -5,12 +5,15 @@
  */
 import { AgentWorkRepository } from './agent-work';
 import { AuditRepository } from './audit';
+import { EvaluationsRepository } from './evaluations';
 import { FindingsRepository } from './findings';
 import { PlansRepository } from './plans';
 import { isPostgresUrl } from './location';
 import { openPostgres } from './postgres';
 import { ReadinessRepository } from './readiness';
 import { RunsRepository } from './runs';
+import type { Broadcast } from './broadcast';
+import type { Lease, LeaseOptions } from './lease';
 import type { Backend, Database, Sql } from './sql';
 import type { OpenOptions } from './sqlite';
 import { openSqlite } from './sqlite';
@@ -26,6 +29,9 @@ export type { StoredPlan } from './plans';
 export type { AuditEvent, AuditEventName } from './audit';
 export type { AgentWorkRow } from './agent-work';
 export type { Backend } from './sql';
+export type { Lease, LeaseOptions } from './lease';
+export type { Broadcast } from './broadcast';
+export { MAX_BROADCAST_BYTES } from './broadcast';
 export type { OpenOptions } from './sqlite';
 export { companionPath, displayLocation, isPostgresUrl } from './location';
 
@@ -39,6 +45,7 @@ export class Repositories {
   readonly plans: PlansRepository;
   readonly audit: AuditRepository;
   readonly agentWork: AgentWorkRepository;
+  readonly evaluations: EvaluationsRepository;
 
   constructor(sql: Sql) {
     this.states = new StatesRepository(sql);
@@ -49,6 +56,7 @@ export class Repositories {
     this.plans = new PlansRepository(sql);
     this.audit = new AuditRepository(sql);
     this.agentWork = new AgentWorkRepository(sql);
+    this.evaluations = new EvaluationsRepository(sql);
   }
 }
 
@@ -74,6 +82,22 @@ export class Store extends Repositories {
 
   schemaVersion(): Promise<number> {
     return this.db.schemaVersion();
+  }
+
+  /**
+   * The lease `name`: held by one process at a time of all those on this store — always by the
+   * only one on SQLite. Released by `release()` or when the store is closed.
+   */
+  lease(name: string, options?: LeaseOptions): Lease {
+    return this.db.lease(name, options);
+  }
+
+  /**
+   * Messages to the other processes on this store (the live events of other server instances):
+   * NOTIFY/LISTEN on PostgreSQL; on SQLite there are none to tell. Closed with the store.
+   */
+  broadcast(channel: string, onError?: (err: unknown) => void): Broadcast {
+    return this.db.broadcast(channel, onError);
   }
 
   close(): Promise<void> {

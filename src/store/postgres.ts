@@ -17,6 +17,11 @@ import { displayLocation } from './location';
 import { pendingMigrations } from './migrations';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres';
 import type { Database, Sql, SqlValue } from './sql';
+import { AdvisoryLease } from './advisory-lease';
+import type { Broadcast } from './broadcast';
+import { PostgresBroadcast } from './postgres-broadcast';
+import type { Lease, LeaseOptions } from './lease';
+import { DEFAULT_LEASE_CHECK_MS } from './lease';
 
 const INT8_OID = 20;
 /**
@@ -43,7 +48,7 @@ export async function openPostgres(url: string): Promise<Database> {
   // An idle connection the server dropped is replaced at the next checkout; without a listener
   // its error event would end the process.
   pool.on('error', () => undefined);
-  const db = new PostgresDatabase(pool);
+  const db = new PostgresDatabase(pool, url);
   try {
     await migrate(db);
   } catch (err) {
@@ -126,7 +131,13 @@ class OnClient implements Sql {
 class PostgresDatabase extends OnClient implements Database {
   readonly backend = 'postgres';
 
-  constructor(private readonly pool: pg.Pool) {
+  private readonly leases = new Set<Lease>();
+  private readonly broadcasts = new Set<Broadcast>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly url: string,
+  ) {
     super(pool);
   }
 
@@ -159,7 +170,21 @@ class PostgresDatabase extends OnClient implements Database {
     return currentVersion(this);
   }
 
-  close(): Promise<void> {
-    return this.pool.end();
+  lease(name: string, options: LeaseOptions = {}): Lease {
+    const lease = new AdvisoryLease(this.url, name, options.checkMs ?? DEFAULT_LEASE_CHECK_MS);
+    this.leases.add(lease);
+    return lease;
+  }
+
+  broadcast(channel: string, onError?: (err: unknown) => void): Broadcast {
+    const broadcast = new PostgresBroadcast(this.pool, this.url, channel, onError);
+    this.broadcasts.add(broadcast);
+    return broadcast;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.leases].map((lease) => lease.release()));
+    await Promise.all([...this.broadcasts].map((broadcast) => broadcast.close()));
+    await this.pool.end();
   }
 }

@@ -4,6 +4,9 @@
  * transactions. The SQL the repositories write is the dialect both databases share (RETURNING,
  * ON CONFLICT … DO UPDATE, partial indexes), so each query is written once.
  */
+import type { Broadcast } from './broadcast';
+import type { Lease, LeaseOptions } from './lease';
+
 export type SqlValue = string | number | null;
 
 export interface Sql {
@@ -28,5 +31,9 @@ export interface Database extends Sql {
   readonly backend: Backend;
   /** The number of the last migration applied. */
   schemaVersion(): Promise<number>;
+  /** A lease of this name (see `lease.ts`): held by one process of those that ask, at a time. */
+  lease(name: string, options?: LeaseOptions): Lease;
+  /** The broadcast on `channel` (see `broadcast.ts`): messages to the other processes on this store. */
+  broadcast(channel: string, onError?: (err: unknown) => void): Broadcast;
   close(): Promise<void>;
 }

@@ -16,6 +16,10 @@ import * as path from 'node:path';
 import { ConflictError, IoError } from '../shared/errors';
 import { MIGRATIONS, pendingMigrations } from './migrations';
 import type { Database, Sql, SqlValue } from './sql';
+import type { Lease } from './lease';
+import { SoleLease } from './lease';
+import type { Broadcast } from './broadcast';
+import { NoOtherProcesses } from './broadcast';
 
 export interface OpenOptions {
   /** fsync every commit (survives power loss, slower). */
@@ -173,6 +177,16 @@ class SqliteDatabase implements Database {
 
   schemaVersion(): Promise<number> {
     return Promise.resolve(userVersion(this.statements.db));
+  }
+
+  /** One process serves a SQLite store: it holds every lease. */
+  lease(): Lease {
+    return new SoleLease();
+  }
+
+  /** …and no other server process to tell what happened. */
+  broadcast(): Broadcast {
+    return new NoOtherProcesses();
   }
 
   close(): Promise<void> {

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import pg from 'pg';
 import { startPostgres } from '../../test/helpers/postgres';
+import { waitFor } from '../../test/helpers/processes';
 import { runRecord } from '../../test/helpers/run-record';
 import type { TestPostgres } from '../../test/helpers/postgres';
 import type { Finding } from '../model/finding';
@@ -17,7 +18,7 @@ import type { Readiness, Verdict } from '../model/readiness';
 import type { RunRecord } from '../model/run';
 import { ConflictError, IoError } from '../shared/errors';
 import { MIGRATIONS } from './migrations';
-import { openStore } from '.';
+import { MAX_BROADCAST_BYTES, openStore } from '.';
 import type { Backend, Store } from '.';
 
 /** A fresh, empty store location of one backend, and raw SQL on it beside the store. */
@@ -561,6 +562,107 @@ describe.each(['sqlite', 'postgres'] as const)('the %s store', (backend) => {
         planId: 'p-1',
         detail: { n: 1 },
       });
+    });
+  });
+
+  describe('leases', () => {
+    it('are held by one process of those on the store at a time, and taken over when given up', async () => {
+      const other = await openStore(location);
+      try {
+        const first = store.lease('schedules', { checkMs: 100 });
+        const told: boolean[] = [];
+        first.onChange((held) => told.push(held));
+        await waitFor('the first lease held', () => first.held);
+        const second = other.lease('schedules', { checkMs: 100 });
+        const elsewhere = other.lease('something else', { checkMs: 100 });
+        await waitFor('a lease of another name held', () => elsewhere.held);
+        // SQLite has one instance, which holds every lease; on PostgreSQL the second waits.
+        if (backend === 'postgres') {
+          // Both sessions have asked: the holder checks its session, the other tries and is refused.
+          const client = new pg.Client({ connectionString: location });
+          await client.connect();
+          try {
+            await waitFor('both sessions at work', async () => {
+              const { rows } = await client.query<{ query: string }>(
+                "SELECT query FROM pg_stat_activity WHERE application_name LIKE 'driftguard lease schedules %' ORDER BY query",
+              );
+              const queries = rows.map((row) => row.query);
+              return (
+                queries.length === 2 &&
+                queries[0] === 'SELECT 1' &&
+                queries[1]!.includes('pg_try_advisory_lock')
+              );
+            });
+          } finally {
+            await client.end();
+          }
+          expect(second.held).toBe(false);
+        }
+        await first.release();
+        expect(first.held).toBe(false);
+        await waitFor('the lease taken over', () => second.held);
+        if (backend === 'postgres') expect(told).toEqual([true, false]);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  describe('broadcasts', () => {
+    it("carry a process's messages, in order, to the other processes on the store (none on SQLite)", async () => {
+      const other = await openStore(location);
+      try {
+        const here = store.broadcast('dg_test');
+        const there = other.broadcast('dg_test');
+        const heardHere: string[] = [];
+        const heardThere: string[] = [];
+        here.subscribe((message) => heardHere.push(message));
+        there.subscribe((message) => heardThere.push(message));
+        expect(() => here.publish('x'.repeat(MAX_BROADCAST_BYTES + 1))).toThrow(RangeError);
+        if (backend === 'postgres') {
+          const client = new pg.Client({ connectionString: location });
+          await client.connect();
+          try {
+            await waitFor('both listening', async () => {
+              const { rows } = await client.query(
+                "SELECT 1 FROM pg_stat_activity WHERE application_name LIKE 'driftguard listen dg_test %' AND query = 'LISTEN dg_test'",
+              );
+              return rows.length === 2;
+            });
+          } finally {
+            await client.end();
+          }
+          for (const n of [1, 2, 3]) here.publish(`message ${n} ✓`);
+          there.publish('back');
+          await waitFor('the messages heard', () => heardThere.length === 3 && heardHere.length === 1);
+          expect(heardThere).toEqual(['message 1 ✓', 'message 2 ✓', 'message 3 ✓']);
+          expect(heardHere).toEqual(['back']);
+        } else {
+          here.publish('no one to tell');
+          expect([heardHere, heardThere]).toEqual([[], []]);
+        }
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  describe('evaluations owed', () => {
+    it('are marked per report, removed by the evaluation that saw them, and listed when stale', async () => {
+      await store.transaction((tx) => tx.evaluations.mark('n-1', T('10:00')));
+      await store.evaluations.mark('n-2', T('10:05'));
+      const seen = await store.evaluations.pending('n-1');
+      expect(seen).toBe(1);
+      // A report after the evaluation read the mark: the mark stays for the next evaluation.
+      await store.evaluations.mark('n-1', T('10:10'));
+      await store.evaluations.done('n-1', seen!);
+      expect(await store.evaluations.pending('n-1')).toBe(2);
+      expect(await store.evaluations.stale(T('10:06'))).toEqual(['n-2']);
+      expect(await store.evaluations.stale(T('10:11'))).toEqual(['n-2', 'n-1']);
+      await store.evaluations.done('n-1', 2);
+      await store.evaluations.done('n-2', 1);
+      expect(await store.evaluations.stale(T('23:59'))).toEqual([]);
+      expect(await store.evaluations.pending('n-1')).toBeUndefined();
     });
   });
 });

@@ -16,7 +16,7 @@ import { nodeCollector } from '../../../agents/node-collector';
 import { parseSize } from '../../../agents/size';
 import { Spool } from '../../../agents/spool';
 import { readTokenFile } from '../../../agents/token-file';
-import { fetchWatchList, httpTransport } from '../../../agents/transport';
+import { failoverTransport, fetchWatchList, fromAnyServer } from '../../../agents/transport';
 import { durationOption } from './shared';
 import { currentTime } from '../../shared/clock';
 import { ServerError, UsageError } from '../../shared/errors';
@@ -24,7 +24,8 @@ import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes';
 import type { CliIo } from '../io';
 
 export interface AgentCliOptions {
-  server: string;
+  /** One URL, or several: instances of one server on one PostgreSQL store, tried in turn. */
+  server: string | string[];
   tokenFile: string;
   interval: string;
   root: string;
@@ -46,12 +47,22 @@ export interface AgentCliOptions {
 async function runApplyStep(
   options: AgentCliOptions,
   io: CliIo,
-  server: URL,
+  servers: readonly URL[],
   token: string,
 ): Promise<number> {
   const log = createAgentLogger(options.logLevel);
   const node = options.node ?? os.hostname();
-  const http = { server: server.href, token };
+  // The apply step is one conversation (claim the work, answer it): with the first instance that answers.
+  const hrefs = servers.map((url) => url.href);
+  const server =
+    hrefs.length === 1
+      ? (hrefs[0] as string)
+      : await fromAnyServer(hrefs, async (href) => {
+          const answer = await getJson(href, '/healthz', token, 10_000);
+          if (answer.status !== 200) throw new ServerError(`${href} answered ${answer.status}`);
+          return href;
+        });
+  const http = { server, token };
   const result = await applyPendingWork({
     ...http,
     node,
@@ -77,12 +88,14 @@ async function runApplyStep(
 function applyUnitStarter(
   unit: string,
   node: () => string,
-  http: { server: string; token: string },
+  http: { servers: readonly string[]; token: string },
   log: AgentLog,
 ): () => Promise<void> {
   return async () => {
     const pathname = `/api/v1/nodes/${encodeURIComponent(node())}/work`;
-    const answer = await getJson(http.server, pathname, http.token, 10_000).catch(() => undefined);
+    const answer = await fromAnyServer(http.servers, (server) =>
+      getJson(server, pathname, http.token, 10_000),
+    ).catch(() => undefined);
     if (answer?.status !== 200 || (answer.body as { pending?: boolean }).pending !== true) return;
     log.info(
       { unit, run: (answer.body as { runId?: string }).runId },
@@ -129,7 +142,8 @@ function untilStopSignal(): Promise<NodeJS.Signals> {
 }
 
 export async function runAgent(options: AgentCliOptions, io: CliIo): Promise<number> {
-  const server = serverUrl(options.server);
+  const servers = (Array.isArray(options.server) ? options.server : [options.server]).map(serverUrl);
+  if (servers.length === 0) throw new UsageError('--server is needed');
   const intervalMs = durationOption('--interval', options.interval, 1000);
   const backoffMaxMs = durationOption('--backoff-max', options.backoffMax, 1000);
   const refreshEvery = positiveInteger('--watch-refresh', options.watchRefresh);
@@ -142,25 +156,30 @@ export async function runAgent(options: AgentCliOptions, io: CliIo): Promise<num
   if (!(LOG_LEVELS as readonly string[]).includes(options.logLevel))
     throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const token = readTokenFile(path.resolve(io.cwd, options.tokenFile));
-  if (options.apply) return runApplyStep(options, io, server, token);
+  if (options.apply) return runApplyStep(options, io, servers, token);
 
   const log = createAgentLogger(options.logLevel);
   const { spool, quarantined } = Spool.open(path.resolve(io.cwd, options.spool), { maxReports, maxBytes });
   for (const bad of quarantined)
     log.error({ file: bad.file, reason: bad.reason }, 'moved an unreadable spool file to quarantine');
   try {
-    const http = { server: server.href, token };
+    const http = { servers: servers.map((url) => url.href), token };
     const now = () => currentTime(io.env);
     const agent = createAgent({
       collect: nodeCollector({
         root: path.resolve(io.cwd, options.root),
         node: options.node,
-        fetchWatchList: (node) => fetchWatchList(node, http),
+        fetchWatchList: (node) =>
+          fromAnyServer(http.servers, (server) => fetchWatchList(node, { server, token })),
         refreshEvery,
         now,
         log,
       }),
-      transport: httpTransport(http),
+      transport: failoverTransport({
+        ...http,
+        onSwitch: (from, to, why) =>
+          log.warn({ from, to, why }, 'the server instance is away: reports go to another one'),
+      }),
       spool,
       intervalMs,
       backoff: { baseMs: Math.min(1000, backoffMaxMs), maxMs: backoffMaxMs },
@@ -175,7 +194,7 @@ export async function runAgent(options: AgentCliOptions, io: CliIo): Promise<num
           `${round.waiting} report(s) wait in the spool ${spool.dir} for the next run: ${round.problem ?? 'not delivered'}`,
         );
       }
-      io.err(`driftguard: report delivered to ${server.origin}\n`);
+      io.err(`driftguard: report delivered to ${servers.map((url) => url.origin).join(' or ')}\n`);
       return EXIT_OK;
     }
     agent.start();

@@ -27,6 +27,10 @@ import { loadIdentity } from '../../transport/identity';
 import { readKnownHostsFile } from '../../transport/known-hosts';
 import type { CliIo } from '../io';
 
+/** An evaluation owed this long is taken as lost (its instance died), and how often to look. */
+const OWED_FOR_MS = 60_000;
+const RECOVERY_EVERY_MS = 15_000;
+
 export interface ServeOptions {
   desired: string;
   db: string;
@@ -103,6 +107,13 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   const probeTimeoutMs = durationOption('--probe-timeout', options.probeTimeout);
   const log = pino({ level: options.logLevel });
   const live = new LiveHub();
+  // Every instance on one PostgreSQL store tells the others' dashboards what happened here
+  // (NOTIFY/LISTEN); on SQLite there is no other instance.
+  const relayFailed = (err: unknown) => log.warn({ error: errorMessage(err) }, 'live events: relay failed');
+  const stopRelay = live.relay(store.broadcast('driftguard_live', relayFailed), relayFailed);
+  // Schedules and the readiness monitor run on one instance of those sharing the store: the
+  // holder of this lease (on SQLite, always this one; DESIGN "Several instances").
+  const lease = store.lease('schedules-and-readiness');
   const readinessEvery = durationOption('--readiness-interval', options.readinessInterval);
   const monitor =
     readinessEvery > 0
@@ -113,23 +124,48 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
           intervalMs: readinessEvery,
           probeTimeoutMs,
           live,
+          active: () => lease.held,
           onError: (pair, message) => log.error({ pair, error: message }, 'readiness evaluation failed'),
         })
       : undefined;
+  lease.onChange((held) => {
+    log.info(
+      { lease: 'schedules-and-readiness', held },
+      held ? 'this instance runs schedules and readiness' : 'another instance runs schedules and readiness',
+    );
+    if (held) monitor?.evaluateAll();
+  });
   const toLive = liveObserver(live, now);
+  // A node evaluated here or on another instance: the monitor (if this instance runs it)
+  // evaluates its pairs again soon.
+  const stopFollowing = live.subscribe((event) => {
+    if (event.type === 'node-evaluated') monitor?.evaluateSoon(event.pairs);
+  });
   const evaluator = new WorkerEvaluator(
     { location: options.db, durable: options.durable },
     (node, message) => log.error({ node, error: message }, 'evaluation failed'),
     {
       reported: toLive.reported,
       // A pair whose parity changed has a new verdict: open dashboards see it without waiting a round.
-      evaluated: (summary) => {
-        toLive.evaluated?.(summary);
-        monitor?.evaluateSoon(summary.pairs.map((pair) => pair.pair));
-      },
+      // (which reaches the readiness monitor through the live events, below).
+      evaluated: (summary) => toLive.evaluated?.(summary),
     },
   );
   evaluator.setDesired(first.desired);
+  // Evaluations owed for longer than a minute were lost with the instance that stored their
+  // reports (or it lags far behind): the lease holder evaluates them (twice does no harm).
+  const recovery = setInterval(() => {
+    if (!lease.held) return;
+    const before = new Date(now().getTime() - OWED_FOR_MS).toISOString();
+    void store.evaluations.stale(before).then(
+      (nodes) => {
+        for (const node of nodes) evaluator.schedule(node);
+        if (nodes.length > 0) log.warn({ nodes }, 'evaluating reports whose evaluation was lost');
+      },
+      (err: unknown) => log.error({ error: errorMessage(err) }, 'cannot list the evaluations owed'),
+    );
+  }, RECOVERY_EVERY_MS);
+  recovery.unref();
   const credentials = () => ({
     knownHosts: readKnownHostsFile(expandPath(options.knownHosts, io), (message) =>
       log.warn({ knownHosts: options.knownHosts }, message),
@@ -151,7 +187,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     planTtlMs: durationOption('--plan-ttl', options.planTtl, 60_000),
     agentTimeoutMs: durationOption('--agent-timeout', options.agentTimeout, 1000),
   });
-  const scheduler = new Scheduler({ store, evaluator, now, credentials, enforcer }, log);
+  const scheduler = new Scheduler({ store, evaluator, now, credentials, enforcer }, log, () => lease.held);
   const { app } = await buildServer({
     store,
     desired: holder,
@@ -226,6 +262,9 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     const stop = async () => {
       stopWatching();
       monitor?.stop();
+      clearInterval(recovery);
+      await lease.release();
+      stopFollowing();
       stopRunEvents();
       scheduler.stop();
       await Promise.all(localAgents.map((agent) => agent.stop()));
@@ -234,6 +273,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       process.off('SIGHUP', reloadSoon);
       await app.close();
       await evaluator.close();
+      stopRelay();
       await store.close();
       resolve(0);
     };

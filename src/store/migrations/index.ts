@@ -236,4 +236,17 @@ export const MIGRATIONS: readonly Migration[] = [
     // is a scan of every finding ever resolved, which only grows.
     sql: 'CREATE INDEX findings_by_resolution ON findings (resolved_at) WHERE resolved_at IS NOT NULL;',
   },
+  {
+    version: 6,
+    description: 'evaluations pending (several instances: a crash loses none)',
+    // A node whose newest report changed something and whose evaluation has not seen it yet;
+    // \`seq\` counts such reports, so an evaluation removes only what it saw.
+    sql: `
+      CREATE TABLE evaluation_pending (
+        node       TEXT PRIMARY KEY,
+        seq        INTEGER NOT NULL,
+        marked_at  TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

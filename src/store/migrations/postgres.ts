@@ -192,4 +192,15 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     description: 'findings by resolution time (trends)',
     sql: 'CREATE INDEX findings_by_resolution ON findings (resolved_at) WHERE resolved_at IS NOT NULL;',
   },
+  {
+    version: 6,
+    description: 'evaluations pending (several instances: a crash loses none)',
+    sql: `
+      CREATE TABLE evaluation_pending (
+        node       text COLLATE "C" PRIMARY KEY,
+        seq        integer NOT NULL,
+        marked_at  text COLLATE "C" NOT NULL
+      );
+    `,
+  },
 ];
