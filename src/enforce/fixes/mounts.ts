@@ -104,6 +104,10 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
           rest,
         ),
       ];
+    // A secret in the primary's entry is in its fstab text too, which is then redacted: the
+    // line would be rebuilt from the entry, marker and all. (The roles' device holds none.)
+    if (primary && [primary.spec, ...primary.options].some(holdsRedaction))
+      return [...drafts, secretAdvice(mountPoint, node, rest)];
     const line = primary
       ? primaryLine(ctx, primary)
       : rule?.device && rule.fstype
@@ -120,9 +124,6 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
           rest,
         ),
       ];
-    // The rebuilt line escapes the marker's blanks: look in the entry it was built from too.
-    const copied = primary ? [primary.spec, ...primary.options] : [];
-    if ([line, ...copied].some(holdsRedaction)) return [...drafts, secretAdvice(mountPoint, node, rest)];
     const edits: FileEdit[] = [{ kind: 'fstab-append', text: line }];
     return [
       ...drafts,
