@@ -54,6 +54,8 @@ export interface BenchServer {
   url: string;
   /** The first admin token (reports for any node, and reads). */
   token: string;
+  /** The server process, for its CPU time and memory (/proc/PID). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -105,7 +107,7 @@ export async function startServeProcess(options: {
     throw err;
   }
   const token = fs.readFileSync(path.join(dir, 'dg.db.admin-token'), 'utf8').trim();
-  return { port, url: `http://127.0.0.1:${port}`, token, stop };
+  return { port, url: `http://127.0.0.1:${port}`, token, pid: server.pid!, stop };
 }
 
 /** A server for a generated fleet: `nodes` with a role, the first 2 × `pairs` of them in pairs. */
@@ -177,4 +179,27 @@ export async function load(
     latencies,
     failures,
   };
+}
+
+/** CPU seconds (user + system, every thread) a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  // /proc/PID/stat: the command may hold spaces; fields 14 and 15 (utime, stime) follow the ')'.
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+/**
+ * CPU seconds the process used from `before` until it went quiet: the evaluations a burst left
+ * behind are done when its CPU time stops growing (less than 20 ms in half a second).
+ */
+export async function cpuUntilQuiet(pid: number, before: number): Promise<number> {
+  let last = cpuSeconds(pid);
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = cpuSeconds(pid);
+    if (now - last < 0.02) return now - before;
+    last = now;
+  }
 }

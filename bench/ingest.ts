@@ -1,6 +1,7 @@
 /**
  * Ingest throughput of a real `driftguard serve` process on loopback: full reports (every
- * category, a ~200 KB state of this host, first contact of each node so everything is stored
+ * category, a ~250 KB state of this host made each node's own (bench/node-states.ts), first
+ * contact of each node so everything is stored
  * and evaluated) and heartbeats (hashes only), with p50/p99 latency. The fleet is declared in a
  * generated desired state — N nodes in N/2 pairs with a role — so every stored report also pays
  * for drift and parity evaluation, as in production.
@@ -9,8 +10,8 @@ import * as os from 'node:os';
 import { buildReport } from '../src/app/build-report';
 import { collectNode } from '../src/app/collect-node';
 import type { Report } from '../src/model/report';
-import type { NodeState } from '../src/model/state';
-import { load, nodeNames, startBenchServer } from './fleet-server';
+import { cpuSeconds, cpuUntilQuiet, load, nodeNames, startBenchServer } from './fleet-server';
+import { nodeState } from './node-states';
 import type { LoadResult } from './fleet-server';
 import { ms, percentile } from './stats';
 
@@ -30,15 +31,22 @@ export async function runIngestBench(args: Map<string, string>): Promise<void> {
   try {
     const at = (offsetSeconds: number) =>
       new Date(Date.parse(host.collectedAt) + offsetSeconds * 1000).toISOString();
-    const stateOf = (node: string, collectedAt: string): NodeState => ({ ...host, node, collectedAt });
-    const full = nodes.map((node) => JSON.stringify(buildReport(stateOf(node, at(0)), `${node}-full`)));
+    const states = new Map(nodes.map((node) => [node, nodeState(host, node, at(0))]));
+    const full = nodes.map((node) => JSON.stringify(buildReport(states.get(node)!, `${node}-full`)));
+    const cpuBefore = cpuSeconds(server.pid);
     const fullResult = await load(port, token, full, concurrency);
+    const cpuAtEnd = cpuSeconds(server.pid) - cpuBefore;
+    const cpuWithEvaluation = await cpuUntilQuiet(server.pid, cpuBefore);
     // Round by round: a node's heartbeats must arrive in order (an older one is refused as out of order).
     const rounds: LoadResult[] = [];
     for (let round = 1; round <= heartbeatRounds; round++) {
       const beats = nodes.map((node) =>
         JSON.stringify(
-          buildReport(stateOf(node, at(round)), `${node}-beat-${round}`, host.hashes) satisfies Report,
+          buildReport(
+            { ...states.get(node)!, collectedAt: at(round) },
+            `${node}-beat-${round}`,
+            states.get(node)!.hashes,
+          ) satisfies Report,
         ),
       );
       rounds.push(await load(port, token, beats, concurrency * 2));
@@ -55,6 +63,7 @@ export async function runIngestBench(args: Map<string, string>): Promise<void> {
         `driftguard ingest: real server on 127.0.0.1, ${nodeCount} nodes in ${nodeCount / 2} pairs (node ${process.version}, ${os.cpus().length} CPUs)`,
         `  full report = this host's state, ${size} KB: ${Object.keys(host.packages?.items ?? {}).length} packages, ${Object.keys(host.sysctls?.live ?? {}).length} sysctls, ${Object.keys(host.units?.items ?? {}).length} units`,
         line('full reports', fullResult) + `   (${concurrency} in flight)`,
+        `    server CPU per full report: ${ms((cpuAtEnd * 1000) / nodeCount)} while they came in, ${ms((cpuWithEvaluation * 1000) / nodeCount)} with the evaluations they left (all threads; ${os.cpus().length} CPUs = at most ${((os.cpus().length * nodeCount) / cpuWithEvaluation).toFixed(0)} evaluated full reports/s)`,
         line('heartbeats', beatResult) + `   (${concurrency * 2} in flight)`,
         `  targets: ≥ 300 full reports/s, ≥ 3,000 heartbeats/s`,
       ].join('\n') + '\n',

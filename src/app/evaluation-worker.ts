@@ -14,17 +14,23 @@ import type { Store } from '../store';
 import { openStore } from '../store';
 import { Evaluator } from './evaluate';
 import type { EvaluationSummary } from './evaluate';
+import type { PairEvaluationOutcome } from './pair-readiness';
+import { pairEvaluationWith } from './pair-readiness';
 
 export type ToWorker =
   | { type: 'desired'; desired: Desired }
   | { type: 'evaluate'; nodes: string[] }
   | { type: 'all' }
+  /** Readiness of a pair, evaluated and recorded; `now` is ISO 8601 (the server's clock). */
+  | { type: 'readiness'; id: number; pair: string; now: string; probeTimeoutMs: number }
   | { type: 'idle'; id: number }
   | { type: 'close' };
 
 export type FromWorker =
   | { type: 'error'; node: string; message: string }
   | { type: 'evaluated'; summary: EvaluationSummary }
+  | { type: 'readiness'; id: number; outcome: PairEvaluationOutcome }
+  | { type: 'readiness-failed'; id: number; message: string }
   | { type: 'idle'; id: number }
   | { type: 'closed' };
 
@@ -35,6 +41,14 @@ export interface WorkerData {
 }
 
 type Handler = (message: ToWorker) => void;
+
+/**
+ * The worker reads the same states again and again — a node's drift, its pair's parity, the
+ * pair's readiness, each after every report of either node — so it keeps parsed contents from
+ * up to 32 Mi characters of JSON (about 130 distinct 250 KB states; nodes of one role share most
+ * contents, which are kept once).
+ */
+const KEEP_PARSED_CHARS = 32 * 1024 * 1024;
 
 function evaluatorHandler(port: MessagePort, store: Store): Handler {
   let desired: Desired | undefined;
@@ -51,6 +65,8 @@ function evaluatorHandler(port: MessagePort, store: Store): Handler {
       evaluated: (summary) => port.postMessage({ type: 'evaluated', summary } satisfies FromWorker),
     },
   });
+  // Readiness evaluations still running when the server closes finish before the store does.
+  const readinessUnderWay = new Set<Promise<void>>();
   return (message) => {
     switch (message.type) {
       case 'desired':
@@ -62,6 +78,33 @@ function evaluatorHandler(port: MessagePort, store: Store): Handler {
       case 'all':
         evaluator.scheduleAll();
         return;
+      case 'readiness': {
+        const { id } = message;
+        if (!desired) {
+          port.postMessage({
+            type: 'readiness-failed',
+            id,
+            message: 'the evaluation worker has no desired state yet',
+          } satisfies FromWorker);
+          return;
+        }
+        const evaluating = pairEvaluationWith(store, message.probeTimeoutMs)(
+          desired,
+          message.pair,
+          new Date(message.now),
+        ).then(
+          (outcome) => port.postMessage({ type: 'readiness', id, outcome } satisfies FromWorker),
+          (err: unknown) =>
+            port.postMessage({
+              type: 'readiness-failed',
+              id,
+              message: errorMessage(err),
+            } satisfies FromWorker),
+        );
+        readinessUnderWay.add(evaluating);
+        void evaluating.finally(() => readinessUnderWay.delete(evaluating));
+        return;
+      }
       case 'idle':
         void evaluator
           .idle()
@@ -70,6 +113,7 @@ function evaluatorHandler(port: MessagePort, store: Store): Handler {
       case 'close':
         void evaluator
           .idle()
+          .then(() => Promise.all(readinessUnderWay))
           .then(() => store.close())
           .then(() => port.postMessage({ type: 'closed' } satisfies FromWorker));
         return;
@@ -82,6 +126,13 @@ function failedHandler(port: MessagePort, err: unknown): Handler {
   port.postMessage({ type: 'error', node: '(worker)', message: errorMessage(err) } satisfies FromWorker);
   return (message) => {
     if (message.type === 'idle') port.postMessage({ type: 'idle', id: message.id } satisfies FromWorker);
+    if (message.type === 'readiness') {
+      port.postMessage({
+        type: 'readiness-failed',
+        id: message.id,
+        message: errorMessage(err),
+      } satisfies FromWorker);
+    }
     if (message.type === 'close') port.postMessage({ type: 'closed' } satisfies FromWorker);
   };
 }
@@ -90,7 +141,7 @@ if (parentPort) {
   const port = parentPort;
   const { location, durable } = workerData as WorkerData;
   // Messages that arrive while the store opens wait for it, in the order they came.
-  const handler = openStore(location, { durable }).then(
+  const handler = openStore(location, { durable, keepParsedChars: KEEP_PARSED_CHARS }).then(
     (store) => evaluatorHandler(port, store),
     (err: unknown) => failedHandler(port, err),
   );

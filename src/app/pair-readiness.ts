@@ -28,25 +28,48 @@ export class StoreStateSource implements StateSource {
   }
 }
 
+/** What the readiness monitor needs to know of an evaluation: the verdict, and whether it changed. */
+export interface PairEvaluationOutcome {
+  verdict: Readiness['verdict'];
+  changed: boolean;
+  /** When it was evaluated (ISO 8601). */
+  at: string;
+}
+
+/** Evaluates one pair's readiness and records it in the store's history. */
+export type PairEvaluation = (desired: Desired, pair: string, now: Date) => Promise<PairEvaluationOutcome>;
+
+/** Evaluates one pair from the store's latest states and records the result in its history. */
+async function evaluateAndRecord(
+  store: Store,
+  desired: Desired,
+  pair: string,
+  options: { now: Date; probeTimeoutMs?: number | undefined },
+): Promise<{ result: Readiness; outcome: PairEvaluationOutcome }> {
+  const result = await checkReadiness(desired, new StoreStateSource(store), pair, {
+    now: options.now,
+    probes: options.probeTimeoutMs === undefined ? false : { timeoutMs: options.probeTimeoutMs },
+  });
+  const { changed } = await store.transaction((tx) => tx.readiness.record(result));
+  return { result, outcome: { verdict: result.verdict, changed, at: result.evaluatedAt } };
+}
+
+/** Evaluates, records, and tells the live stream (the API route asking for a pair now). */
 export async function evaluatePairReadiness(
   store: Store,
   desired: Desired,
   pair: string,
   options: { now: Date; probeTimeoutMs?: number; live?: LiveHub },
 ): Promise<Readiness> {
-  const result = await checkReadiness(desired, new StoreStateSource(store), pair, {
-    now: options.now,
-    probes: options.probeTimeoutMs === undefined ? false : { timeoutMs: options.probeTimeoutMs },
-  });
-  const { changed } = await store.transaction((tx) => tx.readiness.record(result));
-  options.live?.publish({
-    type: 'readiness',
-    pair,
-    verdict: result.verdict,
-    changed,
-    at: result.evaluatedAt,
-  });
+  const { result, outcome } = await evaluateAndRecord(store, desired, pair, options);
+  options.live?.publish({ type: 'readiness', pair, ...outcome });
   return result;
+}
+
+/** Evaluates and records, telling no one: the readiness monitor publishes what it gets back. */
+export function pairEvaluationWith(store: Store, probeTimeoutMs: number | undefined): PairEvaluation {
+  return async (desired, pair, now) =>
+    (await evaluateAndRecord(store, desired, pair, { now, probeTimeoutMs })).outcome;
 }
 
 export async function readinessHistory(

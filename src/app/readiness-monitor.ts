@@ -5,16 +5,18 @@
  */
 import type { Desired } from '../model/desired';
 import { errorMessage } from '../shared/errors';
-import type { Store } from '../store';
 import type { LiveHub } from './live-events';
-import { evaluatePairReadiness } from './pair-readiness';
+import type { PairEvaluation } from './pair-readiness';
 
 export interface ReadinessMonitorOptions {
-  store: Store;
   desired: () => Desired | undefined;
   now: () => Date;
   intervalMs: number;
-  probeTimeoutMs: number;
+  /**
+   * Evaluates one pair and records the result: `serve` hands this to its evaluation worker, so
+   * the thread that answers HTTP never parses two whole states and plans their fixes.
+   */
+  evaluatePair: PairEvaluation;
   onError: (pair: string, message: string) => void;
   /** Told of every verdict, so open dashboards follow it. */
   live?: LiveHub;
@@ -39,11 +41,8 @@ const SOON_MS = 250;
 export function startReadinessMonitor(options: ReadinessMonitorOptions): ReadinessMonitor {
   const evaluate = async (desired: Desired, pair: string) => {
     try {
-      await evaluatePairReadiness(options.store, desired, pair, {
-        now: options.now(),
-        probeTimeoutMs: options.probeTimeoutMs,
-        ...(options.live ? { live: options.live } : {}),
-      });
+      const outcome = await options.evaluatePair(desired, pair, options.now());
+      options.live?.publish({ type: 'readiness', pair, ...outcome });
     } catch (err) {
       options.onError(pair, errorMessage(err));
     }

@@ -7,10 +7,15 @@ import { Worker } from 'node:worker_threads';
 import type { Desired } from '../model/desired';
 import type { EvaluationObserver, EvaluationQueue } from './evaluate';
 import type { FromWorker, ToWorker, WorkerData } from './evaluation-worker';
+import type { PairEvaluation, PairEvaluationOutcome } from './pair-readiness';
 
 export class WorkerEvaluator implements EvaluationQueue {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, () => void>();
+  private readonly readinessAsked = new Map<
+    number,
+    { resolve: (outcome: PairEvaluationOutcome) => void; reject: (err: Error) => void }
+  >();
   private nextId = 1;
   private pending: string[] = [];
   private flushScheduled = false;
@@ -24,6 +29,12 @@ export class WorkerEvaluator implements EvaluationQueue {
     this.worker.on('message', (message: FromWorker) => {
       if (message.type === 'error') onError(message.node, message.message);
       if (message.type === 'evaluated') observer.evaluated?.(message.summary);
+      if (message.type === 'readiness' || message.type === 'readiness-failed') {
+        const asked = this.readinessAsked.get(message.id);
+        this.readinessAsked.delete(message.id);
+        if (message.type === 'readiness') asked?.resolve(message.outcome);
+        else asked?.reject(new Error(message.message));
+      }
       if (message.type === 'idle') {
         this.waiting.get(message.id)?.();
         this.waiting.delete(message.id);
@@ -60,6 +71,20 @@ export class WorkerEvaluator implements EvaluationQueue {
 
   scheduleAll(): void {
     this.post({ type: 'all' });
+  }
+
+  /**
+   * Readiness evaluated in the worker, beside drift and parity: it parses both states of the
+   * pair and plans their fixes, work that would otherwise stall the thread answering HTTP.
+   */
+  pairEvaluation(probeTimeoutMs: number): PairEvaluation {
+    return (_desired, pair, now) => {
+      const id = this.nextId++;
+      return new Promise((resolve, reject) => {
+        this.readinessAsked.set(id, { resolve, reject });
+        this.post({ type: 'readiness', id, pair, now: now.toISOString(), probeTimeoutMs });
+      });
+    };
   }
 
   idle(): Promise<void> {

@@ -10,6 +10,7 @@ import { FindingsRepository } from './findings';
 import { PlansRepository } from './plans';
 import { isPostgresUrl } from './location';
 import { openPostgres } from './postgres';
+import { ParsedContents } from './parsed-contents';
 import { ReadinessRepository } from './readiness';
 import { RunsRepository } from './runs';
 import type { Broadcast } from './broadcast';
@@ -33,6 +34,14 @@ export type { Lease, LeaseOptions } from './lease';
 export type { Broadcast } from './broadcast';
 export { MAX_BROADCAST_BYTES } from './broadcast';
 export type { OpenOptions } from './sqlite';
+
+export interface StoreOptions extends OpenOptions {
+  /**
+   * Keep parsed category contents in memory, from up to this much JSON text: for a process
+   * that reads the same states over and over (the evaluation worker). Off by default.
+   */
+  keepParsedChars?: number;
+}
 export { companionPath, displayLocation, isPostgresUrl } from './location';
 
 /** Every repository, on one connection: the store's own, or a transaction's. */
@@ -47,8 +56,8 @@ export class Repositories {
   readonly agentWork: AgentWorkRepository;
   readonly evaluations: EvaluationsRepository;
 
-  constructor(sql: Sql) {
-    this.states = new StatesRepository(sql);
+  constructor(sql: Sql, parsed?: ParsedContents) {
+    this.states = new StatesRepository(sql, parsed);
     this.findings = new FindingsRepository(sql);
     this.tokens = new TokensRepository(sql);
     this.readiness = new ReadinessRepository(sql);
@@ -61,8 +70,15 @@ export class Repositories {
 }
 
 export class Store extends Repositories {
-  constructor(private readonly db: Database) {
-    super(db);
+  /**
+   * @param parsed parsed contents kept between reads of states — by the store's own repositories
+   *   only: a transaction's reads may see rows it then rolls back
+   */
+  constructor(
+    private readonly db: Database,
+    parsed?: ParsedContents,
+  ) {
+    super(db, parsed);
   }
 
   get backend(): Backend {
@@ -109,7 +125,8 @@ export class Store extends Repositories {
  * Opens the store at `location` and brings its schema up to date: PostgreSQL for a
  * `postgres://` or `postgresql://` URL, otherwise the SQLite file at that path.
  */
-export async function openStore(location: string, options: OpenOptions = {}): Promise<Store> {
+export async function openStore(location: string, options: StoreOptions = {}): Promise<Store> {
   const db = isPostgresUrl(location) ? await openPostgres(location) : openSqlite(location, options);
-  return new Store(db);
+  const chars = options.keepParsedChars ?? 0;
+  return new Store(db, chars > 0 ? new ParsedContents(chars) : undefined);
 }

@@ -7,6 +7,7 @@ import type { Category, CategoryValues, CollectorErrorEntry, NodeState } from '.
 import { CATEGORIES, STATE_SCHEMA_ID } from '../model/state';
 import type { ReportKind } from '../model/report';
 import type { Sql } from './sql';
+import type { ParsedContents } from './parsed-contents';
 
 export interface NodeRow {
   name: string;
@@ -43,7 +44,11 @@ function toNodeRow(raw: RawNode): NodeRow {
 }
 
 export class StatesRepository {
-  constructor(private readonly sql: Sql) {}
+  /** @param parsed parsed contents kept between reads (outside transactions only: see Store) */
+  constructor(
+    private readonly sql: Sql,
+    private readonly parsed?: ParsedContents,
+  ) {}
 
   async reportSeen(node: string, reportId: string): Promise<boolean> {
     const row = await this.sql.get('SELECT 1 AS seen FROM reports WHERE node = ? AND report_id = ?', [
@@ -141,12 +146,44 @@ export class StatesRepository {
   async latestState(node: string): Promise<NodeState | undefined> {
     const row = await this.node(node);
     if (!row) return undefined;
+    if (this.parsed) return assemble(row, row.collectedAt, await this.latestParsed(node, this.parsed));
     const contents = await this.sql.all<RawContent>(
       `SELECT l.category, l.hash, v.content FROM category_latest l
        JOIN category_versions v ON v.id = l.version_id WHERE l.node = ?`,
       [node],
     );
-    return assemble(row, row.collectedAt, contents);
+    return assemble(row, row.collectedAt, contents.map(parseContent));
+  }
+
+  /** The latest contents, the texts read and parsed only for hashes not parsed before. */
+  private async latestParsed(node: string, parsed: ParsedContents): Promise<ParsedContent[]> {
+    const latest = await this.sql.all<{ category: Category; hash: string; version_id: number }>(
+      'SELECT category, hash, version_id FROM category_latest WHERE node = ?',
+      [node],
+    );
+    const contents: ParsedContent[] = [];
+    const missing: typeof latest = [];
+    for (const entry of latest) {
+      const value = parsed.get(entry.category, entry.hash);
+      if (value === undefined) missing.push(entry);
+      else contents.push({ category: entry.category, hash: entry.hash, value });
+    }
+    if (missing.length === 0) return contents;
+    const texts = await this.sql.all<{ id: number; content: string }>(
+      `SELECT id, content FROM category_versions WHERE id IN (${missing.map(() => '?').join(', ')})`,
+      missing.map((entry) => entry.version_id),
+    );
+    const textOf = new Map(texts.map((text) => [Number(text.id), text.content]));
+    for (const entry of missing) {
+      const text = textOf.get(Number(entry.version_id));
+      if (text === undefined) continue; // the version went between the two reads: as if never stored
+      contents.push({
+        category: entry.category,
+        hash: entry.hash,
+        value: parsed.parse(entry.category, entry.hash, text),
+      });
+    }
+    return contents;
   }
 
   /** The node's state as it was at `time` (each category's last version collected by then). */
@@ -161,7 +198,7 @@ export class StatesRepository {
       [node, time, node],
     );
     if (contents.length === 0) return undefined;
-    return assemble({ ...row, errors: [] }, time, contents);
+    return assemble({ ...row, errors: [] }, time, contents.map(parseContent));
   }
 
   /** Every category version collected after `since`, oldest first: "what changed on X since T". */
@@ -190,11 +227,21 @@ export class StatesRepository {
   }
 }
 
-function assemble(row: NodeRow, collectedAt: string, contents: RawContent[]): NodeState {
+interface ParsedContent {
+  category: Category;
+  hash: string;
+  value: unknown;
+}
+
+function parseContent(raw: RawContent): ParsedContent {
+  return { category: raw.category, hash: raw.hash, value: JSON.parse(raw.content) as unknown };
+}
+
+function assemble(row: NodeRow, collectedAt: string, contents: ParsedContent[]): NodeState {
   const values: Partial<Record<Category, unknown>> = {};
   const hashes: Partial<Record<Category, string>> = {};
   for (const content of contents) {
-    values[content.category] = JSON.parse(content.content) as unknown;
+    values[content.category] = content.value;
     hashes[content.category] = content.hash;
   }
   const ordered: Partial<CategoryValues> = {};

@@ -259,6 +259,48 @@ describe.each(['sqlite', 'postgres'] as const)('the %s store', (backend) => {
       expect(await store.states.latestState('nobody')).toBeUndefined();
     });
 
+    it('give the same states when parsed contents are kept, whatever changes, is shared or is evicted', async () => {
+      // Room for about two parsed contents: reads after the first evict and parse again.
+      const keeping = await openStore(location, { keepParsedChars: 60 });
+      try {
+        const putFor = (node: string, category: 'os' | 'sysctls', content: unknown, at: string) => {
+          const text = JSON.stringify(content);
+          return store.states.putCategory({
+            node,
+            category,
+            hash: `sha256:${category}-${text.length}-${text.replace(/\W/g, '')}`,
+            content: text,
+            collectedAt: at,
+            receivedAt: at,
+          });
+        };
+        const bothAgree = async () => {
+          for (const node of ['n-1', 'n-2', 'n-3']) {
+            expect(await keeping.states.latestState(node)).toEqual(await store.states.latestState(node));
+          }
+        };
+        for (const node of ['n-1', 'n-2', 'n-3']) {
+          await store.states.touchNode(node, { receivedAt: T('10:00'), collectedAt: T('10:00'), errors: [] });
+          // The same content on every node: one hash, kept once.
+          await putFor(node, 'os', { id: 'debian' }, T('10:00'));
+          await putFor(node, 'sysctls', { live: { 'vm.swappiness': node } }, T('10:00'));
+        }
+        await bothAgree();
+        await bothAgree(); // read again: from what was kept
+        await putFor('n-2', 'sysctls', { live: { 'vm.swappiness': '1' } }, T('11:00'));
+        await putFor('n-1', 'os', { id: 'rocky' }, T('11:00'));
+        await store.states.dropCategory('n-3', 'os');
+        await bothAgree();
+        expect(await keeping.states.latestState('n-2')).toMatchObject({
+          os: { id: 'debian' },
+          sysctls: { live: { 'vm.swappiness': '1' } },
+        });
+        expect(Object.keys((await keeping.states.latestState('n-3')) ?? {})).not.toContain('os');
+      } finally {
+        await keeping.close();
+      }
+    });
+
     it('list nodes in byte order, whatever the database locale', async () => {
       for (const name of ['b', 'a_1', 'A2', 'a-1'])
         await store.states.touchNode(name, { receivedAt: T('10:00'), collectedAt: T('10:00'), errors: [] });

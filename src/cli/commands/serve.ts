@@ -111,6 +111,18 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   // (NOTIFY/LISTEN); on SQLite there is no other instance.
   const relayFailed = (err: unknown) => log.warn({ error: errorMessage(err) }, 'live events: relay failed');
   const stopRelay = live.relay(store.broadcast('driftguard_live', relayFailed), relayFailed);
+  const toLive = liveObserver(live, now);
+  const evaluator = new WorkerEvaluator(
+    { location: options.db, durable: options.durable },
+    (node, message) => log.error({ node, error: message }, 'evaluation failed'),
+    {
+      reported: toLive.reported,
+      // A pair whose parity changed has a new verdict: open dashboards see it without waiting a round.
+      // (which reaches the readiness monitor through the live events, below).
+      evaluated: (summary) => toLive.evaluated?.(summary),
+    },
+  );
+  evaluator.setDesired(first.desired);
   // Schedules and the readiness monitor run on one instance of those sharing the store: the
   // holder of this lease (on SQLite, always this one; DESIGN "Several instances").
   const lease = store.lease('schedules-and-readiness');
@@ -118,11 +130,10 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   const monitor =
     readinessEvery > 0
       ? startReadinessMonitor({
-          store,
           desired: () => holder.desired,
           now,
           intervalMs: readinessEvery,
-          probeTimeoutMs,
+          evaluatePair: evaluator.pairEvaluation(probeTimeoutMs),
           live,
           active: () => lease.held,
           onError: (pair, message) => log.error({ pair, error: message }, 'readiness evaluation failed'),
@@ -135,23 +146,11 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     );
     if (held) monitor?.evaluateAll();
   });
-  const toLive = liveObserver(live, now);
   // A node evaluated here or on another instance: the monitor (if this instance runs it)
   // evaluates its pairs again soon.
   const stopFollowing = live.subscribe((event) => {
     if (event.type === 'node-evaluated') monitor?.evaluateSoon(event.pairs);
   });
-  const evaluator = new WorkerEvaluator(
-    { location: options.db, durable: options.durable },
-    (node, message) => log.error({ node, error: message }, 'evaluation failed'),
-    {
-      reported: toLive.reported,
-      // A pair whose parity changed has a new verdict: open dashboards see it without waiting a round.
-      // (which reaches the readiness monitor through the live events, below).
-      evaluated: (summary) => toLive.evaluated?.(summary),
-    },
-  );
-  evaluator.setDesired(first.desired);
   // Evaluations owed for longer than a minute were lost with the instance that stored their
   // reports (or it lags far behind): the lease holder evaluates them (twice does no harm).
   const recovery = setInterval(() => {
