@@ -16,6 +16,7 @@ import { usersComparator } from './categories/users';
 import { withBuiltInIgnores } from './built-in-ignores';
 import { finding, sideName } from './findings';
 import { ignoreMatcher } from './ignore';
+import { rememberedParity } from './remembered';
 import type { CategoryComparator } from './types';
 
 export { ignoreMatcher } from './ignore';
@@ -109,10 +110,13 @@ export function parity(first: NodeState, second: NodeState, options: ParityOptio
       }
       continue;
     }
-    const ignored = ignoreMatcher(ignore[category]);
-    findings.push(
-      ...(comparator.parity as (x: typeof a, y: typeof b, c: object) => Finding[])(a, b, { sides, ignored }),
-    );
+    const patterns = ignore[category];
+    const compare = () =>
+      (comparator.parity as (x: typeof a, y: typeof b, c: object) => Finding[])(a, b, {
+        sides,
+        ignored: ignoreMatcher(patterns),
+      });
+    findings.push(...rememberedParity(a, b, JSON.stringify([category, sides, patterns ?? []]), compare));
   }
   return findings;
 }

@@ -30,6 +30,7 @@ import { trendRoutes } from './routes/trends';
 import { dashboardRoutes, defaultWebRoot } from './routes/dashboard';
 import { closeEventStreams } from './event-stream';
 import type { LiveHub } from '../app/live-events';
+import { parseJsonBodies } from './json-body';
 
 export interface ServerDeps {
   store: Store;
@@ -173,6 +174,7 @@ export async function buildServer(deps: ServerDeps): Promise<DriftguardServer> {
   const metrics = new Metrics(deps.store, deps.now);
   // JSON in, JSON out: a text/plain body is not parsed into a string, it is refused (415).
   app.removeContentTypeParser('text/plain');
+  parseJsonBodies(app);
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const mapped = error instanceof DriftguardError ? error : fromFastifyError(error);

@@ -5,9 +5,12 @@
  * version it came from. The evaluation worker uses it: drift, parity and readiness after a
  * report read the same two states again and again, and parsing them was most of their cost.
  *
- * Values are shared between the states built from them: their readers (compare, readiness,
- * planning) are pure and never change a state they are given.
+ * Values are shared between the states built from them, so they are frozen: a reader that
+ * tried to change one would fail at once instead of changing every state that holds it — and
+ * frozen values are what compare remembers results for (src/compare/remembered.ts).
  */
+import { deepFreeze } from '../shared/deep-freeze';
+
 export class ParsedContents {
   private readonly entries = new Map<string, { value: unknown; chars: number }>();
   private chars = 0;
@@ -17,7 +20,7 @@ export class ParsedContents {
 
   /** The parsed value of `text` (category `category`, hash `hash`): kept, or parsed and kept. */
   parse(category: string, hash: string, text: string): unknown {
-    const value: unknown = JSON.parse(text);
+    const value: unknown = deepFreeze(JSON.parse(text));
     this.keep(`${category} ${hash}`, value, text.length);
     return value;
   }

@@ -205,3 +205,75 @@ describe('slow requests', () => {
     }
   }, 20_000);
 });
+
+describe('bodies that would poison a prototype', () => {
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+  afterEach(() => server.close());
+
+  /** A real report of pypi-2 with `extra` spliced in as raw JSON text after its first `{`. */
+  const postRaw = (extra: string) => {
+    const report = JSON.stringify(buildReport(example('pypi-2', new Date().toISOString()), 'poison'));
+    return server.app.inject({
+      method: 'POST',
+      url: '/api/v1/reports',
+      headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+      payload: `{${extra},${report.slice(1)}`,
+    });
+  };
+
+  it.each([
+    ['__proto__', '"__proto__":{"polluted":true}'],
+    ['__proto__ written with \\u escapes', '"\\u005f\\u005fproto\\u005f\\u005f":{"polluted":true}'],
+    ['constructor.prototype', '"constructor":{"prototype":{"polluted":true}}'],
+    ['constructor.prototype with an escaped key', '"\\u0063onstructor":{"prototype":{"polluted":true}}'],
+  ])('%s: 400 in the one shape, nothing stored, no object polluted', async (_label, extra) => {
+    const before = storeSnapshot(server.dbFile);
+    const response = await postRaw(extra);
+    expect(response.statusCode).toBe(400);
+    // Refused by the parser itself, before the schema (which would refuse an unknown key too).
+    expect(response.json()).toEqual({
+      error: expect.objectContaining({
+        code: 'E_REQUEST_INVALID',
+        message: expect.stringContaining('not valid JSON'),
+      }),
+    });
+    expect(storeSnapshot(server.dbFile)).toBe(before);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
+  it('a report whose text holds "proto" or a \\u escape harmlessly is taken', async () => {
+    // An unknown top-level key is refused by the schema (400 too), so the words go in a value.
+    const state = example('pypi-2', new Date().toISOString());
+    state.errors = [{ collector: 'users', code: 'E_IO', message: 'protocol \u00e9rror — constructor' }];
+    const text = JSON.stringify(buildReport(state, 'harmless')).replace('\u00e9', '\\u00e9');
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/reports',
+      headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+      payload: text,
+    });
+    expect({ status: response.statusCode, body: response.json() }).toEqual({
+      status: 201,
+      body: expect.objectContaining({ stored: true }),
+    });
+  });
+
+  it('malformed and empty JSON: 400 in the one shape', async () => {
+    for (const payload of ['{"schema":', '']) {
+      const response = await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/reports',
+        headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+        payload,
+      });
+      expect({ payload, status: response.statusCode, code: response.json().error.code }).toEqual({
+        payload,
+        status: 400,
+        code: expect.stringMatching(/^E_/),
+      });
+    }
+  });
+});
