@@ -141,7 +141,12 @@ if (parentPort) {
   const port = parentPort;
   const { location, durable } = workerData as WorkerData;
   // Messages that arrive while the store opens wait for it, in the order they came.
-  const handler = openStore(location, { durable, keepParsedChars: KEEP_PARSED_CHARS }).then(
+  // It also copies SQLite's log into the database on a timer, for the server's connection (serve.ts).
+  const handler = openStore(location, {
+    durable,
+    keepParsedChars: KEEP_PARSED_CHARS,
+    checkpoints: 'timer',
+  }).then(
     (store) => evaluatorHandler(port, store),
     (err: unknown) => failedHandler(port, err),
   );

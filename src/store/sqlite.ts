@@ -24,7 +24,20 @@ import { NoOtherProcesses } from './broadcast';
 export interface OpenOptions {
   /** fsync every commit (survives power loss, slower). */
   durable?: boolean;
+  /**
+   * Who copies the write-ahead log back into the database file (a checkpoint, with its fsync).
+   * `commit` (SQLite's default): the connection whose commit fills the log past 4 MB, inside
+   * that commit. `elsewhere`: another connection of this process does it on a timer (below);
+   * this one only when the log passes 64 MB, should the other stop. `timer`: every second, and
+   * as `commit`. `serve` takes reports on a connection set to `elsewhere` and evaluates on one
+   * set to `timer`, so a report's commit is never the one that waits for the disk.
+   */
+  checkpoints?: 'commit' | 'elsewhere' | 'timer';
 }
+
+/** Pages of write-ahead log (4 KiB each) before a commit checkpoints: SQLite's default, and 64 MB. */
+const CHECKPOINT_PAGES = { commit: 1000, elsewhere: 16_384 } as const;
+const CHECKPOINT_EVERY_MS = 1000;
 
 type Connection = BetterSqlite3.Database;
 
@@ -40,8 +53,10 @@ export function openSqlite(file: string, options: OpenOptions = {}): Database {
   db.pragma(`synchronous = ${options.durable ? 'FULL' : 'NORMAL'}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  const checkpoints = options.checkpoints ?? 'commit';
+  db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES[checkpoints === 'elsewhere' ? 'elsewhere' : 'commit']}`);
   migrate(db);
-  return new SqliteDatabase(db);
+  return new SqliteDatabase(db, checkpoints === 'timer' ? CHECKPOINT_EVERY_MS : undefined);
 }
 
 function userVersion(db: Connection): number {
@@ -131,9 +146,20 @@ class SqliteDatabase implements Database {
   /** Settles when the open transaction ends; undefined when none is open. */
   private open: Promise<void> | undefined;
 
-  constructor(db: Connection) {
+  private readonly checkpointTimer: NodeJS.Timeout | undefined;
+
+  constructor(db: Connection, checkpointEveryMs?: number) {
     this.statements = new Statements(db);
     this.inTransaction = new InTransaction(this.statements);
+    if (checkpointEveryMs !== undefined) {
+      // PASSIVE: copies what no reader still needs, waits for no one, and is cheap when idle.
+      this.checkpointTimer = setInterval(
+        () =>
+          void this.outsideTransactions(() => db.pragma('wal_checkpoint(PASSIVE)')).catch(() => undefined),
+        checkpointEveryMs,
+      );
+      this.checkpointTimer.unref();
+    }
   }
 
   all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
@@ -190,6 +216,7 @@ class SqliteDatabase implements Database {
   }
 
   close(): Promise<void> {
+    clearInterval(this.checkpointTimer);
     return this.outsideTransactions(() => {
       this.statements.db.close();
     });

@@ -97,7 +97,8 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   const localNodes = (options.localNode ?? []).map((value) => parseLocalNode(value, io.cwd));
   const https = readTls(options);
   const now = () => currentTime(io.env);
-  const store = await openStore(options.db, { durable: options.durable });
+  // The evaluation worker checkpoints SQLite's log (evaluation-worker.ts): a report's commit never waits for that.
+  const store = await openStore(options.db, { durable: options.durable, checkpoints: 'elsewhere' });
   const tokenFile = await ensureFirstAdminToken(store, options.db, now());
   if (tokenFile) io.err(`driftguard: created the first admin token in ${tokenFile}\n`);
   const holder = new DesiredHolder(options.desired, loadDesired, now, loadDesiredInWorker);
