@@ -16,7 +16,7 @@ import { usersComparator } from './categories/users';
 import { withBuiltInIgnores } from './built-in-ignores';
 import { finding, sideName } from './findings';
 import { ignoreMatcher } from './ignore';
-import { rememberedParity } from './remembered';
+import { remembered } from './remembered';
 import type { CategoryComparator } from './types';
 
 export { ignoreMatcher } from './ignore';
@@ -68,7 +68,8 @@ export function drift(spec: RoleSpec, state: NodeState): Finding[] {
       findings.push(notCollected(category, state, 'error'));
       continue;
     }
-    findings.push(...(comparator.drift as (s: RoleSpec, v: typeof value) => Finding[])(spec, value));
+    const compare = () => (comparator.drift as (s: RoleSpec, v: typeof value) => Finding[])(spec, value);
+    findings.push(...remembered(spec, value, category, compare));
   }
   return findings.map((result) => ({ ...result, node: state.node }));
 }
@@ -116,7 +117,7 @@ export function parity(first: NodeState, second: NodeState, options: ParityOptio
         sides,
         ignored: ignoreMatcher(patterns),
       });
-    findings.push(...rememberedParity(a, b, JSON.stringify([category, sides, patterns ?? []]), compare));
+    findings.push(...remembered(a, b, JSON.stringify([category, sides, patterns ?? []]), compare));
   }
   return findings;
 }

@@ -17,6 +17,7 @@ import type { WatchList } from '../collect/types';
 import { SPEC_CATEGORIES } from '../model/desired';
 import type { Desired, FileRule, Role, RoleSpec, SpecCategory } from '../model/desired';
 import { canonicalJson } from '../shared/canonical-json';
+import { deepFreeze } from '../shared/deep-freeze';
 import { DesiredStateError, formatPosition, type Issue, type SourcePosition } from '../shared/errors';
 import { dict, has } from './dict';
 import { nodeByName } from './lookup';
@@ -207,6 +208,21 @@ export function conflictIssues(conflicts: readonly RoleConflict[]): Issue[] {
  * DesiredStateError if its roles conflict (loadDesired has already refused such a folder).
  */
 export function effectiveSpec(desired: Desired, nodeName: string): RoleSpec {
+  let specs = composedSpecs.get(desired);
+  if (!specs) composedSpecs.set(desired, (specs = new Map()));
+  let spec = specs.get(nodeName);
+  if (!spec) specs.set(nodeName, (spec = deepFreeze(composedSpec(desired, nodeName))));
+  return spec;
+}
+
+/**
+ * Each node's rules, composed once per loaded desired state (never changed once loaded: a
+ * reload makes a new one) and frozen — the server evaluates a node after every report, and
+ * compare remembers drift for frozen rules and states (src/compare/remembered.ts).
+ */
+const composedSpecs = new WeakMap<Desired, Map<string, RoleSpec>>();
+
+function composedSpec(desired: Desired, nodeName: string): RoleSpec {
   const node = nodeByName(desired, nodeName);
   const composer = new RoleComposer(desired.roles);
   const spec = composer.compose(node.roles, { kind: 'Node', name: node.name, at: node.at });
