@@ -4,6 +4,7 @@ import type { BootGraph, OrderingReason } from './graph';
 import { bootGraph, splitInstance } from './graph';
 import { formatOrdering, formatPulls, orderingPath } from './ordering';
 import { bootTransaction, transactionOf } from './transaction';
+import { deepFreeze } from '../../shared/deep-freeze';
 
 /** A node's units with the targets every boot needs, the way Debian ships them (abridged). */
 function graphOf(...list: UnitInfo[]): BootGraph {
@@ -237,5 +238,40 @@ describe('orderingPath', () => {
     const own = transactionOf(graph, [a]);
     expect(orderingPath(graph, a, c, (id) => own.has(id))).toBeUndefined();
     expect(orderingPath(graph, a, c, () => true)?.length).toBe(2);
+  });
+});
+
+describe('graphs of frozen unit tables', () => {
+  const table = () => {
+    const state = units(
+      unit('multi-user.target', { type: 'target', wants: ['app.service'] }),
+      unit('app.service', { after: ['network.target'] }),
+    );
+    state.defaultTarget = 'multi-user.target';
+    return state;
+  };
+  const shape = (graph: BootGraph) =>
+    graph.nodes.map((node) => ({
+      name: node.name,
+      after: graph.after[node.id],
+      pulls: graph.pulls[node.id],
+    }));
+
+  it('are built once per table and equal to a graph built afresh', () => {
+    const frozen = deepFreeze(table());
+    const graph = bootGraph(frozen);
+    expect(bootGraph(frozen)).toBe(graph);
+    expect(shape(graph)).toEqual(shape(bootGraph(table())));
+    expect(graph.id('app.service')).toBeDefined();
+  });
+
+  it('are built every time for a table that can change', () => {
+    const state = table();
+    const before = bootGraph(state);
+    state.items['late.service'] = unit('late.service', { wantedBy: ['multi-user.target'] });
+    const after = bootGraph(state);
+    expect(after).not.toBe(before);
+    expect(after.id('late.service')).toBeDefined();
+    expect(before.id('late.service')).toBeUndefined();
   });
 });

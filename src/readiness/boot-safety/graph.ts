@@ -153,8 +153,18 @@ export class BootGraph {
 }
 
 /** Builds the graph; see the file comment for the rules. */
+/**
+ * Graphs of frozen unit tables, kept while the table lives: a server's evaluation worker holds a
+ * node's parsed units frozen (src/store/parsed-contents.ts) and checks the same pair's boot
+ * after every report and every minute. A graph is never changed once built.
+ */
+const builtGraphs = new WeakMap<UnitsState, BootGraph>();
+
 export function bootGraph(units: UnitsState): BootGraph {
-  return new GraphBuilder(units).build();
+  if (!Object.isFrozen(units)) return new GraphBuilder(units).build();
+  let graph = builtGraphs.get(units);
+  if (!graph) builtGraphs.set(units, (graph = new GraphBuilder(units).build()));
+  return graph;
 }
 
 class GraphBuilder {
