@@ -65,8 +65,12 @@ export interface BenchServer {
   store: BenchStore;
   /** What the store takes on disk now, in bytes, and what that is made of. */
   storeSize(): Promise<{ bytes: number; detail: string }>;
+  /** PostgreSQL's count of the database's committed and rolled-back transactions (pg_stat_database); undefined for SQLite. */
+  storeTransactions(): Promise<{ commits: number; rollbacks: number } | undefined>;
   /** CPU seconds the store's own processes have used (PostgreSQL's backends of this database); 0 for SQLite, which runs in the server. */
   storeCpuSeconds(): number;
+  /** What the server logged so far (warnings and errors: pino's JSON lines). */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -74,6 +78,7 @@ export interface BenchServer {
 async function benchDatabase(): Promise<{
   url: string;
   size(): Promise<{ bytes: number; detail: string }>;
+  transactions(): Promise<{ commits: number; rollbacks: number }>;
   cpuSeconds(): number;
   stop(): void;
 }> {
@@ -81,22 +86,29 @@ async function benchDatabase(): Promise<{
   try {
     const url = await cluster.createDatabase();
     const database = new URL(url).pathname.slice(1);
+    const query = async <T extends pg.QueryResultRow>(sql: string): Promise<T> => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        return (await client.query<T>(sql)).rows[0] as T;
+      } finally {
+        await client.end();
+      }
+    };
     return {
       url,
       async size() {
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        try {
-          const { rows } = await client.query<{ bytes: string }>(
-            'SELECT pg_database_size(current_database()) AS bytes',
-          );
-          return { bytes: Number(rows[0]?.bytes), detail: 'pg_database_size' };
-        } finally {
-          await client.end();
-        }
+        const row = await query<{ bytes: string }>('SELECT pg_database_size(current_database()) AS bytes');
+        return { bytes: Number(row.bytes), detail: 'pg_database_size' };
+      },
+      async transactions() {
+        const row = await query<{ commits: string; rollbacks: string }>(
+          'SELECT xact_commit AS commits, xact_rollback AS rollbacks FROM pg_stat_database WHERE datname = current_database()',
+        );
+        return { commits: Number(row.commits), rollbacks: Number(row.rollbacks) };
       },
       // Backends name their database in their title ("postgres: postgres dg_… 127.0.0.1(…) idle").
-      cpuSeconds: () => processesCpuSeconds((cmdline) => cmdline.includes(` ${database} `)),
+      cpuSeconds: processesCpu((cmdline) => cmdline.includes(` ${database} `)),
       stop: () => cluster.stop(),
     };
   } catch (err) {
@@ -119,19 +131,27 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
-/** CPU seconds of every process whose command line matches. */
-function processesCpuSeconds(matches: (cmdline: string) => boolean): number {
-  let total = 0;
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (matches(fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ')))
-        total += cpuSeconds(Number(entry));
-    } catch {
-      // gone meanwhile
+/**
+ * CPU seconds of the processes whose command line matches, so far: every call looks for them
+ * again, and a process that has ended counts with what it had used when last seen (call often
+ * enough to see short-lived ones).
+ */
+function processesCpu(matches: (cmdline: string) => boolean): () => number {
+  const seen = new Map<number, number>();
+  return () => {
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        if (matches(fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ')))
+          seen.set(Number(entry), Math.max(seen.get(Number(entry)) ?? 0, cpuSeconds(Number(entry))));
+      } catch {
+        // gone meanwhile
+      }
     }
-  }
-  return total;
+    let total = 0;
+    for (const cpu of seen.values()) total += cpu;
+    return total;
+  };
 }
 
 function fileSize(file: string): number {
@@ -160,6 +180,8 @@ export async function startServeProcess(options: {
   const postgres = options.store === 'postgres' ? await benchDatabase() : undefined;
   const db = postgres?.url ?? sqliteFile;
   const port = await freePort();
+  const logFile = path.join(dir, 'serve.log');
+  const logFd = fs.openSync(logFile, 'w');
   const server: ChildProcess = spawn(
     process.execPath,
     [
@@ -177,8 +199,9 @@ export async function startServeProcess(options: {
       ...(options.args ?? []),
     ],
     // On PostgreSQL the first admin token is written to the current directory.
-    { stdio: ['ignore', 'ignore', 'inherit'], cwd: dir },
+    { stdio: ['ignore', logFd, 'inherit'], cwd: dir },
   );
+  fs.closeSync(logFd);
   const stop = async () => {
     if (server.exitCode === null) {
       server.kill('SIGTERM');
@@ -205,7 +228,9 @@ export async function startServeProcess(options: {
     pid: server.pid as number,
     store: postgres ? 'postgres' : 'sqlite',
     storeSize: postgres ? () => postgres.size() : sqliteSize,
+    storeTransactions: postgres ? () => postgres.transactions() : () => Promise.resolve(undefined),
     storeCpuSeconds: postgres ? () => postgres.cpuSeconds() : () => 0,
+    log: () => fs.readFileSync(logFile, 'utf8'),
     stop,
   };
 }

@@ -136,13 +136,22 @@ function statusBytes(pid: number): { rss: number; hwm: number } {
   }
 }
 
-/** The server's resident memory, sampled every second; `peak` is the highest sample since `reset`. */
+/**
+ * The server's resident memory, sampled every second; `peak` is the highest sample since
+ * `reset`. `alsoEverySecond`: more to sample at the same time.
+ */
 export class RssSampler {
   private timer: NodeJS.Timeout;
   peak = 0;
 
-  constructor(private readonly pid: number) {
-    this.timer = setInterval(() => this.sample(), 1000);
+  constructor(
+    private readonly pid: number,
+    alsoEverySecond: () => void = () => undefined,
+  ) {
+    this.timer = setInterval(() => {
+      this.sample();
+      alsoEverySecond();
+    }, 1000);
     this.timer.unref();
   }
 

@@ -113,13 +113,18 @@ class Tally {
   }
 }
 
-/** CPU used by the server, the store's own processes and this load generator over a phase. */
-function meter(server: BenchServer): () => { seconds: number; text: string } {
+/**
+ * CPU used by the server, the store's own processes and this load generator over a phase; on
+ * PostgreSQL also the transactions rolled back (a serialization failure is retried by the store
+ * from the start: each retry is a rollback).
+ */
+async function meter(server: BenchServer): Promise<() => Promise<{ seconds: number; text: string }>> {
   const start = performance.now();
   const serverCpu = cpuSeconds(server.pid);
   const storeCpu = server.storeCpuSeconds();
   const benchCpu = process.cpuUsage();
-  return () => {
+  const transactions = await server.storeTransactions();
+  return async () => {
     const seconds = (performance.now() - start) / 1000;
     const share = (cpu: number) => `${((cpu / seconds) * 100).toFixed(0)} %`;
     const bench = process.cpuUsage(benchCpu);
@@ -130,7 +135,15 @@ function meter(server: BenchServer): () => { seconds: number; text: string } {
         : []),
       `load generator ${share((bench.user + bench.system) / 1e6)}`,
     ];
-    return { seconds, text: `CPU (of one core; ${os.cpus().length} cores): ${parts.join(', ')}` };
+    const now = await server.storeTransactions();
+    const rolledBack =
+      now && transactions
+        ? `; PostgreSQL: ${count(now.commits - transactions.commits)} transactions committed, ${count(now.rollbacks - transactions.rollbacks)} rolled back`
+        : '';
+    return {
+      seconds,
+      text: `CPU (of one core; ${os.cpus().length} cores): ${parts.join(', ')}${rolledBack}`,
+    };
   };
 }
 
@@ -162,6 +175,28 @@ interface Window {
   held: boolean;
 }
 
+/** The server's logged errors (pino JSON, level ≥ 50), counted by message: why requests failed. */
+function serverErrors(log: string): string[] {
+  const errors = new Map<string, number>();
+  for (const line of log.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const entry = JSON.parse(line) as {
+      level?: number;
+      msg?: string;
+      err?: { message?: string };
+      error?: string;
+    };
+    if ((entry.level ?? 0) < 50) continue;
+    const what = [entry.msg, entry.err?.message ?? entry.error].filter(Boolean).join(': ').slice(0, 300);
+    errors.set(what, (errors.get(what) ?? 0) + 1);
+  }
+  if (errors.size === 0) return [];
+  return [
+    `server log: ${[...errors.values()].reduce((a, b) => a + b, 0)} errors`,
+    ...[...errors].slice(0, 5).map(([what, n]) => `  ${n} × ${what}`),
+  ];
+}
+
 class FleetBench {
   private readonly agent;
   private readonly watch = new EvaluationWatch();
@@ -176,7 +211,8 @@ class FleetBench {
     private readonly reports: FleetReports,
   ) {
     this.agent = keepAlive(options.connections);
-    this.rss = new RssSampler(server.pid);
+    // PostgreSQL's backends are looked for every second, so the CPU of those that end is counted.
+    this.rss = new RssSampler(server.pid, () => server.storeCpuSeconds());
   }
 
   private say(line: string): void {
@@ -223,14 +259,15 @@ class FleetBench {
       new Date(base + round * MINUTE_MS + (node.index / n) * MINUTE_MS).toISOString();
 
     // 1. ramp-up
-    let done = meter(this.server);
+    let done = await meter(this.server);
     const ramp = new Tally();
+    const rampStart = performance.now();
     await inPool(nodes, this.options.concurrency, (node) =>
       this.send(this.reports.full(node, at(0, node)), ramp),
     );
-    const rampSeconds = done().seconds;
+    const rampSeconds = (performance.now() - rampStart) / 1000;
     const rampEvaluated = await this.caughtUp();
-    const rampCpu = done();
+    const rampCpu = await done();
     this.say(
       `ramp-up [real time, ${this.options.concurrency} in flight]: ${count(n)} full reports in ${rampSeconds.toFixed(1)} s = ${count(n / rampSeconds)}/s  ${ramp.summary()}`,
     );
@@ -238,8 +275,9 @@ class FleetBench {
 
     // 2. the simulated hour, compressed
     if (compressed > 0) {
-      done = meter(this.server);
+      done = await meter(this.server);
       const tally = new Tally();
+      const compressedStart = performance.now();
       for (let round = 1; round <= compressed; round++) {
         await inPool(nodes, this.options.concurrency, (node) =>
           this.send(this.reports.next(node, at(round, node), this.isDelta(node, round)), tally),
@@ -249,13 +287,13 @@ class FleetBench {
             `simulated minute ${round} of ${compressed} (time-compressed), ${tally.failed} failed`,
           );
       }
-      const seconds = done().seconds;
+      const seconds = (performance.now() - compressedStart) / 1000;
       const evaluated = await this.caughtUp();
       this.say(
         `simulated minutes 1–${compressed} [time-compressed: as fast as the server answers, ${this.options.concurrency} in flight]: ` +
           `${count(tally.sent)} reports in ${seconds.toFixed(1)} s = ${count(tally.sent / seconds)}/s  ${tally.summary()}`,
       );
-      this.say(`  all evaluated ${evaluated}; ${done().text}`);
+      this.say(`  all evaluated ${evaluated}; ${(await done()).text}`);
     }
 
     // 3. real time
@@ -287,6 +325,7 @@ class FleetBench {
         (n < 10_000 ? ` — a smaller fleet than the target's ${count(10_000)}` : ''),
     );
     if (probed) this.say(probed);
+    for (const line of serverErrors(this.server.log())) this.say(line);
   }
 
   /** Waits for every accepted change to be evaluated; says how long after the last answer that took. */
@@ -312,7 +351,7 @@ class FleetBench {
     const tally = new Tally();
     const slips: number[] = [];
     const inflight = new Set<Promise<void>>();
-    const done = meter(this.server);
+    const done = await meter(this.server);
     this.watch.take();
     const start = performance.now();
     const total = Math.floor(durationMs / gap);
@@ -333,7 +372,7 @@ class FleetBench {
     }
     await Promise.all(inflight);
     const answeredIn = Math.max(performance.now() - start, durationMs) / 1000;
-    const cpu = done().text;
+    const cpu = (await done()).text;
     // Long enough to measure a lag far beyond the target, short enough not to wait for ever.
     await this.watch.drain(Math.max(30_000, TARGET_LAG_MS * 2));
     const { lags, owed } = this.watch.take();
