@@ -10,7 +10,6 @@
  * byte for byte what `JSON.stringify(buildReport(…))` gives.
  */
 import { buildReport } from '../src/app/build-report';
-import type { Report } from '../src/model/report';
 import type { Category, NodeState } from '../src/model/state';
 import { hashOf } from '../src/shared/canonical-json';
 import { nextRunId, reportIdOf } from '../agents/report-ids';
@@ -46,6 +45,11 @@ export class FleetReports {
   /** Every category of the host's state, as full reports send it. */
   private readonly fullCategories: Buffer;
   private readonly packageKey: string;
+  /**
+   * The categories a delta sends, by what changed (`sysctls=0`, `packages+3`): every node's
+   * n-th change is the same change, so its content and hash are made once (with buildReport).
+   */
+  private readonly changes = new Map<string, { category: Category; hash: string; sent: Buffer }>();
 
   constructor(
     private readonly host: NodeState,
@@ -67,7 +71,7 @@ export class FleetReports {
     if (!host.sysctls || key === undefined)
       throw new Error('the fleet bench changes a sysctl and a package: this host reported neither');
     this.packageKey = key;
-    this.checkFullReport();
+    this.checkPieces();
   }
 
   /** Bytes of a full report's categories (what a full report weighs). */
@@ -77,19 +81,16 @@ export class FleetReports {
 
   /** Sizes of what a delta sends: the sysctls and the packages category. */
   get deltaBytes(): { sysctls: number; packages: number } {
-    return {
-      sysctls: JSON.stringify(buildReport(this.host, 'x').categories.sysctls).length,
-      packages: JSON.stringify(buildReport(this.host, 'x').categories.packages).length,
-    };
+    const sent = buildReport(this.host, 'x').categories;
+    return { sysctls: JSON.stringify(sent.sysctls).length, packages: JSON.stringify(sent.packages).length };
   }
 
   /** The node's first report: every category. */
   full(node: SimNode, collectedAt: string): Outgoing {
     const reportId = reportIdOf(node.runId, ++node.seq);
-    const head = this.head(node, reportId, collectedAt);
     return {
       node,
-      body: [head, this.fullCategories, '}'],
+      body: this.pieces(node, reportId, collectedAt, this.host.hashes, this.fullCategories),
       kind: 'full',
       accepted: () => {
         node.hashes = { ...this.host.hashes };
@@ -100,8 +101,8 @@ export class FleetReports {
   /** The node's next report: a delta when `change`, else a heartbeat. */
   next(node: SimNode, collectedAt: string, change: boolean): Outgoing {
     const reportId = reportIdOf(node.runId, ++node.seq);
-    const state: NodeState = { ...this.host, node: node.name, collectedAt, hashes: node.hashes };
     if (!change) {
+      const state: NodeState = { ...this.host, node: node.name, collectedAt, hashes: node.hashes };
       return {
         node,
         body: JSON.stringify(buildReport(state, reportId, node.hashes)),
@@ -109,53 +110,96 @@ export class FleetReports {
         accepted: () => undefined,
       };
     }
-    let sysctl = node.sysctl;
-    if (node.deltas % 2 === 0) {
-      // Toggled between what the role wants and something else: drift opens and resolves.
-      sysctl = sysctl === '10' ? '0' : '10';
-      state.sysctls = { ...this.host.sysctls!, live: { ...this.host.sysctls!.live, [SYSCTL]: sysctl } };
-    } else {
-      const item = this.host.packages!.items[this.packageKey]!;
-      state.packages = {
-        ...this.host.packages!,
-        items: {
-          ...this.host.packages!.items,
-          [this.packageKey]: { ...item, version: `${item.version}+fleet${node.deltas}` },
-        },
-      };
-    }
-    const category: Category = node.deltas % 2 === 0 ? 'sysctls' : 'packages';
-    state.hashes = { ...node.hashes, [category]: hashOf(state[category]) };
-    const report: Report = buildReport(state, reportId, node.hashes);
+    // Even changes toggle the sysctl between what the role wants and something else (drift
+    // opens and resolves); odd ones bump the package's version.
+    const sysctl = node.deltas % 2 === 0 ? (node.sysctl === '10' ? '0' : '10') : node.sysctl;
+    const changed =
+      node.deltas % 2 === 0 ? this.change(`sysctls=${sysctl}`) : this.change(`packages+${node.deltas}`);
+    const hashes = { ...node.hashes, [changed.category]: changed.hash };
     return {
       node,
-      body: JSON.stringify(report),
+      body: this.pieces(node, reportId, collectedAt, hashes, changed.sent),
       kind: 'delta',
       accepted: () => {
-        node.hashes = state.hashes;
+        node.hashes = hashes;
         node.deltas++;
         node.sysctl = sysctl;
       },
     };
   }
 
-  /** The report up to its categories' value: `{"schema":…,"categories":`. */
-  private head(node: SimNode, reportId: string, collectedAt: string): string {
-    const envelope = buildReport({ ...this.host, node: node.name, collectedAt }, reportId, this.host.hashes);
-    const text = JSON.stringify(envelope);
-    if (!text.endsWith('"categories":{}}')) throw new Error('a report no longer ends with its categories');
-    return text.slice(0, -'{}}'.length);
+  /** What a delta sends for this change (made with buildReport the first time). */
+  private change(key: string): { category: Category; hash: string; sent: Buffer } {
+    let known = this.changes.get(key);
+    if (known) return known;
+    const host = this.host;
+    const state: NodeState = { ...host };
+    const [category, value] = key.startsWith('sysctls=')
+      ? (['sysctls', key.slice('sysctls='.length)] as const)
+      : (['packages', key.slice('packages+'.length)] as const);
+    if (category === 'sysctls')
+      state.sysctls = { ...host.sysctls!, live: { ...host.sysctls!.live, [SYSCTL]: value } };
+    else {
+      const item = host.packages!.items[this.packageKey]!;
+      const items = {
+        ...host.packages!.items,
+        [this.packageKey]: { ...item, version: `${item.version}+fleet${value}` },
+      };
+      state.packages = { ...host.packages!, items };
+    }
+    const hash = hashOf(state[category]);
+    state.hashes = { ...host.hashes, [category]: hash };
+    const sent = Buffer.from(JSON.stringify(buildReport(state, 'x', host.hashes).categories));
+    known = { category, hash, sent };
+    this.changes.set(key, known);
+    return known;
   }
 
-  /** A full report sent in pieces is exactly the agent's. */
-  private checkFullReport(): void {
+  /**
+   * A report as the agent's buildReport serialises it, in pieces: the envelope up to its
+   * categories (`{"schema":…,"categories":`), the categories sent (shared), and `}`.
+   */
+  private pieces(
+    node: SimNode,
+    reportId: string,
+    collectedAt: string,
+    hashes: Partial<Record<Category, string>>,
+    categories: Buffer,
+  ): readonly (string | Buffer)[] {
+    const envelope = JSON.stringify(
+      buildReport({ ...this.host, node: node.name, collectedAt, hashes }, reportId, hashes),
+    );
+    if (!envelope.endsWith('"categories":{}}'))
+      throw new Error('a report no longer ends with its categories');
+    return [envelope.slice(0, -'{}}'.length), categories, '}'];
+  }
+
+  /** A full report and a delta sent in pieces are exactly the agent's. */
+  private checkPieces(): void {
     const node: SimNode = { ...(this.nodes[0] as SimNode) };
     const collectedAt = new Date().toISOString();
-    const pieces = this.full(node, collectedAt).body as readonly (string | Buffer)[];
-    const ours = Buffer.concat(pieces.map((piece) => Buffer.from(piece))).toString();
-    const agents = JSON.stringify(
-      buildReport({ ...this.host, node: node.name, collectedAt }, reportIdOf(node.runId, node.seq)),
+    const text = (outgoing: Outgoing) =>
+      Buffer.concat(
+        (outgoing.body as readonly (string | Buffer)[]).map((piece) => Buffer.from(piece)),
+      ).toString();
+    const full = this.full(node, collectedAt);
+    const agents = buildReport(
+      { ...this.host, node: node.name, collectedAt },
+      reportIdOf(node.runId, node.seq),
     );
-    if (ours !== agents) throw new Error('the bench’s full report differs from the agent’s');
+    if (text(full) !== JSON.stringify(agents))
+      throw new Error('the bench’s full report differs from the agent’s');
+    full.accepted();
+    const delta = this.next(node, collectedAt, true);
+    const sysctls = this.changes.get(`sysctls=${node.sysctl === '10' ? '0' : '10'}`)!;
+    const state: NodeState = {
+      ...this.host,
+      node: node.name,
+      collectedAt,
+      sysctls: JSON.parse(sysctls.sent.toString()).sysctls,
+      hashes: { ...node.hashes, sysctls: sysctls.hash },
+    };
+    if (text(delta) !== JSON.stringify(buildReport(state, reportIdOf(node.runId, node.seq), node.hashes)))
+      throw new Error('the bench’s delta differs from the agent’s');
   }
 }

@@ -262,15 +262,27 @@ class FleetBench {
     let done = await meter(this.server);
     const ramp = new Tally();
     const rampStart = performance.now();
-    await inPool(nodes, this.options.concurrency, (node) =>
-      this.send(this.reports.full(node, at(0, node)), ramp),
-    );
+    // A full report that failed is sent again, as the agent's spool does (else the node's chain
+    // would have nothing to build on); at most three times.
+    let unsent: readonly SimNode[] = nodes;
+    const retried: number[] = [];
+    for (let pass = 0; pass < 4 && unsent.length > 0; pass++) {
+      if (pass > 0) retried.push(unsent.length);
+      await inPool(unsent, this.options.concurrency, (node) =>
+        this.send(this.reports.full(node, at(0, node)), ramp),
+      );
+      unsent = nodes.filter((node) => Object.keys(node.hashes).length === 0);
+    }
     const rampSeconds = (performance.now() - rampStart) / 1000;
     const rampEvaluated = await this.caughtUp();
     const rampCpu = await done();
     this.say(
       `ramp-up [real time, ${this.options.concurrency} in flight]: ${count(n)} full reports in ${rampSeconds.toFixed(1)} s = ${count(n / rampSeconds)}/s  ${ramp.summary()}`,
     );
+    if (retried.length > 0)
+      this.say(
+        `  failed ones sent again (${retried.map(count).join(', then ')})${unsent.length ? `: ${count(unsent.length)} nodes never accepted` : ', all accepted'}`,
+      );
     this.say(`  all evaluated ${rampEvaluated}; ${rampCpu.text}`);
 
     // 2. the simulated hour, compressed
