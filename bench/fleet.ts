@@ -56,6 +56,8 @@ interface FleetOptions {
   connections: number;
   probe: boolean;
   stepSeconds: number;
+  /** `serve --readiness-interval`, when given (default: the server's, every pair once a minute). */
+  readinessInterval?: string;
 }
 
 function optionsOf(args: Map<string, string>): FleetOptions {
@@ -78,6 +80,7 @@ function optionsOf(args: Map<string, string>): FleetOptions {
     connections: number('connections', 32),
     probe: args.has('probe'),
     stepSeconds: number('step-seconds', 60),
+    ...(args.has('readiness-interval') ? { readinessInterval: args.get('readiness-interval') } : {}),
   };
 }
 
@@ -433,6 +436,9 @@ class FleetBench {
     this.say(
       `probe [REAL TIME, ${this.options.stepSeconds} s a step]: the same ${count(n)} nodes reporting k times a minute = k × ${count(n)} nodes at one report a minute`,
     );
+    this.say(
+      `  (the same reports a second and the same mix; but the readiness monitor still evaluates ${count(n / 2)} pairs a minute, not k × ${count(n / 2)}: above k = 1 an upper bound)`,
+    );
     let held = steady.held ? 1 : undefined;
     let round = firstRound;
     for (const k of steps) {
@@ -478,7 +484,11 @@ export async function runFleetBench(args: Map<string, string>): Promise<void> {
       '',
     ].join('\n'),
   );
-  const server = await startBenchServer({ nodes: names, store: options.store });
+  const server = await startBenchServer({
+    nodes: names,
+    store: options.store,
+    ...(options.readinessInterval ? { args: ['--readiness-interval', options.readinessInterval] } : {}),
+  });
   const bench = new FleetBench(options, server, reports);
   try {
     await bench.run();
