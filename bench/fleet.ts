@@ -414,7 +414,8 @@ class FleetBench {
   private window(window: Window): void {
     const { tally, lags } = window;
     this.say(
-      `  ${count(tally.sent)} reports: offered ${window.offered.toFixed(1)}/s, sustained ${window.answered.toFixed(1)}/s  ${tally.summary()}`,
+      `  ${count(tally.sent)} reports: offered ${window.offered.toFixed(1)}/s, sustained ${window.answered.toFixed(1)}/s  ${tally.summary()}` +
+        (tally.sent < 1000 ? '  (under 1,000 answers: p99 is about the slowest one)' : ''),
     );
     this.say(
       `  evaluation lag (201 → node-evaluated on /api/v1/events) of ${count(lags.length)} changes: p50 ${ms(percentile(lags, 50))}  p99 ${ms(percentile(lags, 99))}  max ${ms(lags[lags.length - 1] ?? NaN)}` +
