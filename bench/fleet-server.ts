@@ -1,7 +1,8 @@
 /**
  * What the server benchmarks (and the screenshots script) share: a generated fleet (N nodes with a role, the first ones in
- * pairs), a real `driftguard serve` process on loopback with its own SQLite file, and a loader
- * that sends report bodies with a number of requests in flight.
+ * pairs), a real `driftguard serve` process on loopback with its own store — a SQLite file, or a
+ * database on a private PostgreSQL cluster (test/helpers/postgres.ts) — and a loader that sends
+ * report bodies with a number of requests in flight.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -9,6 +10,9 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import pg from 'pg';
+import { adminTokenFileOf } from '../src/app/admin-token-file';
+import { startPostgres } from '../test/helpers/postgres';
 
 const CLI = path.resolve(__dirname, '../../bin/driftguard.js');
 
@@ -49,23 +53,121 @@ async function waitFor(url: string, deadlineMs: number): Promise<void> {
   }
 }
 
+export type BenchStore = 'sqlite' | 'postgres';
+
 export interface BenchServer {
   port: number;
   url: string;
   /** The first admin token (reports for any node, and reads). */
   token: string;
-  /** The server process, for its CPU time and memory (/proc/PID). */
+  /** The server process (its RSS and CPU are in /proc/PID). */
   pid: number;
+  store: BenchStore;
+  /** What the store takes on disk now, in bytes, and what that is made of. */
+  storeSize(): Promise<{ bytes: number; detail: string }>;
+  /** PostgreSQL's count of the database's committed and rolled-back transactions (pg_stat_database); undefined for SQLite. */
+  storeTransactions(): Promise<{ commits: number; rollbacks: number } | undefined>;
+  /** CPU seconds the store's own processes have used (PostgreSQL's backends of this database); 0 for SQLite, which runs in the server. */
+  storeCpuSeconds(): number;
+  /** What the server logged so far (warnings and errors: pino's JSON lines). */
+  log(): string;
   stop(): Promise<void>;
+}
+
+/** A PostgreSQL database of its own on a private cluster (test/helpers/postgres.ts), and how to measure it. */
+async function benchDatabase(): Promise<{
+  url: string;
+  size(): Promise<{ bytes: number; detail: string }>;
+  transactions(): Promise<{ commits: number; rollbacks: number }>;
+  cpuSeconds(): number;
+  stop(): void;
+}> {
+  const cluster = await startPostgres();
+  try {
+    const url = await cluster.createDatabase();
+    const database = new URL(url).pathname.slice(1);
+    const query = async <T extends pg.QueryResultRow>(sql: string): Promise<T> => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        return (await client.query<T>(sql)).rows[0] as T;
+      } finally {
+        await client.end();
+      }
+    };
+    return {
+      url,
+      async size() {
+        const row = await query<{ bytes: string }>('SELECT pg_database_size(current_database()) AS bytes');
+        return { bytes: Number(row.bytes), detail: 'pg_database_size' };
+      },
+      async transactions() {
+        const row = await query<{ commits: string; rollbacks: string }>(
+          'SELECT xact_commit AS commits, xact_rollback AS rollbacks FROM pg_stat_database WHERE datname = current_database()',
+        );
+        return { commits: Number(row.commits), rollbacks: Number(row.rollbacks) };
+      },
+      // Backends name their database in their title ("postgres: postgres dg_… 127.0.0.1(…) idle").
+      cpuSeconds: processesCpu((cmdline) => cmdline.includes(` ${database} `)),
+      stop: () => cluster.stop(),
+    };
+  } catch (err) {
+    cluster.stop();
+    throw err;
+  }
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** User + system CPU seconds of a process so far (/proc/PID/stat), 0 once it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU seconds of the processes whose command line matches, so far: every call looks for them
+ * again, and a process that has ended counts with what it had used when last seen (call often
+ * enough to see short-lived ones).
+ */
+function processesCpu(matches: (cmdline: string) => boolean): () => number {
+  const seen = new Map<number, number>();
+  return () => {
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        if (matches(fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ')))
+          seen.set(Number(entry), Math.max(seen.get(Number(entry)) ?? 0, cpuSeconds(Number(entry))));
+      } catch {
+        // gone meanwhile
+      }
+    }
+    let total = 0;
+    for (const cpu of seen.values()) total += cpu;
+    return total;
+  };
+}
+
+function fileSize(file: string): number {
+  return fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
 }
 
 /**
  * `driftguard serve` on a fresh store in a temp dir with this desired state (a folder, or a
- * fleet generated into the temp dir); `stop` ends it and removes the temp dir.
+ * fleet generated into the temp dir); `stop` ends it and removes the temp dir (and the
+ * PostgreSQL cluster). `store`: a SQLite file (default) or a database on a private PostgreSQL
+ * cluster started for this server.
  */
 export async function startServeProcess(options: {
   desired: string | ((dir: string) => void);
   args?: readonly string[];
+  store?: BenchStore;
 }): Promise<BenchServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-bench-'));
   let desiredDir = typeof options.desired === 'string' ? options.desired : path.join(dir, 'desired');
@@ -74,7 +176,12 @@ export async function startServeProcess(options: {
     options.desired(desiredDir);
   }
   desiredDir = path.resolve(desiredDir);
+  const sqliteFile = path.join(dir, 'dg.db');
+  const postgres = options.store === 'postgres' ? await benchDatabase() : undefined;
+  const db = postgres?.url ?? sqliteFile;
   const port = await freePort();
+  const logFile = path.join(dir, 'serve.log');
+  const logFd = fs.openSync(logFile, 'w');
   const server: ChildProcess = spawn(
     process.execPath,
     [
@@ -82,7 +189,7 @@ export async function startServeProcess(options: {
       CLI,
       'serve',
       '--db',
-      path.join(dir, 'dg.db'),
+      db,
       '--desired',
       desiredDir,
       '--listen',
@@ -91,13 +198,16 @@ export async function startServeProcess(options: {
       'warn',
       ...(options.args ?? []),
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    // On PostgreSQL the first admin token is written to the current directory.
+    { stdio: ['ignore', logFd, 'inherit'], cwd: dir },
   );
+  fs.closeSync(logFd);
   const stop = async () => {
     if (server.exitCode === null) {
       server.kill('SIGTERM');
       await new Promise((resolve) => server.once('exit', resolve));
     }
+    postgres?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -106,8 +216,27 @@ export async function startServeProcess(options: {
     await stop();
     throw err;
   }
-  const token = fs.readFileSync(path.join(dir, 'dg.db.admin-token'), 'utf8').trim();
-  return { port, url: `http://127.0.0.1:${port}`, token, pid: server.pid!, stop };
+  const token = fs.readFileSync(path.join(dir, path.basename(adminTokenFileOf(db))), 'utf8').trim();
+  const sqliteSize = () => {
+    const [file, wal] = [fileSize(sqliteFile), fileSize(`${sqliteFile}-wal`)];
+    return Promise.resolve({ bytes: file + wal, detail: `file ${mib(file)} + WAL ${mib(wal)}` });
+  };
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    token,
+    pid: server.pid as number,
+    store: postgres ? 'postgres' : 'sqlite',
+    storeSize: postgres ? () => postgres.size() : sqliteSize,
+    storeTransactions: postgres ? () => postgres.transactions() : () => Promise.resolve(undefined),
+    storeCpuSeconds: postgres ? () => postgres.cpuSeconds() : () => 0,
+    log: () => fs.readFileSync(logFile, 'utf8'),
+    stop,
+  };
+}
+
+export function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
 }
 
 /** A server for a generated fleet: `nodes` with a role, the first 2 × `pairs` of them in pairs. */
@@ -115,10 +244,12 @@ export function startBenchServer(options: {
   nodes: readonly string[];
   pairs?: number;
   args?: readonly string[];
+  store?: BenchStore;
 }): Promise<BenchServer> {
   return startServeProcess({
     desired: (dir) => fleetDesiredState(dir, options.nodes, options.pairs),
     ...(options.args ? { args: options.args } : {}),
+    ...(options.store ? { store: options.store } : {}),
   });
 }
 
@@ -129,6 +260,77 @@ export interface LoadResult {
   failures: string[];
 }
 
+export interface Sent {
+  /** HTTP status, or 0 when there was no answer (then `error` says why). */
+  status: number;
+  ms: number;
+  error?: string;
+}
+
+/** A keep-alive connection pool to the server on loopback. */
+export function keepAlive(maxSockets: number): http.Agent {
+  return new http.Agent({ keepAlive: true, maxSockets });
+}
+
+/**
+ * POST /api/v1/reports with this body (a string, or pieces written one after the other — a
+ * large shared piece is encoded once, not per request); the latency is from here to the end of
+ * the answer. Never rejects: a request that gets no answer (or none in `timeoutMs`) is status 0.
+ */
+export function postReport(
+  agent: http.Agent,
+  port: number,
+  token: string,
+  body: string | readonly (string | Buffer)[],
+  timeoutMs = 60_000,
+): Promise<Sent> {
+  const pieces = typeof body === 'string' ? [body] : body;
+  const length = pieces.reduce((n, piece) => n + Buffer.byteLength(piece), 0);
+  const sent = process.hrtime.bigint();
+  const elapsed = () => Number(process.hrtime.bigint() - sent) / 1e6;
+  return new Promise<Sent>((resolve) => {
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/v1/reports',
+        method: 'POST',
+        agent,
+        timeout: timeoutMs,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': length,
+          authorization: `Bearer ${token}`,
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, ms: elapsed() }));
+        response.on('error', (err) => resolve({ status: 0, ms: elapsed(), error: err.message }));
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)));
+    request.on('error', (err) => resolve({ status: 0, ms: elapsed(), error: err.message }));
+    for (const piece of pieces) request.write(piece);
+    request.end();
+  });
+}
+
+/** What a failed request is called in the output: its status, or why there was none. */
+export function failureOf(result: Sent): string | undefined {
+  if (result.status === 201 || result.status === 200) return undefined;
+  return result.status ? String(result.status) : (result.error ?? 'no answer');
+}
+
+/** Runs `work` on every item with `concurrency` at a time, in order of the items. */
+export async function inPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
 /** Sends every body with `concurrency` requests in flight over keep-alive connections. */
 export async function load(
   port: number,
@@ -136,42 +338,16 @@ export async function load(
   bodies: readonly string[],
   concurrency: number,
 ): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const agent = keepAlive(concurrency);
   const latencies: number[] = [];
   const failures: string[] = [];
-  let next = 0;
   const started = process.hrtime.bigint();
-  const worker = async () => {
-    while (next < bodies.length) {
-      const body = bodies[next++] as string;
-      const sent = process.hrtime.bigint();
-      const status = await new Promise<number>((resolve, reject) => {
-        const request = http.request(
-          {
-            host: '127.0.0.1',
-            port,
-            path: '/api/v1/reports',
-            method: 'POST',
-            agent,
-            headers: {
-              'content-type': 'application/json',
-              'content-length': Buffer.byteLength(body),
-              authorization: `Bearer ${token}`,
-            },
-          },
-          (response) => {
-            response.resume();
-            response.on('end', () => resolve(response.statusCode ?? 0));
-          },
-        );
-        request.on('error', reject);
-        request.end(body);
-      });
-      latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
-      if (status !== 201 && status !== 200) failures.push(String(status));
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await inPool(bodies, concurrency, async (body) => {
+    const result = await postReport(agent, port, token, body);
+    latencies.push(result.ms);
+    const failure = failureOf(result);
+    if (failure) failures.push(failure);
+  });
   agent.destroy();
   return {
     count: bodies.length,
@@ -179,15 +355,6 @@ export async function load(
     latencies,
     failures,
   };
-}
-
-/** CPU seconds (user + system, every thread) a process has used so far. */
-export function cpuSeconds(pid: number): number {
-  // /proc/PID/stat: the command may hold spaces; fields 14 and 15 (utime, stime) follow the ')'.
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticksPerSecond = 100; // USER_HZ on Linux
-  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
 
 /**

@@ -5,6 +5,7 @@
 import { runApplyBench } from './apply';
 import { runCollectBench } from './collect';
 import { runDashboardBench } from './dashboard';
+import { runFleetBench } from './fleet';
 import { runIngestBench } from './ingest';
 import { runReadyBench } from './ready';
 import { benchArgs } from './stats';
@@ -14,6 +15,7 @@ const benches: Record<string, (args: Map<string, string>) => Promise<void>> = {
   apply: runApplyBench,
   collect: runCollectBench,
   dashboard: runDashboardBench,
+  fleet: runFleetBench,
   ingest: runIngestBench,
   ready: runReadyBench,
   sweep: runSweepBench,

@@ -21,14 +21,18 @@ export function summarize(samples: readonly number[]): {
   };
 }
 
-/** `--runs 20 --root /` → Map { runs → 20, root → / }. */
+/** `--runs 20 --root / --probe` → Map { runs → 20, root → /, probe → true } (a flag: no value follows). */
 export function benchArgs(args: readonly string[]): Map<string, string> {
   const parsed = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (!arg.startsWith('--')) continue;
-    parsed.set(arg.slice(2), args[i + 1] ?? 'true');
-    i++;
+    const value = args[i + 1];
+    if (value === undefined || value.startsWith('--')) parsed.set(arg.slice(2), 'true');
+    else {
+      parsed.set(arg.slice(2), value);
+      i++;
+    }
   }
   return parsed;
 }
