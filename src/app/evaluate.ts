@@ -31,8 +31,9 @@ export async function evaluateNode(store: Store, desired: Desired, node: string)
   const at = state.collectedAt;
   if (desired.nodes[node]) {
     const findings = drift(effectiveSpec(desired, node), state);
-    summary.drift = await store.transaction((tx) =>
-      tx.findings.recordEvaluation(`node:${node}`, 'drift', findings, at),
+    summary.drift = await store.transaction(
+      (tx) => tx.findings.recordEvaluation(`node:${node}`, 'drift', findings, at),
+      { serializeOn: `findings:node:${node}` },
     );
   }
   // An undeclared node (an agent whose hostname the desired state does not name) has no pairs.
@@ -49,8 +50,9 @@ export async function evaluateNode(store: Store, desired: Desired, node: string)
       Date.parse(primary.collectedAt) > Date.parse(secondary.collectedAt)
         ? primary.collectedAt
         : secondary.collectedAt;
-    const change = await store.transaction((tx) =>
-      tx.findings.recordEvaluation(`pair:${pair.name}`, 'parity', findings, pairAt),
+    const change = await store.transaction(
+      (tx) => tx.findings.recordEvaluation(`pair:${pair.name}`, 'parity', findings, pairAt),
+      { serializeOn: `findings:pair:${pair.name}` },
     );
     summary.pairs.push({ pair: pair.name, ...change });
   }

@@ -115,70 +115,73 @@ export async function ingestReport(
   const received = receivedAt.toISOString();
   const report = { ...sent, collectedAt: collectionInstant(sent, receivedAt) };
 
-  return store.transaction(async ({ states, evaluations }) => {
-    if (await states.reportSeen(report.node, report.reportId))
-      return { stored: false, duplicate: true, kind, changed: [] };
+  return store.transaction(
+    async ({ states, evaluations }) => {
+      if (await states.reportSeen(report.node, report.reportId))
+        return { stored: false, duplicate: true, kind, changed: [] };
 
-    const node = await states.node(report.node);
-    if (node && isOutOfOrder(report.collectedAt, node.collectedAt, receivedAt)) {
-      throw new DriftguardError(
-        'E_OUT_OF_ORDER',
-        `report ${report.reportId} was collected at ${report.collectedAt}, before the latest state of ${report.node} (${node.collectedAt})`,
-      );
-    }
-
-    const latest = await states.latestHashes(report.node);
-    const needed = CATEGORIES.filter((category) => {
-      const hash = report.hashes[category];
-      return hash !== undefined && !texts.has(category) && latest.get(category) !== hash;
-    });
-    if (needed.length > 0) {
-      throw new DriftguardError(
-        'E_NEEDS_CATEGORIES',
-        `the server does not have this content of ${needed.join(', ')}: send it`,
-        {
-          details: { categories: needed },
-        },
-      );
-    }
-
-    const changed: Category[] = [];
-    for (const category of CATEGORIES) {
-      const hash = report.hashes[category];
-      if (hash === undefined) {
-        if (latest.has(category)) {
-          await states.dropCategory(report.node, category);
-          changed.push(category);
-        }
-        continue;
+      const node = await states.node(report.node);
+      if (node && isOutOfOrder(report.collectedAt, node.collectedAt, receivedAt)) {
+        throw new DriftguardError(
+          'E_OUT_OF_ORDER',
+          `report ${report.reportId} was collected at ${report.collectedAt}, before the latest state of ${report.node} (${node.collectedAt})`,
+        );
       }
-      const content = texts.get(category);
-      if (content === undefined || latest.get(category) === hash) continue;
-      await states.putCategory({
-        node: report.node,
-        category,
-        hash,
-        content,
-        collectedAt: report.collectedAt,
-        receivedAt: received,
+
+      const latest = await states.latestHashes(report.node);
+      const needed = CATEGORIES.filter((category) => {
+        const hash = report.hashes[category];
+        return hash !== undefined && !texts.has(category) && latest.get(category) !== hash;
       });
-      changed.push(category);
-    }
-    await states.recordReport({
-      node: report.node,
-      reportId: report.reportId,
-      receivedAt: received,
-      collectedAt: report.collectedAt,
-      kind,
-      changed,
-    });
-    await states.touchNode(report.node, {
-      receivedAt: received,
-      collectedAt: report.collectedAt,
-      errors: report.errors,
-    });
-    // Owed an evaluation until one records it (by this instance; by another if this one dies).
-    if (changed.length > 0) await evaluations.mark(report.node, received);
-    return { stored: true, duplicate: false, kind, changed };
-  });
+      if (needed.length > 0) {
+        throw new DriftguardError(
+          'E_NEEDS_CATEGORIES',
+          `the server does not have this content of ${needed.join(', ')}: send it`,
+          {
+            details: { categories: needed },
+          },
+        );
+      }
+
+      const changed: Category[] = [];
+      for (const category of CATEGORIES) {
+        const hash = report.hashes[category];
+        if (hash === undefined) {
+          if (latest.has(category)) {
+            await states.dropCategory(report.node, category);
+            changed.push(category);
+          }
+          continue;
+        }
+        const content = texts.get(category);
+        if (content === undefined || latest.get(category) === hash) continue;
+        await states.putCategory({
+          node: report.node,
+          category,
+          hash,
+          content,
+          collectedAt: report.collectedAt,
+          receivedAt: received,
+        });
+        changed.push(category);
+      }
+      await states.recordReport({
+        node: report.node,
+        reportId: report.reportId,
+        receivedAt: received,
+        collectedAt: report.collectedAt,
+        kind,
+        changed,
+      });
+      await states.touchNode(report.node, {
+        receivedAt: received,
+        collectedAt: report.collectedAt,
+        errors: report.errors,
+      });
+      // Owed an evaluation until one records it (by this instance; by another if this one dies).
+      if (changed.length > 0) await evaluations.mark(report.node, received);
+      return { stored: true, duplicate: false, kind, changed };
+    },
+    { serializeOn: `report:${report.node}` },
+  );
 }

@@ -50,7 +50,9 @@ async function evaluateAndRecord(
     now: options.now,
     probes: options.probeTimeoutMs === undefined ? false : { timeoutMs: options.probeTimeoutMs },
   });
-  const { changed } = await store.transaction((tx) => tx.readiness.record(result));
+  const { changed } = await store.transaction((tx) => tx.readiness.record(result), {
+    serializeOn: `readiness:${pair}`,
+  });
   return { result, outcome: { verdict: result.verdict, changed, at: result.evaluatedAt } };
 }
 

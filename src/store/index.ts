@@ -15,7 +15,7 @@ import { ReadinessRepository } from './readiness';
 import { RunsRepository } from './runs';
 import type { Broadcast } from './broadcast';
 import type { Lease, LeaseOptions } from './lease';
-import type { Backend, Database, Sql } from './sql';
+import type { Backend, Database, Sql, TransactionOptions } from './sql';
 import type { OpenOptions } from './sqlite';
 import { openSqlite } from './sqlite';
 import { StatesRepository } from './states';
@@ -29,7 +29,7 @@ export type { RunSummary, RunFilter } from './runs';
 export type { StoredPlan } from './plans';
 export type { AuditEvent, AuditEventName } from './audit';
 export type { AgentWorkRow } from './agent-work';
-export type { Backend } from './sql';
+export type { Backend, TransactionOptions } from './sql';
 export type { Lease, LeaseOptions } from './lease';
 export type { Broadcast } from './broadcast';
 export { MAX_BROADCAST_BYTES } from './broadcast';
@@ -92,8 +92,8 @@ export class Store extends Repositories {
    * PostgreSQL reports a conflict with a concurrent transaction, so it does nothing but store
    * work; what follows from the result happens after it resolves.
    */
-  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
-    return this.db.transaction((sql) => work(new Repositories(sql)));
+  transaction<T>(work: (tx: Repositories) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return this.db.transaction((sql) => work(new Repositories(sql)), options);
   }
 
   schemaVersion(): Promise<number> {

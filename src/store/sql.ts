@@ -21,7 +21,20 @@ export interface Sql {
    * transaction, as part of that one. `work` may be run more than once (PostgreSQL retries a
    * transaction that lost a serialization conflict): it must do nothing but database work.
    */
-  transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
+  transaction<T>(work: (sql: Sql) => Promise<T>, options?: TransactionOptions): Promise<T>;
+}
+
+export interface TransactionOptions {
+  /**
+   * The transaction reads and writes only rows that belong to this name (a node's reports and
+   * state, a scope's findings, a pair's readiness): it is run one at a time with every other
+   * transaction given the same name, and needs no more isolation than that. PostgreSQL then runs
+   * it at READ COMMITTED behind an advisory lock on the name, instead of SERIALIZABLE — whose
+   * predicate locks cover index pages, not rows, so the reports of two different nodes failed
+   * each other (a 10,000-node fleet's ingest rolled back thousands of times). SQLite runs every
+   * writer one at a time anyway.
+   */
+  serializeOn?: string;
 }
 
 export type Backend = 'sqlite' | 'postgres';

@@ -192,6 +192,68 @@ describe.each(['sqlite', 'postgres'] as const)('the %s store', (backend) => {
       expect(answers.sort()).toEqual([...Array<string>(7).fill('duplicate'), 'stored']);
     });
 
+    it('named after different nodes, never fail each other: each runs once, however many at a time', async () => {
+      let runs = 0;
+      const heartbeat = (node: string) =>
+        store.transaction(
+          async (tx) => {
+            runs++;
+            // What ingest reads and writes for a report: all of it the node's own rows.
+            await tx.states.reportSeen(node, 'r-1');
+            await tx.states.node(node);
+            await tx.states.latestHashes(node);
+            await tx.states.recordReport({
+              node,
+              reportId: 'r-1',
+              receivedAt: T('10:00'),
+              collectedAt: T('10:00'),
+              kind: 'heartbeat',
+              changed: [],
+            });
+            await tx.states.touchNode(node, { receivedAt: T('10:00'), collectedAt: T('10:00'), errors: [] });
+            await tx.evaluations.mark(node, T('10:00'));
+          },
+          { serializeOn: `report:${node}` },
+        );
+      const nodes = Array.from({ length: 60 }, (_, i) => `n-${i}`);
+      await Promise.all(nodes.map(heartbeat));
+      expect(runs).toBe(nodes.length);
+      expect((await store.states.nodes()).length).toBe(nodes.length);
+    });
+
+    it('named after one node, run one at a time: a read and the write it decides are never split', async () => {
+      // Each reads how many reports the node has and stores the next number: run together
+      // without the name, two would read the same count and one would fail on the unique key.
+      const next = () =>
+        store.transaction(
+          async (tx) => {
+            const seen = await tx.states.versionsSince('n-1', '1970-01-01T00:00:00Z');
+            await tx.states.putCategory({
+              node: 'n-1',
+              category: 'os',
+              hash: `sha256:${seen.length}`,
+              content: '{}',
+              collectedAt: T('10:00'),
+              receivedAt: T('10:00'),
+            });
+            await tx.states.recordReport({
+              node: 'n-1',
+              reportId: `r-${seen.length}`,
+              receivedAt: T('10:00'),
+              collectedAt: T('10:00'),
+              kind: 'delta',
+              changed: ['os'],
+            });
+          },
+          { serializeOn: 'report:n-1' },
+        );
+      await Promise.all(Array.from({ length: 20 }, next));
+      const versions = await store.states.versionsSince('n-1', '1970-01-01T00:00:00Z');
+      expect(versions.map((v) => v.hash).sort()).toEqual(
+        Array.from({ length: 20 }, (_, i) => `sha256:${i}`).sort(),
+      );
+    });
+
     it('refuse a second row with the same key as a ConflictError', async () => {
       await store.states.recordReport(report('r-1'));
       await expect(store.states.recordReport(report('r-1'))).rejects.toBeInstanceOf(ConflictError);
