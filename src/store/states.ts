@@ -106,17 +106,15 @@ export class StatesRepository {
     collectedAt: string;
     receivedAt: string;
   }): Promise<void> {
+    // Stored once per hash: the same text from another node or an earlier version is there already.
+    await this.sql.run(
+      'INSERT INTO category_contents (hash, content) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING',
+      [version.hash, version.content],
+    );
     const inserted = await this.sql.get<{ id: number }>(
-      `INSERT INTO category_versions (node, category, hash, content, collected_at, received_at)
-       VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-      [
-        version.node,
-        version.category,
-        version.hash,
-        version.content,
-        version.collectedAt,
-        version.receivedAt,
-      ],
+      `INSERT INTO category_versions (node, category, hash, collected_at, received_at)
+       VALUES (?, ?, ?, ?, ?) RETURNING id`,
+      [version.node, version.category, version.hash, version.collectedAt, version.receivedAt],
     );
     await this.sql.run(
       `INSERT INTO category_latest (node, category, version_id, hash) VALUES (?, ?, ?, ?)
@@ -148,8 +146,8 @@ export class StatesRepository {
     if (!row) return undefined;
     if (this.parsed) return assemble(row, row.collectedAt, await this.latestParsed(node, this.parsed));
     const contents = await this.sql.all<RawContent>(
-      `SELECT l.category, l.hash, v.content FROM category_latest l
-       JOIN category_versions v ON v.id = l.version_id WHERE l.node = ?`,
+      `SELECT l.category, l.hash, c.content FROM category_latest l
+       JOIN category_contents c ON c.hash = l.hash WHERE l.node = ?`,
       [node],
     );
     return assemble(row, row.collectedAt, contents.map(parseContent));
@@ -157,8 +155,8 @@ export class StatesRepository {
 
   /** The latest contents, the texts read and parsed only for hashes not parsed before. */
   private async latestParsed(node: string, parsed: ParsedContents): Promise<ParsedContent[]> {
-    const latest = await this.sql.all<{ category: Category; hash: string; version_id: number }>(
-      'SELECT category, hash, version_id FROM category_latest WHERE node = ?',
+    const latest = await this.sql.all<{ category: Category; hash: string }>(
+      'SELECT category, hash FROM category_latest WHERE node = ?',
       [node],
     );
     const contents: ParsedContent[] = [];
@@ -169,14 +167,14 @@ export class StatesRepository {
       else contents.push({ category: entry.category, hash: entry.hash, value });
     }
     if (missing.length === 0) return contents;
-    const texts = await this.sql.all<{ id: number; content: string }>(
-      `SELECT id, content FROM category_versions WHERE id IN (${missing.map(() => '?').join(', ')})`,
-      missing.map((entry) => entry.version_id),
+    const texts = await this.sql.all<{ hash: string; content: string }>(
+      `SELECT hash, content FROM category_contents WHERE hash IN (${missing.map(() => '?').join(', ')})`,
+      missing.map((entry) => entry.hash),
     );
-    const textOf = new Map(texts.map((text) => [Number(text.id), text.content]));
+    const textOf = new Map(texts.map((text) => [text.hash, text.content]));
     for (const entry of missing) {
-      const text = textOf.get(Number(entry.version_id));
-      if (text === undefined) continue; // the version went between the two reads: as if never stored
+      const text = textOf.get(entry.hash);
+      if (text === undefined) continue; // not stored: as if the category were not
       contents.push({
         category: entry.category,
         hash: entry.hash,
@@ -191,7 +189,8 @@ export class StatesRepository {
     const row = await this.node(node);
     if (!row) return undefined;
     const contents = await this.sql.all<RawContent>(
-      `SELECT v.category, v.hash, v.content FROM category_versions v
+      `SELECT v.category, v.hash, c.content FROM category_versions v
+       JOIN category_contents c ON c.hash = v.hash
        WHERE v.id IN (SELECT max(id) FROM category_versions
                       WHERE node = ? AND collected_at <= ? GROUP BY category)
          AND v.node = ?`,

@@ -249,4 +249,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    description: 'category contents stored once per hash',
+    // A content is named by its hash (ingest checks every text against it), and the nodes of a
+    // role send the same packages, units and users: each distinct text is now stored once,
+    // however many nodes and versions hold it. A version keeps its hash; its text is found by it.
+    sql: `
+      CREATE TABLE category_contents (
+        hash     TEXT PRIMARY KEY,
+        content  TEXT NOT NULL  -- JSON
+      ) STRICT;
+      INSERT OR IGNORE INTO category_contents (hash, content)
+        SELECT hash, content FROM category_versions ORDER BY id;
+      ALTER TABLE category_versions DROP COLUMN content;
+    `,
+  },
 ];

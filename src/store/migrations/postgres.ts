@@ -203,4 +203,17 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    description: 'category contents stored once per hash',
+    sql: `
+      CREATE TABLE category_contents (
+        hash     text COLLATE "C" PRIMARY KEY,
+        content  text NOT NULL
+      );
+      INSERT INTO category_contents (hash, content)
+        SELECT DISTINCT ON (hash) hash, content FROM category_versions ORDER BY hash, id;
+      ALTER TABLE category_versions DROP COLUMN content;
+    `,
+  },
 ];
