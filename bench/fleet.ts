@@ -472,7 +472,7 @@ export async function runFleetBench(args: Map<string, string>): Promise<void> {
   const { state: host } = await collectNode({ root: '/', node: 'bench', now: new Date() });
   const names = nodeNames(options.nodes);
   const reports = new FleetReports(host, names);
-  const deltas = reports.deltaBytes;
+  const sizes = reports.sizes();
   process.stdout.write(
     [
       `driftguard fleet: ${count(options.nodes)} simulated agents in ${count(options.nodes / 2)} pairs against one real server on 127.0.0.1, store ${options.store === 'sqlite' ? 'SQLite (a file, WAL)' : 'PostgreSQL (a private cluster, fsync off)'}`,
@@ -480,8 +480,8 @@ export async function runFleetBench(args: Map<string, string>): Promise<void> {
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}`,
-      `  reports (report@1, built with the agent's buildReport): full = this host's state, ${(reports.fullBytes / 1024).toFixed(0)} KB; ` +
-        `heartbeat = hashes only; delta = one changed category, sysctls (${(deltas.sysctls / 1024).toFixed(0)} KB) or packages (${(deltas.packages / 1024).toFixed(0)} KB), from 1 node in ${options.deltaEvery} each minute`,
+      `  reports (report@1, built with the agent's buildReport): full = this host's state made each node's own (hostname, one package), ${(sizes.full / 1024).toFixed(0)} KB; ` +
+        `heartbeat = hashes only; delta = one changed category of the node's own, sysctls (${(sizes.sysctls / 1024).toFixed(0)} KB) or packages (${(sizes.packages / 1024).toFixed(0)} KB), from 1 node in ${options.deltaEvery} each minute`,
       '',
     ].join('\n'),
   );

@@ -7,8 +7,8 @@
  * role in practice (capacity, mounts, units, users) stay as they are.
  */
 import { createHash } from 'node:crypto';
-import { categoryHashes } from '../src/collect';
-import type { NodeState } from '../src/model/state';
+import type { Category, NodeState } from '../src/model/state';
+import { hashOf } from '../src/shared/canonical-json';
 
 function withOwnPackage(state: NodeState, node: string, revision: number): NodeState['packages'] {
   const packages = state.packages;
@@ -25,18 +25,29 @@ function withOwnPackage(state: NodeState, node: string, revision: number): NodeS
   };
 }
 
+/** Sysctl values set on top of the host's (a delta of the sysctls category). */
+export type SysctlOverrides = Readonly<Record<string, string>>;
+
 /**
  * `host` as node `node` would report it at `collectedAt`; `revision` changes the node's own
- * package version (a delta: a new revision is a changed packages category).
+ * package version (a delta: a new revision is a changed packages category), `sysctls` sets
+ * live values. Only the categories made the node's own are hashed again (the rest keep the
+ * host's hashes): a benchmark builds thousands of these while it measures.
  */
-export function nodeState(host: NodeState, node: string, collectedAt: string, revision = 0): NodeState {
+export function nodeState(
+  host: NodeState,
+  node: string,
+  collectedAt: string,
+  revision = 0,
+  sysctls: SysctlOverrides = {},
+): NodeState {
   const state: NodeState = {
     ...host,
     node,
     collectedAt,
     ...(host.os ? { os: { ...host.os, hostname: node } } : {}),
     ...(host.sysctls
-      ? { sysctls: { ...host.sysctls, live: { ...host.sysctls.live, 'kernel.hostname': node } } }
+      ? { sysctls: { ...host.sysctls, live: { ...host.sysctls.live, 'kernel.hostname': node, ...sysctls } } }
       : {}),
     ...(host.files
       ? {
@@ -60,6 +71,9 @@ export function nodeState(host: NodeState, node: string, collectedAt: string, re
       : {}),
   };
   state.packages = withOwnPackage(host, node, revision);
-  state.hashes = categoryHashes(state);
+  const own: Category[] = ['os', 'sysctls', 'files', 'packages'];
+  state.hashes = { ...host.hashes };
+  for (const category of own)
+    if (state[category] !== undefined) state.hashes[category] = hashOf(state[category]);
   return state;
 }
