@@ -9,13 +9,25 @@
  * for the next batch; `Q` or end of input ends it. Each answer is
  *
  *   @batch N
+ *   @digest HEX            sha256 of the body below (the lines after this one)
  *   @rc ID CODE            one per command run
- *   <wc -c of each section file>
+ *   <wc -c of each section file, named relative to the temporary directory>
  *   @end
  *   <the section files, concatenated in that order>
  *
  * so the reader knows every section's length before it reads a byte of it, whatever bytes the
- * sections hold. Sections: `stat` (find records `TYPE MODE UID GID SIZE PATH\0TARGET\0`),
+ * sections hold. The body is deterministic — the same node contents give the same bytes (the
+ * temporary directory's random name is not in it; see VOLATILE_KERNEL_LINES for the kernel
+ * values that would change by themselves) — so its digest fingerprints what the collectors
+ * read. A batch may carry `P HEX`, the digest of an answer the client already holds for these
+ * very requests: when the new answer has that digest, the script answers only
+ *
+ *   @batch N
+ *   @same HEX
+ *   @end
+ *
+ * and the client reuses what it collected from that answer (src/sweep/resweep.ts). P is data
+ * like every other request: used only when it is 64 lowercase hex digits, compared, never run. Sections: `stat` (find records `TYPE MODE UID GID SIZE PATH\0TARGET\0`),
  * `alias` (a listed directory that is the same as an earlier one: `PATH\0SAME\0`), `kdata` /
  * `kerr` (grep over kernel files: `PATH\0LINE\n` and grep's errors), `tar` / `terr` (regular
  * files; tar because it frames each file by the size it read, so a file that changes while being
@@ -37,6 +49,7 @@
 import { shQuote } from '../transport/shell-quote';
 import { COMMAND_IDS, SWEEP_COMMANDS } from './commands';
 import { NEVER_READ_PATTERNS, SECRET_NAME_HINTS } from './manifest';
+import { VOLATILE_KERNEL_LINES } from './volatile-kernel';
 
 /** Seconds a command may run on the node before it is killed (LocalCommandRunner's default). */
 export const REMOTE_COMMAND_TIMEOUT_S = 20;
@@ -113,11 +126,12 @@ keep_distinct() {
 batch=0
 while :; do
   stat_paths=; file_paths=; watch_paths=; hash_paths=; dir_paths=; tree_paths=; watch_dirs=
-  walk_paths=; kernel_paths=; commands=; complete=
+  walk_paths=; kernel_paths=; commands=; complete=; prior=
   while IFS= read -r line; do
     case $line in
       .) complete=1; break ;;
       Q) exit 0 ;;
+      'P '*) prior=\${line#P } ;;
       'S ./'*) stat_paths=$stat_paths\${line#S }$nl ;;
       'F ./'*) file_paths=$file_paths\${line#F }$nl ;;
       'W ./'*) watch_paths=$watch_paths\${line#W }$nl ;;
@@ -132,6 +146,11 @@ while :; do
     esac
   done
   [ -n "$complete" ] || exit 0
+  # A digest the client holds: 64 lowercase hex digits, or nothing (then the full answer goes).
+  case $prior in
+    *[!0-9a-f]*) prior= ;;
+  esac
+  [ \${#prior} -eq 64 ] || prior=
   batch=$((batch + 1))
   IFS=$nl
   for name in stat alias ferr kdata kerr tar terr hash herr clist hlist cF cT cW cG hW hG hH; do
@@ -194,7 +213,7 @@ while :; do
     [ -z "$kept" ] || find $kept -printf "$fmt" >> "$tmp/stat" 2>> "$tmp/ferr"
   fi
   if [ -n "$kernel_paths" ]; then
-    grep -r -a -H -Z -e '' -- $kernel_paths > "$tmp/kdata" 2> "$tmp/kerr"
+    grep -r -a -H -Z -e '' -- $kernel_paths 2> "$tmp/kerr" | grep -a -v -E -e ${shQuote(VOLATILE_KERNEL_LINES)} > "$tmp/kdata"
   fi
   cat -- "$tmp/cF" "$tmp/cT" "$tmp/cW" "$tmp/cG" > "$tmp/clist"
   if [ -s "$tmp/clist" ]; then
@@ -206,18 +225,30 @@ while :; do
   fi
   wait
 
-  printf '@batch %s\\n' "$batch"
+  # The body goes to a file first: its digest decides whether it is sent at all.
   files=
-  for name in ${SECTION_NAMES.join(' ')}; do files=$files$tmp/$name$nl; done
-  for id in $ran; do
-    rc=
-    read -r rc < "$tmp/c.$id.rc"
-    printf '@rc %s %s\\n' "$id" "$rc"
-    files=$files$tmp/c.$id.out$nl$tmp/c.$id.err$nl
-  done
-  wc -c -- $files
-  printf '@end\\n'
-  cat -- $files
+  for name in ${SECTION_NAMES.join(' ')}; do files=$files$name$nl; done
+  {
+    for id in $ran; do
+      rc=
+      read -r rc < "$tmp/c.$id.rc"
+      printf '@rc %s %s\\n' "$id" "$rc"
+      files=$files"c.$id.out$nl""c.$id.err$nl"
+    done
+    # Named relative to $tmp: mktemp's random name would make every answer differ.
+    (cd -- "$tmp" && wc -c -- $files)
+    printf '@end\\n'
+    (cd -- "$tmp" && exec cat -- $files)
+  } > "$tmp/answer"
+  digest=$(sha256sum < "$tmp/answer")
+  digest=\${digest%% *}
+  printf '@batch %s\\n' "$batch"
+  if [ -n "$prior" ] && [ "$digest" = "$prior" ]; then
+    printf '@same %s\\n@end\\n' "$digest"
+  else
+    printf '@digest %s\\n' "$digest"
+    cat -- "$tmp/answer"
+  fi
   unset IFS
 done
 `;

@@ -113,9 +113,23 @@ export function checkRequestPath(nodePath: string): string {
   return nodePath;
 }
 
-/** One batch as the script reads it: a line per request, then `.`. */
-export function formatBatch(requests: readonly Request[]): string {
-  let out = '';
+const DIGEST = /^[0-9a-f]{64}$/;
+
+/** Whether a text is an answer digest as the script prints it (sha256, lowercase hex). */
+export function isDigest(text: string): boolean {
+  return DIGEST.test(text);
+}
+
+/**
+ * One batch as the script reads it: a line per request, then `.`. With `prior`, the digest of
+ * an answer the client holds for these requests: the script then answers `@same` when nothing
+ * changed (src/sweep/remote-script.ts).
+ */
+export function formatBatch(requests: readonly Request[], prior?: string): string {
+  if (prior !== undefined && !isDigest(prior)) {
+    throw new Error(`not an answer digest: ${JSON.stringify(prior)}`);
+  }
+  let out = prior === undefined ? '' : `P ${prior}\n`;
   for (const request of requests) {
     if (request.op === 'command') {
       out += request.when
