@@ -67,6 +67,18 @@ export async function collectState(ctx: CollectContext, options: CollectOptions)
     }),
   );
 
+  return assembleState(options, values, errors);
+}
+
+/**
+ * A NodeState from categories' values and collectors' errors, in the one order every state
+ * has: collectState's, and a re-sweep's that takes some categories from its cache.
+ */
+export function assembleState(
+  options: Pick<CollectOptions, 'node' | 'now'>,
+  values: Partial<CategoryValues>,
+  errors: CollectorErrorEntry[],
+): NodeState {
   errors.sort((a, b) => CATEGORIES.indexOf(a.collector) - CATEGORIES.indexOf(b.collector));
   const ordered: Partial<CategoryValues> = {};
   for (const category of CATEGORIES) {

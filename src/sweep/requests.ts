@@ -121,15 +121,17 @@ export function isDigest(text: string): boolean {
 }
 
 /**
- * One batch as the script reads it: a line per request, then `.`. With `prior`, the digest of
- * an answer the client holds for these requests: the script then answers `@same` when nothing
- * changed (src/sweep/remote-script.ts).
+ * A batch (formatBatch's text) carrying the digest of an answer the client holds for it: the
+ * script then answers `@same` when its new answer has that digest (src/sweep/remote-script.ts).
  */
-export function formatBatch(requests: readonly Request[], prior?: string): string {
-  if (prior !== undefined && !isDigest(prior)) {
-    throw new Error(`not an answer digest: ${JSON.stringify(prior)}`);
-  }
-  let out = prior === undefined ? '' : `P ${prior}\n`;
+export function holdingDigest(batch: string, digest: string): string {
+  if (!isDigest(digest)) throw new Error(`not an answer digest: ${JSON.stringify(digest)}`);
+  return `P ${digest}\n${batch}`;
+}
+
+/** One batch as the script reads it: a line per request, then `.`. */
+export function formatBatch(requests: readonly Request[]): string {
+  let out = '';
   for (const request of requests) {
     if (request.op === 'command') {
       out += request.when
