@@ -15,6 +15,7 @@ import { CATEGORIES } from '../../src/model/state';
 import { fingerprintKey } from '../../src/sweep/cache-key';
 import { FileSweepCache } from '../../src/sweep/file-cache';
 import type { SweepCache } from '../../src/sweep/fingerprint-cache';
+import { MemorySweepCache } from '../../src/sweep/fingerprint-cache';
 import { writeCommandStubs } from '../../src/sweep/fixture-commands';
 import { openLocally } from '../../src/sweep/local-run';
 import { initialRequests } from '../../src/sweep/manifest';
@@ -204,6 +205,22 @@ describe('the cache is only ever a shortcut', () => {
       tree.remove();
     }
   });
+});
+
+it("a server's in-memory cache reuses too, and never shares objects with a state it handed out", async () => {
+  const tree = await new Tree('pypi-2').ready();
+  try {
+    const cache = new MemorySweepCache();
+    const first = await tree.sweep(cache, FIRST);
+    const expected = structuredClone(first.state);
+    // Whoever got the state changes it (as a report pipeline might): the cache must not care.
+    (first.state.packages as { items: object }).items = {};
+    const second = await tree.sweep(cache, FIRST);
+    expect(second.reused).toEqual([...CATEGORIES]);
+    expect(second.state).toEqual(expected);
+  } finally {
+    tree.remove();
+  }
 });
 
 describe('the script answers "same" only to the digest of its very answer', () => {
