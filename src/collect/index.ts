@@ -39,12 +39,18 @@ export interface CollectOptions {
   categories?: readonly Category[];
 }
 
-/** Hashes of each category present, in CATEGORIES order. */
-export function categoryHashes(state: Partial<CategoryValues>): Partial<Record<Category, string>> {
+/**
+ * Hashes of each category present, in CATEGORIES order; `known` are hashes already computed for
+ * these very values (a re-sweep's cached categories), taken as they are.
+ */
+export function categoryHashes(
+  state: Partial<CategoryValues>,
+  known: Partial<Record<Category, string>> = {},
+): Partial<Record<Category, string>> {
   const hashes: Partial<Record<Category, string>> = {};
   for (const category of CATEGORIES) {
     const value = state[category];
-    if (value !== undefined) hashes[category] = hashOf(value);
+    if (value !== undefined) hashes[category] = known[category] ?? hashOf(value);
   }
   return hashes;
 }
@@ -78,6 +84,7 @@ export function assembleState(
   options: Pick<CollectOptions, 'node' | 'now'>,
   values: Partial<CategoryValues>,
   errors: CollectorErrorEntry[],
+  knownHashes: Partial<Record<Category, string>> = {},
 ): NodeState {
   errors.sort((a, b) => CATEGORIES.indexOf(a.collector) - CATEGORIES.indexOf(b.collector));
   const ordered: Partial<CategoryValues> = {};
@@ -90,6 +97,6 @@ export function assembleState(
     collectedAt: options.now.toISOString(),
     ...ordered,
     errors,
-    hashes: categoryHashes(ordered),
+    hashes: categoryHashes(ordered, knownHashes),
   };
 }

@@ -24,6 +24,8 @@ export interface CachedCategory<C extends Category = Category> {
   batches: CachedBatch[];
   /** What the collector made of the answers; absent when it failed (then `error`). */
   value?: CategoryValues[C];
+  /** The state's hash of `value` (`sha256:…`), kept so that a reuse need not hash it again. */
+  hash?: string;
   error?: CollectorErrorEntry;
   warnings: string[];
 }
@@ -75,7 +77,8 @@ function isCachedCategory(category: Category, value: unknown): boolean {
         typeof batch.text === 'string' && typeof batch.digest === 'string' && isDigest(batch.digest),
     );
   const outcomeOk =
-    (typeof cached.value === 'object' && cached.value !== null) || cached.error?.collector === category;
+    (typeof cached.value === 'object' && cached.value !== null && typeof cached.hash === 'string') ||
+    cached.error?.collector === category;
   return batchesOk && outcomeOk && isStringArray(cached.warnings);
 }
 

@@ -86,6 +86,7 @@ export LC_ALL
 PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 export PATH
 cd -- "\${DRIFTGUARD_ROOT:-/}" || exit 3
+root=$PWD
 tmp=$(mktemp -d "\${TMPDIR:-/tmp}/driftguard.XXXXXX") || exit 3
 trap 'rm -rf -- "$tmp"' EXIT
 trap 'exit 129' HUP
@@ -96,6 +97,10 @@ nl='
 '
 fmt='%y %m %U %G %s %p\\0%l\\0'
 printf '@driftguard-dump 1\\n'
+
+read_kernel() {
+  grep -r -a -H -Z -e '' -- "$@" 2> "$tmp/kerr"
+}
 
 run_command() {
   case $1 in
@@ -213,42 +218,49 @@ while :; do
     [ -z "$kept" ] || find $kept -printf "$fmt" >> "$tmp/stat" 2>> "$tmp/ferr"
   fi
   if [ -n "$kernel_paths" ]; then
-    grep -r -a -H -Z -e '' -- $kernel_paths 2> "$tmp/kerr" | grep -a -v -E -e ${shQuote(VOLATILE_KERNEL_LINES)} > "$tmp/kdata"
+    case $kernel_paths in
+      *./proc/sys*) read_kernel $kernel_paths | grep -a -v -E -e ${shQuote(VOLATILE_KERNEL_LINES)} > "$tmp/kdata" ;;
+      *) read_kernel $kernel_paths > "$tmp/kdata" ;;
+    esac
   fi
-  cat -- "$tmp/cF" "$tmp/cT" "$tmp/cW" "$tmp/cG" > "$tmp/clist"
-  if [ -s "$tmp/clist" ]; then
-    tar -c -f - --no-recursion --hard-dereference --null -T "$tmp/clist" > "$tmp/tar" 2> "$tmp/terr"
+  # Each step only when it has work: every process started counts, once per category and node.
+  if [ -s "$tmp/cF" ] || [ -s "$tmp/cT" ] || [ -s "$tmp/cW" ] || [ -s "$tmp/cG" ]; then
+    tar -c -f - --no-recursion --hard-dereference --null -T "$tmp/cF" -T "$tmp/cT" -T "$tmp/cW" -T "$tmp/cG" \
+      > "$tmp/tar" 2> "$tmp/terr"
   fi
-  cat -- "$tmp/hW" "$tmp/hG" "$tmp/hH" > "$tmp/hlist"
-  if [ -s "$tmp/hlist" ]; then
-    xargs -0 sha256sum -z -- < "$tmp/hlist" > "$tmp/hash" 2> "$tmp/herr"
+  if [ -s "$tmp/hW" ] || [ -s "$tmp/hG" ] || [ -s "$tmp/hH" ]; then
+    cat -- "$tmp/hW" "$tmp/hG" "$tmp/hH" | xargs -0 sha256sum -z -- > "$tmp/hash" 2> "$tmp/herr"
   fi
   wait
 
-  # The body goes to a file first: its digest decides whether it is sent at all.
+  # The body goes to a file first: its digest decides whether it is sent at all. It is made in
+  # $tmp, so that wc names the sections relative to it (mktemp's random name would make every
+  # answer differ).
+  cd -- "$tmp" || exit 3
   files=
   for name in ${SECTION_NAMES.join(' ')}; do files=$files$name$nl; done
   {
     for id in $ran; do
       rc=
-      read -r rc < "$tmp/c.$id.rc"
+      read -r rc < "c.$id.rc"
       printf '@rc %s %s\\n' "$id" "$rc"
       files=$files"c.$id.out$nl""c.$id.err$nl"
     done
-    # Named relative to $tmp: mktemp's random name would make every answer differ.
-    (cd -- "$tmp" && wc -c -- $files)
+    wc -c -- $files
     printf '@end\\n'
-    (cd -- "$tmp" && exec cat -- $files)
-  } > "$tmp/answer"
-  digest=$(sha256sum < "$tmp/answer")
+    cat -- $files
+  } > answer
+  digest=
+  sha256sum < answer > digest && read -r digest < digest
   digest=\${digest%% *}
   printf '@batch %s\\n' "$batch"
   if [ -n "$prior" ] && [ "$digest" = "$prior" ]; then
     printf '@same %s\\n@end\\n' "$digest"
   else
     printf '@digest %s\\n' "$digest"
-    cat -- "$tmp/answer"
+    cat -- answer
   fi
+  cd -- "$root" || exit 3
   unset IFS
 done
 `;

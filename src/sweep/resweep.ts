@@ -72,7 +72,7 @@ function outcomeOf(track: Track): CachedCategory {
     batches: digested
       ? conversation.batches.map(({ text, digest }) => ({ text, digest: digest as string }))
       : [],
-    ...(state[category] !== undefined ? { value: state[category] } : {}),
+    ...(state[category] !== undefined ? { value: state[category], hash: state.hashes[category] } : {}),
     ...(error ? { error } : {}),
     warnings: conversation.warnings,
   } as CachedCategory;
@@ -130,11 +130,13 @@ export async function collectByFingerprint(
   const errors: CollectorErrorEntry[] = [];
   const warnings: string[] = [];
   const followUps: string[] = [];
+  const hashes: Partial<Record<Category, string>> = {};
   const kept: CachedCategories = { ...options.cached?.categories };
   for (const track of tracks) {
     const reusedHere = reused.has(track.category);
     const outcome = reusedHere ? (track.cached as CachedCategory) : outcomeOf(track);
     if (outcome.value !== undefined) (values as Record<Category, unknown>)[track.category] = outcome.value;
+    if (outcome.hash !== undefined) hashes[track.category] = outcome.hash;
     if (outcome.error) errors.push(outcome.error);
     warnings.push(...outcome.warnings);
     if (!reusedHere) followUps.push(...track.conversation.followUps);
@@ -142,7 +144,7 @@ export async function collectByFingerprint(
     else delete kept[track.category];
   }
   return {
-    state: assembleState(options, values, errors),
+    state: assembleState(options, values, errors, hashes),
     rounds,
     bytes,
     warnings,
@@ -162,11 +164,11 @@ export async function collectWithCache(
     paths: [...options.watchPaths],
     sensitive: [...(options.sensitivePaths ?? [])],
   });
-  const result = await collectByFingerprint(channel, {
-    ...options,
-    key,
-    cached: cache.get(options.node, key),
-  });
-  cache.put(options.node, result.entry);
+  const cached = cache.get(options.node, key);
+  const result = await collectByFingerprint(channel, { ...options, key, cached });
+  // Nothing changed, nothing to write: the entry is the one read (no write, no fsync).
+  const unchanged =
+    cached !== undefined && result.reused.length === (options.categories ?? CATEGORIES).length;
+  if (!unchanged) cache.put(options.node, result.entry);
   return result;
 }

@@ -102,6 +102,8 @@ describe('a second sweep of an unchanged node takes every category from the cach
       // One conversation per category gives the state one conversation over all of them gives.
       expect(cold.state).toEqual(plain.state);
       expect(cold.reused).toEqual([]);
+      // The manifest's part of each category is enough for it alone: no follow-up rounds.
+      expect(cold.rounds).toBe(1);
 
       const warm = await tree.sweep(cache, LATER);
       expect(warm.reused).toEqual([...CATEGORIES]);
