@@ -3,8 +3,8 @@
  * reused by the same code that turned them into a state, for the same requests. So the key names
  * driftguard's version, the remote script, the code of the collectors and of the sweep itself —
  * a collector fixed in a checkout whose version number did not move must not keep serving states
- * its old code made — and the node's watch list (it decides which files are fetched and which
- * only hashed).
+ * its old code made — the node's watch list (it decides which files are fetched and which
+ * only hashed) and where the node was reached.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -45,8 +45,12 @@ function currentCodeKey(): string {
   return codeKey;
 }
 
-export function fingerprintKey(watch: WatchList): string {
+/**
+ * `description` (`ssh://root@10.0.0.11:22`) is part of what the collectors make: their error
+ * messages name where they read (`no /etc/passwd under …`).
+ */
+export function fingerprintKey(watch: WatchList, description: string): string {
   return createHash('sha256')
-    .update(JSON.stringify([currentCodeKey(), watch.paths, watch.sensitive]))
+    .update(JSON.stringify([currentCodeKey(), watch.paths, watch.sensitive, description]))
     .digest('hex');
 }

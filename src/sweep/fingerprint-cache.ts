@@ -4,10 +4,10 @@
  * answers. Keyed by node name and a key naming driftguard's code and the node's watch list
  * (fingerprintKey in cache-key.ts).
  *
- * Not keyed by the node's host key or address: an equal digest means the node answered the same
- * requests with the same bytes, and the collectors are a function of those bytes, so the state
- * is the same whichever machine answered. A node replaced behind the same name that answers
- * differently simply misses the cache.
+ * Not keyed by the node's host key: an equal digest means the node answered the same requests
+ * with the same bytes, and the collectors are a function of those bytes (and of where they were
+ * read, which their messages name: in the key), so the state is the same whichever machine
+ * answered. A node replaced behind the same name that answers differently simply misses.
  */
 import type { Category, CategoryValues, CollectorErrorEntry } from '../model/state';
 import { CATEGORIES } from '../model/state';

@@ -160,10 +160,10 @@ export async function collectWithCache(
   options: DumpCollectOptions,
   cache: SweepCache,
 ): Promise<FingerprintCollectResult> {
-  const key = fingerprintKey({
-    paths: [...options.watchPaths],
-    sensitive: [...(options.sensitivePaths ?? [])],
-  });
+  const key = fingerprintKey(
+    { paths: [...options.watchPaths], sensitive: [...(options.sensitivePaths ?? [])] },
+    options.description,
+  );
   const cached = cache.get(options.node, key);
   const result = await collectByFingerprint(channel, { ...options, key, cached });
   // Nothing changed, nothing to write: the entry is the one read (no write, no fsync).

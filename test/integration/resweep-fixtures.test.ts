@@ -273,8 +273,10 @@ describe('the script answers "same" only to the digest of its very answer', () =
     }
   });
 
-  it('the key changes with the watch list', () => {
-    expect(fingerprintKey(WATCH)).not.toBe(fingerprintKey({ ...WATCH, sensitive: ['/etc/hosts'] }));
-    expect(fingerprintKey(WATCH)).toBe(fingerprintKey({ ...WATCH }));
+  it('the key changes with the watch list and with where the node is reached', () => {
+    const at = 'ssh://root@10.0.0.11:22';
+    expect(fingerprintKey(WATCH, at)).not.toBe(fingerprintKey({ ...WATCH, sensitive: ['/etc/hosts'] }, at));
+    expect(fingerprintKey(WATCH, at)).not.toBe(fingerprintKey(WATCH, 'ssh://root@10.0.0.12:22'));
+    expect(fingerprintKey(WATCH, at)).toBe(fingerprintKey({ ...WATCH }, at));
   });
 });
