@@ -253,7 +253,9 @@ export async function runSweepBench(args: Map<string, string>): Promise<void> {
     out(
       `    process start + desired state alone (driftguard validate): ${ms(startOnly.wallMs)} wall, ${ms(startOnly.cpuMs)} CPU`,
     );
-    out(`    ${count} bare OpenSSH logins (ssh … true), ${concurrency} at a time: ${ms(logins)} wall`);
+    out(
+      `    ${count} bare OpenSSH logins (ssh -o KexAlgorithms=curve25519-sha256 … true), ${concurrency} at a time: ${ms(logins)} wall`,
+    );
     out(
       `    the remote script answering one node's ${script.batches} re-sweep batches: ${ms(script.wallMs)} wall, ` +
         `${ms(script.cpuMs)} CPU (×${count} nodes: ${ms(script.cpuMs * count)} CPU on the nodes)`,
