@@ -183,7 +183,8 @@ export async function runApplyBench(args: Map<string, string>): Promise<void> {
       });
       return result.wallMs;
     };
-    const sweepArgs = [CLI, 'sweep', ...reach, '--out-dir', path.join(dir, 'swept'), '--json'];
+    // A full collection every time, as apply's own is (no fingerprints of the last sweep).
+    const sweepArgs = [CLI, 'sweep', ...reach, '--no-cache', '--out-dir', path.join(dir, 'swept'), '--json'];
     const runSweep = (): number => {
       const result = timed(process.execPath, sweepArgs);
       if (result.code !== 0) throw new Error(`driftguard sweep failed (${result.code}): ${result.stderr}`);

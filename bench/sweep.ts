@@ -7,6 +7,13 @@
  * inventory of the same N host aliases. Both are timed from outside, as an operator runs them:
  * a fresh process, wall clock from start to exit.
  *
+ * The sweep is timed three ways: the first sweep (an empty fingerprint cache, every category
+ * fetched and collected), the second sweep of the same unchanged nodes (the cache the previous
+ * run filled: what the nodes answer the same is reused), and `--no-cache` (one conversation per
+ * node, as before the cache existed). Each of the N entries has its own cache entry, as N real
+ * nodes would: nothing is shared between them. Then, for the re-sweep, where its time goes
+ * (bench/sweep-costs.ts).
+ *
  * The playbook asks what a driftguard sweep answers for the four things it is compared on:
  * installed packages (package_facts), a sysctl persisted in sysctl.d and an fstab entry
  * (lineinfile in check mode: would the line change?), and a service (enabled?). Only modules
@@ -20,8 +27,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startSshd } from '../test/helpers/sshd';
+import { bareLogins, measured, resweepScriptCost } from './sweep-costs';
 import { ms, summarize } from './stats';
 import { timed } from './timed';
+import { formatBytes } from '../src/shared/format';
 
 const CLI = path.resolve(__dirname, '../../bin/driftguard.js');
 
@@ -69,6 +78,11 @@ const PLAYBOOK = `- name: driftguard sweep comparison (check mode)
         enabled: true
 `;
 
+interface SweepJson {
+  reached: number;
+  nodes: { node: string; bytes: number; reused: string[] }[];
+}
+
 export async function runSweepBench(args: Map<string, string>): Promise<void> {
   const count = Number(args.get('nodes') ?? 20);
   const runs = Number(args.get('runs') ?? 5);
@@ -86,7 +100,7 @@ export async function runSweepBench(args: Map<string, string>): Promise<void> {
     fs.mkdirSync(desired);
     writeDesired(desired, names, sshd.port);
 
-    const sweepArgs = [
+    const baseArgs = [
       CLI,
       'sweep',
       '--desired',
@@ -101,6 +115,12 @@ export async function runSweepBench(args: Map<string, string>): Promise<void> {
       path.join(dir, 'states'),
       '--json',
     ];
+    const warmCache = path.join(dir, 'cache');
+    /** A cache folder that does not exist yet: the first sweep. */
+    let coldCaches = 0;
+    const firstArgs = (): string[] => [...baseArgs, '--cache', path.join(dir, `cache-empty-${++coldCaches}`)];
+    const resweepArgs = [...baseArgs, '--cache', warmCache];
+    const noCacheArgs = [...baseArgs, '--no-cache'];
 
     fs.writeFileSync(path.join(dir, 'playbook.yml'), PLAYBOOK);
     fs.writeFileSync(
@@ -142,25 +162,48 @@ export async function runSweepBench(args: Map<string, string>): Promise<void> {
       return result.wallMs;
     };
 
-    // One untimed sweep warms the page cache and checks that every node is reached.
-    const warm = timed(process.execPath, sweepArgs);
-    const warmResult = JSON.parse(warm.stdout) as { reached: number; failed: number };
-    if (warm.code !== 0 || warmResult.reached !== count) {
-      throw new Error(`the sweep did not reach every node: ${warm.stdout}\n${warm.stderr}`);
+    // Untimed: a sweep that warms the page cache and checks every node is reached, and one that
+    // fills the cache the re-sweeps use.
+    for (const args of [noCacheArgs, resweepArgs]) {
+      const warm = timed(process.execPath, args);
+      const warmResult = JSON.parse(warm.stdout) as SweepJson;
+      if (warm.code !== 0 || warmResult.reached !== count) {
+        throw new Error(`the sweep did not reach every node: ${warm.stdout}\n${warm.stderr}`);
+      }
     }
 
-    const sweepTimes: number[] = [];
+    const firstTimes: number[] = [];
+    const resweepTimes: number[] = [];
+    const noCacheTimes: number[] = [];
     const defaultTimes: number[] = [];
     const tunedTimes: number[] = [];
+    let lastResweep: SweepJson | undefined;
+    let lastFirst: SweepJson | undefined;
     for (let run = 0; run < Math.max(runs, ansibleRuns); run++) {
-      if (run < runs) sweepTimes.push(timed(process.execPath, sweepArgs).wallMs);
+      if (run < runs) {
+        const first = timed(process.execPath, firstArgs());
+        firstTimes.push(first.wallMs);
+        lastFirst = JSON.parse(first.stdout) as SweepJson;
+        const resweep = timed(process.execPath, resweepArgs);
+        resweepTimes.push(resweep.wallMs);
+        lastResweep = JSON.parse(resweep.stdout) as SweepJson;
+        noCacheTimes.push(timed(process.execPath, noCacheArgs).wallMs);
+      }
       if (run < ansibleRuns) {
         defaultTimes.push(runAnsible(defaultArgs, scratch));
         tunedTimes.push(runAnsible(tunedArgs, tunedEnv));
       }
     }
 
-    const sweep = summarize(sweepTimes);
+    // Where a re-sweep's time goes (after the timed runs, so they do not disturb them).
+    const resweepCost = measured([process.execPath, ...resweepArgs]);
+    const startOnly = measured([process.execPath, CLI, 'validate', '--desired', desired]);
+    const logins = await bareLogins(sshd, count, concurrency);
+    const script = resweepScriptCost(path.join(warmCache, `${names[0]}.json`));
+
+    const first = summarize(firstTimes);
+    const resweep = summarize(resweepTimes);
+    const noCache = summarize(noCacheTimes);
     const asInstalled = summarize(defaultTimes);
     const tuned = summarize(tunedTimes);
     const perNode = JSON.parse(fs.readFileSync(path.join(dir, 'states', `${names[0]}.json`), 'utf8')) as {
@@ -183,16 +226,45 @@ export async function runSweepBench(args: Map<string, string>): Promise<void> {
       `  each state: ${Object.keys(perNode.packages?.items ?? {}).length} packages, ` +
         `${Object.keys(perNode.sysctls?.live ?? {}).length} live sysctls, ${Object.keys(perNode.units?.items ?? {}).length} units`,
     );
-    row('driftguard sweep', runs, sweep);
+    row('driftguard sweep, first (empty cache)', runs, first);
+    row('driftguard sweep, again (nodes unchanged)', runs, resweep);
+    row('driftguard sweep --no-cache', runs, noCache);
     row('ansible-playbook --check --diff (defaults)', ansibleRuns, asInstalled);
     row(`ansible-playbook … tuned (-f ${concurrency}, pipelining)`, ansibleRuns, tuned);
+    const ratios = (stats: ReturnType<typeof summarize>): string =>
+      `${(asInstalled.median / stats.median).toFixed(1)}× against ansible as installed, ` +
+      `${(tuned.median / stats.median).toFixed(1)}× against tuned`;
+    out(`  re-sweep: ${ratios(resweep)}   (target ≥ 100× against ansible as installed)`);
+    out(`  first sweep: ${ratios(first)};   --no-cache: ${ratios(noCache)}`);
+    const perNodeBytes = (json: SweepJson | undefined): string =>
+      json ? formatBytes(json.nodes.reduce((sum, node) => sum + node.bytes, 0) / json.nodes.length) : '?';
+    const reusedCounts = new Map<string, number>();
+    for (const node of lastResweep?.nodes ?? [])
+      reusedCounts.set(node.reused.join(' '), (reusedCounts.get(node.reused.join(' ')) ?? 0) + 1);
     out(
-      `  ratio of medians: ${(asInstalled.median / sweep.median).toFixed(1)}× against ansible's defaults, ` +
-        `${(tuned.median / sweep.median).toFixed(1)}× against tuned ansible   (target ≥ 50×)`,
+      `  bytes received per node: first ${perNodeBytes(lastFirst)}, again ${perNodeBytes(lastResweep)}; ` +
+        `reused: ${[...reusedCounts].map(([list, n]) => `${n} node(s) [${list || 'nothing'}]`).join(', ')}`,
+    );
+    out('  where a re-sweep goes (one more run, measured from outside):');
+    out(
+      `    the whole re-sweep: ${ms(resweepCost.wallMs)} wall; driftguard's process ${ms(resweepCost.cpuMs)} CPU, ` +
+        `peak RSS ${resweepCost.rssMb.toFixed(0)} MB`,
+    );
+    out(
+      `    process start + desired state alone (driftguard validate): ${ms(startOnly.wallMs)} wall, ${ms(startOnly.cpuMs)} CPU`,
+    );
+    out(
+      `    ${count} bare OpenSSH logins (ssh -o KexAlgorithms=curve25519-sha256 … true), ${concurrency} at a time: ${ms(logins)} wall`,
+    );
+    out(
+      `    the remote script answering one node's ${script.batches} re-sweep batches: ${ms(script.wallMs)} wall, ` +
+        `${ms(script.cpuMs)} CPU (×${count} nodes: ${ms(script.cpuMs * count)} CPU on the nodes)`,
     );
     const hide = (text: string): string => text.replaceAll(dir, '$DIR').replaceAll(sshd.dir, '$SSHD');
     out('  commands:');
-    out(`    node bin/driftguard.js ${hide(sweepArgs.slice(1).join(' '))}`);
+    out(`    node bin/driftguard.js ${hide(firstArgs().slice(1).join(' '))}   (a new folder each run)`);
+    out(`    node bin/driftguard.js ${hide(resweepArgs.slice(1).join(' '))}`);
+    out(`    node bin/driftguard.js ${hide(noCacheArgs.slice(1).join(' '))}`);
     out(
       `    ansible-playbook ${defaultArgs.join(' ')}   (cwd $DIR; inventory: ${count} aliases of 127.0.0.1:${sshd.port})`,
     );

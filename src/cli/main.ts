@@ -59,6 +59,14 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
     .addOption(new Option('--out-dir <dir>', 'write NODE.json states here (atomically)').conflicts('server'))
     .option('--server <url>', 'send each state to this driftguard server as a full report')
     .option('--token-file <file>', 'with --server: a token that may report for every node swept (admin)')
+    .option(
+      '--cache <dir>',
+      'fingerprints of the last sweeps: what a node answers the same is not fetched again (default $XDG_CACHE_HOME/driftguard/sweep or ~/.cache/driftguard/sweep)',
+    )
+    .option(
+      '--no-cache',
+      'fetch and collect everything, one conversation per node (and keep no fingerprints)',
+    )
     .option('--json', 'print one JSON document on stdout', false)
     .action((options) => run(async () => (await import('./commands/sweep')).runSweep(options, io)));
 

@@ -39,12 +39,18 @@ export interface CollectOptions {
   categories?: readonly Category[];
 }
 
-/** Hashes of each category present, in CATEGORIES order. */
-export function categoryHashes(state: Partial<CategoryValues>): Partial<Record<Category, string>> {
+/**
+ * Hashes of each category present, in CATEGORIES order; `known` are hashes already computed for
+ * these very values (a re-sweep's cached categories), taken as they are.
+ */
+export function categoryHashes(
+  state: Partial<CategoryValues>,
+  known: Partial<Record<Category, string>> = {},
+): Partial<Record<Category, string>> {
   const hashes: Partial<Record<Category, string>> = {};
   for (const category of CATEGORIES) {
     const value = state[category];
-    if (value !== undefined) hashes[category] = hashOf(value);
+    if (value !== undefined) hashes[category] = known[category] ?? hashOf(value);
   }
   return hashes;
 }
@@ -67,6 +73,19 @@ export async function collectState(ctx: CollectContext, options: CollectOptions)
     }),
   );
 
+  return assembleState(options, values, errors);
+}
+
+/**
+ * A NodeState from categories' values and collectors' errors, in the one order every state
+ * has: collectState's, and a re-sweep's that takes some categories from its cache.
+ */
+export function assembleState(
+  options: Pick<CollectOptions, 'node' | 'now'>,
+  values: Partial<CategoryValues>,
+  errors: CollectorErrorEntry[],
+  knownHashes: Partial<Record<Category, string>> = {},
+): NodeState {
   errors.sort((a, b) => CATEGORIES.indexOf(a.collector) - CATEGORIES.indexOf(b.collector));
   const ordered: Partial<CategoryValues> = {};
   for (const category of CATEGORIES) {
@@ -78,6 +97,6 @@ export async function collectState(ctx: CollectContext, options: CollectOptions)
     collectedAt: options.now.toISOString(),
     ...ordered,
     errors,
-    hashes: categoryHashes(ordered),
+    hashes: categoryHashes(ordered, knownHashes),
   };
 }

@@ -12,6 +12,7 @@ import type { Enforcer } from '../app/enforce/service';
 import type { RunRecord } from '../model/run';
 import { DriftguardError, errorMessage } from '../shared/errors';
 import type { Store } from '../store';
+import type { SweepCache } from '../sweep/fingerprint-cache';
 import type { SweepOptions } from '../sweep/run';
 import { sweepTargets } from '../sweep/run';
 
@@ -38,6 +39,8 @@ export interface ScheduleRunDeps {
   enforcer?: Enforcer;
   /** A number in [0, 1) for the splay (injected so tests need not wait). */
   random?: () => number;
+  /** Fingerprints of the last sweeps, kept between runs: unchanged categories are not fetched again. */
+  sweepCache?: SweepCache;
 }
 
 /**
@@ -116,6 +119,7 @@ export async function runSchedule(
     ...credentials,
     now: deps.now,
     watchList: (node) => watchListFor(desired, node),
+    ...(deps.sweepCache ? { cache: deps.sweepCache } : {}),
   });
   for (const result of results) {
     if (!result.ok) {

@@ -63,6 +63,12 @@ describe('initialRequests', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
+  it('asks for /proc itself when a category alone reads below it (an absent /proc/drbd is then known absent)', () => {
+    const alone = initialRequests([], [], ['replication']);
+    expect(opsOf(alone, '/proc')).toEqual(['stat']);
+    expect(opsOf(initialRequests([], [], ['capacity']), '/sys')).toEqual(['stat']);
+  });
+
   it('runs commands only where their collector would', () => {
     expect(requests.filter((r) => r.op === 'command')).toEqual([
       { op: 'command', id: 'uname-m', when: { test: 'missing', path: '/proc/sys/kernel/arch' } },

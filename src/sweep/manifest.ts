@@ -35,7 +35,7 @@ const PROC_DRBD = '/proc/drbd';
 const PROC_SYS = '/proc/sys';
 /** units/collect.ts: systemd is running when this is a directory (sd_booted()). */
 const SYSTEMD_RUNTIME_DIR = '/run/systemd/system';
-/** The usual mask target; a sysctl.d mask is read through it. */
+/** The usual mask target: a masked unit, sysctl.d file or watched file is read through it. */
 const DEV_NULL = '/dev/null';
 /** sysctls: /etc/sysctl.d/99-sysctl.conf → ../sysctl.conf on Debian and EL. */
 const SYSCTL_CONF = '/etc/sysctl.conf';
@@ -154,6 +154,7 @@ const CATEGORY_REQUESTS: Record<
     { op: 'kernel', path: PROC_SYS },
     ...SYSCTL_CONF_DIRS.map((path): PathRequest => ({ op: 'tree', path })),
     ...files([SYSCTL_CONF]),
+    { op: 'stat', path: DEV_NULL }, // a masked sysctl.d file
   ],
   packages: () => [{ op: 'file', path: DPKG_STATUS }, { op: 'tree', path: DPKG_UPDATES }, COMMANDS.packages],
   units: () => [
@@ -165,13 +166,16 @@ const CATEGORY_REQUESTS: Record<
     COMMANDS.units,
   ],
   users: () => files(ACCOUNT_FILES),
-  // owner names from the accounts, the built-in and the roles' watched paths, driftguard's own drop-ins
+  // owner names from the accounts, the built-in and the roles' watched paths, driftguard's own
+  // drop-ins (UNIT.d/50-driftguard.conf, one level below the unit directory: the tree the units
+  // collector reads too), and the usual target of a watched path masked by a symlink
   files: (watchPaths, sensitive) => [
     ...files(ACCOUNT_FILES),
     ...[...BUILTIN_WATCHES.map((watch) => watch.path), ...watchPaths].flatMap((path) =>
       watchRequests(path, sensitive.includes(path)),
     ),
-    { op: 'dir', path: SYSTEM_UNIT_DIR },
+    { op: 'tree', path: SYSTEM_UNIT_DIR },
+    { op: 'stat', path: DEV_NULL },
   ],
 };
 
@@ -202,7 +206,26 @@ export function initialRequests(
       ? { ...request, op: 'dir' as const }
       : request,
   );
-  return [...withAncestors(merged), ...commands];
+  return [...withAncestors(merged), ...kernelRoots(merged), ...commands];
+}
+
+/**
+ * lstat of /proc and /sys when a kernel file under them is asked for. Kernel paths get no
+ * ancestors (nothing below /proc is walked for them), so without this a kernel file that is
+ * absent (/proc/drbd without the module) leaves its parent unknown and the collector's read costs
+ * another round — unless `/` is listed anyway (units lists it, so a full manifest needs none). A category
+ * collected alone (verification, re-sweeps: src/sweep/resweep.ts) must not depend on that.
+ */
+function kernelRoots(requests: readonly PathRequest[]): PathRequest[] {
+  if (requests.some((request) => request.path === '/' && isListingOp(request.op))) return []; // listed with `/`
+  const roots = new Set<string>();
+  for (const request of requests) {
+    if (request.op !== 'kernel') continue;
+    const slash = request.path.indexOf('/', 1);
+    const root = slash < 0 ? request.path : request.path.slice(0, slash);
+    if (!requests.some((other) => other.path === root && other.op !== 'kernel')) roots.add(root);
+  }
+  return [...roots].map((path): PathRequest => ({ op: 'stat', path }));
 }
 
 /**

@@ -51,6 +51,32 @@ describe('DumpStream', () => {
     }
   });
 
+  it('reads the digest of a full answer and an answer that only says "same" (no sections)', () => {
+    const hex = 'ab'.repeat(32);
+    const full = batchBytes(1, [['stat', record('f', '644', 3, './etc/a')]]);
+    const withDigest = Buffer.concat([
+      Buffer.from(DUMP_GREETING),
+      // The digest line goes right after @batch; section names relative to the temporary directory.
+      Buffer.from(
+        full
+          .toString('latin1')
+          .replace('@batch 1\n', `@batch 1\n@digest ${hex}\n`)
+          .replaceAll('/tmp/driftguard.AbC123/', ''),
+        'latin1',
+      ),
+      Buffer.from(`@batch 2\n@same ${hex}\n@end\n`),
+    ]);
+    const reader = new DumpStream();
+    reader.push(withDigest);
+    const first = reader.takeBatch();
+    expect(first?.digest).toEqual({ hex, same: false });
+    expect(first?.sections.get('stat')?.toString()).toBe(record('f', '644', 3, './etc/a'));
+    const second = reader.takeBatch();
+    expect(second?.digest).toEqual({ hex, same: true });
+    expect(second?.sections.size).toBe(0);
+    expect(reader.buffered).toBe(0);
+  });
+
   it('refuses a stream that is not the script talking (a login banner, a shell error)', () => {
     const reader = new DumpStream();
     reader.push(Buffer.from('This account is currently not available.\n'));

@@ -15,10 +15,16 @@ import { DUMP_GREETING } from './remote-script';
 import type { PathRequest, Request } from './requests';
 import { LISTING_DEPTH, isKernelPath, nodePathFromWire, wirePath } from './requests';
 import { readTar } from './tar';
+import { isVolatileKernelPath } from './volatile-kernel';
 
 /** One answer of the script: exit codes of the commands it ran and its section files. */
 export interface RawBatch {
   number: number;
+  /**
+   * The sha256 of the answer's body, as the node computed it: `same` when it equals the digest
+   * the batch carried (then there are no sections: the client holds this answer already).
+   */
+  digest?: { hex: string; same: boolean };
   exitCodes: Map<string, number>;
   sections: Map<string, Buffer>;
   /** Bytes this batch took on the wire. */
@@ -85,8 +91,8 @@ export class DumpStream {
     }
     this.consume(end + total);
     this.header = undefined;
-    const { number, exitCodes } = parseHeaderLines(raw);
-    return { number, exitCodes, sections, bytes: end + total };
+    const { number, exitCodes, digest } = parseHeaderLines(raw);
+    return { number, exitCodes, sections, bytes: end + total, ...(digest ? { digest } : {}) };
   }
 
   private joined(): Buffer {
@@ -101,7 +107,11 @@ export class DumpStream {
   }
 }
 
-/** `wc -c` lines: `  SIZE /tmp/driftguard.XXXX/NAME`; the `total` line is not a section. */
+/**
+ * `wc -c` lines: `  SIZE NAME`, NAME relative to the script's temporary directory (older scripts
+ * printed `/tmp/driftguard.XXXX/NAME`: the last component is the name either way). The closing
+ * `total` line is not a section: it is the last line, and no section is named `total`.
+ */
 function parseSizes(header: string): { name: string; size: number }[] {
   const sizes: { name: string; size: number }[] = [];
   for (const line of header.split('\n')) {
@@ -115,18 +125,27 @@ function parseSizes(header: string): { name: string; size: number }[] {
   return sizes;
 }
 
-function parseHeaderLines(header: string): { number: number; exitCodes: Map<string, number> } {
+const DIGEST_LINE = /^@(same|digest) ([0-9a-f]{64})$/;
+
+function parseHeaderLines(header: string): {
+  number: number;
+  exitCodes: Map<string, number>;
+  digest?: { hex: string; same: boolean };
+} {
   let number = 0;
+  let digest: { hex: string; same: boolean } | undefined;
   const exitCodes = new Map<string, number>();
   for (const line of header.split('\n')) {
-    if (line.startsWith('@batch ')) number = Number(line.slice(7));
+    const fingerprint = DIGEST_LINE.exec(line);
+    if (fingerprint) digest = { hex: fingerprint[2] as string, same: fingerprint[1] === 'same' };
+    else if (line.startsWith('@batch ')) number = Number(line.slice(7));
     else if (line.startsWith('@rc ')) {
       const [, id, code] = line.split(' ');
       // No code: the command's subshell died before writing one.
       exitCodes.set(id as string, code === undefined || code === '' ? 255 : Number(code));
     }
   }
-  return { number, exitCodes };
+  return { number, exitCodes, ...(digest ? { digest } : {}) };
 }
 
 // ---- sections ---------------------------------------------------------------------------------
@@ -252,6 +271,7 @@ function parseHashes(data: Buffer): Map<string, string> {
 
 const NEVER_READ_REASON = 'never read by a sweep (password hashes and host private keys stay on the node)';
 const HASH_ONLY_REASON = 'a secret: only its sha256 left the node';
+const VOLATILE_REASON = 'changes by itself on every read: not read by a sweep (src/sweep/volatile-kernel.ts)';
 
 /**
  * Files one answer into the snapshot, given the requests it answers. Paths are filed where
@@ -329,19 +349,25 @@ export function applyBatch(
     else snapshot.setContentGap(place(wire), { kind: 'read-error', ...error });
   }
   for (const [wire, lines] of kernelLines) snapshot.setContent(place(wire), Buffer.concat(lines));
-  // A listed kernel file under a kernel request with neither lines nor error reads empty.
+  // A listed kernel file under a kernel request with neither lines nor error reads empty —
+  // unless it is one the script leaves out because it changes by itself (never read here).
   const kernelDirs = [...kernelWires].filter((wire) =>
     records.some((r) => r.wire === wire && r.stat.type === 'directory'),
   );
+  const fileKernelGap = (wire: string): void => {
+    const where = place(wire);
+    if (isVolatileKernelPath(where))
+      snapshot.setContentGap(where, { kind: 'withheld', reason: VOLATILE_REASON });
+    else snapshot.setContent(where, Buffer.alloc(0));
+  };
   for (const record of records) {
     if (record.stat.type !== 'file' || kernelLines.has(record.wire) || kernelErrors.has(record.wire))
       continue;
-    if (kernelDirs.some((dir) => record.wire.startsWith(`${dir}/`)))
-      snapshot.setContent(place(record.wire), Buffer.alloc(0));
+    if (kernelDirs.some((dir) => record.wire.startsWith(`${dir}/`))) fileKernelGap(record.wire);
   }
   for (const wire of kernelWires) {
     if (kernelLines.has(wire) || kernelErrors.has(wire) || kernelDirs.includes(wire)) continue;
-    snapshot.setContent(place(wire), Buffer.alloc(0)); // a single kernel file that reads empty
+    fileKernelGap(wire); // a single kernel file that reads empty
   }
 
   // Regular files: contents from tar, read errors tar reported, hashes of secrets.

@@ -18,7 +18,8 @@ export interface SweepProgress {
 export function describeResult(result: SweepResult): string {
   if (!result.ok) return `${result.node}: FAILED (${result.reason})`;
   const rounds = result.rounds === 1 ? '1 round' : `${result.rounds} rounds`;
-  return `${result.node}: reached (${rounds}, ${formatBytes(result.bytes)}, ${Math.round(result.ms)} ms)`;
+  const reused = result.reused.length > 0 ? `, unchanged: ${result.reused.join(' ')}` : '';
+  return `${result.node}: reached (${rounds}, ${formatBytes(result.bytes)}, ${Math.round(result.ms)} ms${reused})`;
 }
 
 export function sweepProgress(

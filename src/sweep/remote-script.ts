@@ -9,13 +9,25 @@
  * for the next batch; `Q` or end of input ends it. Each answer is
  *
  *   @batch N
+ *   @digest HEX            sha256 of the body below (the lines after this one)
  *   @rc ID CODE            one per command run
- *   <wc -c of each section file>
+ *   <wc -c of each section file, named relative to the temporary directory>
  *   @end
  *   <the section files, concatenated in that order>
  *
  * so the reader knows every section's length before it reads a byte of it, whatever bytes the
- * sections hold. Sections: `stat` (find records `TYPE MODE UID GID SIZE PATH\0TARGET\0`),
+ * sections hold. The body is deterministic — the same node contents give the same bytes (the
+ * temporary directory's random name is not in it; see VOLATILE_KERNEL_LINES for the kernel
+ * values that would change by themselves) — so its digest fingerprints what the collectors
+ * read. A batch may carry `P HEX`, the digest of an answer the client already holds for these
+ * very requests: when the new answer has that digest, the script answers only
+ *
+ *   @batch N
+ *   @same HEX
+ *   @end
+ *
+ * and the client reuses what it collected from that answer (src/sweep/resweep.ts). P is data
+ * like every other request: used only when it is 64 lowercase hex digits, compared, never run. Sections: `stat` (find records `TYPE MODE UID GID SIZE PATH\0TARGET\0`),
  * `alias` (a listed directory that is the same as an earlier one: `PATH\0SAME\0`), `kdata` /
  * `kerr` (grep over kernel files: `PATH\0LINE\n` and grep's errors), `tar` / `terr` (regular
  * files; tar because it frames each file by the size it read, so a file that changes while being
@@ -37,6 +49,7 @@
 import { shQuote } from '../transport/shell-quote';
 import { COMMAND_IDS, SWEEP_COMMANDS } from './commands';
 import { NEVER_READ_PATTERNS, SECRET_NAME_HINTS } from './manifest';
+import { VOLATILE_KERNEL_LINES } from './volatile-kernel';
 
 /** Seconds a command may run on the node before it is killed (LocalCommandRunner's default). */
 export const REMOTE_COMMAND_TIMEOUT_S = 20;
@@ -73,6 +86,7 @@ export LC_ALL
 PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 export PATH
 cd -- "\${DRIFTGUARD_ROOT:-/}" || exit 3
+root=$PWD
 tmp=$(mktemp -d "\${TMPDIR:-/tmp}/driftguard.XXXXXX") || exit 3
 trap 'rm -rf -- "$tmp"' EXIT
 trap 'exit 129' HUP
@@ -83,6 +97,10 @@ nl='
 '
 fmt='%y %m %U %G %s %p\\0%l\\0'
 printf '@driftguard-dump 1\\n'
+
+read_kernel() {
+  grep -r -a -H -Z -e '' -- "$@" 2> "$tmp/kerr"
+}
 
 run_command() {
   case $1 in
@@ -113,11 +131,12 @@ keep_distinct() {
 batch=0
 while :; do
   stat_paths=; file_paths=; watch_paths=; hash_paths=; dir_paths=; tree_paths=; watch_dirs=
-  walk_paths=; kernel_paths=; commands=; complete=
+  walk_paths=; kernel_paths=; commands=; complete=; prior=
   while IFS= read -r line; do
     case $line in
       .) complete=1; break ;;
       Q) exit 0 ;;
+      'P '*) prior=\${line#P } ;;
       'S ./'*) stat_paths=$stat_paths\${line#S }$nl ;;
       'F ./'*) file_paths=$file_paths\${line#F }$nl ;;
       'W ./'*) watch_paths=$watch_paths\${line#W }$nl ;;
@@ -132,6 +151,11 @@ while :; do
     esac
   done
   [ -n "$complete" ] || exit 0
+  # A digest the client holds: 64 lowercase hex digits, or nothing (then the full answer goes).
+  case $prior in
+    *[!0-9a-f]*) prior= ;;
+  esac
+  [ \${#prior} -eq 64 ] || prior=
   batch=$((batch + 1))
   IFS=$nl
   for name in stat alias ferr kdata kerr tar terr hash herr clist hlist cF cT cW cG hW hG hH; do
@@ -194,30 +218,49 @@ while :; do
     [ -z "$kept" ] || find $kept -printf "$fmt" >> "$tmp/stat" 2>> "$tmp/ferr"
   fi
   if [ -n "$kernel_paths" ]; then
-    grep -r -a -H -Z -e '' -- $kernel_paths > "$tmp/kdata" 2> "$tmp/kerr"
+    case $kernel_paths in
+      *./proc/sys*) read_kernel $kernel_paths | grep -a -v -E -e ${shQuote(VOLATILE_KERNEL_LINES)} > "$tmp/kdata" ;;
+      *) read_kernel $kernel_paths > "$tmp/kdata" ;;
+    esac
   fi
-  cat -- "$tmp/cF" "$tmp/cT" "$tmp/cW" "$tmp/cG" > "$tmp/clist"
-  if [ -s "$tmp/clist" ]; then
-    tar -c -f - --no-recursion --hard-dereference --null -T "$tmp/clist" > "$tmp/tar" 2> "$tmp/terr"
+  # Each step only when it has work: every process started counts, once per category and node.
+  if [ -s "$tmp/cF" ] || [ -s "$tmp/cT" ] || [ -s "$tmp/cW" ] || [ -s "$tmp/cG" ]; then
+    tar -c -f - --no-recursion --hard-dereference --null -T "$tmp/cF" -T "$tmp/cT" -T "$tmp/cW" -T "$tmp/cG" \
+      > "$tmp/tar" 2> "$tmp/terr"
   fi
-  cat -- "$tmp/hW" "$tmp/hG" "$tmp/hH" > "$tmp/hlist"
-  if [ -s "$tmp/hlist" ]; then
-    xargs -0 sha256sum -z -- < "$tmp/hlist" > "$tmp/hash" 2> "$tmp/herr"
+  if [ -s "$tmp/hW" ] || [ -s "$tmp/hG" ] || [ -s "$tmp/hH" ]; then
+    cat -- "$tmp/hW" "$tmp/hG" "$tmp/hH" | xargs -0 sha256sum -z -- > "$tmp/hash" 2> "$tmp/herr"
   fi
   wait
 
-  printf '@batch %s\\n' "$batch"
+  # The body goes to a file first: its digest decides whether it is sent at all. It is made in
+  # $tmp, so that wc names the sections relative to it (mktemp's random name would make every
+  # answer differ).
+  cd -- "$tmp" || exit 3
   files=
-  for name in ${SECTION_NAMES.join(' ')}; do files=$files$tmp/$name$nl; done
-  for id in $ran; do
-    rc=
-    read -r rc < "$tmp/c.$id.rc"
-    printf '@rc %s %s\\n' "$id" "$rc"
-    files=$files$tmp/c.$id.out$nl$tmp/c.$id.err$nl
-  done
-  wc -c -- $files
-  printf '@end\\n'
-  cat -- $files
+  for name in ${SECTION_NAMES.join(' ')}; do files=$files$name$nl; done
+  {
+    for id in $ran; do
+      rc=
+      read -r rc < "c.$id.rc"
+      printf '@rc %s %s\\n' "$id" "$rc"
+      files=$files"c.$id.out$nl""c.$id.err$nl"
+    done
+    wc -c -- $files
+    printf '@end\\n'
+    cat -- $files
+  } > answer
+  digest=
+  sha256sum < answer > digest && read -r digest < digest
+  digest=\${digest%% *}
+  printf '@batch %s\\n' "$batch"
+  if [ -n "$prior" ] && [ "$digest" = "$prior" ]; then
+    printf '@same %s\\n@end\\n' "$digest"
+  else
+    printf '@digest %s\\n' "$digest"
+    cat -- answer
+  fi
+  cd -- "$root" || exit 3
   unset IFS
 done
 `;

@@ -113,6 +113,22 @@ export function checkRequestPath(nodePath: string): string {
   return nodePath;
 }
 
+const DIGEST = /^[0-9a-f]{64}$/;
+
+/** Whether a text is an answer digest as the script prints it (sha256, lowercase hex). */
+export function isDigest(text: string): boolean {
+  return DIGEST.test(text);
+}
+
+/**
+ * A batch (formatBatch's text) carrying the digest of an answer the client holds for it: the
+ * script then answers `@same` when its new answer has that digest (src/sweep/remote-script.ts).
+ */
+export function holdingDigest(batch: string, digest: string): string {
+  if (!isDigest(digest)) throw new Error(`not an answer digest: ${JSON.stringify(digest)}`);
+  return `P ${digest}\n${batch}`;
+}
+
 /** One batch as the script reads it: a line per request, then `.`. */
 export function formatBatch(requests: readonly Request[]): string {
   let out = '';

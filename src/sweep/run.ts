@@ -6,7 +6,7 @@
  */
 import type { WatchList } from '../collect/types';
 import type { Desired, NodeDecl, SshTarget } from '../model/desired';
-import type { NodeState } from '../model/state';
+import type { Category, NodeState } from '../model/state';
 import { asDriftguardError, DriftguardError } from '../shared/errors';
 import type { TransportFailure } from '../transport/errors';
 import { TransportError } from '../transport/errors';
@@ -15,7 +15,9 @@ import type { KnownHosts } from '../transport/known-hosts';
 import { connectSsh } from '../transport/ssh';
 import { mapLimited } from './limit';
 import { remoteCommandLine } from './remote-script';
-import type { DumpChannel } from './session';
+import type { SweepCache } from './fingerprint-cache';
+import { collectWithCache } from './resweep';
+import type { DumpChannel, DumpCollectOptions } from './session';
 import { collectThroughDump } from './session';
 import { StreamDumpChannel } from './stream-channel';
 import { resolveTargets } from '../desired/targets';
@@ -35,9 +37,12 @@ export type SweepResult =
       ok: true;
       state: NodeState;
       rounds: number;
+      /** Bytes received from the node. */
       bytes: number;
       ms: number;
       warnings: string[];
+      /** Categories taken from the fingerprint cache (the node answered "same"); [] without one. */
+      reused: Category[];
     }
   | { node: string; ok: false; reason: SweepFailure; error: DriftguardError; ms: number };
 
@@ -77,6 +82,11 @@ export interface SweepOptions {
   onEvent?: (event: SweepEvent) => void;
   /** How a node's script is reached: SSH unless a test says otherwise. */
   open?: ChannelOpener;
+  /**
+   * Fingerprints of the last sweeps: a category the node answers the same is not fetched or
+   * collected again (src/sweep/resweep.ts). Without one, one conversation over every category.
+   */
+  cache?: SweepCache;
 }
 
 /** SSH: connect, check the host key, log in, exec the constant script. */
@@ -164,14 +174,20 @@ async function sweepOne(node: NodeDecl, options: SweepOptions, open: ChannelOpen
     opening.then((late) => (expired ? late.destroy() : undefined)).catch(() => undefined);
     opened = await Promise.race([opening, deadline]);
     const watch = options.watchList?.(node.name);
+    const collectOptions: DumpCollectOptions = {
+      node: node.name,
+      now: (options.now ?? (() => new Date()))(),
+      watchPaths: watch?.paths ?? [],
+      sensitivePaths: watch?.sensitive ?? [],
+      description: opened.description,
+    };
     const collected = await Promise.race([
-      collectThroughDump(opened.channel, {
-        node: node.name,
-        now: (options.now ?? (() => new Date()))(),
-        watchPaths: watch?.paths ?? [],
-        sensitivePaths: watch?.sensitive ?? [],
-        description: opened.description,
-      }),
+      options.cache
+        ? collectWithCache(opened.channel, collectOptions, options.cache)
+        : collectThroughDump(opened.channel, collectOptions).then((result) => ({
+            ...result,
+            reused: [] as Category[],
+          })),
       deadline,
     ]);
     await opened.finish();
@@ -183,6 +199,7 @@ async function sweepOne(node: NodeDecl, options: SweepOptions, open: ChannelOpen
       bytes: collected.bytes,
       ms: performance.now() - started,
       warnings: collected.warnings,
+      reused: collected.reused,
     };
   } catch (err) {
     if (!expired) opened?.destroy(); // an expired deadline has destroyed it already

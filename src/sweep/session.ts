@@ -141,69 +141,130 @@ function fillWithheldHashes(state: NodeState, snapshot: SnapshotRootFs): void {
   if (changed) state.hashes = categoryHashes(state);
 }
 
-export async function collectThroughDump(
-  channel: DumpChannel,
-  options: DumpCollectOptions,
-): Promise<DumpCollectResult> {
-  const snapshot = new SnapshotRootFs(options.description);
-  const captured = new CapturedCommands();
-  const runner = new SnapshotCommandRunner(captured);
-  const maxRounds = options.maxRounds ?? DEFAULT_MAX_ROUNDS;
-  const asked = new Set<string>();
-  const warnings: string[] = [];
-  const followUps: string[] = [];
-  const sensitive = options.sensitivePaths ?? [];
-  const isSensitive = new Set(sensitive);
-  let requests: Request[] = initialRequests(options.watchPaths, sensitive, options.categories);
-  let bytes = 0;
+/**
+ * One conversation's collection: the requests it sent, the snapshot its answers built, and the
+ * collectors run on that snapshot. Driven batch by batch by a caller that owns the channel —
+ * collectThroughDump for one conversation over every category, src/sweep/resweep.ts for one per
+ * category, several in step on one channel.
+ */
+export class DumpConversation {
+  private readonly snapshot: SnapshotRootFs;
+  private readonly captured = new CapturedCommands();
+  private readonly runner: SnapshotCommandRunner;
+  private readonly maxRounds: number;
+  private readonly asked = new Set<string>();
+  private readonly sensitive: readonly string[];
+  private readonly isSensitive: ReadonlySet<string>;
+  /** The requests of the batch to send next; empty once the state is complete. */
+  private pending: Request[];
+  rounds = 0;
+  bytes = 0;
+  readonly warnings: string[] = [];
+  readonly followUps: string[] = [];
+  /** Each batch sent (its text, without a digest line) and the digest of its answer. */
+  readonly batches: { text: string; digest: string | undefined }[] = [];
+  private finished: NodeState | undefined;
 
-  for (let round = 1; ; round++) {
-    for (const request of requests) asked.add(requestKey(request));
-    channel.send(formatBatch(requests));
-    const batch = await channel.nextBatch();
-    bytes += batch.bytes;
-    applyBatch(snapshot, captured, requests, batch);
+  constructor(private readonly options: DumpCollectOptions) {
+    this.snapshot = new SnapshotRootFs(options.description);
+    this.runner = new SnapshotCommandRunner(this.captured);
+    this.maxRounds = options.maxRounds ?? DEFAULT_MAX_ROUNDS;
+    this.sensitive = options.sensitivePaths ?? [];
+    this.isSensitive = new Set(this.sensitive);
+    this.pending = initialRequests(options.watchPaths, this.sensitive, options.categories);
+  }
 
-    const needs = new Needs(isSensitive);
-    snapshot.onUnknown = (need) => needs.add(need);
-    runner.onMissing = (id) => needs.commands.add(id);
+  /** The collected state once the conversation is over. */
+  get state(): NodeState | undefined {
+    return this.finished;
+  }
+
+  /** The next batch to send, or undefined when the state is complete. */
+  nextBatch(): string | undefined {
+    return this.finished ? undefined : formatBatch(this.pending);
+  }
+
+  /** Files the answer to the batch last given by nextBatch() and collects again. */
+  async answer(batch: RawBatch): Promise<void> {
+    const requests = this.pending;
+    for (const request of requests) this.asked.add(requestKey(request));
+    this.rounds++;
+    this.bytes += batch.bytes;
+    this.batches.push({ text: formatBatch(requests), digest: batch.digest?.hex });
+    applyBatch(this.snapshot, this.captured, requests, batch);
+
+    const needs = new Needs(this.isSensitive);
+    this.snapshot.onUnknown = (need) => needs.add(need);
+    this.runner.onMissing = (id) => needs.commands.add(id);
     const state = await collectState(
-      { fs: snapshot, run: runner, watchPaths: options.watchPaths, sensitivePaths: sensitive },
       {
-        node: options.node,
-        now: options.now,
-        ...(options.categories ? { categories: options.categories } : {}),
+        fs: this.snapshot,
+        run: this.runner,
+        watchPaths: this.options.watchPaths,
+        sensitivePaths: this.sensitive,
+      },
+      {
+        node: this.options.node,
+        now: this.options.now,
+        ...(this.options.categories ? { categories: this.options.categories } : {}),
       },
     );
-    snapshot.onUnknown = undefined;
-    runner.onMissing = undefined;
+    this.snapshot.onUnknown = undefined;
+    this.runner.onMissing = undefined;
 
     if (needs.empty) {
-      for (const path of textWithheldByMistake(state, snapshot, isSensitive))
+      for (const path of textWithheldByMistake(state, this.snapshot, this.isSensitive))
         needs.paths.push({ op: 'file', path });
     }
     if (needs.empty) {
-      fillWithheldHashes(state, snapshot);
-      return { state, rounds: round, bytes, warnings, followUps };
+      this.finish(state);
+      return;
     }
     const next: Request[] = [
       ...withAncestors(mergePathRequests(needs.paths)).filter(
-        (request) => request.op !== 'stat' || !snapshot.has(request.path),
+        (request) => request.op !== 'stat' || !this.snapshot.has(request.path),
       ),
       ...[...needs.commands].map((id): Request => ({ op: 'command', id })),
-    ].filter((request) => !asked.has(requestKey(request)));
-    if (next.length === 0 || round >= maxRounds) {
+    ].filter((request) => !this.asked.has(requestKey(request)));
+    if (next.length === 0 || this.rounds >= this.maxRounds) {
       // The node keeps not answering for these (unreadable, or vanishing while read): they
       // count as missing, as a failed read does for a local collection.
       const open = [
         ...needs.paths.map((p) => `${p.op} ${p.path}`),
         ...[...needs.commands].map((id) => `command ${id}`),
       ];
-      warnings.push(`no answer from the node after ${round} round(s) for: ${[...new Set(open)].join(', ')}`);
-      fillWithheldHashes(state, snapshot);
-      return { state, rounds: round, bytes, warnings, followUps };
+      this.warnings.push(
+        `no answer from the node after ${this.rounds} round(s) for: ${[...new Set(open)].join(', ')}`,
+      );
+      this.finish(state);
+      return;
     }
-    requests = next;
-    followUps.push(...next.map((request) => requestKey(request)));
+    this.pending = next;
+    this.followUps.push(...next.map((request) => requestKey(request)));
   }
+
+  result(): DumpCollectResult {
+    if (!this.finished) throw new Error('the conversation is not over');
+    const { rounds, bytes, warnings, followUps } = this;
+    return { state: this.finished, rounds, bytes, warnings, followUps };
+  }
+
+  private finish(state: NodeState): void {
+    fillWithheldHashes(state, this.snapshot);
+    this.finished = state;
+    this.pending = [];
+  }
+}
+
+/** One conversation over every category (or options.categories), batch after batch. */
+export async function collectThroughDump(
+  channel: DumpChannel,
+  options: DumpCollectOptions,
+): Promise<DumpCollectResult> {
+  const conversation = new DumpConversation(options);
+  for (let text = conversation.nextBatch(); text !== undefined; text = conversation.nextBatch()) {
+    channel.send(text);
+    await conversation.answer(await channel.nextBatch());
+  }
+  return conversation.result();
 }

@@ -4,6 +4,8 @@
  * stdout/stderr split are part of the contract.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** The checkout: two folders up, and one more when these helpers run compiled from dist/ (bench, scripts). */
@@ -13,6 +15,14 @@ export const CLI = path.join(REPO, 'bin/driftguard.js');
 
 /** The time example states were collected at (DRIFTGUARD_NOW). */
 export const EXAMPLE_TIME = '2026-11-22T10:00:00.000Z';
+
+/**
+ * The CLI's per-user cache (`sweep` keeps fingerprints in $XDG_CACHE_HOME/driftguard/sweep) goes
+ * to a folder of this test process, never to the home of whoever runs the tests.
+ */
+const CACHE_HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-cli-cache-'));
+process.on('exit', () => fs.rmSync(CACHE_HOME, { recursive: true, force: true }));
+export const CLI_ENV: NodeJS.ProcessEnv = { NO_COLOR: '1', XDG_CACHE_HOME: CACHE_HOME };
 
 export interface CliResult {
   code: number;
@@ -26,7 +36,7 @@ export function runCli(
 ): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? REPO,
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    env: { ...process.env, ...CLI_ENV, ...options.env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -42,7 +52,7 @@ export function runCliAsync(args: readonly string[], env: NodeJS.ProcessEnv = {}
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: REPO,
-      env: { ...process.env, NO_COLOR: '1', ...env },
+      env: { ...process.env, ...CLI_ENV, ...env },
     });
     let stdout = '';
     let stderr = '';

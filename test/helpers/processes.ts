@@ -17,7 +17,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { adminTokenFileOf } from '../../src/app/admin-token-file';
 import { isPostgresUrl } from '../../src/store/location';
-import { CLI, REPO } from './cli';
+import { CLI, CLI_ENV, REPO } from './cli';
 
 const running = new Set<ChildProcess>();
 
@@ -109,7 +109,7 @@ export class CliProcess {
 export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = REPO): CliProcess {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd,
-    env: { ...process.env, NO_COLOR: '1', ...env },
+    env: { ...process.env, ...CLI_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new CliProcess(child);

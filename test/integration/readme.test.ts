@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO, runCli } from '../helpers/cli';
+import { CLI_ENV, REPO, runCli } from '../helpers/cli';
 
 jest.setTimeout(60_000);
 
@@ -121,7 +121,8 @@ describe('the README', () => {
     () => {
       const tour = spawnSync(process.execPath, [path.join(REPO, 'dist/scripts/tour-enforce.js')], {
         encoding: 'utf8',
-        env: { ...process.env, NO_COLOR: '1' },
+        // The tour's sweeps keep their fingerprints in the test's cache folder, not in $HOME.
+        env: { ...process.env, ...CLI_ENV },
         timeout: 15 * 60_000,
       });
       expect({ status: tour.status, stderr: tour.stderr }).toEqual({ status: 0, stderr: '' });

@@ -20,6 +20,7 @@ import { currentTime } from '../../shared/clock';
 import { IoError, UsageError, errorMessage } from '../../shared/errors';
 import { displayLocation, openStore } from '../../store';
 import { Scheduler } from '../../schedule/scheduler';
+import { MemorySweepCache } from '../../sweep/fingerprint-cache';
 import { RunEventHub } from '../../app/enforce/events';
 import { LiveHub, forwardRunEvents, liveObserver } from '../../app/live-events';
 import { Enforcer } from '../../app/enforce/service';
@@ -187,7 +188,13 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     planTtlMs: durationOption('--plan-ttl', options.planTtl, 60_000),
     agentTimeoutMs: durationOption('--agent-timeout', options.agentTimeout, 1000),
   });
-  const scheduler = new Scheduler({ store, evaluator, now, credentials, enforcer }, log, () => lease.held);
+  // Scheduled sweeps keep their fingerprints in memory: a restart costs one full sweep.
+  const sweepCache = new MemorySweepCache();
+  const scheduler = new Scheduler(
+    { store, evaluator, now, credentials, enforcer, sweepCache },
+    log,
+    () => lease.held,
+  );
   const { app } = await buildServer({
     store,
     desired: holder,

@@ -14,6 +14,8 @@ import type { NodeState } from '../../model/state';
 import { writeFileAtomic } from '../../shared/atomic-write';
 import { currentTime } from '../../shared/clock';
 import { UsageError } from '../../shared/errors';
+import { defaultCacheDir, FileSweepCache } from '../../sweep/file-cache';
+import type { SweepCache } from '../../sweep/fingerprint-cache';
 import { sweepProgress } from '../../sweep/progress';
 import type { SweepResult } from '../../sweep/run';
 import { sweep } from '../../sweep/run';
@@ -32,6 +34,8 @@ export interface SweepCliOptions {
   outDir?: string;
   server?: string;
   tokenFile?: string;
+  /** A folder for the fingerprint cache; false with --no-cache; undefined: the default folder. */
+  cache?: string | false;
   json: boolean;
 }
 
@@ -60,6 +64,16 @@ function selectNodes(
   if (nodes.length === 0)
     throw new UsageError(`no Node in ${desired.dir} has an ssh: entry: nothing to sweep`);
   return nodes;
+}
+
+/** The fingerprint cache the sweep uses, or none (--no-cache). DRIFTGUARD_DEBUG=1 says what it ignores. */
+function sweepCache(options: SweepCliOptions, io: CliIo): SweepCache | undefined {
+  if (options.cache === false) return undefined;
+  const dir = options.cache === undefined ? defaultCacheDir(io.env) : path.resolve(io.cwd, options.cache);
+  const debug = io.env.DRIFTGUARD_DEBUG
+    ? (message: string) => io.err(`driftguard: debug: ${message}\n`)
+    : undefined;
+  return new FileSweepCache(dir, debug);
 }
 
 function concurrencyOption(text: string): number {
@@ -114,6 +128,7 @@ export async function runSweep(options: SweepCliOptions, io: CliIo): Promise<num
   const desired = loadDesired(path.resolve(io.cwd, options.desired));
   const nodes = selectNodes(desired, options.node);
   const { knownHosts, identity } = sshCredentials(options, io);
+  const cache = sweepCache(options, io);
   if (options.outDir) fs.mkdirSync(path.resolve(io.cwd, options.outDir), { recursive: true });
 
   // A bar only when stderr is a terminal; plain lines otherwise.
@@ -132,6 +147,7 @@ export async function runSweep(options: SweepCliOptions, io: CliIo): Promise<num
       timeoutMs,
       now: () => currentTime(io.env),
       watchList: (name) => watchListFor(desired, name),
+      ...(cache ? { cache } : {}),
       onEvent: (event) => {
         progress.onEvent(event);
         // Deliver as each node finishes: a slow node does not hold the others' reports back.
@@ -171,6 +187,7 @@ export async function runSweep(options: SweepCliOptions, io: CliIo): Promise<num
               ms: Math.round(result.ms),
               collectorErrors: result.state.errors.length,
               warnings: result.warnings,
+              reused: result.reused,
               ...(delivery?.ok
                 ? { deliveredTo: delivery.where }
                 : { reason: 'delivery', message: delivery?.message }),

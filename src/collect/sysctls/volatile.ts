@@ -5,7 +5,7 @@
  * an agent would then re-send ~1,300 keys every minute instead of a heartbeat. So they are not
  * collected at all.
  */
-const VOLATILE_KEYS = new Set([
+export const VOLATILE_KEYS: ReadonlySet<string> = new Set([
   'fs.aio-nr',
   'fs.dentry-state',
   'fs.file-nr',
@@ -19,7 +19,7 @@ const VOLATILE_KEYS = new Set([
 ]);
 
 /** fs.quota.* are all counters (lookups, drops, reads, writes, cache hits …). */
-const VOLATILE_PREFIXES = ['fs.quota.'];
+export const VOLATILE_PREFIXES: readonly string[] = ['fs.quota.'];
 
 export function isVolatileSysctl(key: string): boolean {
   return VOLATILE_KEYS.has(key) || VOLATILE_PREFIXES.some((prefix) => key.startsWith(prefix));
