@@ -1,3 +1,4 @@
+import type { Desired } from '../model/desired';
 import { NotFoundError } from '../shared/errors';
 import { effectiveSpec, watchPathsFor } from './compose';
 import { loadYaml, problems } from '../../test/helpers/desired';
@@ -47,7 +48,10 @@ secondary: db-1
 `;
 
 describe('effectiveSpec', () => {
-  const desired = load(LAYERED);
+  let desired: Desired;
+  beforeEach(() => {
+    desired = load(LAYERED);
+  });
 
   it('applies included roles first and lets the including role override them', () => {
     const spec = effectiveSpec(desired, 'db-2');
@@ -179,7 +183,10 @@ roles: [a, b]
 });
 
 describe('lookups', () => {
-  const desired = load(LAYERED);
+  let desired: Desired;
+  beforeEach(() => {
+    desired = load(LAYERED);
+  });
 
   it('pairsOf: every pair a node is in, either side, sorted', () => {
     expect(pairsOf(desired, 'db-1').map((p) => p.name)).toEqual(['db', 'db-reverse']);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DesiredStateError, formatIssue, type Issue } from '../shared/errors';
+import type { Desired } from '../model/desired';
 import { desiredFromFiles, loadDesired } from './load';
 
 const FIXTURES = path.join(__dirname, '../../test/fixtures/desired');
@@ -30,7 +31,10 @@ function placesOf(broken: string): string[] {
 }
 
 describe('loadDesired on the DESIGN §6 example split into files', () => {
-  const desired = loadDesired(VALID);
+  let desired: Desired;
+  beforeEach(() => {
+    desired = loadDesired(VALID);
+  });
 
   it('loads every kind from every *.yaml/*.yml file directly in the folder', () => {
     expect(Object.keys(desired.roles)).toEqual(['base', 'pypi-backend']);
