@@ -47,6 +47,16 @@ describe('parseDebianVersion', () => {
     expect(() => parseDebianVersion(input)).toThrow('epoch in version is empty');
   });
 
+  // strtol reads leading zeros as part of the number: dpkg answers `-00:1.0` eq `1.0`,
+  // `000000000001:1.0` eq `1:1.0`, and refuses `02147483648:1` as too big but takes `02147483647:1`.
+  it.each([
+    ['-00:1.0', 0],
+    ['000000000001:1.0', 1],
+    ['02147483647:1.0', 2147483647],
+  ])('reads leading zeros of an epoch as strtol does: %j', (input, epoch) => {
+    expect(parseDebianVersion(input)).toEqual({ epoch, upstream: '1.0', revision: '' });
+  });
+
   // The letters' boundaries, each beside the character just outside it.
   it.each(['A', 'Z', 'a', 'z'])('allows the letter %s in versions and revisions', (letter) => {
     expect(isValidDebianVersion(`1.0${letter}-1${letter}`)).toBe(true);
@@ -69,6 +79,8 @@ describe('parseDebianVersion', () => {
     ['1a:1.0', 'epoch in version is not number'],
     ['-1:1.0', 'epoch in version is negative'],
     ['2147483648:1', 'epoch in version is too big'],
+    ['02147483648:1', 'epoch in version is too big'],
+    ['-01:1.0', 'epoch in version is negative'],
     ['99999999999999999999:1', 'epoch in version is too big'],
     ['1.0-', 'revision number is empty'],
     ['-1', 'version number is empty'],
@@ -78,6 +90,7 @@ describe('parseDebianVersion', () => {
     ['1.0é', 'invalid character in version number'],
     ['1.0-1_1', 'invalid character in revision number'],
     ['1.0-1/1', 'invalid character in revision number'],
+    ['1.0-_1', 'invalid character in revision number'], // the revision's first character
     ['1.0-1:1', 'epoch in version is not number'],
   ])('rejects %j: %s', (input, reason) => {
     let caught: unknown;
@@ -109,6 +122,11 @@ describe('parseDebianVersion', () => {
     }
     // A zero epoch is not shown, as dpkg-query does not show it.
     expect(formatDebianVersion(parseDebianVersion('0:1.0'))).toBe('1.0');
+  });
+
+  it('isValidDebianVersion answers only for syntax: a number where a string belongs is a TypeError', () => {
+    // What an unquoted `version: 1.10` in YAML gives a caller that forgets to check the type.
+    expect(() => isValidDebianVersion(1.1 as unknown as string)).toThrow(TypeError);
   });
 });
 
@@ -144,6 +162,42 @@ describe('verrevcmp', () => {
 });
 
 describe('compareDebianVersions', () => {
+  // Each expectation below is `dpkg --compare-versions`' answer (dpkg 1.21.23, amd64).
+  it.each<[string, string, -1 | 0 | 1]>([
+    ['1.a', '1.1', 1], // a letter against a digit: the digit weighs like the end of the string
+    ['1.+', '1.1', 1],
+    ['1.~', '1.1', -1],
+  ])('a digit facing a non-digit weighs like the end: %s vs %s = %d', (a, b, expected) =>
+    expectOrder(a, b, expected),
+  );
+
+  it.each<[string, string, -1 | 0 | 1]>([
+    ['1.12', '1.21', -1],
+    ['1.12', '1.22', -1],
+  ])('the first differing digit decides between digit runs of one length: %s vs %s = %d', (a, b, expected) =>
+    expectOrder(a, b, expected),
+  );
+
+  // dpkg compares these with a warning ("has bad syntax"); compareDebianVersions parses leniently.
+  it.each<[string, string, -1 | 0 | 1]>([
+    ['1.0_1', '1.0', 1],
+    ['a1.0', '1.0', 1],
+    ['1.0-_1', '1.0-0', 1],
+  ])('compares versions dpkg only warns about: %s vs %s = %d', (a, b, expected) =>
+    expectOrder(a, b, expected),
+  );
+
+  // UTF-8 bytes as amd64's signed char weighs them: a byte of 0x80 or more weighs its own value,
+  // below `+` (0x2b + 256); `ő` is U+0151, bytes c5 91, and `Ā`/`ā` are c4 80 and c4 81.
+  it.each<[string, string, -1 | 0 | 1]>([
+    ['1.0é', '1.0+', -1],
+    ['1.0ő', '1.0+', -1], // its bytes, not its code point (0x151 would weigh more than `+`)
+    ['1.0-ő', '1.0-+', -1], // a revision of non-ASCII characters only
+    ['1.0Ā', '1.0ā', -1], // the byte 0x80 weighs least of them
+  ])('orders the bytes of UTF-8 characters as dpkg does: %s vs %s = %d', (a, b, expected) =>
+    expectOrder(a, b, expected),
+  );
+
   it.each<[string, string, -1 | 0 | 1]>([
     ['1.0', '1.0', 0],
     ['0:1.0', '1.0', 0],

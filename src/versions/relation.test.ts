@@ -22,6 +22,12 @@ describe('parseRelationOperator', () => {
     expect(() => parseRelationOperator('==')).toThrow(/unknown relation operator/);
     expect(() => parseRelationOperator('=>')).toThrow(VersionSyntaxError);
   });
+
+  it('lists the five operators, space-separated, in the reason for an unknown one', () => {
+    expect(() => parseRelationOperator('==')).toThrow(
+      "invalid version '==': unknown relation operator; use one of << <= = >= >>",
+    );
+  });
 });
 
 describe('relationHolds', () => {
@@ -88,6 +94,7 @@ describe('parseVersionConstraint', () => {
     ['  <<  2:1.0-3  ', '<<', '2:1.0-3'],
     ['= 1.2.0-1', '=', '1.2.0-1'],
     ['1.2.0-1', '=', '1.2.0-1'],
+    ['\t>=3.11', '>=', '3.11'], // a tab before the operator is a blank too
   ])('dpkg %j', (text, relation, version) => {
     expect(parseVersionConstraint(text, 'dpkg')).toEqual({ relation, version });
   });
@@ -110,6 +117,26 @@ describe('parseVersionConstraint', () => {
     ['=< 3.9', 'rpm', /unknown relation operator/],
   ])('rejects %j for %s', (text, scheme, message) => {
     expect(() => parseVersionConstraint(text, scheme)).toThrow(message);
+  });
+
+  // Any white space inside the version is refused by the constraint itself, for the whole text —
+  // before dpkg's rules (which call only a space or a tab a blank) or rpm's are asked.
+  it.each<[string, 'dpkg' | 'rpm']>([
+    ['>= 3.11 3.12', 'dpkg'],
+    ['>= 3.11\n3.12', 'dpkg'],
+    ['>= 3.9 1', 'rpm'],
+  ])('refuses white space inside the version of %j (%s) as embedded spaces', (text, scheme) => {
+    let caught: unknown;
+    try {
+      parseVersionConstraint(text, scheme);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(VersionSyntaxError);
+    expect([(caught as VersionSyntaxError).input, (caught as VersionSyntaxError).reason]).toEqual([
+      text,
+      'version string has embedded spaces',
+    ]);
   });
 
   it('formats what it parses', () => {

@@ -118,11 +118,40 @@ describe('rpmvercmp', () => {
     expect(rpmvercmp('1.1', '1.a')).toBe(1);
     expect(rpmvercmp('1.a', '1.1')).toBe(-1);
   });
+
+  // The letters' boundaries, each beside the character just outside it: a letter starts a
+  // segment, the others only separate (rpm 4.18's rpm.labelCompare gave these answers).
+  it.each<[string, -1 | 0 | 1]>([
+    ['A', 1],
+    ['Z', 1],
+    ['a', 1],
+    ['z', 1],
+    ['@', 0],
+    ['[', 0],
+    ['`', 0],
+    ['{', 0],
+  ])('rpmvercmp(1.0%s, 1.0) = %d', (character, expected) => {
+    expect(rpmvercmp(`1.0${character}`, '1.0')).toBe(expected);
+    expect(rpmvercmp('1.0', `1.0${character}`)).toBe(-expected || 0);
+  });
+
+  // Answers of rpm 4.18 (python3-rpm's rpm.labelCompare, which runs rpmvercmp on each part).
+  it.each<[string, string, -1 | 0 | 1]>([
+    ['1.ab', '1.b', -1], // letters compare as strcmp does, not the longer first
+    ['1.AB_', '1.ABC', -1], // a segment that is a prefix of the other is older, whatever follows it
+    ['1.ab{', '1.abc', -1],
+    ['1.0a', '1.0^', 1], // `^` against a further segment sorts first
+  ])('rpmvercmp(%s, %s) = %d, and the mirror image', (a, b, expected) => {
+    expect(rpmvercmp(a, b)).toBe(expected);
+    expect(rpmvercmp(b, a)).toBe(-expected || 0);
+  });
 });
 
 describe('parseRpmEvr', () => {
   it('splits like rpm parseEVR', () => {
     expect(parseRpmEvr('1:2.0-3.el9')).toEqual({ epoch: '1', version: '2.0', release: '3.el9' });
+    // A leading hyphen starts the release: rpm 4.18's rpm.ver('-1') has v '' and r '1'.
+    expect(parseRpmEvr('-1')).toEqual({ version: '', release: '1' });
     expect(parseRpmEvr('2.0')).toEqual({ version: '2.0' });
     expect(parseRpmEvr(':2.0')).toEqual({ epoch: '0', version: '2.0' });
     expect(parseRpmEvr('1.0-rc1-2')).toEqual({ version: '1.0-rc1', release: '2' });
@@ -131,6 +160,7 @@ describe('parseRpmEvr', () => {
 
   it('rejects an empty string, and in strict mode what cannot be a wanted version', () => {
     expect(() => parseRpmEvr('')).toThrow(VersionSyntaxError);
+    expect(() => parseRpmEvr('')).toThrow("invalid version '': version string is empty");
     expect(() => parseRpmEvr('1:', { strict: true })).toThrow('version is empty');
     expect(() => parseRpmEvr('1.0-', { strict: true })).toThrow('release is empty');
     expect(() => parseRpmEvr('1.0/2', { strict: true })).toThrow('invalid character in version');
@@ -151,6 +181,7 @@ describe('compareRpmEvr', () => {
     ['0:1.0-1', '1.0-1', 0],
     ['1.0-2', '1.0-10', -1],
     ['1.0', '1.0-1', -1], // a missing release sorts first
+    ['1.0', '1.0', 0], // two missing releases are equal (rpm 4.18's Lua rpm.vercmp: 0)
     ['3.9.18-3.el9', '3.9.18-3.el9_4', -1],
     ['5.14.0-427.13.1.el9_4', '5.14.0-362.24.1.el9_3', 1],
     ['32:9.16.23-18.el9_4.1', '9.16.23-19.el9', 1],
@@ -212,9 +243,15 @@ describe('rpmRangesOverlap', () => {
     ['1:1.0', E, '2:0.5', G, false],
     ['0:2.0', E, '1.0', G, true],
     ['1.0', E, '1:0.5', L | E, true],
+    ['0:1.0', E, '2.0', L | E, true], // a zero epoch on one side: the versions decide
     // a release on one side only is ignored when the other side includes equality
     ['1.0', E, '1.0-5', G, true],
     ['1.0', L, '1.0-5', G, false],
+    ['1.0-5', L, '1.0', E, true],
+    ['1.0-5', E, '1.0', L, false],
+    // releases count only when the versions are equal
+    ['1.0-1', E, '2.0', G | E, false],
+    ['1.0-2', E, '2.0-1', L | E, true],
   ])('%s (%i) meets %s (%i): %s', (a, aFlags, b, bFlags, expected) => {
     expect(rpmRangesOverlap(a, aFlags, b, bFlags)).toBe(expected);
   });
