@@ -8,6 +8,7 @@ import { runDashboardBench } from './dashboard';
 import { runFleetBench } from './fleet';
 import { runIngestBench } from './ingest';
 import { runReadyBench } from './ready';
+import { runRetentionBench } from './retention';
 import { benchArgs } from './stats';
 import { runSweepBench } from './sweep';
 
@@ -18,6 +19,7 @@ const benches: Record<string, (args: Map<string, string>) => Promise<void>> = {
   fleet: runFleetBench,
   ingest: runIngestBench,
   ready: runReadyBench,
+  retention: runRetentionBench,
   sweep: runSweepBench,
 };
 

@@ -263,6 +263,11 @@ function buildProgram(io: CliIo, run: (load: () => Promise<number>) => void): Co
       'also collect, in-process, this host as NAME (or the tree under DIR, e.g. a fixture node); repeatable',
     )
     .option('--local-interval <duration>', 'how often --local-node collects', '60s')
+    .option(
+      '--keep-history <duration>',
+      'forget state versions, findings and verdicts replaced this long ago (0s = keep everything)',
+      '30d',
+    )
     .action((options) => run(async () => (await import('./commands/serve')).runServe(options, io)));
 
   program

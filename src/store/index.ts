@@ -18,6 +18,8 @@ import type { Lease, LeaseOptions } from './lease';
 import type { Backend, Database, Sql, TransactionOptions } from './sql';
 import type { OpenOptions } from './sqlite';
 import { openSqlite } from './sqlite';
+import { pruneHistory } from './retention';
+import type { Pruned, RetentionCutoffs } from './retention';
 import { StatesRepository } from './states';
 import { TokensRepository } from './tokens';
 
@@ -32,6 +34,7 @@ export type { AgentWorkRow } from './agent-work';
 export type { Backend, TransactionOptions } from './sql';
 export type { Lease, LeaseOptions } from './lease';
 export type { Broadcast } from './broadcast';
+export type { Pruned, RetentionCutoffs } from './retention';
 export { MAX_BROADCAST_BYTES } from './broadcast';
 export type { OpenOptions } from './sqlite';
 
@@ -98,6 +101,14 @@ export class Store extends Repositories {
 
   schemaVersion(): Promise<number> {
     return this.db.schemaVersion();
+  }
+
+  /**
+   * Forgets history older than the cutoffs that no question about a later time needs
+   * (`retention.ts`), in small transactions; how many rows of each kind went.
+   */
+  pruneHistory(cutoffs: RetentionCutoffs, options?: { window?: number }): Promise<Pruned> {
+    return pruneHistory(this.db, cutoffs, options?.window);
   }
 
   /**

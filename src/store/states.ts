@@ -219,11 +219,6 @@ export class StatesRepository {
       receivedAt: row.received_at,
     }));
   }
-
-  /** Forgets report rows (not states) received before `before`; returns how many. */
-  pruneReports(before: string): Promise<number> {
-    return this.sql.run('DELETE FROM reports WHERE received_at < ?', [before]);
-  }
 }
 
 interface ParsedContent {

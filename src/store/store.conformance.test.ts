@@ -368,25 +368,6 @@ describe.each(['sqlite', 'postgres'] as const)('the %s store', (backend) => {
         await store.states.touchNode(name, { receivedAt: T('10:00'), collectedAt: T('10:00'), errors: [] });
       expect((await store.states.nodes()).map((node) => node.name)).toEqual(['A2', 'a-1', 'a_1', 'b']);
     });
-
-    it('forget report rows received before a time, and say how many', async () => {
-      for (const [id, at] of [
-        ['r-1', T('09:00')],
-        ['r-2', T('10:00')],
-        ['r-3', T('11:00')],
-      ] as const)
-        await store.states.recordReport({
-          node: 'n-1',
-          reportId: id,
-          receivedAt: at,
-          collectedAt: at,
-          kind: 'full',
-          changed: [],
-        });
-      expect(await store.states.pruneReports(T('10:30'))).toBe(2);
-      expect(await store.states.reportSeen('n-1', 'r-2')).toBe(false);
-      expect(await store.states.reportSeen('n-1', 'r-3')).toBe(true);
-    });
   });
 
   describe('findings', () => {
@@ -520,6 +501,125 @@ describe.each(['sqlite', 'postgres'] as const)('the %s store', (backend) => {
         },
       ]);
       expect(await history.latest('q')).toBeUndefined();
+    });
+  });
+
+  describe('retention', () => {
+    /** Every answer about times from `cutoff` on, to compare before and after pruning. */
+    const answersFrom = async (cutoff: string) => ({
+      latest: await Promise.all(['n-1', 'n-2'].map((node) => store.states.latestState(node))),
+      states: await Promise.all(
+        [cutoff, T('12:30'), T('13:00'), T('14:00')].map((at) => store.states.stateAt('n-1', at)),
+      ),
+      versions: await store.states.versionsSince('n-1', cutoff),
+      changed: await store.findings.changedSince('node:n-1', cutoff),
+      intervals: await store.findings.intervalsSince(cutoff),
+      verdicts: await store.readiness.historySince(cutoff),
+      lastGo: await store.readiness.lastGo('p'),
+      readiness: await Promise.all(['p', 'q'].map((pair) => store.readiness.latest(pair))),
+    });
+    const put = (node: string, category: 'os' | 'sysctls', hash: string, at: string) =>
+      store.states.putCategory({
+        node,
+        category,
+        hash,
+        content: JSON.stringify({ hash }),
+        collectedAt: at,
+        receivedAt: at,
+      });
+
+    it.each([2, 1000])(
+      'forgets only what no question about a time from the cutoff on needs (windows of %i rows)',
+      async (window) => {
+        for (const node of ['n-1', 'n-2'])
+          await store.states.touchNode(node, { receivedAt: T('13:00'), collectedAt: T('13:00'), errors: [] });
+        // n-1's os: replaced at 10:30, then its collector failed — the last version stays.
+        await put('n-1', 'os', 'sha256:o1', T('09:00'));
+        await put('n-1', 'os', 'sha256:o2', T('10:30'));
+        await store.states.dropCategory('n-1', 'os');
+        // n-1's sysctls: x and s1 replaced before the cutoff (12:00), s2 in force at it, s3 latest.
+        await put('n-1', 'sysctls', 'sha256:x', T('09:30'));
+        await put('n-1', 'sysctls', 'sha256:s1', T('10:00'));
+        await put('n-1', 'sysctls', 'sha256:s2', T('11:00'));
+        await put('n-1', 'sysctls', 'sha256:s3', T('13:00'));
+        // n-2 has s1's text as its latest: that text stays.
+        await put('n-2', 'sysctls', 'sha256:s1', T('09:00'));
+        // Findings: a resolved at 10:00 (before the cutoff), b at 13:00, c open.
+        await store.findings.recordEvaluation('node:n-1', 'drift', [finding('a'), finding('b')], T('09:00'));
+        await store.findings.recordEvaluation('node:n-1', 'drift', [finding('b')], T('10:00'));
+        await store.findings.recordEvaluation('node:n-1', 'drift', [finding('c')], T('13:00'));
+        // Readiness: p's GO at 10:00 is its last GO, and stays though replaced at 11:00.
+        await store.readiness.record(readiness('p', 'GO', T('08:00')));
+        await store.readiness.record(readiness('p', 'NO-GO', T('09:00'), ['parity']));
+        await store.readiness.record(readiness('p', 'GO', T('10:00')));
+        await store.readiness.record(readiness('p', 'NO-GO', T('11:00'), ['parity']));
+        await store.readiness.record(readiness('p', 'NO-GO', T('13:00'), ['stale']));
+        await store.readiness.record(readiness('q', 'GO', T('07:00')));
+        for (const [id, at] of [
+          ['r-1', T('09:00')],
+          ['r-2', T('10:00')],
+          ['r-3', T('11:00')],
+        ] as const)
+          await store.states.recordReport({
+            node: 'n-1',
+            reportId: id,
+            receivedAt: at,
+            collectedAt: at,
+            kind: 'full',
+            changed: [],
+          });
+
+        const before = await answersFrom(T('12:00'));
+        const cutoffs = { history: T('12:00'), receipts: T('10:30') };
+        expect(await store.pruneHistory(cutoffs, { window })).toEqual({
+          receipts: 2, // r-1, r-2
+          versions: 3, // os o1; sysctls x, s1
+          contents: 2, // o1's and x's texts (s1's is n-2's latest)
+          findings: 1, // a
+          readiness: 2, // p's GO at 08:00 and NO-GO at 09:00
+        });
+        expect(await answersFrom(T('12:00'))).toEqual(before);
+
+        // What went is gone: the state before the cutoff has lost what was replaced…
+        expect(await store.states.stateAt('n-1', T('10:45'))).toMatchObject({
+          os: { hash: 'sha256:o2' },
+        });
+        expect(await store.states.stateAt('n-1', T('10:45'))).not.toHaveProperty('sysctls');
+        expect((await store.readiness.history('p')).map((row) => row.evaluatedAt)).toEqual([
+          T('13:00'),
+          T('11:00'),
+          T('10:00'),
+        ]);
+        expect(await store.states.reportSeen('n-1', 'r-2')).toBe(false);
+        expect(await store.states.reportSeen('n-1', 'r-3')).toBe(true);
+        // …and pruning again finds nothing more.
+        expect(await store.pruneHistory(cutoffs, { window })).toEqual({
+          receipts: 0,
+          versions: 0,
+          contents: 0,
+          findings: 0,
+          readiness: 0,
+        });
+      },
+    );
+
+    it('forgets nothing replaced after the cutoff', async () => {
+      await store.states.touchNode('n-1', { receivedAt: T('13:00'), collectedAt: T('13:00'), errors: [] });
+      await put('n-1', 'sysctls', 'sha256:s1', T('13:00'));
+      await put('n-1', 'sysctls', 'sha256:s2', T('14:00'));
+      await store.readiness.record(readiness('p', 'NO-GO', T('13:00'), ['parity']));
+      await store.readiness.record(readiness('p', 'GO', T('14:00')));
+      expect(await store.pruneHistory({ history: T('12:00'), receipts: T('12:00') })).toEqual({
+        receipts: 0,
+        versions: 0,
+        contents: 0,
+        findings: 0,
+        readiness: 0,
+      });
+      expect((await store.states.versionsSince('n-1', T('00:00'))).map((v) => v.hash)).toEqual([
+        'sha256:s1',
+        'sha256:s2',
+      ]);
     });
   });
 
@@ -768,5 +868,61 @@ describe.each(['sqlite', 'postgres'] as const)('the %s store', (backend) => {
       expect(await store.evaluations.stale(T('23:59'))).toEqual([]);
       expect(await store.evaluations.pending('n-1')).toBeUndefined();
     });
+  });
+});
+
+// Only PostgreSQL runs writers side by side; SQLite has one writer at a time.
+describe('the postgres store, pruning beside a report being stored', () => {
+  afterAll(() => fixtures.postgres.cleanup());
+
+  it('never deletes a text that a version being stored names', async () => {
+    const location = await fixtures.postgres.location();
+    const store = await openStore(location);
+    const ingest = new pg.Client({ connectionString: location });
+    await ingest.connect();
+    try {
+      const version = (hash: string, at: string) =>
+        store.states.putCategory({
+          node: 'n-1',
+          category: 'sysctls',
+          hash,
+          content: JSON.stringify({ hash }),
+          collectedAt: at,
+          receivedAt: at,
+        });
+      await store.states.touchNode('n-1', { receivedAt: T('11:00'), collectedAt: T('11:00'), errors: [] });
+      // s1 replaced by s2 before the cutoff: pruning deletes s1's version and then its text…
+      await version('sha256:s1', T('09:00'));
+      await version('sha256:s2', T('10:00'));
+      // …while a report in flight names s1 again: its text is there (ON CONFLICT DO NOTHING),
+      // and the new version is not yet committed when pruning looks for versions naming s1.
+      await ingest.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+      await ingest.query(
+        "INSERT INTO category_contents (hash, content) VALUES ('sha256:s1', '{}') ON CONFLICT (hash) DO NOTHING",
+      );
+      const pruning = store.pruneHistory({ history: T('12:00'), receipts: T('12:00') });
+      await waitFor('pruning to wait for the report', async () => {
+        const waiting = await ingest.query<{ count: string }>(
+          "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'category_contents'::regclass",
+        );
+        return Number(waiting.rows[0]?.count) > 0;
+      });
+      const stored = await ingest.query<{ id: string }>(
+        `INSERT INTO category_versions (node, category, hash, collected_at, received_at)
+         VALUES ('n-1', 'sysctls', 'sha256:s1', $1, $1) RETURNING id`,
+        [T('11:00')],
+      );
+      await ingest.query(
+        "UPDATE category_latest SET version_id = $1, hash = 'sha256:s1' WHERE node = 'n-1' AND category = 'sysctls'",
+        [stored.rows[0]?.id],
+      );
+      await ingest.query('COMMIT');
+
+      expect(await pruning).toMatchObject({ versions: 2, contents: 1 }); // s1's and s2's versions; s2's text
+      expect(await store.states.latestState('n-1')).toMatchObject({ sysctls: { hash: 'sha256:s1' } });
+    } finally {
+      await ingest.end();
+      await store.close();
+    }
   });
 });

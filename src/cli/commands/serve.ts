@@ -11,6 +11,7 @@ import { loadDesiredInWorker } from '../../app/desired-worker';
 import { WorkerEvaluator } from '../../app/worker-evaluator';
 import { importStates } from '../../app/import-states';
 import { startReadinessMonitor } from '../../app/readiness-monitor';
+import { startHistoryRetention } from '../../app/history-retention';
 import { watchFolder } from '../../app/watch-desired';
 import { durationOption, expandPath } from './shared';
 import { loadDesired } from '../../desired';
@@ -55,7 +56,12 @@ export interface ServeOptions {
   planTtl: string;
   /** How long a node's agent has for the work of an `--via agent` run. */
   agentTimeout: string;
+  /** How long history is kept once replaced or resolved (`0s` = for ever). */
+  keepHistory: string;
 }
+
+/** The shortest `--keep-history`: shorter would forget what the last hour's trends show. */
+const MIN_KEEP_HISTORY_MS = 60 * 60 * 1000;
 
 /** `--local-node NAME[=DIR]`: the node's name, and its `/` (this host unless a DIR is given). */
 export function parseLocalNode(value: string, cwd: string): { node: string; root: string } {
@@ -93,10 +99,19 @@ function readTls(options: ServeOptions): { key: Buffer; cert: Buffer } | undefin
   }
 }
 
+/** `--keep-history`: how long, in ms; 0 keeps everything. */
+function keepHistoryOption(text: string): number {
+  const keepMs = durationOption('--keep-history', text);
+  if (keepMs > 0 && keepMs < MIN_KEEP_HISTORY_MS)
+    throw new UsageError(`--keep-history ${text} is too short: at least 1h, or 0s to keep everything`);
+  return keepMs;
+}
+
 export async function runServe(options: ServeOptions, io: CliIo): Promise<number> {
   const { host, port } = parseListen(options.listen);
   const localNodes = (options.localNode ?? []).map((value) => parseLocalNode(value, io.cwd));
   const https = readTls(options);
+  const keepHistoryMs = keepHistoryOption(options.keepHistory);
   const now = () => currentTime(io.env);
   // The evaluation worker checkpoints SQLite's log (evaluation-worker.ts): a report's commit never waits for that.
   const store = await openStore(options.db, { durable: options.durable, checkpoints: 'elsewhere' });
@@ -141,12 +156,26 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
           onError: (pair, message) => log.error({ pair, error: message }, 'readiness evaluation failed'),
         })
       : undefined;
+  const retention =
+    keepHistoryMs > 0
+      ? startHistoryRetention({
+          store,
+          now,
+          keepHistoryMs,
+          active: () => lease.held,
+          onPruned: (pruned) => log.info({ pruned, keepHistory: options.keepHistory }, 'history pruned'),
+          onError: (message) => log.error({ error: message }, 'history pruning failed'),
+        })
+      : undefined;
   lease.onChange((held) => {
     log.info(
       { lease: 'schedules-and-readiness', held },
       held ? 'this instance runs schedules and readiness' : 'another instance runs schedules and readiness',
     );
-    if (held) monitor?.evaluateAll();
+    if (held) {
+      monitor?.evaluateAll();
+      void retention?.pruneNow();
+    }
   });
   // A node evaluated here or on another instance: the monitor (if this instance runs it)
   // evaluates its pairs again soon.
@@ -269,6 +298,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     const stop = async () => {
       stopWatching();
       monitor?.stop();
+      retention?.stop();
       clearInterval(recovery);
       await lease.release();
       stopFollowing();

@@ -265,4 +265,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE category_versions DROP COLUMN content;
     `,
   },
+  {
+    version: 8,
+    description: 'versions by hash and latest by version (retention)',
+    // Retention forgets versions superseded long ago, then the texts no version names any more:
+    // finding whether a version still names a text is a lookup by hash. Deleting a version has
+    // the database check that no category_latest row references it (the foreign key): without
+    // an index that check read all of category_latest for each version deleted.
+    sql: `
+      CREATE INDEX category_versions_by_hash ON category_versions (hash);
+      CREATE INDEX category_latest_by_version ON category_latest (version_id);
+    `,
+  },
 ];
