@@ -320,4 +320,20 @@ describe('units: parity', () => {
   it('skips the units the pair ignores', () => {
     expect(parityOf(units(unit('getty@tty1.service')), units(), ['getty@*'])).toEqual([]);
   });
+
+  it('leaves out transient units: the logins and systemd-run commands of each node', () => {
+    const transient = (name: string) =>
+      unit(name, { path: `/run/systemd/transient/${name}`, enablement: 'transient' });
+    const web = unit('pypi-web.service');
+    expect(
+      parityOf(
+        units(web, transient('session-7.scope'), transient('user-0.slice')),
+        units(web, transient('session-12.scope'), transient('run-u40.service')),
+      ),
+    ).toEqual([]);
+    // A unit written to /run/systemd/system by hand is configuration, and compared.
+    expect(
+      parityOf(units(web, unit('drbd-tune.service', { enablement: 'enabled-runtime' })), units(web)),
+    ).toHaveLength(1);
+  });
 });

@@ -158,7 +158,10 @@ function pickLists(unit: UnitInfo): Partial<UnitDependencies> {
  * links the generator adds to targets for them (swap.target requiring
  * `dev-disk-by\x2duuid-….swap`). Those mirror fstab, which the mounts category compares with
  * node-local disk ids understood. An ordering an operator wrote against a generated unit
- * (`After=srv-pypi.mount`) is kept.
+ * (`After=srv-pypi.mount`) is kept. Transient units are left out too: logind makes one for every
+ * login (`session-7.scope`, `user-0.slice`) and `systemd-run` for every command it runs — an
+ * operator logged in on the primary, or the sweep's own SSH session, is not a difference that
+ * makes the secondary unready.
  */
 function configuredUnits(units: UnitsState): Record<string, UnitInfo> {
   const linkedByGenerator = new Map<string, Set<string>>();
@@ -172,7 +175,7 @@ function configuredUnits(units: UnitsState): Record<string, UnitInfo> {
   }
   const kept: Record<string, UnitInfo> = {};
   for (const [name, unit] of Object.entries(units.items)) {
-    if (unit.generatedBy) continue;
+    if (unit.generatedBy || unit.enablement === 'transient') continue;
     const generatedLinks = linkedByGenerator.get(name);
     kept[name] = generatedLinks
       ? {
