@@ -27,7 +27,7 @@ function requiredOptions(
   mountPoint: string,
   findings: SourcedFinding[],
   ctx: NodeFixContext,
-  entry: FstabEntry | undefined,
+  device: string | undefined,
 ): string[] {
   const rule = ctx.spec.mounts[mountPoint];
   const options = [...(rule?.options ?? [])];
@@ -40,7 +40,6 @@ function requiredOptions(
   );
   if (failover || unsafeAtBoot) options.push('noauto');
   else if (findings.some((f) => f.aspect === 'boot-hang')) {
-    const device = entry?.spec ?? rule?.device;
     // LINBIT's x-systemd.requires=drbd@RES.target needs the resource the device belongs to.
     const resource = device ? drbdResourceOf(device, ctx.state.replication) : undefined;
     options.push('nofail', ...(resource ? [`x-systemd.requires=drbd@${resource}.target`] : []));
@@ -89,7 +88,10 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
   const parity = rest.some((f) => f.source === 'parity');
   const primary = parity && ctx.model?.mounts ? fstabByMountPoint(ctx.model.mounts)[mountPoint] : undefined;
   const rule = ctx.spec.mounts[mountPoint];
-  const required = requiredOptions(mountPoint, rest, ctx, entry);
+  // The primary's own disk identifier (UUID=…) names a disk no other node has: never copied.
+  const spec = rule?.device ?? (primary && !nodeLocalTag(primary.spec) ? primary.spec : undefined);
+  // The device the line ends up with: its DRBD resource is the one the line must require.
+  const required = requiredOptions(mountPoint, rest, ctx, spec ?? entry?.spec);
   const addresses = fingerprints(rest);
 
   if (!entry) {
@@ -164,8 +166,6 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
   }
   if (add.includes('noauto')) remove.push('auto');
   const kept = remove.filter((option) => !required.includes(option));
-  // The primary's own disk identifier (UUID=…) names a disk no other node has: never copied.
-  const spec = rule?.device ?? (primary && !nodeLocalTag(primary.spec) ? primary.spec : undefined);
   const vfstype = rule?.fstype ?? primary?.vfstype;
   const changes = {
     ...(spec !== undefined && spec !== entry.spec ? { spec } : {}),
