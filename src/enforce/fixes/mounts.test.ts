@@ -223,6 +223,44 @@ describe('an entry the node lacks', () => {
     ]);
   });
 
+  it("gives the primary's line what the roles and safety need: a failover mount is never appended to mount at boot", () => {
+    // The primary's line says auto (the cluster manager there was set up by hand); copied as it
+    // is, the secondary's next boot would mount the DRBD device — the 2013 outage.
+    const a = withFstab('a', `${HEAD}/dev/drbd1   /srv/data  ext4  auto,noatime  0  2\n`);
+    const roles = spec({ mounts: { '/srv/data': mountRule({ failover: true, fstype: 'xfs' }) } });
+    expect(mountsFixer.plan([onlyPrimary('/srv/data')], ctxOf(withFstab('b', HEAD), a, roles))).toEqual([
+      {
+        category: 'mounts',
+        key: '/srv/data',
+        action: 'change',
+        description:
+          "add the fstab entry of /srv/data to b, as the primary's, but: type xfs; add noauto; drop auto",
+        edits: [{ kind: 'fstab-append', text: '/dev/drbd1   /srv/data  xfs  noatime,noauto  0  2' }],
+        reloadSystemd: true,
+        addresses: ['mounts|/srv/data|missing||only-first'],
+      },
+    ]);
+    // A boot-time mount of a late device gets nofail and the DRBD resource's target.
+    const late = mountsFixer.plan(
+      [onlyPrimary('/srv/late'), bootHang('/srv/late')],
+      ctxOf(
+        withFstab('b', HEAD),
+        withFstab('a', `${HEAD}/dev/drbd/by-res/r7/0 /srv/late ext4 defaults 0 0\n`),
+      ),
+    );
+    expect(late.map((fix) => [fix.description, fix.edits])).toEqual([
+      [
+        "add the fstab entry of /srv/late to b, as the primary's, but: add nofail,x-systemd.requires=drbd@r7.target",
+        [
+          {
+            kind: 'fstab-append',
+            text: '/dev/drbd/by-res/r7/0 /srv/late ext4 defaults,nofail,x-systemd.requires=drbd@r7.target 0 0',
+          },
+        ],
+      ],
+    ]);
+  });
+
   it("takes the primary's line without its carriage return when its fstab has CRLF line ends", () => {
     const a = withFstab('a', `${HEAD}/dev/drbd1 /srv/x ext4 noatime 0 2\n`.replace(/\n/g, '\r\n'));
     const [fix] = mountsFixer.plan([onlyPrimary('/srv/x')], ctxOf(withFstab('b', HEAD), a));

@@ -18,7 +18,7 @@ import { checkAbsolutePath } from '../../desired/names';
 import type { FstabEntry } from '../../model/state';
 import { drbdResourceOf } from '../../readiness/boot-safety/late-devices';
 import { copyableText } from '../copyable-text';
-import { fstabLine } from '../edits/fstab';
+import { editFstabLine, fstabLine } from '../edits/fstab';
 import type { CategoryFixer, FileEdit, FixDraft, NodeFixContext, SourcedFinding } from '../types';
 import { advice, adviceIfAny, fingerprints, perKey, refusedName } from './common';
 
@@ -51,6 +51,39 @@ function requiredOptions(
 function primaryLine(ctx: NodeFixContext, entry: FstabEntry): string {
   const text = copyableText(ctx.model?.files?.items['/etc/fstab'])?.split('\n')[entry.line - 1];
   return text?.replace(/\r$/, '') ?? fstabLine(entry);
+}
+
+/**
+ * The primary's line for a node that has none, with what the roles and safety need: their
+ * device and type, and their options (`noauto` on a failover mount, in place of an `auto`) — a
+ * line copied as it is could have the node mount a DRBD device at its next boot. Otherwise
+ * byte for byte the primary's. `changed` says what was made different, for the description.
+ */
+function copiedLine(
+  ctx: NodeFixContext,
+  primary: FstabEntry,
+  need: { spec: string | undefined; vfstype: string | undefined; required: string[] },
+): { line: string; changed: string } {
+  const have = optionWords(primary);
+  const add = need.required.filter((option) => !have.includes(option));
+  const remove = need.required.includes('noauto') && have.includes('auto') ? ['auto'] : [];
+  const change = {
+    ...(need.spec !== undefined && need.spec !== primary.spec ? { spec: need.spec } : {}),
+    ...(need.vfstype !== undefined && need.vfstype !== primary.vfstype ? { vfstype: need.vfstype } : {}),
+  };
+  const line = primaryLine(ctx, primary);
+  if (add.length === 0 && remove.length === 0 && Object.keys(change).length === 0)
+    return { line, changed: '' };
+  const what = [
+    change.spec !== undefined ? `device ${change.spec}` : '',
+    change.vfstype !== undefined ? `type ${change.vfstype}` : '',
+    add.length ? `add ${add.join(',')}` : '',
+    remove.length ? `drop ${remove.join(',')}` : '',
+  ].filter(Boolean);
+  return {
+    line: editFstabLine(line, { ...change, options: { add, remove } }),
+    changed: `, but: ${what.join('; ')}`,
+  };
 }
 
 function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixContext): FixDraft[] {
@@ -110,8 +143,9 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
     // line would be rebuilt from the entry, marker and all. (The roles' device holds none.)
     if (primary && [primary.spec, ...primary.options].some(holdsRedaction))
       return [...drafts, secretAdvice(mountPoint, node, rest)];
-    const line = primary
-      ? primaryLine(ctx, primary)
+    const copied = primary ? copiedLine(ctx, primary, { spec, vfstype: rule?.fstype, required }) : undefined;
+    const line = copied
+      ? copied.line
       : rule?.device && rule.fstype
         ? fstabLine({ spec: rule.device, file: mountPoint, vfstype: rule.fstype, options: required })
         : undefined;
@@ -133,7 +167,7 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
         category: 'mounts',
         key: mountPoint,
         action: 'change',
-        description: `add the fstab entry of ${mountPoint} to ${node}${primary ? ", as the primary's" : ''}`,
+        description: `add the fstab entry of ${mountPoint} to ${node}${copied ? `, as the primary's${copied.changed}` : ''}`,
         edits,
         reloadSystemd: true,
         addresses,
