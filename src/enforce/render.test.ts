@@ -711,6 +711,17 @@ describe("driftguard's own files", () => {
       }),
     ).toStrictEqual(byHand(`${DROP_IN} is not recorded in the state (collect it with --desired)`));
   });
+
+  it('is done by hand in a state without the files category, whatever the units say', () => {
+    const unitsOnly = state('b', { units: units(unit('web.service')) });
+    expect(
+      renderOne(unitsOnly, {
+        kind: 'drop-in',
+        unit: 'web.service',
+        lines: [{ directive: 'After', units: ['b.mount'] }],
+      }),
+    ).toStrictEqual(byHand(`${DROP_IN} is not recorded in the state (collect it with --desired)`));
+  });
 });
 
 describe('files the state does not record', () => {

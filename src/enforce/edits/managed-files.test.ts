@@ -74,6 +74,15 @@ describe("a unit's managed drop-in", () => {
     ).toBe('[Unit]\nAfter=x.mount\n[Service]\nNice=5\n[Unit]\nAfter=a.mount\n');
   });
 
+  it('counts as a section only a whole line in brackets', () => {
+    const after = [{ directive: 'After', units: ['a.mount'] }];
+    // A value that ends in a bracket, or a line that only starts with one, is not a section.
+    expect(addDropInLines('[Unit]\nDescription=see [man]\n', after)).toBe(
+      '[Unit]\nDescription=see [man]\nAfter=a.mount\n',
+    );
+    expect(addDropInLines('[Unit]\n[x] y\n', after)).toBe('[Unit]\n[x] y\nAfter=a.mount\n');
+  });
+
   it('opens [Unit] in a file without sections, and is not fooled by brackets inside a line', () => {
     expect(addDropInLines('# nothing yet\n', [{ directive: 'After', units: ['a.mount'] }])).toBe(
       '# nothing yet\n[Unit]\nAfter=a.mount\n',
