@@ -165,7 +165,14 @@ function fileAfter(edit: FileEdit, path: string, current: KnownFile | undefined)
         edit.kind === 'fstab-line'
           ? replaceLine(text, edit.line, (line) => editFstabLine(line, edit.fields))
           : appendLine(text, edit.text);
-      return { ...(current ?? {}), exists: true, text: next, sha256: textSha256(next) };
+      return {
+        ...(current ?? {}),
+        exists: true,
+        text: next,
+        sha256: textSha256(next),
+        // A new fstab is created like every other new file, not with no mode or owner at all.
+        ...(current?.exists ? {} : { mode: '0644', owner: 'root', group: 'root' }),
+      };
     }
     case 'sysctl-set':
     case 'drop-in': {

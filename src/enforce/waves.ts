@@ -27,7 +27,12 @@ export function planWaves(nodes: readonly string[], pairs: readonly PairDecl[], 
   const ordered = [...nodes].sort((a, b) => rank(a) - rank(b));
   const waves: string[][] = [];
   const waveOf = new Map<string, number>();
-  for (const node of ordered) {
+  const placing = new Set<string>();
+  const place = (node: string): void => {
+    if (placing.has(node)) return;
+    placing.add(node);
+    // A secondary that is also a primary (a cascade) is placed before its own primary.
+    for (const secondary of secondariesOf.get(node) ?? []) place(secondary);
     const after = Math.max(-1, ...(secondariesOf.get(node) ?? []).map((s) => waveOf.get(s) ?? -1));
     let w = after + 1;
     for (; w < waves.length; w++) {
@@ -37,6 +42,7 @@ export function planWaves(nodes: readonly string[], pairs: readonly PairDecl[], 
     if (w === waves.length) waves.push([]);
     (waves[w] as string[]).push(node);
     waveOf.set(node, w);
-  }
+  };
+  for (const node of ordered) place(node);
   return waves;
 }
