@@ -579,10 +579,16 @@ describe('fstab', () => {
     );
   });
 
-  it('throws, rather than guess, on a line number the recorded fstab does not have', () => {
-    expect(() =>
-      renderOne(withFiles(file('/etc/fstab', fstab)), { kind: 'fstab-line', line: 9, fields: { passno: 0 } }),
-    ).toThrow(new Error('the file has no line 9'));
+  it('leaves to a person, rather than guess, a line the recorded fstab does not have or that is no entry', () => {
+    const states = withFiles(file('/etc/fstab', fstab));
+    expect(renderOne(states, { kind: 'fstab-line', line: 9, fields: { passno: 0 } })).toStrictEqual(
+      byHand('/etc/fstab as recorded does not hold the entry at line 9: the file has no line 9'),
+    );
+    expect(renderOne(states, { kind: 'fstab-line', line: 1, fields: { passno: 0 } })).toStrictEqual(
+      byHand(
+        `/etc/fstab as recorded does not hold the entry at line 1: not an fstab entry: ${JSON.stringify(fstab.split('\n')[0])}`,
+      ),
+    );
   });
 });
 

@@ -11,6 +11,7 @@ import { MANAGED_SYSCTL_FILE, managedDropInPath, unitOfManagedDropIn } from '../
 import type { FileChange, Fix } from '../model/plan';
 import type { FileInfo, NodeState } from '../model/state';
 import { sha256Hex } from '../shared/canonical-json';
+import { errorMessage } from '../shared/errors';
 import { copyableText } from './copyable-text';
 import { editFstabLine } from './edits/fstab';
 import { appendLine, replaceLine } from './edits/lines';
@@ -108,6 +109,21 @@ class VirtualFiles {
 
 class NotRenderable extends Error {}
 
+/**
+ * The fstab text with one line edited. The line number comes from the parsed entries, the text
+ * from the files category: should the two disagree (a state put together from two collections),
+ * the line is not guessed at — the fix is left to a person, and the rest of the plan stands.
+ */
+function editedFstab(text: string, edit: Extract<FileEdit, { kind: 'fstab-line' }>): string {
+  try {
+    return replaceLine(text, edit.line, (line) => editFstabLine(line, edit.fields));
+  } catch (err) {
+    throw new NotRenderable(
+      `/etc/fstab as recorded does not hold the entry at line ${edit.line}: ${errorMessage(err)}`,
+    );
+  }
+}
+
 function needText(path: string, file: KnownFile | undefined): string | undefined {
   if (!file) throw new NotRenderable(`${path} is not recorded in the state (collect it with --desired)`);
   if (!file.exists) return undefined;
@@ -161,10 +177,7 @@ function fileAfter(edit: FileEdit, path: string, current: KnownFile | undefined)
     case 'fstab-line':
     case 'fstab-append': {
       const text = needText(path, current) ?? '';
-      const next =
-        edit.kind === 'fstab-line'
-          ? replaceLine(text, edit.line, (line) => editFstabLine(line, edit.fields))
-          : appendLine(text, edit.text);
+      const next = edit.kind === 'fstab-line' ? editedFstab(text, edit) : appendLine(text, edit.text);
       return {
         ...(current ?? {}),
         exists: true,
