@@ -35,10 +35,11 @@ function installCommand(manager: PackageManager, name: string, arch?: string, ve
   ];
 }
 
-function removeCommand(manager: PackageManager, name: string): string[] {
-  return manager === 'rpm'
-    ? ['dnf', 'remove', '--assumeyes', name]
-    : ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'remove', '--yes', name];
+/** `arch` only for an arch-qualified rule: a bare name means the native architecture. */
+function removeCommand(manager: PackageManager, name: string, arch?: string): string[] {
+  if (manager === 'rpm') return ['dnf', 'remove', '--assumeyes', `${name}${arch ? `.${arch}` : ''}`];
+  const spec = `${name}${arch ? `:${arch}` : ''}`;
+  return ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'remove', '--yes', spec];
 }
 
 function splitKey(key: string): { name: string; arch?: string } {
@@ -46,17 +47,18 @@ function splitKey(key: string): { name: string; arch?: string } {
   return colon < 0 ? { name: key } : { name: key.slice(0, colon), arch: key.slice(colon + 1) };
 }
 
-function ruleFor(ctx: NodeFixContext, name: string): PackageRule | undefined {
-  return (
-    ctx.spec.packages[name] ??
-    Object.entries(ctx.spec.packages).find(([key]) => splitKey(key).name === name)?.[1]
-  );
+/** The rule of a package name, and its key: `name`, else the first `name:arch`. */
+function ruleFor(ctx: NodeFixContext, name: string): { ruleKey: string; rule: PackageRule } | undefined {
+  const exact = ctx.spec.packages[name];
+  if (exact) return { ruleKey: name, rule: exact };
+  const entry = Object.entries(ctx.spec.packages).find(([key]) => splitKey(key).name === name);
+  return entry && { ruleKey: entry[0], rule: entry[1] };
 }
 
 function planPackage(name: string, findings: SourcedFinding[], ctx: NodeFixContext): FixDraft[] {
   const manager = ctx.state.packages?.manager ?? ctx.model?.packages?.manager ?? 'dpkg';
   const node = ctx.node;
-  const rule = ruleFor(ctx, name);
+  const { ruleKey = name, rule } = ruleFor(ctx, name) ?? {};
   const addresses = fingerprints(findings);
   const parity = findings.find((f) => f.source === 'parity');
   const key = parity?.key ?? findings[0]?.key ?? name;
@@ -66,13 +68,14 @@ function planPackage(name: string, findings: SourcedFinding[], ctx: NodeFixConte
   if (rule?.state === 'absent') {
     const drift = findings.filter((f) => f.source !== 'parity');
     if (drift.length === 0) return []; // not installed here: the primary's copy is the primary's to remove
+    // An arch-qualified rule (`libfoo:i386: absent`) removes that architecture only.
     return [
       {
         category: 'packages',
-        key: name,
+        key: ruleKey,
         action: 'change',
-        description: `remove ${name} from ${node} (the roles say absent)`,
-        commands: [removeCommand(manager, name)],
+        description: `remove ${ruleKey} from ${node} (the roles say absent)`,
+        commands: [removeCommand(manager, name, splitKey(ruleKey).arch)],
         addresses,
       },
     ];
