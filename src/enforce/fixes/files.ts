@@ -177,9 +177,11 @@ function planFile(path: string, findings: SourcedFinding[], ctx: NodeFixContext)
         'files',
         path,
         `copy ${path} to ${node} by hand${rule.sha256 ? ` (the roles want ${rule.sha256})` : ''}`,
-        !contentFits
-          ? "the primary's content does not have the sha256 the roles ask for"
-          : 'the primary has no such regular file to copy',
+        !ctx.model
+          ? 'the node is in no pair: there is no primary to copy it from'
+          : !contentFits
+            ? "the primary's content does not have the sha256 the roles ask for"
+            : 'the primary has no such regular file to copy',
         rest.filter((f) => f.aspect === 'sha256' || f.kind === 'missing' || f.source === 'parity'),
       ),
       part: 'content',

@@ -359,9 +359,7 @@ describe('what never reaches a command', () => {
     ]);
   });
 
-  it('does not turn different package managers on the two nodes into a command', () => {
-    // The `(manager)` finding is not a package; it reaches the fixer as a key and is refused as
-    // a malformed name (the wording is odd, see reports-notes-enforce-2.md, but nothing runs).
+  it('advises, and runs nothing, when the two nodes use different package managers', () => {
     const a = state('a', { packages: rpm(['bash', '5.1.8-9.el9']) });
     const b = state('b', { packages: dpkg(['bash', '5.2.15-2']) });
     expect(planned(FLEET, [a, b])).toEqual([
@@ -370,8 +368,8 @@ describe('what never reaches a command', () => {
         key: '(manager)',
         action: 'advice',
         description:
-          'package name "(manager)" is not well-formed (it must start with a letter or digit): driftguard will not pass it to a command',
-        reason: 'refused: a malformed name from a node state',
+          "b uses another package manager than the primary: rebuild it on the primary's distribution",
+        reason: 'one package manager cannot be turned into another',
         commands: [],
         addresses: ['packages|(manager)|mismatch||'],
       },

@@ -10,7 +10,7 @@ import type { PackageRule } from '../../model/desired';
 import type { PackageManager } from '../../model/state';
 import { satisfies } from '../../versions/relation';
 import type { CategoryFixer, FixDraft, NodeFixContext, SourcedFinding } from '../types';
-import { advice, fingerprints, perKey, refusedName } from './common';
+import { advice, adviceIfAny, fingerprints, perKey, refusedName } from './common';
 
 /** dpkg versions: `[epoch:]upstream[-revision]`; rpm `[epoch:]version-release`. Nothing else reaches argv. */
 const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+~:_-]*$/;
@@ -138,6 +138,9 @@ function planPackage(name: string, findings: SourcedFinding[], ctx: NodeFixConte
   ];
 }
 
+/** The key of parity's finding that the two nodes' package managers differ (compare/categories/packages.ts). */
+const MANAGERS_DIFFER = '(manager)';
+
 export const packagesFixer: CategoryFixer = {
   category: 'packages',
   plan(findings, ctx) {
@@ -164,7 +167,18 @@ export const packagesFixer: CategoryFixer = {
             ),
       );
     }
-    const rest = findings.filter((f) => f.kind !== 'unsafe');
+    // Two package managers (a Debian node paired with an EL one) are no package to install.
+    const managers = findings.filter((f) => f.key === MANAGERS_DIFFER);
+    drafts.push(
+      ...adviceIfAny(
+        'packages',
+        MANAGERS_DIFFER,
+        `${ctx.node} uses another package manager than the primary: rebuild it on the primary's distribution`,
+        'one package manager cannot be turned into another',
+        managers,
+      ),
+    );
+    const rest = findings.filter((f) => f.kind !== 'unsafe' && f.key !== MANAGERS_DIFFER);
     return [
       ...drafts,
       ...perKey(
