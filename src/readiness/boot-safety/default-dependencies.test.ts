@@ -1,0 +1,198 @@
+import type { UnitInfo } from '../../model/state';
+import { unit } from '../../../test/helpers/states';
+import type { AddedDependency, DependencyContext } from './default-dependencies';
+import { typeDependencies } from './default-dependencies';
+
+/** A node whose units are `names`, with mount units at the given mount points. */
+function node(names: string[], mounts: Record<string, string> = {}): DependencyContext {
+  return { hasUnit: (name) => names.includes(name), mountUnitAt: (path) => mounts[path] };
+}
+
+/** `list unit (reason)`, one per dependency, in the order added. */
+function deps(info: UnitInfo, ctx: DependencyContext = node([]), name = info.name): string[] {
+  return typeDependencies(info, name, ctx).map((d: AddedDependency) => `${d.list} ${d.unit} (${d.reason})`);
+}
+
+const noDefaults = { defaultDependencies: false };
+
+describe('typeDependencies: default dependencies by unit type (systemd 252)', () => {
+  it('service: Requires+After sysinit.target, After basic.target, Before shutdown.target', () => {
+    expect(deps(unit('drbd.service'))).toEqual([
+      'requires sysinit.target (default)',
+      'after sysinit.target (default)',
+      'after basic.target (default)',
+      'before shutdown.target (default)',
+    ]);
+    expect(deps(unit('drbd.service', noDefaults))).toEqual([]);
+  });
+
+  it('socket: Before sockets.target, Requires+After sysinit.target, Before shutdown.target; Before its service', () => {
+    const ctx = node(['web.service']);
+    expect(deps(unit('web.socket'), ctx)).toEqual([
+      'before sockets.target (default)',
+      'requires sysinit.target (default)',
+      'after sysinit.target (default)',
+      'before shutdown.target (default)',
+      'before web.service (implicit)',
+    ]);
+    // The Before= on the service is implicit: DefaultDependencies=no keeps it.
+    expect(deps(unit('web.socket', noDefaults), ctx)).toEqual(['before web.service (implicit)']);
+    expect(deps(unit('web.socket', noDefaults))).toEqual([]);
+  });
+
+  it('timer: Requires+After sysinit.target, Before timers.target and shutdown.target; Before its service', () => {
+    const ctx = node(['clean.service']);
+    expect(deps(unit('clean.timer'), ctx)).toEqual([
+      'requires sysinit.target (default)',
+      'after sysinit.target (default)',
+      'before timers.target (default)',
+      'before shutdown.target (default)',
+      'before clean.service (implicit)',
+    ]);
+    expect(deps(unit('clean.timer', noDefaults), ctx)).toEqual(['before clean.service (implicit)']);
+    expect(deps(unit('clean.timer', noDefaults))).toEqual([]);
+  });
+
+  it('path: Before paths.target, Requires+After sysinit.target, Before shutdown.target; Before its service', () => {
+    const ctx = node(['spool.service']);
+    expect(deps(unit('spool.path'), ctx)).toEqual([
+      'before paths.target (default)',
+      'requires sysinit.target (default)',
+      'after sysinit.target (default)',
+      'before shutdown.target (default)',
+      'before spool.service (implicit)',
+    ]);
+    expect(deps(unit('spool.path', noDefaults), ctx)).toEqual(['before spool.service (implicit)']);
+    expect(deps(unit('spool.path', noDefaults))).toEqual([]);
+  });
+
+  it('an instance activates the service of the same instance, named after the instance, not the template', () => {
+    const ctx = node(['getty@tty1.service', 'getty@.service']);
+    expect(deps(unit('getty@.socket', noDefaults), ctx, 'getty@tty1.socket')).toEqual([
+      'before getty@tty1.service (implicit)',
+    ]);
+    // Only the last dot ends the type: a.b.socket activates a.b.service.
+    expect(deps(unit('a.b.socket', noDefaults), node(['a.b.service']))).toEqual([
+      'before a.b.service (implicit)',
+    ]);
+  });
+
+  it('target: Before shutdown.target, except shutdown.target itself and with DefaultDependencies=no', () => {
+    expect(deps(unit('multi-user.target'))).toEqual(['before shutdown.target (default)']);
+    expect(deps(unit('shutdown.target'))).toEqual([]);
+    expect(deps(unit('local-fs.target', noDefaults))).toEqual([]);
+  });
+
+  it('automount: After local-fs-pre.target, Before local-fs.target and umount.target; Before its mount', () => {
+    const ctx = node(['srv-pypi.mount']);
+    expect(deps(unit('srv-pypi.automount'), ctx)).toEqual([
+      'after local-fs-pre.target (default)',
+      'before local-fs.target (default)',
+      'before umount.target (default)',
+      'before srv-pypi.mount (implicit)',
+    ]);
+    expect(deps(unit('srv-pypi.automount', noDefaults), ctx)).toEqual(['before srv-pypi.mount (implicit)']);
+    expect(deps(unit('srv-pypi.automount'))).toEqual([
+      'after local-fs-pre.target (default)',
+      'before local-fs.target (default)',
+      'before umount.target (default)',
+    ]);
+  });
+
+  it('swap: Before swap.target and umount.target', () => {
+    expect(deps(unit('dev-sdb2.swap'))).toEqual([
+      'before swap.target (default)',
+      'before umount.target (default)',
+    ]);
+    expect(deps(unit('dev-sdb2.swap', noDefaults))).toEqual([]);
+  });
+
+  it('slice and scope: Before shutdown.target', () => {
+    expect(deps(unit('system-drbd.slice'))).toEqual(['before shutdown.target (default)']);
+    expect(deps(unit('session-1.scope'))).toEqual(['before shutdown.target (default)']);
+    expect(deps(unit('system-drbd.slice', noDefaults))).toEqual([]);
+    expect(deps(unit('session-1.scope', noDefaults))).toEqual([]);
+  });
+
+  it('device: none (systemd.device(5): "There are no default dependencies for device units")', () => {
+    expect(deps(unit('dev-drbd0.device'))).toEqual([]);
+  });
+});
+
+describe('typeDependencies: mount units', () => {
+  const mountsHere = { '/': '-.mount', '/srv': 'srv.mount', '/srv/pypi': 'srv-pypi.mount' };
+
+  it('a mount unit file: Requires+After every mount above it, nearest first; local-fs ordering; umount.target', () => {
+    const info = unit('srv-pypi-data.mount', { mount: { what: '/dev/sdc1', where: '/srv/pypi/data' } });
+    expect(deps(info, node([], mountsHere))).toEqual([
+      'requires srv-pypi.mount (implicit)',
+      'after srv-pypi.mount (implicit)',
+      'requires srv.mount (implicit)',
+      'after srv.mount (implicit)',
+      'requires -.mount (implicit)',
+      'after -.mount (implicit)',
+      'after local-fs-pre.target (default)',
+      'before local-fs.target (default)',
+      'before umount.target (default)',
+    ]);
+  });
+
+  it('skips mount points above it that have no mount unit', () => {
+    const info = unit('srv-pypi-data.mount', { mount: { what: '/dev/sdc1', where: '/srv/pypi/data' } });
+    expect(deps(info, node([], { '/srv': 'srv.mount' }))).toEqual([
+      'requires srv.mount (implicit)',
+      'after srv.mount (implicit)',
+      'after local-fs-pre.target (default)',
+      'before local-fs.target (default)',
+      'before umount.target (default)',
+    ]);
+  });
+
+  it('with DefaultDependencies=no keeps the mounts above it (implicit) and nothing else', () => {
+    const info = unit('srv.mount', { ...noDefaults, mount: { what: '/dev/sdb1', where: '/srv' } });
+    expect(deps(info, node([], mountsHere))).toEqual([
+      'requires -.mount (implicit)',
+      'after -.mount (implicit)',
+    ]);
+  });
+
+  it('a mount made from fstab gets the mounts above it here, its default dependencies from the collector', () => {
+    const info = unit('srv-pypi.mount', {
+      generatedBy: 'systemd-fstab-generator',
+      fstabLine: 2,
+      mount: { what: '/dev/drbd0', where: '/srv/pypi' },
+    });
+    expect(deps(info, node([], mountsHere))).toEqual([
+      'requires srv.mount (implicit)',
+      'after srv.mount (implicit)',
+      'requires -.mount (implicit)',
+      'after -.mount (implicit)',
+    ]);
+  });
+
+  it('/ and /usr get no default dependencies, and / depends on no mount above it', () => {
+    expect(deps(unit('-.mount', { mount: { what: '/dev/vda1', where: '/' } }), node([], mountsHere))).toEqual(
+      [],
+    );
+    expect(
+      deps(unit('usr.mount', { mount: { what: '/dev/vda2', where: '/usr' } }), node([], mountsHere)),
+    ).toEqual(['requires -.mount (implicit)', 'after -.mount (implicit)']);
+  });
+
+  it('a mount unit is not its own parent', () => {
+    // Where= written with a trailing slash: the first path "above" /srv/ is /srv, its own mount point.
+    const info = unit('srv.mount', { ...noDefaults, mount: { what: '/dev/sdb1', where: '/srv/' } });
+    expect(deps(info, node([], mountsHere))).toEqual([
+      'requires -.mount (implicit)',
+      'after -.mount (implicit)',
+    ]);
+  });
+
+  it('a mount unit without Where= gets only its default dependencies', () => {
+    expect(deps(unit('srv.mount'), node([], mountsHere))).toEqual([
+      'after local-fs-pre.target (default)',
+      'before local-fs.target (default)',
+      'before umount.target (default)',
+    ]);
+  });
+});
