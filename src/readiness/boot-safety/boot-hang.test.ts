@@ -113,6 +113,51 @@ describe('bootHangs', () => {
     expect(bootHangs(ctx)).toEqual([]);
   });
 
+  it('finds the hang that comes through a mount needed first: an ordinary disk mounted under a DRBD mount', () => {
+    // systemd.mount(5): a mount requires and is ordered after the mounts of its parent paths
+    // (RequiresMountsFor=). nofail on the DRBD line takes it out of local-fs.target's waits, but
+    // /srv/pypi/data is still waited for, and it cannot be mounted while /srv/pypi is not.
+    const ctx = node(
+      [
+        ['/dev/drbd0', '/srv/pypi', 'ext4', 'nofail'],
+        ['/dev/sdb1', '/srv/pypi/data', 'ext4', 'defaults'],
+      ],
+      [drbdService()],
+    );
+    expect(bootHangs(ctx)).toEqual([
+      {
+        category: 'mounts',
+        key: '/srv/pypi/data',
+        kind: 'unsafe',
+        severity: 'error',
+        node: 'pypi-1',
+        aspect: 'boot-hang',
+        message:
+          '/srv/pypi/data (/etc/fstab line 18) is required by local-fs.target and needs /srv/pypi mounted first, but its device /dev/drbd0 appears only after drbd.service, which starts after local-fs.target: the boot waits 90 s for that device, then /srv/pypi fails, /srv/pypi/data with it, and local-fs.target too; give /srv/pypi/data the same options as /srv/pypi (nofail, or noauto when a cluster manager mounts it).',
+        evidence: [
+          '/etc/fstab:18: /dev/sdb1 /srv/pypi/data ext4 defaults 0 2',
+          'local-fs.target After srv-pypi-data.mount (Before= in srv-pypi-data.mount)',
+          'srv-pypi-data.mount → Requires srv-pypi.mount: /srv/pypi/data needs /srv/pypi mounted first',
+          'drbd.service → After sysinit.target (default dependency) → After local-fs.target',
+          'drbd@r0.service, drbd@r0.target: not installed',
+        ],
+        actual: { options: 'defaults', requiredBy: 'local-fs.target' },
+      },
+    ]);
+    // The same line with nofail is not waited for: nothing hangs.
+    expect(
+      bootHangs(
+        node(
+          [
+            ['/dev/drbd0', '/srv/pypi', 'ext4', 'nofail'],
+            ['/dev/sdb1', '/srv/pypi/data', 'ext4', 'nofail'],
+          ],
+          [drbdService()],
+        ),
+      ),
+    ).toEqual([]);
+  });
+
   it('is safe when the provider is ordered before local-fs.target on this node', () => {
     const early = drbdService({ defaultDependencies: false, before: ['local-fs-pre.target'], after: [] });
     expect(bootHangs(node([['/dev/drbd0', '/srv/pypi', 'ext4', 'defaults']], [early]))).toEqual([]);

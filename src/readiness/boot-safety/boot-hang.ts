@@ -145,12 +145,16 @@ export function hangMessage(ctx: BootContext, mountNode: GraphNode, hang: MountH
   const { targetName, device, statuses } = hang;
   const where = entry ? `${mount.where} (/etc/fstab line ${entry.line})` : mount.where;
   const what = device.liveSource === undefined ? mount.what : `${mount.what} (${device.liveSource})`;
-  const lateOnes = statuses.filter((status) => status.status === 'late').map((status) => status.name);
-  const cause =
-    lateOnes.length > 0
-      ? `its device ${what} appears only after ${joinOr(lateOnes)}, ${lateOnes.length > 1 ? 'each of which starts' : 'which starts'} after ${targetName}`
-      : `nothing brings up its device ${what} at boot (${joinOr(statuses.map((status) => status.name))}: none is started)`;
+  const cause = deviceCause(`its device ${what}`, targetName, statuses);
   return `${where} is required by ${targetName}, but ${cause}: ${consequence(targetName, entry)}; ${device.late.advice}.`;
+}
+
+/** Why `device` (named as the sentence needs) is not there in time for `targetName`. */
+function deviceCause(device: string, targetName: string, statuses: readonly ProviderStatus[]): string {
+  const lateOnes = statuses.filter((status) => status.status === 'late').map((status) => status.name);
+  return lateOnes.length > 0
+    ? `${device} appears only after ${joinOr(lateOnes)}, ${lateOnes.length > 1 ? 'each of which starts' : 'which starts'} after ${targetName}`
+    : `nothing brings up ${device} at boot (${joinOr(statuses.map((status) => status.name))}: none is started)`;
 }
 
 function hangFinding(ctx: BootContext, mountNode: GraphNode, hang: MountHang): Finding {
@@ -194,12 +198,11 @@ export function drbdInstanceLister(graph: BootGraph): () => string[] {
       .map((node) => node.name));
 }
 
-/** Does this unit, a mount the boot starts, hang the boot? How, or undefined. */
-export function mountHang(
+/** The boot file-system target that requires this mount and waits for it, if one does. */
+function waitingTarget(
   ctx: BootContext,
   node: GraphNode,
-  listDrbdInstances: () => string[],
-): MountHang | undefined {
+): { targetName: string; target: number; beforeEdge: OrderingEdge } | undefined {
   const { graph, boot } = ctx;
   const unit = node.unit;
   if (node.kind !== 'loaded' || node.template !== undefined || !unit?.mount || !boot.has(node.id))
@@ -208,12 +211,98 @@ export function mountHang(
     const target = graph.id(targetName);
     if (target === undefined || !unit.requiredByLinks.includes(targetName)) continue;
     const beforeEdge = graph.orderingEdge(target, node.id);
-    if (!beforeEdge) continue;
-    const device = deviceOf(ctx, unit, listDrbdInstances);
-    if (!device) return undefined;
-    const statuses = providerStatuses(ctx, device.late, target);
-    if (statuses.some((status) => status.status === 'in-time')) return undefined;
-    return { targetName, target, beforeEdge, device, statuses };
+    if (beforeEdge) return { targetName, target, beforeEdge };
+  }
+  return undefined;
+}
+
+/** The late device's hang before `target`: undefined when one of its providers is in time. */
+function lateStatuses(ctx: BootContext, device: Device, target: number): ProviderStatus[] | undefined {
+  const statuses = providerStatuses(ctx, device.late, target);
+  return statuses.some((status) => status.status === 'in-time') ? undefined : statuses;
+}
+
+/** Does this unit, a mount the boot starts, hang the boot? How, or undefined. */
+export function mountHang(
+  ctx: BootContext,
+  node: GraphNode,
+  listDrbdInstances: () => string[],
+): MountHang | undefined {
+  const waiting = waitingTarget(ctx, node);
+  if (!waiting) return undefined;
+  const device = deviceOf(ctx, node.unit as UnitInfo, listDrbdInstances);
+  const statuses = device && lateStatuses(ctx, device, waiting.target);
+  return device && statuses ? { ...waiting, device, statuses } : undefined;
+}
+
+/**
+ * The mounts a mount needs mounted first — those it Requires (or BindsTo), its parents above
+ * all (systemd's RequiresMountsFor= on the path) — and theirs, nearest first.
+ */
+function requiredMounts(ctx: BootContext, id: number): GraphNode[] {
+  const { graph } = ctx;
+  const seen = new Set([id]);
+  const found: GraphNode[] = [];
+  for (let queue = [id]; queue.length > 0;) {
+    const at = queue.shift() as number;
+    for (const edge of graph.pulls[at] ?? []) {
+      if ((edge.kind !== 'Requires' && edge.kind !== 'BindsTo') || seen.has(edge.to)) continue;
+      seen.add(edge.to);
+      const other = graph.node(edge.to);
+      if (other.kind !== 'loaded' || !other.unit?.mount) continue;
+      found.push(other);
+      queue.push(edge.to);
+    }
+  }
+  return found;
+}
+
+/**
+ * A mount on an ordinary disk that the boot waits for can still hang it through a mount it
+ * needs first: `/srv/pypi/data` on /dev/sdb1 under `/srv/pypi` on /dev/drbd0 — with `nofail` on
+ * the DRBD line, local-fs.target no longer waits for /srv/pypi, but it waits for /srv/pypi/data,
+ * which requires /srv/pypi: the device times out, /srv/pypi fails, /srv/pypi/data fails with it
+ * ("dependency failed"), and so does local-fs.target.
+ */
+function hangThrough(
+  ctx: BootContext,
+  node: GraphNode,
+  listDrbdInstances: () => string[],
+): Finding | undefined {
+  const waiting = waitingTarget(ctx, node);
+  if (!waiting) return undefined;
+  for (const needed of requiredMounts(ctx, node.id)) {
+    const device = deviceOf(ctx, needed.unit as UnitInfo, listDrbdInstances);
+    const statuses = device && lateStatuses(ctx, device, waiting.target);
+    if (!device || !statuses) continue;
+    const unit = node.unit as UnitInfo;
+    const mount = unit.mount as NonNullable<UnitInfo['mount']>;
+    const entry = fstabEntryOf(ctx.state.mounts, unit);
+    const where = entry ? `${mount.where} (/etc/fstab line ${entry.line})` : mount.where;
+    const neededUnit = needed.unit as UnitInfo;
+    const neededMount = neededUnit.mount as NonNullable<UnitInfo['mount']>;
+    const neededWhere = neededMount.where;
+    const what =
+      device.liveSource === undefined ? neededMount.what : `${neededMount.what} (${device.liveSource})`;
+    const cause = deviceCause(`its device ${what}`, waiting.targetName, statuses);
+    const evidence: string[] = [];
+    if (entry) evidence.push(fstabEvidence(entry));
+    evidence.push(formatOrderingEdge(ctx.graph, waiting.target, waiting.beforeEdge));
+    evidence.push(
+      `${node.name} → Requires ${needed.name}: ${mount.where} needs ${neededWhere} mounted first`,
+    );
+    evidence.push(...providerEvidence(ctx, statuses));
+    return unsafe(ctx.state, {
+      category: 'mounts',
+      key: mount.where,
+      aspect: 'boot-hang',
+      message:
+        `${where} is required by ${waiting.targetName} and needs ${neededWhere} mounted first, but ${cause}: ` +
+        `the boot waits ${timeoutText(fstabEntryOf(ctx.state.mounts, neededUnit))} for that device, then ${neededWhere} fails, ` +
+        `${mount.where} with it, and ${waiting.targetName} too; give ${mount.where} the same options as ${neededWhere} (nofail, or noauto when a cluster manager mounts it).`,
+      evidence,
+      ...(entry ? { actual: { options: entry.options.join(','), requiredBy: waiting.targetName } } : {}),
+    });
   }
   return undefined;
 }
@@ -223,7 +312,8 @@ export function bootHangs(ctx: BootContext): Finding[] {
   const findings: Finding[] = [];
   for (const node of ctx.graph.nodes) {
     const hang = mountHang(ctx, node, listDrbdInstances);
-    if (hang) findings.push(hangFinding(ctx, node, hang));
+    const finding = hang ? hangFinding(ctx, node, hang) : hangThrough(ctx, node, listDrbdInstances);
+    if (finding) findings.push(finding);
   }
   return findings;
 }
