@@ -357,9 +357,12 @@ describe('parity-users', () => {
   });
 });
 
-describe('parity-files', () => {
-  const PARITY = { '/etc/app.conf': { parity: true } };
+/** The roles' files: /etc/app.conf must be identical on both nodes. */
+function parityApp() {
+  return { '/etc/app.conf': { parity: true } };
+}
 
+describe('parity-files', () => {
   /** Nodes with /etc/app.conf (parity) and /etc/motd (not), each with the given text. */
   function node(name: string, app: string | undefined, motd: string): NodeState {
     const items: Record<string, FileInfo> = { '/etc/motd': file('/etc/motd', motd) };
@@ -372,7 +375,7 @@ describe('parity-files', () => {
       context({
         primary: node('a', 'x=1\n', 'x=1\n'),
         secondary: node('b', 'x=2\n', 'x=2\n'),
-        primarySpec: spec({ files: PARITY }),
+        primarySpec: spec({ files: parityApp() }),
       }),
     );
     expect(result).toEqual({
@@ -400,7 +403,7 @@ describe('parity-files', () => {
       context({
         primary: node('a', 'x=1\n', 'x=1\n'),
         secondary: node('b', 'x=2\n', 'x=1\n'),
-        secondarySpec: spec({ files: PARITY }),
+        secondarySpec: spec({ files: parityApp() }),
       }),
     );
     expect(result.findings.map((f) => f.key)).toEqual(['/etc/app.conf']);
@@ -411,7 +414,7 @@ describe('parity-files', () => {
       context({
         primary: node('a', 'x=1\n', 'x=1\n'),
         secondary: node('b', 'x=1\n', 'x=2\n'),
-        primarySpec: spec({ files: { ...PARITY, '/etc/motd': { parity: false, mode: '0644' } } }),
+        primarySpec: spec({ files: { ...parityApp(), '/etc/motd': { parity: false, mode: '0644' } } }),
       }),
     );
     expect(result).toEqual({ status: 'pass', summary: 'parity files identical', findings: [] });
@@ -422,7 +425,7 @@ describe('parity-files', () => {
       context({
         primary: node('a', 'x=1\n', 'x=1\n'),
         secondary: node('b', undefined, 'x=1\n'),
-        primarySpec: spec({ files: PARITY }),
+        primarySpec: spec({ files: parityApp() }),
       }),
     );
     expect(result).toEqual({
@@ -445,7 +448,11 @@ describe('parity-files', () => {
   it('files not collected on the secondary, with parity files declared: a warning, not a pass', () => {
     const b = state('b');
     const result = parityFilesCheck.evaluate(
-      context({ primary: node('a', 'x=1\n', 'x=1\n'), secondary: b, primarySpec: spec({ files: PARITY }) }),
+      context({
+        primary: node('a', 'x=1\n', 'x=1\n'),
+        secondary: b,
+        primarySpec: spec({ files: parityApp() }),
+      }),
     );
     expect(result).toEqual({
       status: 'warn',
@@ -465,7 +472,7 @@ describe('parity-files', () => {
 
   it('files collected on neither node, with parity files declared: a warning', () => {
     const result = parityFilesCheck.evaluate(
-      context({ primary: state('a'), secondary: state('b'), secondarySpec: spec({ files: PARITY }) }),
+      context({ primary: state('a'), secondary: state('b'), secondarySpec: spec({ files: parityApp() }) }),
     );
     expect(result).toEqual({
       status: 'warn',

@@ -3,8 +3,13 @@ import type { ProbeResult } from '../../model/readiness';
 import { context, nodeDecl, pairDecl } from '../../../test/helpers/readiness-context';
 import { reachability } from './reachability';
 
-const SSH: Probe = { name: 'ssh', tcp: '192.0.2.2:22' };
-const BMC: Probe = { name: 'bmc', tcp: '192.0.2.102:623' };
+function ssh(): Probe {
+  return { name: 'ssh', tcp: '192.0.2.2:22' };
+}
+
+function bmc(): Probe {
+  return { name: 'bmc', tcp: '192.0.2.102:623' };
+}
 
 /** The pair ab with these probes declared for the secondary b (and `primary` for a). */
 function desired(secondary: Probe[], primary: Probe[] = []): Desired {
@@ -24,7 +29,7 @@ function evaluate(declared: Probe[], probes: ProbeResult[] | undefined, primaryD
 }
 
 function result(name: string, ok: boolean, error?: string, node = 'b'): ProbeResult {
-  const target = name === 'ssh' ? SSH.tcp : BMC.tcp;
+  const target = name === 'ssh' ? ssh().tcp : bmc().tcp;
   return error === undefined ? { node, name, target, ok } : { node, name, target, ok, error };
 }
 
@@ -49,7 +54,7 @@ describe('reachability', () => {
   });
 
   it('passes when every declared probe of the secondary answers', () => {
-    expect(evaluate([SSH, BMC], [result('ssh', true), result('bmc', true)])).toEqual({
+    expect(evaluate([ssh(), bmc()], [result('ssh', true), result('bmc', true)])).toEqual({
       status: 'pass',
       summary: 'all 2 probes of b answer',
       findings: [],
@@ -57,7 +62,9 @@ describe('reachability', () => {
   });
 
   it('fails on a probe that does not answer, with its error', () => {
-    expect(evaluate([SSH, BMC], [result('ssh', true), result('bmc', false, 'connection refused')])).toEqual({
+    expect(
+      evaluate([ssh(), bmc()], [result('ssh', true), result('bmc', false, 'connection refused')]),
+    ).toEqual({
       status: 'fail',
       summary: '1 of 2 probes of b do not answer',
       findings: [
@@ -77,7 +84,7 @@ describe('reachability', () => {
 
   it('fails on every probe that does not answer, in the declared order', () => {
     const out = evaluate(
-      [SSH, BMC],
+      [ssh(), bmc()],
       [result('bmc', false, 'no answer within 3000 ms'), result('ssh', false, 'connection refused')],
     );
     expect(out.status).toBe('fail');
@@ -89,7 +96,7 @@ describe('reachability', () => {
   });
 
   it('fails on a declared probe with no result among those run', () => {
-    expect(evaluate([SSH], [])).toEqual({
+    expect(evaluate([ssh()], [])).toEqual({
       status: 'fail',
       summary: '1 of 1 probes of b do not answer',
       findings: [
@@ -108,26 +115,26 @@ describe('reachability', () => {
   });
 
   it('does not count an answer of the same probe name on another node', () => {
-    const out = evaluate([SSH], [result('ssh', true, undefined, 'a')], [SSH]);
+    const out = evaluate([ssh()], [result('ssh', true, undefined, 'a')], [ssh()]);
     expect(out.status).toBe('fail');
     expect(out.findings.map((f) => [f.node, f.key, f.actual])).toEqual([['b', 'ssh', 'not run']]);
   });
 
   it('does not count an answer of another probe of the secondary', () => {
-    const out = evaluate([SSH], [result('bmc', true)]);
+    const out = evaluate([ssh()], [result('bmc', true)]);
     expect(out.findings.map((f) => [f.key, f.actual])).toEqual([['ssh', 'not run']]);
   });
 
   // A result that says it failed but gives no reason reads "not run" (see the notes).
   it('a failed result without an error reads as not run', () => {
-    expect(evaluate([SSH], [result('ssh', false)]).findings.map((f) => f.message)).toEqual([
+    expect(evaluate([ssh()], [result('ssh', false)]).findings.map((f) => f.message)).toEqual([
       'probe ssh of b (192.0.2.2:22) does not answer: not run',
     ]);
   });
 
   describe('probes not run: a warning per declared probe', () => {
     it('one probe', () => {
-      expect(evaluate([SSH], undefined)).toEqual({
+      expect(evaluate([ssh()], undefined)).toEqual({
         status: 'warn',
         summary: '1 probe was not run',
         findings: [
@@ -144,7 +151,7 @@ describe('reachability', () => {
     });
 
     it('two probes', () => {
-      const out = evaluate([SSH, BMC], undefined);
+      const out = evaluate([ssh(), bmc()], undefined);
       expect(out.status).toBe('warn');
       expect(out.summary).toBe('2 probes were not run');
       expect(out.findings.map((f) => f.message)).toEqual([
@@ -164,7 +171,7 @@ describe('reachability', () => {
     });
 
     it('even when the primary declares probes', () => {
-      expect(evaluate([], [result('ssh', true, undefined, 'a')], [SSH])).toEqual(NONE_DECLARED);
+      expect(evaluate([], [result('ssh', true, undefined, 'a')], [ssh()])).toEqual(NONE_DECLARED);
     });
 
     it('when the secondary is not declared as a node at all', () => {
@@ -179,8 +186,8 @@ describe('reachability', () => {
     const out = reachability.evaluate(
       context({
         pair,
-        desired: { ...desired([]), nodes: { s: nodeDecl('s', { probes: [SSH] }) } },
-        probes: [{ node: 's', name: 'ssh', target: SSH.tcp, ok: false, error: 'timed out' }],
+        desired: { ...desired([]), nodes: { s: nodeDecl('s', { probes: [ssh()] }) } },
+        probes: [{ node: 's', name: 'ssh', target: ssh().tcp, ok: false, error: 'timed out' }],
       }),
     );
     expect(out.summary).toBe('1 of 1 probes of s do not answer');
