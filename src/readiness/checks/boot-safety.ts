@@ -31,6 +31,8 @@ export const bootSafety: ReadinessCheck = {
     return resultOf(findings, {
       pass: 'both nodes would boot: no hang, no ordering cycle',
       fail: (n) => `a boot would hang or loop (${n} ${n === 1 ? 'cause' : 'causes'})`,
+      // Warnings only: a node's boot could not be checked (one warning per node), nothing found.
+      warn: (n) => `no hang or loop found, but ${n} ${n === 1 ? 'boot' : 'boots'} could not be checked`,
     });
   },
 };

@@ -29,7 +29,9 @@ export const capacity: ReadinessCheck = {
       },
     ];
     for (const measure of measures) {
-      const needed = measure.a * ratio;
+      // To 15 significant digits: in binary floating point 50 × 1.1 is 55.00000000000001, and a
+      // secondary of exactly minRatio × the primary would be short of it.
+      const needed = Number((measure.a * ratio).toPrecision(15));
       if (measure.b >= needed) continue;
       findings.push({
         category: 'capacity',

@@ -10,7 +10,22 @@ import type { Category } from '../../model/state';
 import type { ReadinessCheck, ReadinessContext } from '../types';
 import { resultOf } from '../types';
 
+/** The key of parity's finding for a category not collected on a side. */
+export const NOT_COLLECTED = '(not collected)';
+
 function parityFindings(ctx: ReadinessContext, category: Category): Finding[] {
+  if (ctx.primary![category] === undefined && ctx.secondary![category] === undefined) {
+    // parity() says nothing of a category neither side has: not "identical", unknown.
+    return [
+      {
+        category,
+        key: NOT_COLLECTED,
+        kind: 'missing',
+        severity: 'warning',
+        message: `${category} cannot be compared: collected on neither node`,
+      },
+    ];
+  }
   return parity(ctx.primary!, ctx.secondary!, {
     labels: { first: 'primary', second: 'secondary' },
     ignore: ctx.pair.parity.ignore,
@@ -42,7 +57,8 @@ export function parityCheck(
       return resultOf(findings, {
         pass: `${words.what} identical`,
         fail: (n) => `${n} ${words.one} ${n === 1 ? 'difference' : 'differences'}`,
-        warn: (n) => `${words.what} identical, ${n} to look at`,
+        // The warnings parity gives are categories not collected: nothing to call identical.
+        warn: (n) => `${words.what} not fully compared (${n} to look at)`,
       });
     },
   };

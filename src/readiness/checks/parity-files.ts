@@ -1,5 +1,5 @@
 import type { RoleSpec } from '../../model/desired';
-import { parityCheck } from './parity-check';
+import { NOT_COLLECTED, parityCheck } from './parity-check';
 
 /** Files either node's roles mark `parity: true`: only those must be identical. */
 function parityFiles(...specs: RoleSpec[]): Set<string> {
@@ -16,8 +16,11 @@ export const parityFilesCheck = parityCheck('parity-files', 'files', {
   select: (findings, ctx) => {
     const wanted = parityFiles(ctx.primarySpec, ctx.secondarySpec);
     // A parity file recorded on one side only is a difference too: it was not read on the other.
-    return findings
+    // Files not collected on a side at all: the parity files cannot be compared (a warning).
+    const notCollected = findings.filter((f) => f.key === NOT_COLLECTED && wanted.size > 0);
+    const differences = findings
       .filter((f) => wanted.has(f.key))
-      .map((f) => (f.severity === 'warning' ? { ...f, severity: 'error' } : f));
+      .map((f) => (f.severity === 'warning' ? { ...f, severity: 'error' as const } : f));
+    return [...notCollected, ...differences];
   },
 });
