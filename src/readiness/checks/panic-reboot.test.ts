@@ -175,20 +175,43 @@ describe('panic-reboot', () => {
     });
   });
 
-  it('judges the secondary alone when the primary never reported', () => {
-    expect(evaluate(undefined, node('b', panic('10', '10')))).toEqual(PASS);
-    expect(evaluate(undefined, node('b', panic('0', '10'))).findings.map((f) => [f.node, f.aspect])).toEqual([
-      ['b', 'live'],
+  const unknown = (node: string) => ({
+    category: 'sysctls',
+    key: 'kernel.panic',
+    node,
+    severity: 'warning',
+    kind: 'missing',
+    message: `kernel.panic of ${node} is unknown: it has not reported`,
+  });
+
+  it('warns, never passes, when the primary never reported: its kernel.panic is unknown', () => {
+    expect(evaluate(undefined, node('b', panic('10', '10')))).toEqual({
+      status: 'warn',
+      summary: 'kernel.panic not known on both nodes (1 to look at)',
+      findings: [unknown('a')],
+    });
+    expect(
+      evaluate(undefined, node('b', panic('0', '10'))).findings.map((f) => [f.node, f.aspect, f.severity]),
+    ).toEqual([
+      ['b', 'live', 'error'],
+      ['a', undefined, 'warning'],
     ]);
   });
 
-  it('judges the primary alone when the secondary never reported', () => {
-    expect(evaluate(node('a', panic('0', '10')), undefined).findings.map((f) => [f.node, f.aspect])).toEqual([
-      ['a', 'live'],
+  it('judges the primary, and warns of the secondary, when the secondary never reported', () => {
+    expect(
+      evaluate(node('a', panic('0', '10')), undefined).findings.map((f) => [f.node, f.aspect, f.severity]),
+    ).toEqual([
+      ['a', 'live', 'error'],
+      ['b', undefined, 'warning'],
     ]);
   });
 
-  it('passes with no finding when neither node reported (fresh-reports fails that)', () => {
-    expect(evaluate(undefined, undefined)).toEqual(PASS);
+  it('warns of both when neither node reported (fresh-reports fails that)', () => {
+    expect(evaluate(undefined, undefined)).toEqual({
+      status: 'warn',
+      summary: 'kernel.panic not known on both nodes (2 to look at)',
+      findings: [unknown('a'), unknown('b')],
+    });
   });
 });

@@ -59,14 +59,30 @@ function panicFindings(state: NodeState): ReadinessFinding[] {
   return findings;
 }
 
+function neverReported(node: string): ReadinessFinding {
+  return {
+    category: 'sysctls',
+    key: 'kernel.panic',
+    node,
+    severity: 'warning',
+    kind: 'missing',
+    message: `kernel.panic of ${node} is unknown: it has not reported`,
+  };
+}
+
 export const panicReboot: ReadinessCheck = {
   id: 'panic-reboot',
   evaluate(ctx) {
-    const states = [ctx.primary, ctx.secondary].filter((s): s is NodeState => s !== undefined);
-    const findings = states.flatMap(panicFindings);
+    const findings = [
+      ...[ctx.primary, ctx.secondary].filter((s): s is NodeState => s !== undefined).flatMap(panicFindings),
+      // A node that never reported (the primary may be down) is not said to reboot: unknown.
+      ...(ctx.primary ? [] : [neverReported(ctx.pair.primary)]),
+      ...(ctx.secondary ? [] : [neverReported(ctx.pair.secondary)]),
+    ];
     return resultOf(findings, {
       pass: 'both nodes reboot after a kernel panic, live and persisted',
       fail: (n) => `a panicked node would not reboot by itself (${n} ${n === 1 ? 'setting' : 'settings'})`,
+      warn: (n) => `kernel.panic not known on both nodes (${n} to look at)`,
     });
   },
 };
