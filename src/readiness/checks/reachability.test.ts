@@ -66,7 +66,7 @@ describe('reachability', () => {
       evaluate([ssh(), bmc()], [result('ssh', true), result('bmc', false, 'connection refused')]),
     ).toEqual({
       status: 'fail',
-      summary: '1 of 2 probes of b do not answer',
+      summary: '1 of 2 probes of b does not answer',
       findings: [
         {
           category: 'probes',
@@ -98,7 +98,7 @@ describe('reachability', () => {
   it('fails on a declared probe with no result among those run', () => {
     expect(evaluate([ssh()], [])).toEqual({
       status: 'fail',
-      summary: '1 of 1 probes of b do not answer',
+      summary: '1 of 1 probe of b does not answer',
       findings: [
         {
           category: 'probes',
@@ -126,9 +126,9 @@ describe('reachability', () => {
   });
 
   // A result that says it failed but gives no reason reads "not run" (see the notes).
-  it('a failed result without an error reads as not run', () => {
-    expect(evaluate([ssh()], [result('ssh', false)]).findings.map((f) => f.message)).toEqual([
-      'probe ssh of b (192.0.2.2:22) does not answer: not run',
+  it('a failed result without an error reads as no answer: it was run', () => {
+    expect(evaluate([ssh()], [result('ssh', false)]).findings.map((f) => [f.actual, f.message])).toEqual([
+      ['no answer', 'probe ssh of b (192.0.2.2:22) does not answer: no answer'],
     ]);
   });
 
@@ -190,7 +190,7 @@ describe('reachability', () => {
         probes: [{ node: 's', name: 'ssh', target: ssh().tcp, ok: false, error: 'timed out' }],
       }),
     );
-    expect(out.summary).toBe('1 of 1 probes of s do not answer');
+    expect(out.summary).toBe('1 of 1 probe of s does not answer');
     expect(out.findings.map((f) => [f.node, f.message])).toEqual([
       ['s', 'probe ssh of s (192.0.2.2:22) does not answer: timed out'],
     ]);

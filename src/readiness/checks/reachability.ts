@@ -52,15 +52,17 @@ export const reachability: ReadinessCheck = {
         severity: 'error',
         node,
         expected: 'answers',
-        actual: result?.error ?? 'not run',
-        message: `probe ${probe.name} of ${node} (${probe.tcp}) does not answer: ${result?.error ?? 'not run'}`,
+        actual: result ? (result.error ?? 'no answer') : 'not run',
+        message: `probe ${probe.name} of ${node} (${probe.tcp}) does not answer: ${result ? (result.error ?? 'no answer') : 'not run'}`,
       });
     }
     return {
       status: findings.length ? 'fail' : 'pass',
       summary: findings.length
-        ? `${findings.length} of ${declared.length} probes of ${node} do not answer`
-        : `all ${declared.length} probes of ${node} answer`,
+        ? `${findings.length} of ${declared.length} ${declared.length === 1 ? 'probe' : 'probes'} of ${node} ${findings.length === 1 ? 'does' : 'do'} not answer`
+        : declared.length === 1
+          ? `the probe of ${node} answers`
+          : `all ${declared.length} probes of ${node} answer`,
       findings,
     };
   },

@@ -272,7 +272,7 @@ describe('replication', () => {
     it('a resource Secondary on the primary only warns', () => {
       expect(evaluate(node('a', drbd(resource('r0', 'a', 'Secondary'))), undefined)).toEqual({
         status: 'warn',
-        summary: 'replication is not healthy (1 problem)',
+        summary: 'replication: nothing failing, 1 warning to look at',
         findings: [
           {
             ...BASE,
@@ -306,7 +306,7 @@ describe('replication', () => {
     it('warns for the node whose replication state is unknown', () => {
       expect(evaluate(node('a', drbd(resource('r0', 'a'))), node('b', undefined))).toEqual({
         status: 'warn',
-        summary: 'replication is not healthy (1 problem)',
+        summary: 'replication: nothing failing, 1 warning to look at',
         findings: [
           {
             category: 'replication',

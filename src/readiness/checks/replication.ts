@@ -135,6 +135,7 @@ export const replication: ReadinessCheck = {
     return resultOf(findings, {
       pass: `${resources} DRBD ${resources === 1 ? 'resource' : 'resources'}: Connected, UpToDate, in sync`,
       fail: (n) => `replication is not healthy (${n} ${n === 1 ? 'problem' : 'problems'})`,
+      warn: (n) => `replication: nothing failing, ${n} ${n === 1 ? 'warning' : 'warnings'} to look at`,
     });
   },
 };
