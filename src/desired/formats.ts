@@ -34,7 +34,7 @@ function checkScheduleTarget(value: string): string | undefined {
   const kind = colon === -1 ? '' : value.slice(0, colon);
   if (!TARGET_KINDS.includes(kind)) return 'write `pair:NAME`, `node:NAME` or `role:NAME`';
   const bad = checkObjectName(value.slice(colon + 1));
-  return bad ? `the name ${bad}` : undefined;
+  return bad ? `the name after \`${kind}:\` is not valid: ${bad}` : undefined;
 }
 
 function checkSysctlValue(value: string): string | undefined {
