@@ -640,9 +640,11 @@ roles: [a, b, c]
 });
 
 describe('checkReferences at scale', () => {
-  it('visits each role once: 22 layers of two roles, each including both of the layer below', () => {
+  it('visits each role once: 40 layers of two roles, each including both of the layer below', () => {
+    // Following every path instead would take 2^40 steps: the test would never end (jest's
+    // timeout fails it). No timing is asserted.
     const docs: string[] = [];
-    for (let layer = 0; layer < 22; layer++) {
+    for (let layer = 0; layer < 40; layer++) {
       for (const side of ['a', 'b']) {
         const include = layer === 0 ? '[]' : `[l${layer - 1}-a, l${layer - 1}-b]`;
         docs.push(`kind: Role\nname: l${layer}-${side}\ninclude: ${include}\n`);
@@ -650,10 +652,7 @@ describe('checkReferences at scale', () => {
     }
     const tables = buildTables(declare(docs.join('---\n')), []);
     const issues: Issue[] = [];
-    const started = Date.now();
     checkReferences(tables, issues);
     expect(issues).toEqual([]);
-    // Following every path instead would take 2^22 steps: seconds, not milliseconds.
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
