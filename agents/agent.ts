@@ -231,7 +231,20 @@ class NodeAgent implements Agent {
     const { spool } = this.options;
     let delivered = 0;
     for (let entry = spool.oldest(); entry && !this.stopping; entry = spool.oldest()) {
-      const step = await this.deliver(entry);
+      let step: Step;
+      try {
+        step = await this.deliver(entry);
+      } catch (err) {
+        // The spool failed under the delivery (a file removed behind the agent's back, a full
+        // disk): wait and try again like an outage, rather than rejecting out of the loop.
+        const { reportId, kind, collectedAt } = entry;
+        step = {
+          next: false,
+          problem: errorMessage(err),
+          about: { reportId, kind, collectedAt },
+          setup: false,
+        };
+      }
       if (!step.next) {
         this.failures++;
         this.troubled = true;

@@ -1,0 +1,225 @@
+/** The spool's limits at their exact boundaries, its refusals, what it does at open, and its lock. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Report } from '../src/model/report';
+import { REPORT_SCHEMA_ID } from '../src/model/report';
+import type { SpoolLimits } from './spool';
+import { DEFAULT_SPOOL_LIMITS, Spool } from './spool';
+
+const HASH = (n: number) => `sha256:${String(n).padStart(64, '0')}`;
+
+function report(seq: number, kind: 'delta' | 'heartbeat' = 'delta'): Report {
+  return {
+    schema: REPORT_SCHEMA_ID,
+    reportId: `run-${String(seq).padStart(4, '0')}`,
+    node: 'n',
+    collectedAt: '2026-11-22T10:00:00.000Z',
+    hashes: { os: HASH(1), capacity: HASH(seq) },
+    errors: [],
+    categories: kind === 'heartbeat' ? {} : { capacity: { cpus: seq, memoryBytes: 0 } },
+  };
+}
+const bytesOf = (r: Report) => Buffer.byteLength(JSON.stringify(r));
+
+describe('Spool, at the edges', () => {
+  let tmp: string;
+  let dir: string;
+  let open: Spool[];
+  const openSpool = (limits: SpoolLimits = { maxReports: 100, maxBytes: 1024 * 1024 }) => {
+    const opened = Spool.open(dir, limits);
+    open.push(opened.spool);
+    return opened;
+  };
+  const names = (sub = '') => fs.readdirSync(path.join(dir, sub)).sort();
+
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-spool-edges-'));
+    dir = path.join(tmp, 'spool');
+    open = [];
+  });
+  afterEach(() => {
+    for (const spool of open) spool.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('defaults to 10,000 reports and 100 MiB', () => {
+    expect(DEFAULT_SPOOL_LIMITS).toEqual({ maxReports: 10_000, maxBytes: 104_857_600 });
+    expect(openSpool().spool.limits).toEqual({ maxReports: 100, maxBytes: 1024 * 1024 });
+    open.pop()!.close();
+    expect(Spool.open(dir).spool.limits).toBe(DEFAULT_SPOOL_LIMITS);
+  });
+
+  it('holds exactly maxReports, and drops one at maxReports + 1', () => {
+    const { spool } = openSpool({ maxReports: 2, maxBytes: 1024 * 1024 });
+    expect(spool.append(report(1)).evicted).toEqual([]);
+    expect(spool.append(report(2)).evicted).toEqual([]);
+    expect(spool.count).toBe(2);
+    expect(spool.append(report(3)).evicted.map((e) => e.reportId)).toEqual(['run-0001']);
+    expect(spool.count).toBe(2);
+  });
+
+  it('holds exactly maxBytes, and drops one a byte over', () => {
+    const size = bytesOf(report(1)); // every report(n) with n < 10 has the same size
+    const { spool } = openSpool({ maxReports: 100, maxBytes: 2 * size });
+    spool.append(report(1));
+    expect(spool.append(report(2)).evicted).toEqual([]);
+    expect(spool.bytes).toBe(2 * size);
+    open.pop()!.close();
+    fs.rmSync(dir, { recursive: true });
+    const { spool: tight } = openSpool({ maxReports: 100, maxBytes: 2 * size - 1 });
+    tight.append(report(1));
+    expect(tight.append(report(2)).evicted.map((e) => e.reportId)).toEqual(['run-0001']);
+    expect(tight.bytes).toBe(size);
+  });
+
+  it('refuses a report id that cannot be a file name, and one equal to the newest', () => {
+    const { spool } = openSpool();
+    expect(() => spool.append({ ...report(1), reportId: '../escape' })).toThrow(
+      'cannot spool report id "../escape"',
+    );
+    expect(() => spool.append({ ...report(1), reportId: 'x'.repeat(129) })).toThrow(/cannot spool report id/);
+    spool.append({ ...report(1), reportId: 'x'.repeat(128) });
+    open.pop()!.close();
+    fs.rmSync(dir, { recursive: true });
+    const { spool: again } = openSpool();
+    again.append(report(1));
+    expect(() => again.append(report(1))).toThrow('report run-0001 does not sort after the spooled run-0001');
+    expect(names()).toEqual(['.lock', 'run-0001.json']);
+  });
+
+  it('does not coalesce a heartbeat into a report with content, nor content into a heartbeat', () => {
+    const { spool } = openSpool();
+    spool.append(report(1, 'heartbeat'));
+    expect(spool.append(report(2)).coalesced).toEqual([]);
+    expect(spool.append(report(3, 'heartbeat')).coalesced).toEqual([]);
+    expect(spool.count).toBe(3);
+  });
+
+  it('keeps its byte count when it rewrites a report, and refuses one that is not its own', () => {
+    const { spool } = openSpool();
+    const entry = spool.append(report(1, 'heartbeat')).entry;
+    const bigger = { ...report(1), categories: { capacity: { cpus: 1, memoryBytes: 123_456_789 } } };
+    const updated = spool.replace(entry, bigger);
+    expect(spool.bytes).toBe(bytesOf(bigger));
+    expect(updated).toEqual({
+      file: 'run-0001.json',
+      reportId: 'run-0001',
+      kind: 'delta',
+      collectedAt: '2026-11-22T10:00:00.000Z',
+      bytes: bytesOf(bigger),
+      hashes: bigger.hashes,
+      sent: ['capacity'],
+    });
+    expect(() => spool.replace(entry, bigger)).toThrow('report run-0001 is not in the spool'); // the old entry
+    expect(() => spool.replace(updated, report(2))).toThrow('report run-0001 is not in the spool');
+  });
+
+  it('removes an entry once; removing it again changes nothing', () => {
+    const { spool } = openSpool();
+    const one = spool.append(report(1)).entry;
+    spool.append(report(2));
+    spool.remove(one);
+    const bytes = spool.bytes;
+    spool.remove(one);
+    expect(spool.bytes).toBe(bytes);
+    expect(spool.list().map((e) => e.reportId)).toEqual(['run-0002']);
+  });
+
+  it('finds content only in a report that carries it at that hash, first one first', () => {
+    const { spool } = openSpool();
+    spool.append({ ...report(1, 'heartbeat'), hashes: { capacity: HASH(9) } }); // names 9, carries nothing
+    spool.append({ ...report(2), hashes: { capacity: HASH(9) } });
+    spool.append({ ...report(3), hashes: { capacity: HASH(9) } });
+    expect(spool.findContent('capacity', HASH(9))).toEqual({ cpus: 2, memoryBytes: 0 });
+    expect(spool.findContent('os', HASH(9))).toBeUndefined();
+    expect(spool.findContent('capacity', HASH(8))).toBeUndefined();
+    // It does not even open a report that only names the hash (here one that could not be read).
+    fs.writeFileSync(path.join(dir, 'run-0001.json'), '{broken');
+    expect(spool.findContent('capacity', HASH(9))).toEqual({ cpus: 2, memoryBytes: 0 });
+  });
+
+  it('at open removes only dot-named temp files, leaves other files alone, quarantines bad names and documents', () => {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, '.run-0009.json.1.2.tmp'), '{');
+    fs.writeFileSync(path.join(dir, 'notes.tmp'), 'mine');
+    fs.writeFileSync(path.join(dir, 'README'), 'mine');
+    fs.writeFileSync(path.join(dir, 'bad name.json'), JSON.stringify(report(1)));
+    fs.writeFileSync(path.join(dir, 'run-0002.json'), JSON.stringify({ ...report(2), schema: 'other@1' }));
+    fs.writeFileSync(path.join(dir, 'run-0003.json'), 'null');
+    fs.writeFileSync(path.join(dir, 'run-0004.json'), JSON.stringify({ ...report(4), hashes: null }));
+    fs.writeFileSync(path.join(dir, 'run-0005.json'), JSON.stringify({ ...report(5), categories: null }));
+    fs.writeFileSync(path.join(dir, 'run-0006.json'), JSON.stringify({ ...report(6), collectedAt: 6 }));
+    fs.writeFileSync(path.join(dir, 'run-0007.json'), JSON.stringify(report(7)));
+    const { spool, quarantined } = openSpool();
+    const notADocument = `unreadable spool file: not a ${REPORT_SCHEMA_ID} document named after its reportId`;
+    expect(quarantined).toEqual([
+      { file: 'bad name.json', reason: 'unreadable spool file: not a report file name' },
+      { file: 'run-0002.json', reason: notADocument },
+      { file: 'run-0003.json', reason: notADocument },
+      { file: 'run-0004.json', reason: notADocument },
+      { file: 'run-0005.json', reason: notADocument },
+      { file: 'run-0006.json', reason: notADocument },
+    ]);
+    expect(spool.list().map((e) => e.reportId)).toEqual(['run-0007']);
+    expect(spool.bytes).toBe(bytesOf(report(7)));
+    expect(names()).toEqual(['.lock', 'README', 'notes.tmp', 'quarantine', 'run-0007.json']);
+    expect(fs.readFileSync(path.join(dir, 'quarantine', 'bad name.json.reason'), 'utf8')).toBe(
+      'unreadable spool file: not a report file name\n',
+    );
+    expect(fs.statSync(path.join(dir, 'quarantine')).mode & 0o777).toBe(0o700);
+  });
+
+  it('keeps the 100 newest quarantined reports, removing older ones with their reasons', () => {
+    fs.mkdirSync(path.join(dir, 'quarantine'), { recursive: true });
+    for (let i = 1; i <= 100; i++) {
+      const name = `old-${String(i).padStart(4, '0')}.json`;
+      fs.writeFileSync(path.join(dir, 'quarantine', name), '{}');
+      fs.writeFileSync(path.join(dir, 'quarantine', `${name}.reason`), 'x\n');
+    }
+    const { spool } = openSpool();
+    const entry = spool.append(report(1)).entry;
+    spool.quarantine(entry, 'refused');
+    const left = names('quarantine');
+    expect(left).toHaveLength(200);
+    expect(left).not.toContain('old-0001.json');
+    expect(left).not.toContain('old-0001.json.reason');
+    expect(left).toContain('old-0002.json');
+    expect(left).toContain('run-0001.json.reason');
+    expect(fs.statSync(path.join(dir, 'quarantine', 'run-0001.json.reason')).mode & 0o777).toBe(0o600);
+  });
+
+  it('quarantining an entry no longer queued still moves its file', () => {
+    const { spool } = openSpool();
+    const entry = spool.append(report(1)).entry;
+    spool.append(report(2));
+    const moved = spool.quarantine(entry, 'r');
+    const bytes = spool.bytes;
+    fs.writeFileSync(path.join(dir, 'run-0001.json'), JSON.stringify(report(1))); // back again
+    expect(spool.quarantine(entry, 'r')).toBe(moved);
+    expect(spool.bytes).toBe(bytes);
+    expect(spool.count).toBe(1);
+  });
+
+  it('takes over a lock holding garbage or its own pid, and leaves a lock it does not own at close', () => {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, '.lock'), 'garbage\n');
+    const { spool } = openSpool();
+    expect(fs.readFileSync(path.join(dir, '.lock'), 'utf8')).toBe(`${process.pid}\n`);
+    open.pop();
+    const { spool: same } = Spool.open(dir); // the lock names this process: a restart under the same pid
+    fs.writeFileSync(path.join(dir, '.lock'), `${process.ppid}\n`); // someone else's now
+    spool.close();
+    same.close();
+    expect(fs.readFileSync(path.join(dir, '.lock'), 'utf8')).toBe(`${process.ppid}\n`);
+    fs.rmSync(path.join(dir, '.lock'));
+    same.close(); // already gone: nothing to release
+  });
+
+  it('says why it cannot create its directory', () => {
+    fs.writeFileSync(path.join(tmp, 'file'), '');
+    expect(() => Spool.open(path.join(tmp, 'file', 'spool'))).toThrow(
+      new RegExp(`^cannot create the spool directory ${path.join(tmp, 'file', 'spool')}: .*(ENOTDIR|EEXIST)`),
+    );
+  });
+});
