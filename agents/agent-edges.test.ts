@@ -426,6 +426,30 @@ describe('the agent, answer by answer', () => {
     expect(kinds()).toEqual(['full', 'heartbeat', 'full']);
   });
 
+  it('moves a spooled report that cannot be parsed to quarantine, says so, and sends a full report next', async () => {
+    const spool = openSpool();
+    const a = agent(spool);
+    server.answers.push({ kind: 'retry', message: 'away' });
+    await a.runOnce();
+    const [broken] = spooled() as [string];
+    fs.writeFileSync(path.join(spoolDir, broken), '{"truncated":');
+    log.clear();
+    expect(await a.runOnce()).toEqual({ delivered: 1, waiting: 0 });
+    const quarantined = path.join(spoolDir, 'quarantine', broken);
+    expect(log.lines[0]).toEqual({
+      level: 'error',
+      fields: {
+        reportId: broken.replace(/\.json$/, ''),
+        err: expect.stringMatching(`^cannot read the spooled report ${path.join(spoolDir, broken)}: `),
+        file: quarantined,
+      },
+      message: 'a spooled report cannot be read: moved to quarantine; the next report will be full',
+    });
+    expect(fs.readFileSync(quarantined, 'utf8')).toBe('{"truncated":');
+    await a.runOnce();
+    expect(kinds()).toEqual(['full', 'heartbeat', 'full']);
+  });
+
   it('logs each coalesced heartbeat, and a spool full with what it dropped', async () => {
     const spool = openSpool({ maxReports: 2, maxBytes: 1024 * 1024 });
     const a = agent(spool);

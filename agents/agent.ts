@@ -303,11 +303,20 @@ class NodeAgent implements Agent {
     try {
       report = spool.read(entry);
     } catch (err) {
-      spool.remove(entry);
+      // A file that is there but cannot be parsed is kept for a person, as at open; one that
+      // vanished is simply gone.
+      let kept: string | undefined;
+      try {
+        kept = spool.quarantine(entry, `cannot be read: ${errorMessage(err)}`);
+      } catch {
+        spool.remove(entry);
+      }
       this.forceFull = true;
       this.log.error(
-        { reportId: entry.reportId, err: errorMessage(err) },
-        'a spooled report vanished or cannot be read: skipped; the next report will be full',
+        { reportId: entry.reportId, err: errorMessage(err), ...(kept ? { file: kept } : {}) },
+        kept
+          ? 'a spooled report cannot be read: moved to quarantine; the next report will be full'
+          : 'a spooled report vanished or cannot be read: skipped; the next report will be full',
       );
       return { next: true, delivered: false };
     }
