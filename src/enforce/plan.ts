@@ -71,6 +71,19 @@ export function staleAgainst(basis: PlanNode['basis'], state: NodeState): Catego
   return categories.filter((category) => basis[category] !== now[category]);
 }
 
+/** What every fixer of `node` works from: its state, its roles' spec, its pair and the primary's state. */
+export function fixContext(desired: Desired, node: string, stateOf: StateLookup): NodeFixContext {
+  const pair = modelOf(desired, node);
+  const model = pair ? stateOf(pair.primary) : undefined;
+  return {
+    node,
+    state: stateOf(node) as NodeState,
+    spec: effectiveSpec(desired, node),
+    ...(model ? { model } : {}),
+    ...(pair ? { pair } : {}),
+  };
+}
+
 function draftsFor(
   desired: Desired,
   node: string,
@@ -78,18 +91,8 @@ function draftsFor(
   now: Date,
   readinessByPair: Map<string, Readiness>,
 ): FixDraft[] {
-  const state = stateOf(node) as NodeState;
-  const pair = modelOf(desired, node);
-  const model = pair ? stateOf(pair.primary) : undefined;
-  const spec = effectiveSpec(desired, node);
-  const ctx: NodeFixContext = {
-    node,
-    state,
-    spec,
-    ...(model ? { model } : {}),
-    ...(pair ? { pair } : {}),
-  };
-  const all = findingsFor(desired, node, stateOf, now, { spec, readinessByPair });
+  const ctx = fixContext(desired, node, stateOf);
+  const all = findingsFor(desired, node, stateOf, now, { spec: ctx.spec, readinessByPair });
   const unknown = all.filter((f) => f.key === '(not collected)' || isNotCollected(f));
   const findings = all.filter((f) => !unknown.includes(f));
   const drafts = [

@@ -1,38 +1,11 @@
-import { loadYaml } from '../../../test/helpers/desired';
+import { FLEET, fleetWith, plannedBy } from '../../../test/helpers/fixers';
 import { spec, state } from '../../../test/helpers/states';
-import { effectiveSpec } from '../../desired';
 import type { FileInfo, NodeState } from '../../model/state';
 import { sha256Hex } from '../../shared/canonical-json';
-import { findingsFor, modelOf } from '../findings';
 import type { FixDraft, NodeFixContext, SourcedFinding } from '../types';
 import { filesFixer } from './files';
 
-const NOW = new Date('2026-11-22T10:05:00.000Z');
-
-/** A pair a (primary) / b (secondary) and a node c outside any pair, all with the role `app`. */
-const FLEET = `
-kind: Role
-name: app
----
-kind: Node
-name: a
-roles: [app]
----
-kind: Node
-name: b
-roles: [app]
----
-kind: Node
-name: c
-roles: [app]
----
-kind: Pair
-name: p
-primary: a
-secondary: b
-`;
-
-const withFiles = (table: string): string => FLEET.replace('name: app\n', `name: app\nfiles: ${table}\n`);
+const withFiles = (table: string): string => fleetWith('files', table);
 
 const sha = (text: string): string => `sha256:${sha256Hex(text)}`;
 
@@ -53,29 +26,8 @@ const files = (...list: FileInfo[]): NodeState['files'] => ({
   items: Object.fromEntries(list.map((f) => [f.path, f])),
 });
 
-/**
- * What the planner hands the files fixer for `node` (as plan.ts does): the node's findings of
- * the category — drift from its roles and the pair's parity — and its context.
- */
-function planned(yaml: string, states: NodeState[], node = 'b'): FixDraft[] {
-  const desired = loadYaml(yaml);
-  const byName = new Map(states.map((s) => [s.node, s]));
-  const stateOf = (n: string): NodeState | undefined => byName.get(n);
-  const pair = modelOf(desired, node);
-  const model = pair ? stateOf(pair.primary) : undefined;
-  const ctx: NodeFixContext = {
-    node,
-    state: stateOf(node) as NodeState,
-    spec: effectiveSpec(desired, node),
-    ...(model ? { model } : {}),
-    ...(pair ? { pair } : {}),
-  };
-  const findings = findingsFor(desired, node, stateOf, NOW, { spec: ctx.spec });
-  return filesFixer.plan(
-    findings.filter((f) => f.category === 'files'),
-    ctx,
-  );
-}
+const planned = (yaml: string, states: NodeState[], node = 'b'): FixDraft[] =>
+  plannedBy(filesFixer, yaml, states, node);
 
 const APP = '/etc/app.conf';
 

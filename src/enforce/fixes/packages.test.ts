@@ -1,39 +1,10 @@
-import { loadYaml } from '../../../test/helpers/desired';
+import { FLEET, fleetWith, plannedBy } from '../../../test/helpers/fixers';
 import { dpkg, spec, state } from '../../../test/helpers/states';
-import { effectiveSpec } from '../../desired';
 import type { PackageEntry, PackagesState, NodeState } from '../../model/state';
-import { findingsFor, modelOf } from '../findings';
 import type { FixDraft, NodeFixContext, SourcedFinding } from '../types';
 import { packagesFixer } from './packages';
 
-const NOW = new Date('2026-11-22T10:05:00.000Z');
-
-/** A pair a (primary) / b (secondary) and a node c outside any pair, all with the role `app`. */
-const FLEET = `
-kind: Role
-name: app
----
-kind: Node
-name: a
-roles: [app]
----
-kind: Node
-name: b
-roles: [app]
----
-kind: Node
-name: c
-roles: [app]
----
-kind: Pair
-name: p
-primary: a
-secondary: b
-`;
-
-/** The fleet with the role's `packages:` table as written in YAML. */
-const withPackages = (table: string): string =>
-  FLEET.replace('name: app\n', `name: app\npackages: ${table}\n`);
+const withPackages = (table: string): string => fleetWith('packages', table);
 
 /** The apt-get command line every install starts with: no prompts, no recommends, old config kept. */
 const APT_INSTALL = [
@@ -56,29 +27,8 @@ function rpm(...entries: [name: string, version: string, arch?: string][]): Pack
   return { manager: 'rpm', items };
 }
 
-/**
- * What the planner hands the packages fixer for `node` (as plan.ts does): the node's findings of
- * the category — drift from its roles and the pair's parity — and its context.
- */
-function planned(yaml: string, states: NodeState[], node = 'b'): FixDraft[] {
-  const desired = loadYaml(yaml);
-  const byName = new Map(states.map((s) => [s.node, s]));
-  const stateOf = (n: string): NodeState | undefined => byName.get(n);
-  const pair = modelOf(desired, node);
-  const model = pair ? stateOf(pair.primary) : undefined;
-  const ctx: NodeFixContext = {
-    node,
-    state: stateOf(node) as NodeState,
-    spec: effectiveSpec(desired, node),
-    ...(model ? { model } : {}),
-    ...(pair ? { pair } : {}),
-  };
-  const findings = findingsFor(desired, node, stateOf, NOW, { spec: ctx.spec });
-  return packagesFixer.plan(
-    findings.filter((f) => f.category === 'packages'),
-    ctx,
-  );
-}
+const planned = (yaml: string, states: NodeState[], node = 'b'): FixDraft[] =>
+  plannedBy(packagesFixer, yaml, states, node);
 
 describe("installing the primary's version (parity)", () => {
   it("installs a package the secondary lacks at the primary's exact version and architecture", () => {

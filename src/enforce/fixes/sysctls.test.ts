@@ -1,37 +1,10 @@
-import { loadYaml } from '../../../test/helpers/desired';
+import { FLEET, fleetWith, plannedBy } from '../../../test/helpers/fixers';
 import { spec, state } from '../../../test/helpers/states';
-import { effectiveSpec } from '../../desired';
 import type { NodeState, SysctlsState } from '../../model/state';
-import { findingsFor, modelOf } from '../findings';
-import type { FixDraft, NodeFixContext, SourcedFinding } from '../types';
+import type { FixDraft, SourcedFinding } from '../types';
 import { sysctlsFixer } from './sysctls';
 
-const NOW = new Date('2026-11-22T10:05:00.000Z');
-
-/** A pair a (primary) / b (secondary) and a node c outside any pair, all with the role `app`. */
-const FLEET = `
-kind: Role
-name: app
----
-kind: Node
-name: a
-roles: [app]
----
-kind: Node
-name: b
-roles: [app]
----
-kind: Node
-name: c
-roles: [app]
----
-kind: Pair
-name: p
-primary: a
-secondary: b
-`;
-
-const withSysctls = (table: string): string => FLEET.replace('name: app\n', `name: app\nsysctls: ${table}\n`);
+const withSysctls = (table: string): string => fleetWith('sysctls', table);
 
 /** Live values, and persisted ones as `key: [value, 'file:line']`. */
 function sysctls(
@@ -46,29 +19,8 @@ function sysctls(
   };
 }
 
-/**
- * What the planner hands the sysctls fixer for `node` (as plan.ts does): the node's findings of
- * the category — drift from its roles, the pair's parity and panic safety — and its context.
- */
-function planned(yaml: string, states: NodeState[], node = 'b'): FixDraft[] {
-  const desired = loadYaml(yaml);
-  const byName = new Map(states.map((s) => [s.node, s]));
-  const stateOf = (n: string): NodeState | undefined => byName.get(n);
-  const pair = modelOf(desired, node);
-  const model = pair ? stateOf(pair.primary) : undefined;
-  const ctx: NodeFixContext = {
-    node,
-    state: stateOf(node) as NodeState,
-    spec: effectiveSpec(desired, node),
-    ...(model ? { model } : {}),
-    ...(pair ? { pair } : {}),
-  };
-  const findings = findingsFor(desired, node, stateOf, NOW, { spec: ctx.spec });
-  return sysctlsFixer.plan(
-    findings.filter((f) => f.category === 'sysctls'),
-    ctx,
-  );
-}
+const planned = (yaml: string, states: NodeState[], node = 'b'): FixDraft[] =>
+  plannedBy(sysctlsFixer, yaml, states, node);
 
 /** Both nodes reboot 10 s after a panic, so panic safety adds nothing to a test about another key. */
 const PANIC_OK = { 'kernel.panic': ['10', '/etc/sysctl.d/90-driftguard.conf:3'] as [string, string] };

@@ -1,37 +1,10 @@
-import { loadYaml } from '../../../test/helpers/desired';
+import { FLEET, fleetWith, plannedBy } from '../../../test/helpers/fixers';
 import { state } from '../../../test/helpers/states';
-import { effectiveSpec } from '../../desired';
 import type { GroupEntry, NodeState, UserEntry, UsersState } from '../../model/state';
-import { findingsFor, modelOf } from '../findings';
-import type { FixDraft, NodeFixContext } from '../types';
+import type { FixDraft } from '../types';
 import { usersFixer } from './users';
 
-const NOW = new Date('2026-11-22T10:05:00.000Z');
-
-/** A pair a (primary) / b (secondary) and a node c outside any pair, all with the role `app`. */
-const FLEET = `
-kind: Role
-name: app
----
-kind: Node
-name: a
-roles: [app]
----
-kind: Node
-name: b
-roles: [app]
----
-kind: Node
-name: c
-roles: [app]
----
-kind: Pair
-name: p
-primary: a
-secondary: b
-`;
-
-const withUsers = (table: string): string => FLEET.replace('name: app\n', `name: app\nusers: ${table}\n`);
+const withUsers = (table: string): string => fleetWith('users', table);
 
 const REPORT_ONLY = 'report only: renumbering a uid or gid changes who owns files (DESIGN §9)';
 
@@ -49,29 +22,8 @@ function users(
   return { users: userEntries, groups: groupEntries };
 }
 
-/**
- * What the planner hands the users fixer for `node` (as plan.ts does): the node's findings of
- * the category — drift from its roles and the pair's parity — and its context.
- */
-function planned(yaml: string, states: NodeState[], node = 'b'): FixDraft[] {
-  const desired = loadYaml(yaml);
-  const byName = new Map(states.map((s) => [s.node, s]));
-  const stateOf = (n: string): NodeState | undefined => byName.get(n);
-  const pair = modelOf(desired, node);
-  const model = pair ? stateOf(pair.primary) : undefined;
-  const ctx: NodeFixContext = {
-    node,
-    state: stateOf(node) as NodeState,
-    spec: effectiveSpec(desired, node),
-    ...(model ? { model } : {}),
-    ...(pair ? { pair } : {}),
-  };
-  const findings = findingsFor(desired, node, stateOf, NOW, { spec: ctx.spec });
-  return usersFixer.plan(
-    findings.filter((f) => f.category === 'users'),
-    ctx,
-  );
-}
+const planned = (yaml: string, states: NodeState[], node = 'b'): FixDraft[] =>
+  plannedBy(usersFixer, yaml, states, node);
 
 describe('renumbering (report only unless the roles allow it)', () => {
   it("reports a user and group whose ids differ from the primary's, naming the primary's id", () => {
