@@ -19,7 +19,14 @@ import type { FstabEntry } from '../../model/state';
 import { drbdResourceOf } from '../../readiness/boot-safety/late-devices';
 import { copyableText } from '../copyable-text';
 import { editFstabLine, fstabLine } from '../edits/fstab';
-import type { CategoryFixer, FileEdit, FixDraft, NodeFixContext, SourcedFinding } from '../types';
+import type {
+  CategoryFixer,
+  FileEdit,
+  FixDraft,
+  FstabLineFields,
+  NodeFixContext,
+  SourcedFinding,
+} from '../types';
 import { advice, adviceIfAny, fingerprints, perKey, refusedName } from './common';
 
 /** Options that must be on the line whatever the primary has: the roles' and safety's. */
@@ -67,23 +74,27 @@ function copiedLine(
   const have = optionWords(primary);
   const add = need.required.filter((option) => !have.includes(option));
   const remove = need.required.includes('noauto') && have.includes('auto') ? ['auto'] : [];
-  const change = {
+  const change: FstabLineFields = {
     ...(need.spec !== undefined && need.spec !== primary.spec ? { spec: need.spec } : {}),
     ...(need.vfstype !== undefined && need.vfstype !== primary.vfstype ? { vfstype: need.vfstype } : {}),
+    options: { add, remove },
   };
   const line = primaryLine(ctx, primary);
-  if (add.length === 0 && remove.length === 0 && Object.keys(change).length === 0)
-    return { line, changed: '' };
-  const what = [
+  const what = describeChange(change);
+  return what.length === 0
+    ? { line, changed: '' }
+    : { line: editFstabLine(line, change), changed: `, but: ${what.join('; ')}` };
+}
+
+/** The parts of an fstab line a change makes different, as a description lists them. */
+function describeChange(change: FstabLineFields): string[] {
+  return [
     change.spec !== undefined ? `device ${change.spec}` : '',
     change.vfstype !== undefined ? `type ${change.vfstype}` : '',
-    add.length ? `add ${add.join(',')}` : '',
-    remove.length ? `drop ${remove.join(',')}` : '',
+    change.options?.add.length ? `add ${change.options.add.join(',')}` : '',
+    change.options?.remove.length ? `drop ${change.options.remove.join(',')}` : '',
+    change.passno !== undefined ? `fsck pass ${change.passno}` : '',
   ].filter(Boolean);
-  return {
-    line: editFstabLine(line, { ...change, options: { add, remove } }),
-    changed: `, but: ${what.join('; ')}`,
-  };
 }
 
 function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixContext): FixDraft[] {
@@ -210,13 +221,7 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
     },
     ...(primary && primary.passno !== entry.passno ? { passno: primary.passno } : {}),
   };
-  const what = [
-    changes.spec !== undefined ? `device ${changes.spec}` : '',
-    changes.vfstype !== undefined ? `type ${changes.vfstype}` : '',
-    changes.options.add.length ? `add ${changes.options.add.join(',')}` : '',
-    changes.options.remove.length ? `drop ${changes.options.remove.join(',')}` : '',
-    'passno' in changes ? `fsck pass ${changes.passno}` : '',
-  ].filter(Boolean);
+  const what = describeChange(changes);
   if (what.length === 0) return drafts;
   const written = [changes.spec ?? '', ...changes.options.add, ...changes.options.remove];
   if (written.some(holdsRedaction)) return [...drafts, secretAdvice(mountPoint, node, rest)];
