@@ -137,14 +137,26 @@ export interface MountHang {
   statuses: ProviderStatus[];
 }
 
-/** The hang finding's message: one sentence, cause, consequence and advice. */
-export function hangMessage(ctx: BootContext, mountNode: GraphNode, hang: MountHang): string {
+/**
+ * A mount unit as a finding names it: where (with its fstab line, if it has one) and its device
+ * (with what the device is now, when the fstab names it by UUID=…).
+ */
+function namedMount(ctx: BootContext, mountNode: GraphNode, device?: Device) {
   const unit = mountNode.unit as UnitInfo;
   const mount = unit.mount as NonNullable<UnitInfo['mount']>;
   const entry = fstabEntryOf(ctx.state.mounts, unit);
+  return {
+    mount,
+    entry,
+    where: entry ? `${mount.where} (/etc/fstab line ${entry.line})` : mount.where,
+    what: device?.liveSource === undefined ? mount.what : `${mount.what} (${device.liveSource})`,
+  };
+}
+
+/** The hang finding's message: one sentence, cause, consequence and advice. */
+export function hangMessage(ctx: BootContext, mountNode: GraphNode, hang: MountHang): string {
   const { targetName, device, statuses } = hang;
-  const where = entry ? `${mount.where} (/etc/fstab line ${entry.line})` : mount.where;
-  const what = device.liveSource === undefined ? mount.what : `${mount.what} (${device.liveSource})`;
+  const { entry, where, what } = namedMount(ctx, mountNode, device);
   const cause = deviceCause(`its device ${what}`, targetName, statuses);
   return `${where} is required by ${targetName}, but ${cause}: ${consequence(targetName, entry)}; ${device.late.advice}.`;
 }
@@ -159,9 +171,7 @@ function deviceCause(device: string, targetName: string, statuses: readonly Prov
 
 function hangFinding(ctx: BootContext, mountNode: GraphNode, hang: MountHang): Finding {
   const { graph } = ctx;
-  const unit = mountNode.unit as UnitInfo;
-  const mount = unit.mount as NonNullable<UnitInfo['mount']>;
-  const entry = fstabEntryOf(ctx.state.mounts, unit);
+  const { mount, entry } = namedMount(ctx, mountNode);
   const { targetName, target, beforeEdge, device, statuses } = hang;
   const { late } = device;
   const evidence: string[] = [];
@@ -275,16 +285,10 @@ function hangThrough(
     const device = deviceOf(ctx, needed.unit as UnitInfo, listDrbdInstances);
     const statuses = device && lateStatuses(ctx, device, waiting.target);
     if (!device || !statuses) continue;
-    const unit = node.unit as UnitInfo;
-    const mount = unit.mount as NonNullable<UnitInfo['mount']>;
-    const entry = fstabEntryOf(ctx.state.mounts, unit);
-    const where = entry ? `${mount.where} (/etc/fstab line ${entry.line})` : mount.where;
-    const neededUnit = needed.unit as UnitInfo;
-    const neededMount = neededUnit.mount as NonNullable<UnitInfo['mount']>;
-    const neededWhere = neededMount.where;
-    const what =
-      device.liveSource === undefined ? neededMount.what : `${neededMount.what} (${device.liveSource})`;
-    const cause = deviceCause(`its device ${what}`, waiting.targetName, statuses);
+    const { mount, entry, where } = namedMount(ctx, node);
+    const needs = namedMount(ctx, needed, device);
+    const neededWhere = needs.mount.where;
+    const cause = deviceCause(`its device ${needs.what}`, waiting.targetName, statuses);
     const evidence: string[] = [];
     if (entry) evidence.push(fstabEvidence(entry));
     evidence.push(formatOrderingEdge(ctx.graph, waiting.target, waiting.beforeEdge));
@@ -298,7 +302,7 @@ function hangThrough(
       aspect: 'boot-hang',
       message:
         `${where} is required by ${waiting.targetName} and needs ${neededWhere} mounted first, but ${cause}: ` +
-        `the boot waits ${timeoutText(fstabEntryOf(ctx.state.mounts, neededUnit))} for that device, then ${neededWhere} fails, ` +
+        `the boot waits ${timeoutText(needs.entry)} for that device, then ${neededWhere} fails, ` +
         `${mount.where} with it, and ${waiting.targetName} too; give ${mount.where} the same options as ${neededWhere} (nofail, or noauto when a cluster manager mounts it).`,
       evidence,
       ...(entry ? { actual: { options: entry.options.join(','), requiredBy: waiting.targetName } } : {}),
