@@ -226,10 +226,20 @@ function waitingTarget(
   return undefined;
 }
 
-/** The late device's hang before `target`: undefined when one of its providers is in time. */
-function lateStatuses(ctx: BootContext, device: Device, target: number): ProviderStatus[] | undefined {
+/**
+ * The late device `mountNode` is on, when none of its providers can bring it up before
+ * `target`: with the providers' statuses. Undefined for an ordinary device, or one in time.
+ */
+function lateDeviceOf(
+  ctx: BootContext,
+  mountNode: GraphNode,
+  target: number,
+  listDrbdInstances: () => string[],
+): { device: Device; statuses: ProviderStatus[] } | undefined {
+  const device = deviceOf(ctx, mountNode.unit as UnitInfo, listDrbdInstances);
+  if (!device) return undefined;
   const statuses = providerStatuses(ctx, device.late, target);
-  return statuses.some((status) => status.status === 'in-time') ? undefined : statuses;
+  return statuses.some((status) => status.status === 'in-time') ? undefined : { device, statuses };
 }
 
 /** Does this unit, a mount the boot starts, hang the boot? How, or undefined. */
@@ -239,10 +249,8 @@ export function mountHang(
   listDrbdInstances: () => string[],
 ): MountHang | undefined {
   const waiting = waitingTarget(ctx, node);
-  if (!waiting) return undefined;
-  const device = deviceOf(ctx, node.unit as UnitInfo, listDrbdInstances);
-  const statuses = device && lateStatuses(ctx, device, waiting.target);
-  return device && statuses ? { ...waiting, device, statuses } : undefined;
+  const late = waiting && lateDeviceOf(ctx, node, waiting.target, listDrbdInstances);
+  return waiting && late ? { ...waiting, ...late } : undefined;
 }
 
 /**
@@ -282,9 +290,9 @@ function hangThrough(
   const waiting = waitingTarget(ctx, node);
   if (!waiting) return undefined;
   for (const needed of requiredMounts(ctx, node.id)) {
-    const device = deviceOf(ctx, needed.unit as UnitInfo, listDrbdInstances);
-    const statuses = device && lateStatuses(ctx, device, waiting.target);
-    if (!device || !statuses) continue;
+    const late = lateDeviceOf(ctx, needed, waiting.target, listDrbdInstances);
+    if (!late) continue;
+    const { device, statuses } = late;
     const { mount, entry, where } = namedMount(ctx, node);
     const needs = namedMount(ctx, needed, device);
     const neededWhere = needs.mount.where;
