@@ -13,7 +13,7 @@ import { errorMessage } from '../shared/errors';
 export const RECEIPTS_KEPT_MS = 24 * 60 * 60 * 1000;
 
 /** How often to prune: an hour of history at a time is small work. */
-export const PRUNE_EVERY_MS = 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 export interface HistoryRetentionOptions {
   store: Pick<Store, 'pruneHistory'>;
