@@ -4,6 +4,7 @@
  */
 import type { IgnoreRules, RoleSpec } from '../model/desired';
 import type { Finding, ParitySides } from '../model/finding';
+import { NOT_COLLECTED } from '../model/finding';
 import type { Category, CategoryValues, NodeState } from '../model/state';
 import { CATEGORIES } from '../model/state';
 import { filesComparator } from './categories/files';
@@ -49,7 +50,7 @@ function notCollected(category: Category, state: NodeState, severity: Finding['s
   const reason = collectorError(state, category);
   return finding({
     category,
-    key: '(not collected)',
+    key: NOT_COLLECTED,
     kind: 'missing',
     severity,
     message: `${category} of ${state.node} were not collected${reason ? `: ${reason}` : ''}`,

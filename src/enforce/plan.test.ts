@@ -1,15 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadYaml } from '../../test/helpers/desired';
-import { dpkg, mountRule, spec, state, unit, units } from '../../test/helpers/states';
+import { dpkg, fstab, mountRule, spec, state, unit, units } from '../../test/helpers/states';
 import { redactSecrets, redactWords } from '../collect/files/redact';
 import { parseFstab } from '../collect/parsers/fstab';
 import { loadDesired } from '../desired';
 import type { Fix, Plan } from '../model/plan';
-import type { FileInfo, NodeState } from '../model/state';
+import type { FileInfo, LiveMount, NodeState } from '../model/state';
 import { sha256Hex } from '../shared/canonical-json';
 import { mountsFixer } from './fixes/mounts';
-import { makePlan, planHash, staleAgainst } from './plan';
+import { basisOf, makePlan, planHash, staleAgainst } from './plan';
+import { categoryHashes } from '../collect';
+import { hashOf } from '../shared/canonical-json';
 import { planCategories } from './findings';
 import { verifyCategories } from '../model/run';
 import { CATEGORIES } from '../model/state';
@@ -42,6 +44,12 @@ const file = (p: string, text: string, extra: Partial<FileInfo> = {}): FileInfo 
   owner: 'root',
   group: 'root',
   ...extra,
+});
+
+/** Sysctls with kernel.panic at `value`, live and persisted in driftguard's own file. */
+const panicAt = (value: string): NonNullable<NodeState['sysctls']> => ({
+  live: { 'kernel.panic': value },
+  persisted: { 'kernel.panic': { value, source: '/etc/sysctl.d/90-driftguard.conf:1' } },
 });
 
 const PAIR = `
@@ -594,6 +602,283 @@ describe('waves', () => {
       for (const p of pairs) expect(wave.includes(p.primary) && wave.includes(p.secondary)).toBe(false);
     }
     expect(planWaves(['a1', 'a2'], pairs, 10)).toEqual([['a2'], ['a1']]);
+  });
+});
+
+describe('what a plan stands on (basisOf, staleAgainst)', () => {
+  /** A state as a collection leaves it: every category present has its hash (collect/index.ts). */
+  const collected = (s: NodeState): NodeState => ({ ...s, hashes: categoryHashes(s) });
+  const MOUNTED: LiveMount = {
+    mountPoint: '/data',
+    source: '/dev/sdb1',
+    fstype: 'ext4',
+    options: ['rw'],
+    superOptions: ['rw'],
+    root: '/',
+    mountId: 30,
+    parentId: 1,
+    device: '8:17',
+  };
+  const node = () =>
+    collected(
+      state('c', {
+        mounts: {
+          fstab: [fstab(1, '/dev/sdb1', '/data', 'ext4', 'defaults')],
+          live: [MOUNTED],
+          warnings: [],
+        },
+        units: units(unit('web.service', { activeState: 'active' })),
+        sysctls: { live: { 'kernel.panic': '10' }, persisted: {} },
+        packages: dpkg(['bash', '5.2-1']),
+      }),
+    );
+
+  it('lists each category once, in a stable order, with the hash its configuration has', () => {
+    const c = node();
+    const basis = basisOf(c, ['units', 'sysctls', 'mounts', 'packages', 'mounts']);
+    expect(Object.keys(basis)).toEqual(['mounts', 'packages', 'sysctls', 'units']);
+    expect(basis.packages).toBe(c.hashes.packages);
+    expect(basis.sysctls).toBe(c.hashes.sysctls);
+    expect(basis.mounts).toBe(hashOf({ fstab: c.mounts?.fstab, warnings: [] }));
+    const { activeState: _active, ...web } = c.units?.items['web.service'] as NonNullable<
+      NodeState['units']
+    >['items'][string];
+    expect(basis.units).toBe(hashOf([web]));
+  });
+
+  it('hashes a category a state holds without its hash, and leaves out one it does not hold', () => {
+    const c = { ...node(), hashes: {} };
+    expect(basisOf(c, ['sysctls']).sysctls).toBe(hashOf(c.sysctls));
+    expect(Object.keys(basisOf(c, ['users', 'files', 'sysctls']))).toEqual(['sysctls']);
+  });
+
+  it('is stale where the fstab, the warnings or a unit changed, not where only mounted or active state did', () => {
+    const c = node();
+    const basis = basisOf(c, ['mounts', 'units']);
+    const live = collected({
+      ...c,
+      mounts: { ...(c.mounts as NonNullable<NodeState['mounts']>), live: [] },
+      units: units(unit('web.service', { activeState: 'failed' })),
+    });
+    expect(live.hashes.mounts).not.toBe(c.hashes.mounts);
+    expect(staleAgainst(basis, live)).toEqual([]);
+    const remounted = collected({
+      ...c,
+      mounts: {
+        ...(c.mounts as NonNullable<NodeState['mounts']>),
+        fstab: [fstab(1, '/dev/sdb1', '/data', 'ext4', 'noatime')],
+      },
+    });
+    expect(staleAgainst(basis, remounted)).toEqual(['mounts']);
+    const warned = collected({
+      ...c,
+      mounts: {
+        ...(c.mounts as NonNullable<NodeState['mounts']>),
+        warnings: [{ source: '/etc/fstab', line: 2, message: 'not an fstab line' }],
+      },
+    });
+    expect(staleAgainst(basis, warned)).toEqual(['mounts']);
+    const disabled = collected({
+      ...c,
+      units: units(unit('web.service', { activeState: 'active', enablement: 'disabled' })),
+    });
+    expect(staleAgainst(basis, disabled)).toEqual(['units']);
+    const { units: _gone, ...rest } = c;
+    expect(staleAgainst(basis, collected(rest))).toEqual(['units']);
+  });
+});
+
+describe('what the planner decides before the fixers', () => {
+  const SOLO = `
+kind: Role
+name: solo
+units: { foo.service: { enabled: true } }
+---
+kind: Node
+name: c
+roles: [solo]
+`;
+  /** A node that boots into multi-user.target, with the units given. */
+  const booting = (node: string, values: Parameters<typeof state>[1] = {}): NodeState =>
+    state(node, {
+      mounts: { fstab: [], live: [] },
+      units: { ...units(unit('multi-user.target'), unit('bar.service')), defaultTarget: 'multi-user.target' },
+      ...values,
+    });
+  const ENABLE_FOO = ['systemctl', 'enable', 'foo.service'];
+  const enableFoo = (plan: Plan) => fixOf(plan, 'c/units/foo.service#enablement');
+
+  it('enables a unit a package brings only when the plan installs a package on that node', () => {
+    const installing = planOf(
+      SOLO.replace('units:', 'packages: { foo: present }\nunits:'),
+      [booting('c', { packages: dpkg(['bash', '5.2-1']) })],
+      'node:c',
+    );
+    expect(installing.fixes.map((f) => [f.id, f.action])).toEqual([
+      ['c/packages/foo', 'change'],
+      ['c/units/foo.service#enablement', 'change'],
+    ]);
+    expect(enableFoo(installing).commands).toEqual([ENABLE_FOO]);
+    expect(installing.waves).toEqual([['c']]);
+  });
+
+  it('leaves the enabling to a person, with its commands, when no package is installed there', () => {
+    const plan = planOf(SOLO, [booting('c')], 'node:c');
+    expect(plan.fixes).toEqual([
+      {
+        id: 'c/units/foo.service#enablement',
+        node: 'c',
+        category: 'units',
+        key: 'foo.service',
+        action: 'advice',
+        description: 'enable foo.service on c (its unit file comes with its package)',
+        files: [],
+        commands: [ENABLE_FOO],
+        addresses: ['units|foo.service|missing||'],
+        reason: 'its unit file is not on the node and this plan installs no package that could bring it',
+      },
+    ]);
+    expect(plan.waves).toEqual([]);
+    expect(plan.nodes).toEqual([{ node: 'c', collectedAt: '2026-11-22T10:00:00.000Z', basis: {} }]);
+  });
+
+  it('counts only installs: a change in another category, or package advice, brings no unit file', () => {
+    const withSysctl = SOLO.replace('units:', 'sysctls: { kernel.panic: 10 }\nunits:');
+    const sysctlChange = planOf(
+      withSysctl,
+      [booting('c', { sysctls: panicAt('0'), files: { items: {} } })],
+      'node:c',
+    );
+    expect(sysctlChange.fixes.filter((f) => f.category === 'sysctls').map((f) => f.action)).toContain(
+      'change',
+    );
+    expect(enableFoo(sysctlChange).action).toBe('advice');
+    // A package only the secondary has is advice; the enabling on it stays advice too.
+    const pair = `${PAIR.replace('name: app\n', 'name: app\nunits: { foo.service: { enabled: true } }\n')}`;
+    const primary = booting('a', {
+      packages: dpkg(['bash', '5.2-1']),
+      units: { ...units(unit('multi-user.target'), unit('foo.service')), defaultTarget: 'multi-user.target' },
+    });
+    const secondary = booting('b', { packages: dpkg(['bash', '5.2-1'], ['strace', '6.1-0.1']) });
+    const plan = planOf(pair, [primary, secondary], 'node:b');
+    expect(plan.fixes.filter((f) => f.category === 'packages').map((f) => [f.key, f.action])).toEqual([
+      ['strace:amd64', 'advice'],
+    ]);
+    expect(fixOf(plan, 'b/units/foo.service#enablement').action).toBe('advice');
+  });
+
+  it('turns a category not collected into one "collect it first" per category, and plans nothing from it', () => {
+    const plan = planOf(SOLO, [state('c')], 'node:c');
+    expect(plan.fixes).toEqual([
+      {
+        id: 'c/units/(not collected)',
+        node: 'c',
+        category: 'units',
+        key: '(not collected)',
+        action: 'advice',
+        description: 'collect the units of c (its collector failed or the state is partial), then plan again',
+        files: [],
+        commands: [],
+        addresses: ['units|(not collected)|missing||'],
+        reason: 'a plan is made only from what was collected',
+      },
+    ]);
+  });
+
+  it("groups a pair's not-collected findings (drift, parity, panic safety) into one advice per category", () => {
+    const pair = PAIR.replace('name: app\n', 'name: app\nsysctls: { vm.swappiness: 10 }\n');
+    const plan = planOf(pair, [booting('a', { sysctls: panicAt('10') }), booting('b')], 'node:b');
+    const collect = fixOf(plan, 'b/sysctls/(not collected)');
+    expect(collect.description).toBe(
+      'collect the sysctls of b (its collector failed or the state is partial), then plan again',
+    );
+    expect([...collect.addresses].sort()).toEqual(['sysctls|(not collected)|missing||']);
+    expect(plan.fixes.filter((f) => f.category === 'sysctls')).toHaveLength(1);
+  });
+
+  it('says when the boot of a node cannot be judged, instead of reading "units" as a unit name', () => {
+    const noDefault = state('c', {
+      mounts: { fstab: [], live: [] },
+      units: units(unit('foo.service')),
+    });
+    expect(planOf(SOLO, [noDefault], 'node:c').fixes).toEqual([
+      {
+        id: 'c/units/(boot safety)',
+        node: 'c',
+        category: 'units',
+        key: '(boot safety)',
+        action: 'advice',
+        description:
+          'Boot safety of c cannot be checked: it has no default.target to boot into. Nothing is planned for its boot until it can be.',
+        files: [],
+        commands: [],
+        addresses: ['units|units|missing|boot-safety-unknown|'],
+        reason: 'a plan is made only from what could be checked',
+      },
+    ]);
+  });
+});
+
+describe('the plan over several targets and nodes', () => {
+  const TWO_PAIRS = `${PAIR.replace('name: app\n', 'name: app\nsysctls: { kernel.panic: 10 }\n')}
+---
+kind: Node
+name: c
+roles: [app]
+---
+kind: Node
+name: d
+roles: [app]
+---
+kind: Pair
+name: q
+primary: c
+secondary: d
+---
+kind: Node
+name: e
+roles: [app]
+`;
+  const panicking = (node: string, value: string) =>
+    state(node, { sysctls: panicAt(value), files: { items: {} } });
+  const states = () => [
+    panicking('a', '0'),
+    panicking('b', '0'),
+    panicking('c', '0'),
+    panicking('d', '0'),
+    panicking('e', '10'),
+  ];
+  const planWith = (target: string, maxNodesPerWave?: number): Plan => {
+    const byName = new Map(states().map((s) => [s.node, s]));
+    return makePlan({
+      desired: loadYaml(TWO_PAIRS),
+      target,
+      stateOf: (n) => byName.get(n),
+      now: NOW,
+      ...(maxNodesPerWave === undefined ? {} : { maxNodesPerWave }),
+    });
+  };
+
+  it('names every target it was given, and tells each node its role', () => {
+    const plan = planWith('pair:p,node:e');
+    expect(plan.target).toBe('pair:p,node:e');
+    expect(plan.nodes.map((n) => [n.node, n.role])).toEqual([
+      ['a', 'primary'],
+      ['b', 'secondary'],
+      ['e', undefined],
+    ]);
+    expect(plan.nodes.find((n) => n.node === 'e')).not.toHaveProperty('role');
+  });
+
+  it('puts in waves only the nodes it changes, one node a wave unless told more', () => {
+    const plan = planWith('pair:p,pair:q,node:e');
+    expect(plan.fixes.filter((f) => f.node === 'e')).toEqual([]);
+    expect(plan.waves).toEqual([['b'], ['d'], ['a'], ['c']]);
+    expect(plan.nodes.find((n) => n.node === 'e')?.basis).toEqual({});
+    expect(planWith('pair:p,pair:q,node:e', 2).waves).toEqual([
+      ['b', 'd'],
+      ['a', 'c'],
+    ]);
   });
 });
 

@@ -9,8 +9,10 @@ import type { Desired, PairDecl } from '../model/desired';
 import type { Fix, Plan, PlanNode } from '../model/plan';
 import { PLAN_SCHEMA_ID } from '../model/plan';
 import type { Readiness } from '../model/readiness';
+import { NOT_COLLECTED } from '../model/finding';
 import type { Category, NodeState } from '../model/state';
 import { isCategory } from '../model/state';
+import { BOOT_SAFETY_UNKNOWN } from '../readiness/boot-safety';
 import { hashOf } from '../shared/canonical-json';
 import { NotFoundError } from '../shared/errors';
 import type { StateLookup } from './findings';
@@ -93,10 +95,12 @@ function draftsFor(
 ): FixDraft[] {
   const ctx = fixContext(desired, node, stateOf);
   const all = findingsFor(desired, node, stateOf, now, { spec: ctx.spec, readinessByPair });
-  const unknown = all.filter((f) => f.key === '(not collected)' || isNotCollected(f));
-  const findings = all.filter((f) => !unknown.includes(f));
+  const unknown = all.filter((f) => f.key === NOT_COLLECTED);
+  const unchecked = all.filter((f) => f.aspect === BOOT_SAFETY_UNKNOWN);
+  const findings = all.filter((f) => !unknown.includes(f) && !unchecked.includes(f));
   const drafts = [
     ...notCollectedAdvice(node, unknown),
+    ...unchecked.map(uncheckedBootAdvice),
     ...FIXERS.flatMap((fixer) =>
       fixer.plan(
         findings.filter((f) => f.category === fixer.category),
@@ -111,16 +115,10 @@ function draftsFor(
       ? {
           ...draft,
           action: 'advice' as const,
-          commands: draft.commands ?? [],
           reason: 'its unit file is not on the node and this plan installs no package that could bring it',
         }
       : draft,
   );
-}
-
-/** A finding that only says a category was not collected (panic-reboot's "kernel.panic is unknown"). */
-function isNotCollected(finding: SourcedFinding): boolean {
-  return finding.kind === 'missing' && finding.aspect === undefined && /not collected/.test(finding.message);
 }
 
 /** One piece of advice per category the plan cannot judge: collect it first. */
@@ -130,12 +128,26 @@ function notCollectedAdvice(node: string, findings: readonly SourcedFinding[]): 
     (category, group) =>
       advice(
         group[0]?.category ?? 'node',
-        '(not collected)',
+        NOT_COLLECTED,
         `collect the ${category} of ${node} (its collector failed or the state is partial), then plan again`,
         'a plan is made only from what was collected',
         group,
       ),
     (finding) => finding.category,
+  );
+}
+
+/**
+ * Boot safety that could not be judged (a node with no default target to boot into): its own
+ * words as advice. Handed to the units fixer, its key ("units") would read as a unit's name.
+ */
+function uncheckedBootAdvice(finding: SourcedFinding): FixDraft {
+  return advice(
+    'units',
+    '(boot safety)',
+    `${finding.message} Nothing is planned for its boot until it can be.`,
+    'a plan is made only from what could be checked',
+    [finding],
   );
 }
 

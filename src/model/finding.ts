@@ -33,6 +33,13 @@ export interface Finding {
   side?: 'only-first' | 'only-second' | 'newer-first' | 'newer-second' | 'different';
 }
 
+/**
+ * The key of a finding that says a category was not collected on a node, so nothing about it can
+ * be judged: drift, parity and the readiness checks all use it, and a plan turns every such
+ * finding into "collect it first" rather than a fix.
+ */
+export const NOT_COLLECTED = '(not collected)';
+
 /** The two nodes a parity comparison is about, with the words used for them in messages. */
 export interface ParitySides {
   first: { node: string; label: string };

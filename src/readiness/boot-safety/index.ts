@@ -27,6 +27,9 @@ export { formatOrdering, formatPulls, orderingPath } from './ordering';
 export { orderingKnots, shortestCycle } from './cycles';
 export { bootChains } from './chain';
 
+/** The aspect of a finding that says the analysis could not be made. */
+export const BOOT_SAFETY_UNKNOWN = 'boot-safety-unknown';
+
 /** Findings that say the analysis could not be made, as a warning rather than a silent pass. */
 function cannotCheck(state: NodeState, message: string): Finding {
   return {
@@ -34,7 +37,7 @@ function cannotCheck(state: NodeState, message: string): Finding {
     key: 'units',
     kind: 'missing',
     severity: 'warning',
-    aspect: 'boot-safety-unknown',
+    aspect: BOOT_SAFETY_UNKNOWN,
     node: state.node,
     message,
   };

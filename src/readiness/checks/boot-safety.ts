@@ -1,3 +1,4 @@
+import { NOT_COLLECTED } from '../../model/finding';
 import type { NodeState } from '../../model/state';
 import { bootSafety as analyse } from '../boot-safety';
 import type { ReadinessCheck } from '../types';
@@ -20,7 +21,7 @@ export const bootSafety: ReadinessCheck = {
         : [
             {
               category: 'units' as const,
-              key: '(not collected)',
+              key: NOT_COLLECTED,
               kind: 'missing' as const,
               severity: 'warning' as const,
               node: state.node,

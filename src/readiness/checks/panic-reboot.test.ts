@@ -165,7 +165,7 @@ describe('panic-reboot', () => {
       findings: [
         {
           category: 'sysctls',
-          key: 'kernel.panic',
+          key: '(not collected)',
           node: 'b',
           severity: 'error',
           kind: 'missing',

@@ -1,4 +1,5 @@
 import { persistedFor } from '../../compare';
+import { NOT_COLLECTED } from '../../model/finding';
 import type { ReadinessFinding } from '../../model/readiness';
 import type { NodeState } from '../../model/state';
 import type { ReadinessCheck } from '../types';
@@ -20,6 +21,7 @@ function panicFindings(state: NodeState): ReadinessFinding[] {
     return [
       {
         ...base,
+        key: NOT_COLLECTED,
         kind: 'missing',
         message: `kernel.panic of ${state.node} is unknown: sysctls were not collected`,
       },

@@ -5,13 +5,11 @@
  */
 import { parity } from '../../compare';
 import type { Finding } from '../../model/finding';
+import { NOT_COLLECTED } from '../../model/finding';
 import type { ReadinessCheckId, ReadinessFinding } from '../../model/readiness';
 import type { Category } from '../../model/state';
 import type { ReadinessCheck, ReadinessContext } from '../types';
 import { resultOf } from '../types';
-
-/** The key of parity's finding for a category not collected on a side. */
-export const NOT_COLLECTED = '(not collected)';
 
 function parityFindings(ctx: ReadinessContext, category: Category): Finding[] {
   if (ctx.primary![category] === undefined && ctx.secondary![category] === undefined) {

@@ -1,5 +1,6 @@
 import type { RoleSpec } from '../../model/desired';
-import { NOT_COLLECTED, parityCheck } from './parity-check';
+import { NOT_COLLECTED } from '../../model/finding';
+import { parityCheck } from './parity-check';
 
 /** Files either node's roles mark `parity: true`: only those must be identical. */
 function parityFiles(...specs: RoleSpec[]): Set<string> {

@@ -1,3 +1,4 @@
+import { NOT_COLLECTED } from '../../model/finding';
 import type { ReadinessFinding } from '../../model/readiness';
 import type { DrbdResource, NodeState } from '../../model/state';
 import type { ReadinessCheck, ReadinessContext } from '../types';
@@ -107,7 +108,7 @@ export const replication: ReadinessCheck = {
       if (!state.replication) {
         findings.push({
           category: 'replication',
-          key: '(not collected)',
+          key: NOT_COLLECTED,
           kind: 'missing',
           severity: 'warning',
           node: state.node,
