@@ -100,6 +100,48 @@ describe("writing the primary's file (parity: true)", () => {
     ]);
   });
 
+  it("writes the primary's text, with the roles' mode, when a drift finding of the content comes with one of the mode", () => {
+    // No parity rule: the roles' sha256 alone says the content differs, and the primary has it.
+    const a = state('a', { files: files(file(APP, 'port = 80\n')) });
+    const b = state('b', { files: files(file(APP, 'port = 8080\n')) });
+    const yaml = withFiles(`{ ${APP}: { sha256: "${sha('port = 80\n')}", mode: "0640" } }`);
+    expect(planned(yaml, [a, b])).toEqual([
+      {
+        category: 'files',
+        key: APP,
+        action: 'change',
+        description: `write ${APP} on b as the primary has it (mode 0640)`,
+        edits: [
+          { kind: 'content', path: APP, text: 'port = 80\n', mode: '0640', owner: 'root', group: 'root' },
+        ],
+        addresses: [`files|${APP}|mismatch|sha256|`, `files|${APP}|mismatch|mode|`],
+      },
+    ]);
+  });
+
+  it("names root for an owner or group the primary's record lacks, as the new file is created with", () => {
+    const b = state('b', { files: files({ path: APP, exists: false }) });
+    const yaml = withFiles(`{ ${APP}: { parity: true } }`);
+    const write = (owner: string | undefined, group: string | undefined, said: string): FixDraft[] => [
+      {
+        category: 'files',
+        key: APP,
+        action: 'change',
+        description: `write ${APP} on b as the primary has it (mode 0644, owner ${said})`,
+        edits: [{ kind: 'content', path: APP, text: 'port = 80\n', mode: '0644', owner, group }],
+        addresses: [`files|${APP}|missing||only-first`],
+      },
+    ];
+    const noOwner = state('a', {
+      files: files(file(APP, 'port = 80\n', { owner: undefined, group: 'app' })),
+    });
+    expect(planned(yaml, [noOwner, b])).toEqual(write(undefined, 'app', 'root:app'));
+    const noGroup = state('a', {
+      files: files(file(APP, 'port = 80\n', { owner: 'app', group: undefined })),
+    });
+    expect(planned(yaml, [noGroup, b])).toEqual(write('app', undefined, 'app:root'));
+  });
+
   it('copies node to node, at apply time, a file whose text the state does not hold (sensitive or redacted)', () => {
     const secret = '/etc/app/secret.conf';
     const real = 'password = hunter2\n';
@@ -492,6 +534,7 @@ describe('what never reaches a node', () => {
     ['owner or group Domain Admins', { owner: 'Domain Admins' }],
     ['owner or group -oRoot', { group: '-oRoot' }],
     ['owner or group 1001x', { owner: '1001x' }],
+    ['owner or group -1001', { group: '-1001' }],
   ])("refuses the primary's %s", (bad, extra) => {
     const a = state('a', { files: files(file(APP, 'port = 80\n', extra)) });
     const b = state('b', { files: files(file(APP, 'port = 8080\n')) });

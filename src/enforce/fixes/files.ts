@@ -60,7 +60,7 @@ function planFile(path: string, findings: SourcedFinding[], ctx: NodeFixContext)
   const notRecorded = findings.filter(
     (f) =>
       (f.source === 'desired' && f.kind === 'missing' && f.severity === 'warning') ||
-      (f.source === 'parity' && (f.side === 'only-first' || f.side === 'only-second') && !recordedOnBoth),
+      ((f.side === 'only-first' || f.side === 'only-second') && !recordedOnBoth), // parity's: only they have a side
   );
   if (notRecorded.length)
     drafts.push(
@@ -136,15 +136,17 @@ function planFile(path: string, findings: SourcedFinding[], ctx: NodeFixContext)
   const bad = badAttribute(attributes);
   if (bad) return [...drafts, refusedName('files', path, 'for', `${bad} is not well-formed`, rest)];
   const parity = rest.filter((f) => f.source === 'parity');
+  // A content finding or a missing file (drift's "does not exist", or parity's "only on the
+  // primary", which the states' difference below tells too), or parity with another content.
   const contentDiffers =
-    rest.some((f) => f.aspect === 'sha256' || (f.kind === 'missing' && f.source === 'desired')) ||
+    rest.some((f) => f.aspect === 'sha256' || f.kind === 'missing') ||
     (parity.length > 0 && (primary?.sha256 !== have?.sha256 || primary?.exists !== have?.exists));
   const text = copyableText(primary);
   const contentFits = rule.sha256 === undefined || primary?.sha256 === rule.sha256;
   const changed = {
-    mode: attributes.mode !== undefined && attributes.mode !== have?.mode ? attributes.mode : undefined,
-    owner: attributes.owner !== undefined && attributes.owner !== have?.owner ? attributes.owner : undefined,
-    group: attributes.group !== undefined && attributes.group !== have?.group ? attributes.group : undefined,
+    mode: attributes.mode !== have?.mode ? attributes.mode : undefined,
+    owner: attributes.owner !== have?.owner ? attributes.owner : undefined,
+    group: attributes.group !== have?.group ? attributes.group : undefined,
   };
   const notes = [
     changed.mode ? `mode ${changed.mode}` : '',
@@ -152,7 +154,7 @@ function planFile(path: string, findings: SourcedFinding[], ctx: NodeFixContext)
       ? `owner ${changed.owner ?? have?.owner ?? 'root'}:${changed.group ?? have?.group ?? 'root'}`
       : '',
   ].filter(Boolean);
-  const source = text === undefined && contentFits ? copySource(primary, ctx) : undefined;
+  const source = copySource(primary, ctx);
   if (contentDiffers && contentFits && (text !== undefined || source)) {
     const how = text !== undefined ? 'as the primary has it' : `copied from ${source?.node} at apply time`;
     return [
@@ -187,13 +189,9 @@ function planFile(path: string, findings: SourcedFinding[], ctx: NodeFixContext)
       part: 'content',
     });
   if (notes.length === 0 || !have?.exists) return drafts;
-  // Mode and owner alone; a parity finding is resolved by them only when the content is equal.
+  // Mode and owner alone; the other findings (parity's) are resolved by them only when the content is equal.
   const resolved = rest.filter(
-    (f) =>
-      f.aspect === 'mode' ||
-      f.aspect === 'owner' ||
-      f.aspect === 'group' ||
-      (f.source === 'parity' && !contentDiffers),
+    (f) => f.aspect === 'mode' || f.aspect === 'owner' || f.aspect === 'group' || !contentDiffers,
   );
   return [
     ...drafts,

@@ -179,6 +179,32 @@ describe('what is left to people', () => {
     ]);
   });
 
+  it("fixes the roles' options on a line only the secondary has without addressing the parity finding", () => {
+    // The primary lacks the line (its own drift); the secondary's lacks an option the roles ask.
+    const b = withFstab('b', `${HEAD}/dev/sdc1 /scratch ext4 defaults 0 2\n`);
+    const roles = spec({ mounts: { '/scratch': mountRule({ options: ['noatime'] }) } });
+    expect(
+      mountsFixer.plan(
+        [onlySecondary('/scratch'), lacksOptions('/scratch')],
+        ctxOf(b, withFstab('a', HEAD), roles),
+      ),
+    ).toEqual([
+      {
+        category: 'mounts',
+        key: '/scratch',
+        action: 'advice',
+        description:
+          "/scratch is in fstab only on b: remove the line there, add it to the primary, or add it to the pair's ignore list",
+        reason: 'driftguard removes fstab entries only when a person decides',
+        commands: [],
+        addresses: ['mounts|/scratch|unexpected||only-second'],
+      },
+      lineFix('/scratch', 3, { options: { add: ['noatime'], remove: [] } }, 'add noatime', [
+        'mounts|/scratch|mismatch|options|',
+      ]),
+    ]);
+  });
+
   it('says the mount is missing live beside the line fix, which addresses only the fstab findings', () => {
     const a = withFstab('a', `${HEAD}/dev/sdb1 /data ext4 noatime 0 2\n`);
     const b = withFstab('b', `${HEAD}/dev/sdb1 /data ext4 defaults 0 2\n`);
@@ -265,6 +291,60 @@ describe('an entry the node lacks', () => {
     const a = withFstab('a', `${HEAD}/dev/drbd1 /srv/x ext4 noatime 0 2\n`.replace(/\n/g, '\r\n'));
     const [fix] = mountsFixer.plan([onlyPrimary('/srv/x')], ctxOf(withFstab('b', HEAD), a));
     expect(fix?.edits).toEqual([{ kind: 'fstab-append', text: '/dev/drbd1 /srv/x ext4 noatime 0 2' }]);
+  });
+
+  it("drops only the carriage return that ends the primary's line, keeping one inside it byte for byte", () => {
+    const a = withFstab('a', `${HEAD}/dev/drbd1 /srv/x ext4 noatime 0 2 x\ry\r\n`);
+    const [fix] = mountsFixer.plan([onlyPrimary('/srv/x')], ctxOf(withFstab('b', HEAD), a));
+    expect(fix?.edits).toEqual([{ kind: 'fstab-append', text: '/dev/drbd1 /srv/x ext4 noatime 0 2 x\ry' }]);
+  });
+
+  it("copies the primary's line as it is when it already has what the roles ask: their type and options, an auto of a mount that is no failover one", () => {
+    const a = withFstab('a', `${HEAD}/dev/drbd1  /srv/data  ext4  auto,noatime  0  2\n`);
+    const roles = spec({ mounts: { '/srv/data': mountRule({ fstype: 'ext4', options: ['noatime'] }) } });
+    expect(mountsFixer.plan([onlyPrimary('/srv/data')], ctxOf(withFstab('b', HEAD), a, roles))).toEqual([
+      {
+        category: 'mounts',
+        key: '/srv/data',
+        action: 'change',
+        description: "add the fstab entry of /srv/data to b, as the primary's",
+        edits: [{ kind: 'fstab-append', text: '/dev/drbd1  /srv/data  ext4  auto,noatime  0  2' }],
+        reloadSystemd: true,
+        addresses: ['mounts|/srv/data|missing||only-first'],
+      },
+    ]);
+  });
+
+  it("puts the roles' device in place of the primary's in the copied line", () => {
+    const a = withFstab('a', `${HEAD}/dev/drbd1  /srv/data  ext4  noatime  0  2\n`);
+    const roles = spec({ mounts: { '/srv/data': mountRule({ device: '/dev/drbd2' }) } });
+    expect(mountsFixer.plan([onlyPrimary('/srv/data')], ctxOf(withFstab('b', HEAD), a, roles))).toEqual([
+      {
+        category: 'mounts',
+        key: '/srv/data',
+        action: 'change',
+        description: "add the fstab entry of /srv/data to b, as the primary's, but: device /dev/drbd2",
+        edits: [{ kind: 'fstab-append', text: '/dev/drbd2  /srv/data  ext4  noatime  0  2' }],
+        reloadSystemd: true,
+        addresses: ['mounts|/srv/data|missing||only-first'],
+      },
+    ]);
+  });
+
+  it("takes the auto out of a failover mount's copied line that says noauto, then auto (the last one wins)", () => {
+    const a = withFstab('a', `${HEAD}/dev/drbd1 /srv/data ext4 defaults,noauto,auto 0 0\n`);
+    const roles = spec({ mounts: { '/srv/data': mountRule({ failover: true }) } });
+    expect(mountsFixer.plan([onlyPrimary('/srv/data')], ctxOf(withFstab('b', HEAD), a, roles))).toEqual([
+      {
+        category: 'mounts',
+        key: '/srv/data',
+        action: 'change',
+        description: "add the fstab entry of /srv/data to b, as the primary's, but: drop auto",
+        edits: [{ kind: 'fstab-append', text: '/dev/drbd1 /srv/data ext4 defaults,noauto 0 0' }],
+        reloadSystemd: true,
+        addresses: ['mounts|/srv/data|missing||only-first'],
+      },
+    ]);
   });
 
   it("rebuilds the primary's line from its entry when its fstab text is redacted or not recorded", () => {
@@ -439,6 +519,20 @@ describe("copying the primary's line", () => {
     ]);
   });
 
+  it('drops every option the primary lacks, named together, and keeps an auto both lines have', () => {
+    const a = withFstab('a', `${HEAD}/dev/sdb1 /data ext4 auto,noatime 0 2\n`);
+    const b = withFstab('b', `${HEAD}/dev/sdb1 /data ext4 auto,relatime,nodev 0 2\n`);
+    expect(mountsFixer.plan([parityDiff('/data')], ctxOf(b, a))).toEqual([
+      lineFix(
+        '/data',
+        3,
+        { options: { add: ['noatime'], remove: ['relatime', 'nodev'] } },
+        'add noatime; drop relatime,nodev',
+        ['mounts|/data|mismatch||different'],
+      ),
+    ]);
+  });
+
   it("uses only the roles' options when no finding is a parity one, whatever the primary has", () => {
     const a = withFstab('a', `${HEAD}/dev/sdb1 /data ext4 noatime,nodev 0 0\n`);
     const b = withFstab('b', `${HEAD}/dev/sdb1 /data ext4 defaults 0 2\n`);
@@ -599,9 +693,10 @@ describe('boot safety', () => {
         'mounts|/srv/data|mismatch||different',
       ]),
     ]);
-    // Without the primary: noauto added, and auto is not on the line, so nothing to drop.
+    // Without the primary: noauto added, and auto is not on the line, so nothing to drop. The
+    // edit holds no device or type at all (strictly: not even as undefined) — neither is known.
     const plain = withFstab('b', `${HEAD}/dev/drbd0 /srv/data ext4 defaults 0 2\n`);
-    expect(mountsFixer.plan([failoverAtBoot('/srv/data')], ctxOf(plain, undefined, roles))).toEqual([
+    expect(mountsFixer.plan([failoverAtBoot('/srv/data')], ctxOf(plain, undefined, roles))).toStrictEqual([
       lineFix('/srv/data', 3, { options: { add: ['noauto'], remove: [] } }, 'add noauto', [
         'mounts|/srv/data|unsafe|failover-at-boot|',
       ]),

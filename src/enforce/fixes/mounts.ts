@@ -38,14 +38,10 @@ function requiredOptions(
 ): string[] {
   const rule = ctx.spec.mounts[mountPoint];
   const options = [...(rule?.options ?? [])];
-  const failover = rule?.failover === true;
-  const unsafeAtBoot = findings.some(
-    (f) =>
-      (f.source === 'desired' && f.kind === 'unsafe') ||
-      f.aspect === 'failover-at-boot' ||
-      (f.aspect === 'boot-hang' && failover),
-  );
-  if (failover || unsafeAtBoot) options.push('noauto');
+  // The findings that say a failover mount is mounted at boot (drift's `unsafe`, safety's
+  // failover-at-boot) are made only for a `failover: true` rule of these same roles: the rule
+  // alone says when noauto is needed.
+  if (rule?.failover === true) options.push('noauto');
   else if (findings.some((f) => f.aspect === 'boot-hang')) {
     // LINBIT's x-systemd.requires=drbd@RES.target needs the resource the device belongs to.
     const resource = device ? drbdResourceOf(device, ctx.state.replication) : undefined;
@@ -69,13 +65,13 @@ function primaryLine(ctx: NodeFixContext, entry: FstabEntry): string {
 function copiedLine(
   ctx: NodeFixContext,
   primary: FstabEntry,
-  need: { spec: string | undefined; vfstype: string | undefined; required: string[] },
+  need: { spec: string; vfstype: string | undefined; required: string[] },
 ): { line: string; changed: string } {
   const have = optionWords(primary);
   const add = need.required.filter((option) => !have.includes(option));
   const remove = need.required.includes('noauto') && have.includes('auto') ? ['auto'] : [];
   const change: FstabLineFields = {
-    ...(need.spec !== undefined && need.spec !== primary.spec ? { spec: need.spec } : {}),
+    ...(need.spec !== primary.spec ? { spec: need.spec } : {}),
     ...(need.vfstype !== undefined && need.vfstype !== primary.vfstype ? { vfstype: need.vfstype } : {}),
     options: { add, remove },
   };
@@ -154,7 +150,10 @@ function planMount(mountPoint: string, findings: SourcedFinding[], ctx: NodeFixC
     // line would be rebuilt from the entry, marker and all. (The roles' device holds none.)
     if (primary && [primary.spec, ...primary.options].some(holdsRedaction))
       return [...drafts, secretAdvice(mountPoint, node, rest)];
-    const copied = primary ? copiedLine(ctx, primary, { spec, vfstype: rule?.fstype, required }) : undefined;
+    // The roles' device, else the primary's: no disk identifier of the primary's own here.
+    const copied = primary
+      ? copiedLine(ctx, primary, { spec: rule?.device ?? primary.spec, vfstype: rule?.fstype, required })
+      : undefined;
     const line = copied
       ? copied.line
       : rule?.device && rule.fstype
