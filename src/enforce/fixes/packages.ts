@@ -110,7 +110,7 @@ function planPackage(name: string, findings: SourcedFinding[], ctx: NodeFixConte
     (rule === undefined ||
       !('relation' in rule) ||
       satisfies(manager, primaryVersion, rule.relation, rule.version));
-  if (primaryVersion !== undefined && primaryFits) {
+  if (primaryFits) {
     const downgrade = parity?.side === 'newer-second';
     return [
       {
