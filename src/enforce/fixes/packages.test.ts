@@ -114,7 +114,7 @@ describe("installing the primary's version (parity)", () => {
     ]);
   });
 
-  it('installs each architecture of a multi-arch package the secondary lacks, the roles\' finding with the first', () => {
+  it("installs each architecture of a multi-arch package the secondary lacks, the roles' finding with the first", () => {
     const a = state('a', { packages: dpkg(['libc6', '2.36-9'], ['libc6', '2.36-9', { arch: 'i386' }]) });
     const b = state('b', { packages: dpkg() });
     expect(planned(withPackages('{ libc6: present }'), [a, b])).toEqual([
