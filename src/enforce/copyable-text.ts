@@ -7,7 +7,6 @@ import type { FileInfo } from '../model/state';
 
 /** The text a file can be recreated from: a regular file whose whole, unredacted text the state holds. */
 export function copyableText(info: FileInfo | undefined): string | undefined {
-  if (!info?.exists || info.type !== 'file' || info.text === undefined) return undefined;
-  if (info.redacted) return undefined;
-  return info.text;
+  if (!info?.exists || info.type !== 'file' || info.redacted) return undefined;
+  return info.text; // undefined when the state holds no text of it
 }

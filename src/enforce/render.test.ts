@@ -819,6 +819,65 @@ describe('several edits and fixes of one file', () => {
     ]);
   });
 
+  it('starts from the file a fix wrote whole: a later fix changes its mode', () => {
+    const [, second] = renderNodeFixes(
+      'b',
+      [
+        draft({ edits: [{ kind: 'content', path: '/etc/app.conf', text: 'port = 81\n' }] }),
+        draft({ part: 'attributes', edits: [{ kind: 'attributes', path: '/etc/app.conf', mode: '0600' }] }),
+      ],
+      withFiles(file('/etc/app.conf', 'port = 80\n')),
+    );
+    expect(second).toStrictEqual({
+      id: 'b/files//etc/app.conf#attributes',
+      node: 'b',
+      category: 'files',
+      key: '/etc/app.conf',
+      action: 'change',
+      description: 'make it so',
+      files: [
+        {
+          path: '/etc/app.conf',
+          beforeSha256: sha('port = 81\n'),
+          before: 'port = 81\n',
+          mode: '0600',
+          diff: '# /etc/app.conf: mode 0644 → 0600\n',
+        },
+      ],
+      commands: [],
+      addresses: ['files|/etc/app.conf|mismatch|content|'],
+    });
+  });
+
+  it('starts from the file a fix removed: a later fix creates it anew', () => {
+    const [, second] = renderNodeFixes(
+      'b',
+      [
+        draft({ edits: [{ kind: 'remove', path: '/etc/app.conf' }] }),
+        draft({ part: 'again', edits: [{ kind: 'content', path: '/etc/app.conf', text: 'port = 81\n' }] }),
+      ],
+      withFiles(file('/etc/app.conf', 'port = 80\n', { mode: '0600' })),
+    );
+    expect(second?.files).toStrictEqual([
+      {
+        path: '/etc/app.conf',
+        beforeSha256: null,
+        after: 'port = 81\n',
+        mode: '0644',
+        owner: 'root',
+        group: 'root',
+        diff: [
+          '--- new:/etc/app.conf',
+          '+++ after:/etc/app.conf',
+          '@@ -0,0 +1,1 @@',
+          '+port = 81',
+          '# /etc/app.conf: new file, mode 0644, owner root:root',
+          '',
+        ].join('\n'),
+      },
+    ]);
+  });
+
   it('makes a fix whose later edit cannot be worked out advice, and forgets what its earlier edits wrote', () => {
     const fixes = renderNodeFixes(
       'b',

@@ -54,7 +54,7 @@ class VirtualFiles {
       const file: KnownFile = info.exists
         ? {
             exists: true,
-            ...(text !== undefined ? { text } : {}),
+            text,
             ...(info.sha256 ? { sha256: info.sha256 } : {}),
             ...(info.mode ? { mode: info.mode } : {}),
             ...(info.owner ? { owner: info.owner } : {}),

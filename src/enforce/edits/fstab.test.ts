@@ -66,6 +66,14 @@ describe('editFstabLine: options', () => {
     ]);
   });
 
+  it('takes out before it adds: an option in both lists is written once, after the kept ones', () => {
+    expect(
+      editFstabLine('/dev/a /b ext4 nofail,noatime 0 0', {
+        options: { add: ['nofail'], remove: ['nofail'] },
+      }),
+    ).toBe('/dev/a /b ext4 noatime,nofail 0 0');
+  });
+
   it('writes `defaults` when every option is taken out', () => {
     expect(editFstabLine('/dev/a /b ext4 noauto 0 0', { options: { add: [], remove: ['noauto'] } })).toBe(
       '/dev/a /b ext4 defaults 0 0',

@@ -14,7 +14,7 @@ import type { FstabLineFields } from '../types';
 
 /** The options field with `add` appended (those not already there) and `remove` taken out; kept options untouched. */
 function editOptions(field: string | undefined, change: { add: string[]; remove: string[] }): string {
-  const raw = field === undefined || field === '' ? [] : splitMountOptions(field);
+  const raw = splitMountOptions(field ?? ''); // no words for no field (splitFieldsAt gives no empty field)
   const decoded = raw.map(decodeOctalEscapes);
   const kept = raw.filter((_, i) => !change.remove.includes(decoded[i] as string));
   const keptValues = new Set(decoded.filter((value) => !change.remove.includes(value)));

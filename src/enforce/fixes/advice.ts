@@ -39,10 +39,11 @@ export const capacityFixer = adviceFixer({
 export const replicationFixer = adviceFixer({
   category: 'replication',
   describe: (resource, group, node) => {
-    const aspects = group.map((f) => f.aspect ?? '');
-    return aspects.some((a) => a.startsWith('connection'))
+    const about = (test: (aspect: string) => boolean): boolean =>
+      group.some((f) => f.aspect !== undefined && test(f.aspect));
+    return about((a) => a.startsWith('connection'))
       ? `reconnect DRBD resource ${resource} on ${node} (drbdadm adjust ${resource}) once the cause of the disconnection is known`
-      : aspects.some((a) => a.startsWith('out-of-sync') || a.includes('disk'))
+      : about((a) => a.startsWith('out-of-sync') || a.includes('disk'))
         ? `let ${resource} resynchronise before failing over; watch drbdadm status ${resource}`
         : `look at DRBD resource ${resource} on ${node}`;
   },

@@ -114,6 +114,54 @@ describe("installing the primary's version (parity)", () => {
     ]);
   });
 
+  it("installs each architecture of a multi-arch package the secondary lacks, the roles' finding with the first", () => {
+    const a = state('a', { packages: dpkg(['libc6', '2.36-9'], ['libc6', '2.36-9', { arch: 'i386' }]) });
+    const b = state('b', { packages: dpkg() });
+    expect(planned(withPackages('{ libc6: present }'), [a, b])).toEqual([
+      {
+        category: 'packages',
+        key: 'libc6:amd64',
+        action: 'change',
+        description: "install libc6 2.36-9 on b, the primary's version",
+        commands: [[...APT_INSTALL, 'libc6:amd64=2.36-9']],
+        addresses: ['packages|libc6|missing||', 'packages|libc6:amd64|missing||only-first'],
+      },
+      {
+        category: 'packages',
+        key: 'libc6:i386',
+        action: 'change',
+        description: "install libc6 2.36-9 on b, the primary's version",
+        commands: [[...APT_INSTALL, 'libc6:i386=2.36-9']],
+        addresses: ['packages|libc6:i386|missing||only-first'],
+      },
+    ]);
+  });
+
+  it('installs the architecture the secondary lacks and leaves the one only it has to a person', () => {
+    const a = state('a', { packages: dpkg(['libfoo', '1.0-1', { arch: 'i386' }]) });
+    const b = state('b', { packages: dpkg(['libfoo', '1.0-1']) });
+    expect(planned(FLEET, [a, b])).toEqual([
+      {
+        category: 'packages',
+        key: 'libfoo:amd64',
+        action: 'advice',
+        description:
+          "libfoo:amd64 is installed only on b: remove it there, install it on the primary, or add it to the pair's ignore list",
+        reason: 'driftguard removes software only when the desired state says absent',
+        commands: [],
+        addresses: ['packages|libfoo:amd64|unexpected||only-second'],
+      },
+      {
+        category: 'packages',
+        key: 'libfoo:i386',
+        action: 'change',
+        description: "install libfoo 1.0-1 on b, the primary's version",
+        commands: [[...APT_INSTALL, 'libfoo:i386=1.0-1']],
+        addresses: ['packages|libfoo:i386|missing||only-first'],
+      },
+    ]);
+  });
+
   it('leaves a package only the secondary has to a person, naming the ignore list', () => {
     const a = state('a', { packages: dpkg() });
     const b = state('b', { packages: dpkg(['strace', '6.1-0.1']) });
@@ -273,6 +321,25 @@ describe('what the roles ask (desired)', () => {
         description: 'remove glibc:i686 from c (the roles say absent)',
         commands: [['dnf', 'remove', '--assumeyes', 'glibc.i686']],
         addresses: ['packages|glibc:i686|unexpected||'],
+      },
+    ]);
+  });
+
+  it('removes every architecture of an absent package in one dnf remove, addressing each finding', () => {
+    const a = state('a', { packages: rpm() });
+    const b = state('b', { packages: rpm(['libfoo', '1.0-1.el9'], ['libfoo', '1.0-1.el9', 'i686']) });
+    expect(planned(withPackages('{ libfoo: absent }'), [a, b])).toEqual([
+      {
+        category: 'packages',
+        key: 'libfoo',
+        action: 'change',
+        description: 'remove libfoo from b (the roles say absent)',
+        commands: [['dnf', 'remove', '--assumeyes', 'libfoo']],
+        addresses: [
+          'packages|libfoo|unexpected||',
+          'packages|libfoo:i686|unexpected||only-second',
+          'packages|libfoo:x86_64|unexpected||only-second',
+        ],
       },
     ]);
   });

@@ -44,7 +44,7 @@ function removeCommand(manager: PackageManager, name: string, arch?: string): st
 
 function splitKey(key: string): { name: string; arch?: string } {
   const colon = key.indexOf(':');
-  return colon < 0 ? { name: key } : { name: key.slice(0, colon), arch: key.slice(colon + 1) };
+  return colon === -1 ? { name: key } : { name: key.slice(0, colon), arch: key.slice(colon + 1) };
 }
 
 /** The rule of a package name, and its key: `name`, else the first `name:arch`. */
@@ -59,6 +59,17 @@ function planPackage(name: string, findings: SourcedFinding[], ctx: NodeFixConte
   const manager = ctx.state.packages?.manager ?? ctx.model?.packages?.manager ?? 'dpkg';
   const node = ctx.node;
   const { ruleKey = name, rule } = ruleFor(ctx, name) ?? {};
+  // Each architecture the pair differs in (libc6:amd64, libc6:i386) is a package of its own; the
+  // roles' findings, about the name, go with the first. A removal the roles ask covers them all.
+  const parityKeys = [...new Set(findings.filter((f) => f.source === 'parity').map((f) => f.key))];
+  if (parityKeys.length > 1 && rule?.state !== 'absent')
+    return parityKeys.flatMap((one, i) =>
+      planPackage(
+        name,
+        findings.filter((f) => (f.source === 'parity' ? f.key === one : i === 0)),
+        ctx,
+      ),
+    );
   const addresses = fingerprints(findings);
   const parity = findings.find((f) => f.source === 'parity');
   const key = parity?.key ?? findings[0]?.key ?? name;
@@ -110,7 +121,7 @@ function planPackage(name: string, findings: SourcedFinding[], ctx: NodeFixConte
     (rule === undefined ||
       !('relation' in rule) ||
       satisfies(manager, primaryVersion, rule.relation, rule.version));
-  if (primaryVersion !== undefined && primaryFits) {
+  if (primaryFits) {
     const downgrade = parity?.side === 'newer-second';
     return [
       {

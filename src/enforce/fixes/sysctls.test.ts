@@ -151,6 +151,26 @@ describe("the roles' value", () => {
     ]);
   });
 
+  it('orders a file by its whole name, a colon and digits in it too: only the last `:N` is the line', () => {
+    // 90:5-a.conf is read after 90-driftguard.conf (`:` sorts after `-`); 90-a.conf would not be.
+    const c = state('c', {
+      sysctls: sysctls({ 'vm.swappiness': '10' }, { 'vm.swappiness': ['60', '/etc/sysctl.d/90:5-a.conf:2'] }),
+    });
+    expect(planned(withSysctls('{ vm.swappiness: 10 }'), [c], 'c')).toEqual([
+      {
+        category: 'sysctls',
+        key: 'vm.swappiness',
+        action: 'advice',
+        description:
+          '/etc/sysctl.d/90:5-a.conf:2 sets vm.swappiness otherwise and is read after /etc/sysctl.d/90-driftguard.conf: change that line to 10 or remove it, on c',
+        reason: "driftguard never edits someone else's sysctl file",
+        commands: [],
+        addresses: ['sysctls|vm.swappiness|not-persisted|persisted|'],
+        part: 'persisted',
+      },
+    ]);
+  });
+
   it('asks a person to load the module of a key the running kernel lacks, and still persists it', () => {
     const c = state('c', { sysctls: sysctls({}) });
     expect(planned(withSysctls('{ net.netfilter.nf_conntrack_max: 262144 }'), [c], 'c')).toEqual([

@@ -21,7 +21,7 @@ import { advice, adviceIfAny, fingerprints, perKey, refusedName } from './common
 const DEFAULT_PANIC_REBOOT = '10';
 
 function isPositive(value: string | undefined): boolean {
-  return value !== undefined && Number(value) > 0;
+  return Number(value) > 0; // Number(undefined) is NaN
 }
 
 /** What the key must be: the roles' value, else the primary's, else (for a panic check) 10 s. */
@@ -69,8 +69,8 @@ function planKey(key: string, findings: SourcedFinding[], ctx: NodeFixContext): 
     "driftguard never edits someone else's sysctl file",
     findings.filter((f) => f.side === 'only-second'),
   );
+  // With no other finding, nothing below is planned: no value is missing live, set live or persisted.
   const rest = findings.filter((f) => f.side !== 'only-second');
-  if (rest.length === 0) return drafts;
   const value = wantedValue(key, rest, ctx);
   if (value === undefined || hasControlCharacter(value)) return drafts;
   const line = `${key} = ${value}`;

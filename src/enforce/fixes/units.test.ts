@@ -275,20 +275,24 @@ describe('enablement', () => {
   });
 
   it('enables a unit the roles ask for and nobody has yet, after the packages, even when they only order it', () => {
+    // No drop-in yet for the roles' After=: there is no unit to order, and no finding says so.
     for (const rule of [{ enabled: true }, { after: ['network-online.target'] }]) {
-      const [fix] = unitsFixer.plan(
-        [desired('web.service', undefined)],
-        ctxOf([], undefined, rolesWith('web.service', rule)),
-      );
-      expect(fix).toEqual({
-        ...enable(
-          'web.service',
-          [['systemctl', 'enable', 'web.service']],
-          'enable web.service on b (its unit file comes with its package)',
-          ['units|web.service|missing||'],
+      expect(
+        unitsFixer.plan(
+          [desired('web.service', undefined)],
+          ctxOf([], undefined, rolesWith('web.service', rule)),
         ),
-        afterPackages: true,
-      });
+      ).toEqual([
+        {
+          ...enable(
+            'web.service',
+            [['systemctl', 'enable', 'web.service']],
+            'enable web.service on b (its unit file comes with its package)',
+            ['units|web.service|missing||'],
+          ),
+          afterPackages: true,
+        },
+      ]);
     }
   });
 
@@ -338,16 +342,27 @@ describe('what is left to people', () => {
       [desired('web.service', 'after'), cycle('web.service'), desired('web.service', 'enablement')],
       ctxOf(b, undefined, roles),
     );
-    expect(drafts[0]).toEqual({
-      category: 'units',
-      key: 'web.service',
-      action: 'advice',
-      description: 'break the ordering cycle through web.service on b (the evidence shows the cycle)',
-      reason: 'which ordering is wrong is a decision about the services',
-      commands: [],
-      addresses: ['units|web.service|unsafe|ordering-cycle|'],
-    });
-    expect(drafts.map((d) => d.part)).toEqual([undefined, 'enablement', 'ordering']);
+    // Each fix addresses its own findings: the enablement, the After=, the cycle.
+    expect(drafts).toEqual([
+      {
+        category: 'units',
+        key: 'web.service',
+        action: 'advice',
+        description: 'break the ordering cycle through web.service on b (the evidence shows the cycle)',
+        reason: 'which ordering is wrong is a decision about the services',
+        commands: [],
+        addresses: ['units|web.service|unsafe|ordering-cycle|'],
+      },
+      enable('web.service', [['systemctl', 'enable', 'web.service']], 'enable web.service on b', [
+        'units|web.service|mismatch|enablement|',
+      ]),
+      dropIn(
+        'web.service',
+        [{ directive: 'After', units: ['srv-data.mount'] }],
+        'add After=srv-data.mount to web.service on b with a drop-in, then reload systemd',
+        ['units|web.service|mismatch|after|'],
+      ),
+    ]);
   });
 });
 
@@ -426,6 +441,32 @@ describe('orderings', () => {
         kind: 'drop-in',
         unit: 'web.service',
         lines: [{ directive: 'After', units: ['srv-data.mount', 'drbd.service', 'network.target'] }],
+      },
+    ]);
+  });
+
+  it("judges what the unit has beyond the primary's and the roles' lists when the roles ask an After= too", () => {
+    const b = [unit('web.service', { after: ['late.service'] })];
+    const roles = rolesWith('web.service', { after: ['srv-data.mount'] });
+    const primary = { after: ['network.target'] };
+    const findings = [desired('web.service', 'after'), orderingDiff('web.service', primary)];
+    expect(unitsFixer.plan(findings, ctxOf(b, [unit('web.service', primary)], roles))).toEqual([
+      dropIn(
+        'web.service',
+        [{ directive: 'After', units: ['srv-data.mount', 'network.target'] }],
+        'add After=srv-data.mount network.target to web.service on b with a drop-in, then reload systemd',
+        ['units|web.service|mismatch|after|', 'units|web.service|mismatch|ordering|different'],
+      ),
+      {
+        category: 'units',
+        key: 'web.service',
+        action: 'advice',
+        part: 'ordering-beyond',
+        description:
+          'web.service on b also has After=late.service, which the primary does not: remove it from its unit file',
+        reason: 'a drop-in can add dependencies, never remove them',
+        commands: [],
+        addresses: [],
       },
     ]);
   });
@@ -545,6 +586,37 @@ describe('orderings that enablement links explain', () => {
         'units|pypissh.service|mismatch|enablement|different',
         TARGET,
       ]),
+    ]);
+  });
+
+  it("never credits another unit's enablement fix with a link: the linked unit without a finding gets advice", () => {
+    const a = [
+      unit('multi-user.target', { wants: ['pypissh.service'] }),
+      unit('pypissh.service', { wantedByLinks: ['multi-user.target'] }),
+      unit('other.service'),
+    ];
+    const b = [
+      unit('multi-user.target'),
+      unit('pypissh.service', { enablement: 'disabled' }),
+      unit('other.service', { enablement: 'disabled' }),
+    ];
+    const findings = [
+      enablementDiff('other.service', 'enabled', 'disabled'),
+      orderingDiff('multi-user.target', { wants: ['pypissh.service'] }),
+    ];
+    expect(unitsFixer.plan(findings, ctxOf(b, a))).toEqual([
+      enable('other.service', [['systemctl', 'enable', 'other.service']], 'enable other.service on b', [
+        'units|other.service|mismatch|enablement|different',
+      ]),
+      {
+        category: 'units',
+        key: 'multi-user.target',
+        action: 'advice',
+        description: 'enable pypissh.service on b as on the primary (its link is what differs)',
+        reason: 'pypissh.service itself is not among the findings',
+        commands: [],
+        addresses: [TARGET],
+      },
     ]);
   });
 

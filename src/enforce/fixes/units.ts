@@ -61,14 +61,15 @@ function linkedInto(
 
 /**
  * The drop-in lines a unit lacks, and what it has beyond the primary. Entries explained by
- * another unit's enablement link are left to that unit's fix: they are returned in `linkedBy`.
+ * another unit's enablement link are left to that unit's fix. Every entry the unit lacks goes
+ * into `lacking`: when no draft is made, each of them is one that a link explains.
  */
 function orderingDraft(
   unit: string,
   findings: SourcedFinding[],
   ctx: NodeFixContext,
-  wanted: Partial<Record<OrderingList, string[]>>,
-  linkedBy: Set<string>,
+  wanted: Record<OrderingList, string[]>,
+  lacking: Set<string>,
 ): FixDraft[] {
   const have = ctx.state.units?.items[unit];
   const lines: DropInLine[] = [];
@@ -78,14 +79,12 @@ function orderingDraft(
     const existing = have?.[list] ?? [];
     const linked = linkedInto(ctx.model?.units?.items, unit, list);
     const linkedHere = linkedInto(ctx.state.units?.items, unit, list);
-    const absent = (wanted[list] ?? []).filter((other) => !existing.includes(other));
-    for (const other of absent) if (linked.has(other)) linkedBy.add(other);
+    const absent = wanted[list].filter((other) => !existing.includes(other));
+    for (const other of absent) lacking.add(other);
     const missing = absent.filter((other) => !linked.has(other));
     if (missing.length) lines.push({ directive: DIRECTIVES[list], units: missing });
-    if (fromParity && wanted[list] !== undefined) {
-      const extra = existing.filter(
-        (other) => !(wanted[list] ?? []).includes(other) && !linkedHere.has(other),
-      );
+    if (fromParity) {
+      const extra = existing.filter((other) => !wanted[list].includes(other) && !linkedHere.has(other));
       if (extra.length) beyond.push(`${DIRECTIVES[list]}=${extra.join(' ')}`);
     }
   }
@@ -145,13 +144,10 @@ function planUnit(
     ),
   ];
 
-  // Enablement: the roles' wish, else the primary's state.
+  // Enablement: the roles' wish, else the primary's state. A unit the node lacks (what the only
+  // findings of kind missing say, the roles' or the primary's) is one to enable.
   const enablement = findings.filter(
-    (f) =>
-      f.aspect === 'enablement' ||
-      f.aspect === 'masked' ||
-      (f.kind === 'missing' && f.aspect === undefined) ||
-      f.side === 'only-first',
+    (f) => f.aspect === 'enablement' || f.aspect === 'masked' || f.kind === 'missing',
   );
   if (enablement.length) {
     const wanted =
@@ -190,21 +186,20 @@ function planUnit(
 
   const ordering = findings.filter((f) => f.aspect === 'after' || f.aspect === 'ordering');
   if (ordering.length) {
-    const wanted: Partial<Record<OrderingList, string[]>> = {};
-    if (rule?.after.length) wanted.after = [...rule.after];
+    // The roles' After= first, then the primary's lists, each unit once.
     const parity = ordering.find((f) => f.aspect === 'ordering');
-    if (parity) {
-      const lists = (parity.expected ?? {}) as Partial<UnitDependencies>;
-      for (const list of UNIT_ORDERING_LISTS) {
-        wanted[list] = [...new Set([...(wanted[list] ?? []), ...(lists[list] ?? [])])];
-      }
+    const primaryLists = (parity?.expected ?? {}) as Partial<UnitDependencies>;
+    const wanted = {} as Record<OrderingList, string[]>;
+    for (const list of UNIT_ORDERING_LISTS) {
+      const roles = list === 'after' ? (rule?.after ?? []) : [];
+      wanted[list] = [...new Set([...roles, ...(primaryLists[list] ?? [])])];
     }
-    const linked = new Set<string>();
-    const made = orderingDraft(unit, ordering, ctx, wanted, linked);
+    const lacking = new Set<string>();
+    const made = orderingDraft(unit, ordering, ctx, wanted, lacking);
     drafts.push(...made);
     // Only links differ: the enablement fix of each linked unit resolves it (see the fixer).
     if (made.length === 0)
-      for (const other of linked) linkedBy.set(other, [...(linkedBy.get(other) ?? []), ...ordering]);
+      for (const other of lacking) linkedBy.set(other, [...(linkedBy.get(other) ?? []), ...ordering]);
   }
   return drafts;
 }

@@ -128,6 +128,32 @@ describe('renumbering (report only unless the roles allow it)', () => {
     ]);
   });
 
+  it('changes only the id the roles name on a node outside pairs, the uid or the gid', () => {
+    const c = state('c', { users: users({ deploy: [1002, 1000] }) });
+    expect(planned(withUsers('{ deploy: { gid: 1001, renumber: true } }'), [c], 'c')).toEqual([
+      {
+        category: 'users',
+        key: 'deploy',
+        action: 'change',
+        description:
+          'renumber user deploy on c (--gid 1001); usermod re-owns the home directory, other files owned by uid 1002 keep it',
+        commands: [['usermod', '--gid', '1001', 'deploy']],
+        addresses: ['users|deploy|mismatch|gid|'],
+      },
+    ]);
+    expect(planned(withUsers('{ deploy: { uid: 1001, renumber: true } }'), [c], 'c')).toEqual([
+      {
+        category: 'users',
+        key: 'deploy',
+        action: 'change',
+        description:
+          'renumber user deploy on c (--uid 1001); usermod re-owns the home directory, other files owned by uid 1002 keep it',
+        commands: [['usermod', '--uid', '1001', 'deploy']],
+        addresses: ['users|deploy|mismatch|uid|'],
+      },
+    ]);
+  });
+
   it("reports, without a command, a user whose ids are the roles' while the primary's differ", () => {
     const a = state('a', { users: users({ deploy: [2000, 2000] }) });
     const b = state('b', { users: users({ deploy: [1001, 1001] }) });
