@@ -9,12 +9,21 @@ import type { PairDecl } from '../model/desired';
 export function planWaves(nodes: readonly string[], pairs: readonly PairDecl[], maxPerWave = 1): string[][] {
   const changing = new Set(nodes);
   const relevant = pairs.filter((pair) => changing.has(pair.primary) && changing.has(pair.secondary));
-  const secondaries = new Set(relevant.map((pair) => pair.secondary));
+  const partners = new Map<string, Set<string>>();
   const secondariesOf = new Map<string, string[]>();
-  for (const pair of relevant)
+  for (const pair of relevant) {
+    for (const [a, b] of [
+      [pair.primary, pair.secondary],
+      [pair.secondary, pair.primary],
+    ] as const) {
+      const set = partners.get(a) ?? new Set<string>();
+      set.add(b);
+      partners.set(a, set);
+    }
     secondariesOf.set(pair.primary, [...(secondariesOf.get(pair.primary) ?? []), pair.secondary]);
+  }
   // Secondaries first, then nodes outside pairs, then primaries: a primary waits for its secondary.
-  const rank = (node: string): number => (secondariesOf.has(node) ? 2 : secondaries.has(node) ? 0 : 1);
+  const rank = (node: string): number => (secondariesOf.has(node) ? 2 : partners.has(node) ? 0 : 1);
   const ordered = [...nodes].sort((a, b) => rank(a) - rank(b));
   const waves: string[][] = [];
   const waveOf = new Map<string, number>();
@@ -23,13 +32,13 @@ export function planWaves(nodes: readonly string[], pairs: readonly PairDecl[], 
     if (placing.has(node)) return;
     placing.add(node);
     // A secondary that is also a primary (a cascade) is placed before its own primary.
-    const own = secondariesOf.get(node) ?? [];
-    for (const secondary of own) place(secondary);
-    // Past the waves of its secondaries, no wave holds a partner: its secondaries are placed, its
-    // primaries are placed after it (or, in a cycle of pairs, in a wave before one of its secondaries').
-    const after = Math.max(-1, ...own.map((s) => waveOf.get(s) ?? -1));
+    for (const secondary of secondariesOf.get(node) ?? []) place(secondary);
+    const after = Math.max(-1, ...(secondariesOf.get(node) ?? []).map((s) => waveOf.get(s) ?? -1));
     let w = after + 1;
-    while (w < waves.length && (waves[w] as string[]).length >= maxPerWave) w++;
+    for (; w < waves.length; w++) {
+      const wave = waves[w] as string[];
+      if (wave.length < maxPerWave && !wave.some((other) => partners.get(node)?.has(other))) break;
+    }
     if (w === waves.length) waves.push([]);
     (waves[w] as string[]).push(node);
     waveOf.set(node, w);

@@ -27,8 +27,9 @@ function planUser(key: string, findings: SourcedFinding[], ctx: NodeFixContext):
   if (problem) return [refusedName('users', key, isGroup ? 'group name' : 'user name', problem, findings)];
   // A group is renumbered when the user of the same name may be (the usual pypi:pypi).
   const rule = ctx.spec.users[name];
-  // Every mismatch is about ids: the roles' uid or gid, or the pair's entries (ids, members) differing.
-  const renumberable = findings.filter((f) => f.kind === 'mismatch');
+  const renumberable = findings.filter(
+    (f) => f.kind === 'mismatch' && (f.aspect === 'uid' || f.aspect === 'gid' || f.side === 'different'),
+  );
   const rest = findings.filter((f) => !renumberable.includes(f));
   const drafts = adviceIfAny(
     'users',
