@@ -325,6 +325,30 @@ describe('what the roles ask (desired)', () => {
     ]);
   });
 
+  it('names each installed architecture of a bare absent rule to apt, which reads a bare name as the native one', () => {
+    const c = state('c', { packages: dpkg(['libfoo', '1.0-1'], ['libfoo', '1.0-1', { arch: 'i386' }]) });
+    expect(planned(withPackages('{ libfoo: absent }'), [c], 'c')).toEqual([
+      {
+        category: 'packages',
+        key: 'libfoo',
+        action: 'change',
+        description: 'remove libfoo from c (the roles say absent)',
+        commands: [
+          [
+            'env',
+            'DEBIAN_FRONTEND=noninteractive',
+            'apt-get',
+            'remove',
+            '--yes',
+            'libfoo:amd64',
+            'libfoo:i386',
+          ],
+        ],
+        addresses: ['packages|libfoo|unexpected||'],
+      },
+    ]);
+  });
+
   it('removes every architecture of an absent package in one dnf remove, addressing each finding', () => {
     const a = state('a', { packages: rpm() });
     const b = state('b', { packages: rpm(['libfoo', '1.0-1.el9'], ['libfoo', '1.0-1.el9', 'i686']) });

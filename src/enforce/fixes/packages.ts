@@ -35,11 +35,29 @@ function installCommand(manager: PackageManager, name: string, arch?: string, ve
   ];
 }
 
-/** `arch` only for an arch-qualified rule: a bare name means the native architecture. */
-function removeCommand(manager: PackageManager, name: string, arch?: string): string[] {
+/**
+ * `arch` only for an arch-qualified rule. For a bare name dnf removes every architecture, but apt
+ * reads a bare name as the native one: with several installed (`installed`), each is named.
+ */
+function removeCommand(
+  manager: PackageManager,
+  name: string,
+  arch: string | undefined,
+  installed: readonly string[],
+): string[] {
   if (manager === 'rpm') return ['dnf', 'remove', '--assumeyes', `${name}${arch ? `.${arch}` : ''}`];
-  const spec = `${name}${arch ? `:${arch}` : ''}`;
-  return ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'remove', '--yes', spec];
+  const specs = arch
+    ? [`${name}:${arch}`]
+    : installed.length > 1
+      ? installed.map((a) => `${name}:${a}`)
+      : [name];
+  return ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'remove', '--yes', ...specs];
+}
+
+/** The architectures of `name` installed on the node, sorted. */
+function installedArchitectures(ctx: NodeFixContext, name: string): string[] {
+  const items = Object.values(ctx.state.packages?.items ?? {});
+  return [...new Set(items.filter((p) => p.name === name).map((p) => p.arch))].sort();
 }
 
 function splitKey(key: string): { name: string; arch?: string } {
@@ -86,7 +104,7 @@ function planPackage(name: string, findings: SourcedFinding[], ctx: NodeFixConte
         key: ruleKey,
         action: 'change',
         description: `remove ${ruleKey} from ${node} (the roles say absent)`,
-        commands: [removeCommand(manager, name, splitKey(ruleKey).arch)],
+        commands: [removeCommand(manager, name, splitKey(ruleKey).arch, installedArchitectures(ctx, name))],
         addresses,
       },
     ];
