@@ -75,6 +75,22 @@ describe('persistedFor', () => {
     expect(persistedFor(vlans, 'net.ipv4.conf.eth01.rp_filter')).toBeUndefined();
   });
 
+  it('never matches a leading dot with a wildcard, as glob(3) without GLOB_PERIOD (systemd-sysctl) does not', () => {
+    // An interface named `.hidden`: /proc/sys/net/ipv4/conf/.hidden/rp_filter, key `conf./hidden.`.
+    const any = sysctls(
+      {},
+      {
+        'net.ipv4.conf.*.rp_filter': { value: '1', source: '/etc/sysctl.d/rp.conf:1' },
+        'net.ipv4.conf.?hidden.log_martians': { value: '1', source: '/etc/sysctl.d/m.conf:1' },
+        'net.ipv4.conf.[.]hidden.accept_redirects': { value: '0', source: '/etc/sysctl.d/r.conf:1' },
+      },
+    );
+    expect(persistedFor(any, 'net.ipv4.conf./hidden.rp_filter')).toBeUndefined();
+    expect(persistedFor(any, 'net.ipv4.conf./hidden.log_martians')).toBeUndefined();
+    expect(persistedFor(any, 'net.ipv4.conf./hidden.accept_redirects')).toBeUndefined();
+    expect(persistedFor(any, 'net.ipv4.conf.eth0/100.rp_filter')?.source).toBe('/etc/sysctl.d/rp.conf:1');
+  });
+
   it('takes a key only as a glob when it holds a glob character', () => {
     const literal = sysctls({}, { 'kernel.pani{c,x}': { value: '1', source: '/etc/sysctl.d/odd.conf:1' } });
     expect(persistedFor(literal, 'kernel.panic')).toBeUndefined();

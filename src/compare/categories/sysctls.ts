@@ -48,7 +48,8 @@ export function persistedFor(state: SysctlsState, key: string): PersistedSysctl 
   const exact = state.persisted[key];
   if (exact) return exact;
   for (const [pattern, entry] of Object.entries(state.persisted)) {
-    if (isSysctlGlob(pattern) && picomatch.isMatch(procSysPath(key), procSysPath(pattern), { dot: true }))
+    // glob(3) without GLOB_PERIOD, as systemd-sysctl calls it: no wildcard matches a leading dot.
+    if (isSysctlGlob(pattern) && picomatch.isMatch(procSysPath(key), procSysPath(pattern), { dot: false }))
       return entry;
   }
   return undefined;
