@@ -158,6 +158,27 @@ describe('bootHangs', () => {
     ).toEqual([]);
   });
 
+  it('finds the hang through the source of a bind mount: a directory of a DRBD mount bound elsewhere', () => {
+    // mount.c (mount_add_mount_dependencies): a bind mount RequiresMountsFor= its source path,
+    // so /var/www needs /srv/pypi mounted first, as a mount beneath it would.
+    const ctx = node(
+      [
+        ['/dev/drbd0', '/srv/pypi', 'ext4', 'nofail'],
+        ['/srv/pypi/web', '/var/www', 'none', 'bind'],
+      ],
+      [drbdService()],
+    );
+    const [hang, ...more] = bootHangs(ctx);
+    expect(more).toEqual([]);
+    expect(hang).toMatchObject({ key: '/var/www', aspect: 'boot-hang', severity: 'error' });
+    expect(hang?.message).toBe(
+      '/var/www (/etc/fstab line 18) is required by local-fs.target and needs /srv/pypi mounted first, but its device /dev/drbd0 appears only after drbd.service, which starts after local-fs.target: the boot waits 90 s for that device, then /srv/pypi fails, /var/www with it, and local-fs.target too; give /var/www the same options as /srv/pypi (nofail, or noauto when a cluster manager mounts it).',
+    );
+    expect(hang?.evidence).toContain(
+      'var-www.mount → Requires srv-pypi.mount: /var/www needs /srv/pypi mounted first',
+    );
+  });
+
   it('is safe when the provider is ordered before local-fs.target on this node', () => {
     const early = drbdService({ defaultDependencies: false, before: ['local-fs-pre.target'], after: [] });
     expect(bootHangs(node([['/dev/drbd0', '/srv/pypi', 'ext4', 'defaults']], [early]))).toEqual([]);

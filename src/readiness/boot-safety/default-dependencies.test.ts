@@ -170,6 +170,60 @@ describe('typeDependencies: mount units', () => {
     ]);
   });
 
+  describe('the mounts its source path needs (mount.c: RequiresMountsFor= What=)', () => {
+    const mounts = { ...mountsHere, '/mnt/nas': 'mnt-nas.mount', '/var': 'var.mount' };
+    const fromFstab = (what: string, where: string, type: string, options: string): UnitInfo =>
+      unit(`${where.slice(1).replace(/\//g, '-')}.mount`, {
+        generatedBy: 'systemd-fstab-generator',
+        fstabLine: 3,
+        mount: { what, where, type, options },
+      });
+
+    it('a bind mount needs the mounts of its source, the source itself first', () => {
+      const data = { ...mounts, '/srv/pypi/web': 'srv-pypi-web.mount' };
+      expect(deps(fromFstab('/srv/pypi/web', '/var/www', 'none', 'bind'), node([], data))).toEqual([
+        'requires var.mount (implicit)',
+        'after var.mount (implicit)',
+        'requires -.mount (implicit)',
+        'after -.mount (implicit)',
+        'requires srv-pypi-web.mount (implicit)',
+        'after srv-pypi-web.mount (implicit)',
+        'requires srv-pypi.mount (implicit)',
+        'after srv-pypi.mount (implicit)',
+        'requires srv.mount (implicit)',
+        'after srv.mount (implicit)',
+      ]);
+      // rbind, and the type spelled bind, are bind mounts too.
+      const rbind = deps(fromFstab('/srv/pypi/web', '/var/www', 'none', 'rbind'), node([], mounts));
+      expect(rbind).toContain('requires srv-pypi.mount (implicit)');
+      expect(deps(fromFstab('/srv/pypi/web', '/var/www', 'bind', 'defaults'), node([], mounts))).toEqual(
+        rbind,
+      );
+    });
+
+    it('a loop mount needs them even on a network share; a network mount does not', () => {
+      const image = (options: string, type = 'ext4') =>
+        deps(fromFstab('/mnt/nas/disk.img', '/srv/image', type, options), node([], mounts));
+      expect(image('loop,_netdev')).toContain('requires mnt-nas.mount (implicit)');
+      expect(image('defaults')).toContain('requires mnt-nas.mount (implicit)');
+      expect(image('_netdev')).not.toContain('requires mnt-nas.mount (implicit)');
+      expect(image('defaults', 'nfs')).not.toContain('requires mnt-nas.mount (implicit)');
+      expect(image('defaults', 'fuse.sshfs')).not.toContain('requires mnt-nas.mount (implicit)');
+    });
+
+    it('a source that is no path (a device by label, a server share) needs nothing more', () => {
+      expect(deps(fromFstab('LABEL=data', '/srv/data', 'ext4', 'defaults'), node([], mounts))).toEqual([
+        'requires srv.mount (implicit)',
+        'after srv.mount (implicit)',
+        'requires -.mount (implicit)',
+        'after -.mount (implicit)',
+      ]);
+      expect(deps(fromFstab('nas:/export', '/srv/data', 'nfs', 'defaults'), node([], mounts))).toEqual(
+        deps(fromFstab('LABEL=data', '/srv/data', 'ext4', 'defaults'), node([], mounts)),
+      );
+    });
+  });
+
   it('/ and /usr get no default dependencies, and / depends on no mount above it', () => {
     expect(deps(unit('-.mount', { mount: { what: '/dev/vda1', where: '/' } }), node([], mountsHere))).toEqual(
       [],

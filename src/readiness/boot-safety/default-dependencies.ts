@@ -12,6 +12,8 @@
  * quota services of mounts, and the backing device of mount units written as files (their
  * What= is not collected).
  */
+import { splitMountOptions } from '../../collect/parsers/fstab';
+import { isNetworkFsType } from '../../collect/units/fstab-generator';
 import type { UnitInfo } from '../../model/state';
 
 export interface AddedDependency {
@@ -53,6 +55,15 @@ function parentPaths(where: string): string[] {
   }
   if (where !== '/') parents.push('/');
   return parents;
+}
+
+/** mount.c's `mount_is_bind(p) || mount_is_loop(p) || !mount_is_network(p)`. */
+function needsItsSourcePath(mount: NonNullable<UnitInfo['mount']>): boolean {
+  const words = splitMountOptions(mount.options ?? '');
+  const type = mount.type ?? '';
+  if (type === 'bind' || type === 'rbind' || words.some((w) => w === 'bind' || w === 'rbind' || w === 'loop'))
+    return true;
+  return !words.includes('_netdev') && !isNetworkFsType(type);
 }
 
 /**
@@ -159,16 +170,23 @@ function mountDependencies(
   out: AddedDependency[],
 ): void {
   const where = unit.mount?.where;
-  if (where !== undefined) {
-    // systemd.mount(5), implicit: "If a mount unit is beneath another mount unit in the file
-    // system hierarchy, both a requirement dependency and an ordering dependency between both
-    // units are created automatically."
-    for (const parent of parentPaths(where)) {
-      const parentUnit = ctx.mountUnitAt(parent);
-      if (parentUnit !== undefined && parentUnit !== name)
-        add(out, 'implicit', ['requires', 'after'], parentUnit);
-    }
-  }
+  const required = new Set<string>();
+  const requireMountAt = (path: string): void => {
+    const other = ctx.mountUnitAt(path);
+    if (other === undefined || other === name || required.has(other)) return;
+    required.add(other);
+    add(out, 'implicit', ['requires', 'after'], other);
+  };
+  // systemd.mount(5), implicit: "If a mount unit is beneath another mount unit in the file
+  // system hierarchy, both a requirement dependency and an ordering dependency between both
+  // units are created automatically."
+  if (where !== undefined) for (const parent of parentPaths(where)) requireMountAt(parent);
+  // mount.c (mount_add_mount_dependencies): RequiresMountsFor= the source path of a bind or loop
+  // mount, or of any mount that is not a network one — `/srv/pypi/data /var/www none bind` needs
+  // the mount at /srv/pypi, as a mount beneath it would.
+  const what = unit.mount?.what;
+  if (what?.startsWith('/') && needsItsSourcePath(unit.mount as NonNullable<UnitInfo['mount']>))
+    for (const path of [what, ...parentPaths(what)]) requireMountAt(path);
   // Mount units from fstab carry their default dependencies in `implicit` already (the
   // collector computes them with the nofail/_netdev rules), so only mount unit FILES get them
   // here. mount.c adds none to / and /usr ("guaranteed to stay mounted the whole time").
