@@ -21,6 +21,17 @@ const ctxOf = (b: NodeState, a?: NodeState, roles: RoleSpec = spec()): NodeFixCo
   ...(a ? { model: a } : {}),
 });
 
+/** The fix that appends the primary's fstab line for `mountPoint` to b as `line`, changed as `but` says. */
+const appendedFromPrimary = (mountPoint: string, line: string, but?: string): FixDraft => ({
+  category: 'mounts',
+  key: mountPoint,
+  action: 'change',
+  description: `add the fstab entry of ${mountPoint} to b, as the primary's${but ? `, but: ${but}` : ''}`,
+  edits: [{ kind: 'fstab-append', text: line }],
+  reloadSystemd: true,
+  addresses: [`mounts|${mountPoint}|missing||only-first`],
+});
+
 const MARKER = '<redacted sha256:0123456789ab…>';
 
 // Findings shaped as compare and boot safety make them (only what the fixer reads matters).
@@ -237,15 +248,7 @@ describe('an entry the node lacks', () => {
     const a = withFstab('a', `${HEAD}/dev/drbd1   /srv/my\\040data  ext4  noatime  0  2\n`);
     const b = withFstab('b', HEAD);
     expect(mountsFixer.plan([onlyPrimary('/srv/my data')], ctxOf(b, a))).toEqual([
-      {
-        category: 'mounts',
-        key: '/srv/my data',
-        action: 'change',
-        description: "add the fstab entry of /srv/my data to b, as the primary's",
-        edits: [{ kind: 'fstab-append', text: '/dev/drbd1   /srv/my\\040data  ext4  noatime  0  2' }],
-        reloadSystemd: true,
-        addresses: ['mounts|/srv/my data|missing||only-first'],
-      },
+      appendedFromPrimary('/srv/my data', '/dev/drbd1   /srv/my\\040data  ext4  noatime  0  2'),
     ]);
   });
 
@@ -255,16 +258,11 @@ describe('an entry the node lacks', () => {
     const a = withFstab('a', `${HEAD}/dev/drbd1   /srv/data  ext4  auto,noatime  0  2\n`);
     const roles = spec({ mounts: { '/srv/data': mountRule({ failover: true, fstype: 'xfs' }) } });
     expect(mountsFixer.plan([onlyPrimary('/srv/data')], ctxOf(withFstab('b', HEAD), a, roles))).toEqual([
-      {
-        category: 'mounts',
-        key: '/srv/data',
-        action: 'change',
-        description:
-          "add the fstab entry of /srv/data to b, as the primary's, but: type xfs; add noauto; drop auto",
-        edits: [{ kind: 'fstab-append', text: '/dev/drbd1   /srv/data  xfs  noatime,noauto  0  2' }],
-        reloadSystemd: true,
-        addresses: ['mounts|/srv/data|missing||only-first'],
-      },
+      appendedFromPrimary(
+        '/srv/data',
+        '/dev/drbd1   /srv/data  xfs  noatime,noauto  0  2',
+        'type xfs; add noauto; drop auto',
+      ),
     ]);
     // A boot-time mount of a late device gets nofail and the DRBD resource's target.
     const late = mountsFixer.plan(
@@ -303,15 +301,7 @@ describe('an entry the node lacks', () => {
     const a = withFstab('a', `${HEAD}/dev/drbd1  /srv/data  ext4  auto,noatime  0  2\n`);
     const roles = spec({ mounts: { '/srv/data': mountRule({ fstype: 'ext4', options: ['noatime'] }) } });
     expect(mountsFixer.plan([onlyPrimary('/srv/data')], ctxOf(withFstab('b', HEAD), a, roles))).toEqual([
-      {
-        category: 'mounts',
-        key: '/srv/data',
-        action: 'change',
-        description: "add the fstab entry of /srv/data to b, as the primary's",
-        edits: [{ kind: 'fstab-append', text: '/dev/drbd1  /srv/data  ext4  auto,noatime  0  2' }],
-        reloadSystemd: true,
-        addresses: ['mounts|/srv/data|missing||only-first'],
-      },
+      appendedFromPrimary('/srv/data', '/dev/drbd1  /srv/data  ext4  auto,noatime  0  2'),
     ]);
   });
 
@@ -319,15 +309,7 @@ describe('an entry the node lacks', () => {
     const a = withFstab('a', `${HEAD}/dev/drbd1  /srv/data  ext4  noatime  0  2\n`);
     const roles = spec({ mounts: { '/srv/data': mountRule({ device: '/dev/drbd2' }) } });
     expect(mountsFixer.plan([onlyPrimary('/srv/data')], ctxOf(withFstab('b', HEAD), a, roles))).toEqual([
-      {
-        category: 'mounts',
-        key: '/srv/data',
-        action: 'change',
-        description: "add the fstab entry of /srv/data to b, as the primary's, but: device /dev/drbd2",
-        edits: [{ kind: 'fstab-append', text: '/dev/drbd2  /srv/data  ext4  noatime  0  2' }],
-        reloadSystemd: true,
-        addresses: ['mounts|/srv/data|missing||only-first'],
-      },
+      appendedFromPrimary('/srv/data', '/dev/drbd2  /srv/data  ext4  noatime  0  2', 'device /dev/drbd2'),
     ]);
   });
 
@@ -335,15 +317,7 @@ describe('an entry the node lacks', () => {
     const a = withFstab('a', `${HEAD}/dev/drbd1 /srv/data ext4 defaults,noauto,auto 0 0\n`);
     const roles = spec({ mounts: { '/srv/data': mountRule({ failover: true }) } });
     expect(mountsFixer.plan([onlyPrimary('/srv/data')], ctxOf(withFstab('b', HEAD), a, roles))).toEqual([
-      {
-        category: 'mounts',
-        key: '/srv/data',
-        action: 'change',
-        description: "add the fstab entry of /srv/data to b, as the primary's, but: drop auto",
-        edits: [{ kind: 'fstab-append', text: '/dev/drbd1 /srv/data ext4 defaults,noauto 0 0' }],
-        reloadSystemd: true,
-        addresses: ['mounts|/srv/data|missing||only-first'],
-      },
+      appendedFromPrimary('/srv/data', '/dev/drbd1 /srv/data ext4 defaults,noauto 0 0', 'drop auto'),
     ]);
   });
 
