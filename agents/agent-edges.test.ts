@@ -446,7 +446,9 @@ describe('the agent, answer by answer', () => {
       message: 'a spooled report cannot be read: moved to quarantine; the next report will be full',
     });
     expect(fs.readFileSync(quarantined, 'utf8')).toBe('{"truncated":');
-    expect(fs.readFileSync(`${quarantined}.reason`, 'utf8')).toBe(`cannot be read: ${log.lines[0]!.fields.err}\n`);
+    expect(fs.readFileSync(`${quarantined}.reason`, 'utf8')).toBe(
+      `cannot be read: ${log.lines[0]!.fields.err}\n`,
+    );
     await a.runOnce();
     expect(kinds()).toEqual(['full', 'heartbeat', 'full']);
   });
