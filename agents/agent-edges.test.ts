@@ -446,6 +446,9 @@ describe('the agent, answer by answer', () => {
       message: 'a spooled report cannot be read: moved to quarantine; the next report will be full',
     });
     expect(fs.readFileSync(quarantined, 'utf8')).toBe('{"truncated":');
+    expect(fs.readFileSync(`${quarantined}.reason`, 'utf8')).toBe(
+      `cannot be read: ${log.lines[0]!.fields.err}\n`,
+    );
     await a.runOnce();
     expect(kinds()).toEqual(['full', 'heartbeat', 'full']);
   });
@@ -500,6 +503,26 @@ describe('the agent, answer by answer', () => {
       await jest.advanceTimersByTimeAsync(800);
       expect(kinds()).toEqual(['full', 'heartbeat', 'heartbeat']);
       await a.stop();
+    });
+
+    it('counts the interval from the start of a collection: a slow one does not push the next back', async () => {
+      const starts: number[] = [];
+      const slowCollect = async (): Promise<NodeState> => {
+        starts.push(Date.now());
+        const state = await node.collect();
+        await new Promise<void>((resolve) => setTimeout(resolve, 300)); // the collectors take 300 ms
+        return state;
+      };
+      const a = agent(undefined, { collect: slowCollect, intervalMs: 1000, jitter: 0 });
+      a.start();
+      await jest.advanceTimersByTimeAsync(1999);
+      expect(starts).toEqual([T0, T0 + 1000]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(starts).toEqual([T0, T0 + 1000, T0 + 2000]);
+      expect(kinds()).toEqual(['full', 'heartbeat']);
+      const stopped = a.stop();
+      await jest.advanceTimersByTimeAsync(300); // stop() waits for the collection under way
+      await stopped;
     });
 
     it('waits longer with a random draw near 1, and exactly the interval at 0.5', async () => {

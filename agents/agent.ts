@@ -304,12 +304,12 @@ class NodeAgent implements Agent {
       report = spool.read(entry);
     } catch (err) {
       // A file that is there but cannot be parsed is kept for a person, as at open; one that
-      // vanished is simply gone.
+      // vanished is simply gone: quarantine() takes the entry off the queue even when the move fails.
       let kept: string | undefined;
       try {
         kept = spool.quarantine(entry, `cannot be read: ${errorMessage(err)}`);
       } catch {
-        spool.remove(entry);
+        // nothing to keep
       }
       this.forceFull = true;
       this.log.error(

@@ -34,6 +34,17 @@ describe('report ids', () => {
     expect(parseReportId(reportIdOf(after, 1))?.startedAt).toBe(Date.parse('2026-11-22T10:00:00Z') + 1);
   });
 
+  it('start now when every spooled run started earlier, whatever order the spool lists them in', () => {
+    const now = at('2026-11-22T10:00:00Z');
+    const older = reportIdOf(nextRunId(at('2026-11-22T09:00:00Z'), []), 3);
+    const later = reportIdOf(nextRunId(at('2026-11-22T11:00:00Z'), []), 1);
+    expect(parseReportId(reportIdOf(nextRunId(now, [older]), 1))?.startedAt).toBe(now.getTime());
+    // An earlier run listed after a later one does not pull the start back below the later one.
+    expect(parseReportId(reportIdOf(nextRunId(now, [later, older]), 1))?.startedAt).toBe(
+      Date.parse('2026-11-22T11:00:00Z') + 1,
+    );
+  });
+
   it('differ between runs started at the same millisecond', () => {
     const now = at('2026-11-22T10:00:00Z');
     const runs = new Set(Array.from({ length: 200 }, () => nextRunId(now, [])));
@@ -49,7 +60,7 @@ describe('report ids', () => {
     });
     expect(parseReportId('pypi-2-1')).toBeUndefined();
     expect(nextRunId(at('2026-11-22T10:00:00Z'), ['pypi-2-1'])).toMatch(/^[0-9a-z]{19}$/);
-    expect(() => reportIdOf('nope', 1)).toThrow();
+    expect(() => reportIdOf('nope', 1)).toThrow('not a run id: nope');
   });
 
   it('match the report schema pattern', () => {

@@ -11,6 +11,11 @@ describe('parseSize', () => {
     ['10B', 10],
   ])('%s = %d bytes', (text, bytes) => expect(parseSize(text)).toBe(bytes));
 
+  it('ignores blanks around the size, as a value read from an env file carries them', () => {
+    expect(parseSize(' 100M\n')).toBe(100 * 1024 * 1024);
+    expect(parseSize('\t512 KiB ')).toBe(512 * 1024);
+  });
+
   it.each(['', 'M', '1.5M', '-1M', '10X', '10 MM', '99999999999T'])('refuses %j', (text) =>
     expect(parseSize(text)).toBeUndefined(),
   );

@@ -1,4 +1,7 @@
 /** The spool's limits at their exact boundaries, its refusals, what it does at open, and its lock. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import nodeFs from 'node:fs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,6 +25,53 @@ function report(seq: number, kind: 'delta' | 'heartbeat' = 'delta'): Report {
 }
 const bytesOf = (r: Report) => Buffer.byteLength(JSON.stringify(r));
 
+/** Users other than root, by id (no passwd entry needed to run as one). */
+const NOBODY = 65534;
+const SOMEONE = 12345;
+
+/**
+ * Runs `body` with the effective uid of `uid`, as an agent not run as root; restores root after.
+ * The test must run as root (as CI does): otherwise it fails, it does not skip.
+ */
+function asUser<T>(uid: number, body: () => T): T {
+  if (process.geteuid?.() !== 0 || !process.seteuid)
+    throw new Error('this test changes users: run it as root, as CI does');
+  process.seteuid(uid);
+  try {
+    return body();
+  } finally {
+    process.seteuid(0);
+  }
+}
+
+/**
+ * A whole error message, `<context>: <the system's error>`. In jest, fs errors come from another
+ * realm, so `errorMessage()` reads them as `Error: <message>`.
+ */
+function failure(context: string, systemError: string): RegExp {
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${escape(context)}: (Error: )?${escape(systemError)}$`);
+}
+
+type FsCall = 'readFileSync' | 'readdirSync' | 'rmSync';
+/**
+ * Another process acting at one exact moment: right after the real `fs[call]` first ran on
+ * `target`, `other` runs (with the real fs). Everything stays real files; only the interleaving
+ * that a race would produce now and then is made to happen every time.
+ */
+function thenMeanwhile(call: FsCall, target: string, other: () => void): void {
+  const real = nodeFs[call] as (...args: unknown[]) => unknown;
+  let done = false;
+  jest.spyOn(nodeFs, call).mockImplementation(((...args: unknown[]) => {
+    const result = real.apply(nodeFs, args);
+    if (!done && args[0] === target) {
+      done = true;
+      other();
+    }
+    return result;
+  }) as never);
+}
+
 describe('Spool, at the edges', () => {
   let tmp: string;
   let dir: string;
@@ -39,6 +89,7 @@ describe('Spool, at the edges', () => {
     open = [];
   });
   afterEach(() => {
+    jest.restoreAllMocks();
     for (const spool of open) spool.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
@@ -221,5 +272,145 @@ describe('Spool, at the edges', () => {
     expect(() => Spool.open(path.join(tmp, 'file', 'spool'))).toThrow(
       new RegExp(`^cannot create the spool directory ${path.join(tmp, 'file', 'spool')}: .*(ENOTDIR|EEXIST)`),
     );
+  });
+
+  it('takes a quarantined entry off the queue and the byte count, even when its file vanished', () => {
+    const { spool } = openSpool();
+    const one = spool.append(report(1)).entry;
+    const two = spool.append(report(2)).entry;
+    const three = spool.append(report(3)).entry;
+    spool.quarantine(one, 'refused');
+    expect(spool.bytes).toBe(two.bytes + three.bytes);
+    fs.rmSync(path.join(dir, two.file));
+    expect(() => spool.quarantine(two, 'cannot be read')).toThrow(/ENOENT/);
+    expect(spool.list()).toEqual([three]);
+    expect(spool.bytes).toBe(three.bytes);
+    expect(names('quarantine')).toEqual(['run-0001.json', 'run-0001.json.reason']);
+  });
+
+  it('prunes old quarantined reports whose reason is missing (a crash between the move and the reason)', () => {
+    fs.mkdirSync(path.join(dir, 'quarantine'), { recursive: true });
+    for (let i = 1; i <= 100; i++)
+      fs.writeFileSync(path.join(dir, 'quarantine', `old-${String(i).padStart(4, '0')}.json`), '{}');
+    const { spool } = openSpool();
+    const moved = spool.quarantine(spool.append(report(1)).entry, 'refused');
+    expect(moved).toBe(path.join(dir, 'quarantine', 'run-0001.json'));
+    const left = names('quarantine');
+    expect(left).toHaveLength(101);
+    expect(left.slice(0, 2)).toEqual(['old-0002.json', 'old-0003.json']);
+    expect(left.slice(-2)).toEqual(['run-0001.json', 'run-0001.json.reason']);
+  });
+
+  it('prunes the oldest quarantined report even when someone removed it meanwhile', () => {
+    const quarantine = path.join(dir, 'quarantine');
+    fs.mkdirSync(quarantine, { recursive: true });
+    for (let i = 1; i <= 100; i++) {
+      const name = `old-${String(i).padStart(4, '0')}.json`;
+      fs.writeFileSync(path.join(quarantine, name), '{}');
+      fs.writeFileSync(path.join(quarantine, `${name}.reason`), 'x\n');
+    }
+    const { spool } = openSpool();
+    const entry = spool.append(report(1)).entry;
+    // The operator cleans the quarantine just after the spool listed it.
+    thenMeanwhile('readdirSync', quarantine, () => fs.rmSync(path.join(quarantine, 'old-0001.json')));
+    expect(spool.quarantine(entry, 'refused')).toBe(path.join(quarantine, 'run-0001.json'));
+    const left = names('quarantine');
+    expect(left).toHaveLength(200);
+    expect(left.slice(0, 2)).toEqual(['old-0002.json', 'old-0002.json.reason']);
+  });
+
+  it('opens even when a stale temp file it found is removed by someone else before it could', () => {
+    fs.mkdirSync(dir, { recursive: true });
+    const stale = path.join(dir, '.run-0001.json.1.2.tmp');
+    fs.writeFileSync(stale, '{');
+    fs.writeFileSync(path.join(dir, 'run-0002.json'), JSON.stringify(report(2)));
+    thenMeanwhile('readdirSync', dir, () => fs.rmSync(stale));
+    const { spool, quarantined } = openSpool();
+    expect(quarantined).toEqual([]);
+    expect(spool.list().map((e) => e.reportId)).toEqual(['run-0002']);
+    expect(names()).toEqual(['.lock', 'run-0002.json']);
+  });
+
+  it('passes over a spooled file that no longer carries the content its entry says it does', () => {
+    const { spool } = openSpool();
+    spool.append({ ...report(1), hashes: { capacity: HASH(9) } });
+    spool.append({ ...report(2), hashes: { capacity: HASH(9) } });
+    // run-0001.json rewritten behind the spool's back (by hand, from a backup): same id, no content.
+    fs.writeFileSync(
+      path.join(dir, 'run-0001.json'),
+      JSON.stringify({ ...report(1, 'heartbeat'), hashes: { capacity: HASH(9) } }),
+    );
+    expect(spool.findContent('capacity', HASH(9))).toEqual({ cpus: 2, memoryBytes: 0 });
+  });
+
+  it('says so when a written report cannot be made durable: its directory cannot be synced', () => {
+    fs.chmodSync(tmp, 0o755);
+    const { spool } = openSpool();
+    spool.append(report(1));
+    // An agent not run as root, in a spool where it may make files but not open the directory.
+    fs.chownSync(dir, NOBODY, NOBODY);
+    fs.chmodSync(dir, 0o300);
+    const file = path.join(dir, 'run-0002.json');
+    expect(() => asUser(NOBODY, () => spool.append(report(2)))).toThrow(
+      failure(`cannot write ${file}`, `EACCES: permission denied, open '${dir}'`),
+    );
+    // The file is there (the next open finds it), but this run does not count it as spooled.
+    expect(fs.readFileSync(file, 'utf8')).toBe(JSON.stringify(report(2)));
+    expect(spool.list().map((e) => e.reportId)).toEqual(['run-0001']);
+  });
+
+  describe('its lock', () => {
+    const lockOf = () => path.join(dir, '.lock');
+
+    it('takes over an empty lock, left by a crash between creating it and writing the pid', () => {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(lockOf(), '');
+      openSpool();
+      expect(fs.readFileSync(lockOf(), 'utf8')).toBe(`${process.pid}\n`);
+    });
+
+    it('run as a user, counts a live process of another user as the owner (kill says EPERM)', async () => {
+      const other = spawn('sleep', ['60'], { uid: SOMEONE, gid: SOMEONE, stdio: 'ignore' });
+      try {
+        await once(other, 'spawn');
+        fs.chmodSync(tmp, 0o755);
+        fs.mkdirSync(dir, { mode: 0o700 });
+        fs.chownSync(dir, NOBODY, NOBODY); // this agent's spool: it could remove the lock
+        fs.writeFileSync(lockOf(), `${other.pid}\n`, { mode: 0o644 });
+        expect(() => asUser(NOBODY, () => Spool.open(dir))).toThrow(
+          `the spool ${dir} is in use by process ${other.pid} (another driftguard agent?)`,
+        );
+        expect(fs.readFileSync(lockOf(), 'utf8')).toBe(`${other.pid}\n`);
+      } finally {
+        other.kill();
+      }
+    });
+
+    it('says why it cannot lock a spool it may not write', () => {
+      fs.chmodSync(tmp, 0o755);
+      fs.mkdirSync(dir, { mode: 0o755 }); // root's
+      expect(() => asUser(NOBODY, () => Spool.open(dir))).toThrow(
+        failure(`cannot lock the spool ${dir}`, `EACCES: permission denied, open '${lockOf()}'`),
+      );
+      expect(names()).toEqual([]);
+    });
+
+    it('gives up when another agent takes a stale lock between its removal and the retry', () => {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(lockOf(), 'garbage\n');
+      thenMeanwhile('rmSync', lockOf(), () => fs.writeFileSync(lockOf(), `${process.ppid}\n`));
+      expect(() => Spool.open(dir)).toThrow(
+        failure(`cannot lock the spool ${dir}`, `EEXIST: file already exists, open '${lockOf()}'`),
+      );
+      expect(fs.readFileSync(lockOf(), 'utf8')).toBe(`${process.ppid}\n`); // the other agent's
+    });
+
+    it('takes a stale lock that someone else removed before it could', () => {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(lockOf(), 'garbage\n');
+      thenMeanwhile('readFileSync', lockOf(), () => fs.rmSync(lockOf()));
+      openSpool();
+      expect(fs.readFileSync(lockOf(), 'utf8')).toBe(`${process.pid}\n`);
+    });
   });
 });

@@ -166,7 +166,7 @@ export class Spool {
           throw new IoError(`cannot lock the spool ${dir}: ${errorMessage(err)}`, err);
         }
       }
-      const owner = Number(fs.readFileSync(file, 'utf8').trim());
+      const owner = Number(fs.readFileSync(file, 'utf8')); // Number() ignores the newline and any blanks
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
         throw new IoError(`the spool ${dir} is in use by process ${owner} (another driftguard agent?)`);
       }
@@ -257,7 +257,10 @@ export class Spool {
     this.totalBytes -= entry.bytes;
   }
 
-  /** Moves a report the server will never take to quarantine/, with the reason beside it. */
+  /**
+   * Moves a report the server will never take to quarantine/, with the reason beside it. The entry
+   * leaves the queue even when the move fails (its file vanished): the caller need not remove it.
+   */
   quarantine(entry: SpooledReport, reason: string): string {
     const index = this.queue.indexOf(entry);
     if (index >= 0) {

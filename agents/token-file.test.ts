@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { UsageError } from '../src/shared/errors';
 import { readTokenFile } from './token-file';
 
 describe('readTokenFile', () => {
@@ -34,5 +35,16 @@ describe('readTokenFile', () => {
     expect(() => readTokenFile(path.join(dir, 'nope'))).toThrow(
       /cannot read the token file .*nope: .*ENOENT/,
     );
+  });
+
+  it('a directory is a usage error (E_USAGE), not a file it failed to read (E_IO)', () => {
+    let thrown: unknown;
+    try {
+      readTokenFile(dir);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(UsageError);
+    expect(thrown).toMatchObject({ code: 'E_USAGE', message: `--token-file ${dir} is not a file` });
   });
 });
