@@ -1,11 +1,12 @@
 /**
- * The agent's log. `createAgentLogger` writes to file descriptor 2, which no test can read in
- * its own process: each case runs the real log.ts (compiled by TypeScript on the fly) in a child
- * node process and reads what reached its stderr and stdout.
+ * The agent's log. `createAgentLogger` writes to file descriptor 2: most cases run the real
+ * log.ts (compiled by TypeScript on the fly) in a child node process and read what reached its
+ * stderr and stdout; one catches, in this process, each write(2) it makes as it makes it.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import * as path from 'node:path';
-import { LOG_LEVELS, silentLog } from './log';
+import { createAgentLogger, LOG_LEVELS, silentLog } from './log';
 
 /** Runs `body` in a child where `createAgentLogger` is the real one; returns its stdout and stderr. */
 function runWithLogger(body: string): { status: number | null; stdout: string; stderr: string } {
@@ -87,6 +88,45 @@ describe('createAgentLogger', () => {
       process.kill(process.pid, 'SIGKILL');
     `);
     expect(lines(run.stderr).map((line) => line.msg)).toEqual(['last words']);
+  });
+});
+
+describe('createAgentLogger, in this process', () => {
+  /** Each fs.writeSync call, with its file descriptor and text, in place of the write itself. */
+  function catchWrites(): { writes: { fd: number; text: string }[]; restore: () => void } {
+    const writes: { fd: number; text: string }[] = [];
+    const spy = jest.spyOn(fs, 'writeSync').mockImplementation(((fd: number, data: unknown) => {
+      const text = String(data);
+      writes.push({ fd, text });
+      return Buffer.byteLength(text);
+    }) as typeof fs.writeSync);
+    return { writes, restore: () => spy.mockRestore() };
+  }
+  const parsed = (writes: { fd: number; text: string }[]) =>
+    writes.map(({ fd, text }) => {
+      const { time, ...rest } = JSON.parse(text) as Record<string, unknown>;
+      return [fd, typeof time, rest];
+    });
+
+  it('has written each line to file descriptor 2 before the call returns, at the level asked for', () => {
+    const caught = catchWrites();
+    let afterInfo: unknown[];
+    try {
+      const log = createAgentLogger('debug');
+      log.info({ run: 'r1', waiting: 2 }, 'agent started');
+      afterInfo = parsed(caught.writes);
+      log.debug({ a: 1 }, 'd');
+      createAgentLogger('warn').info({}, 'below warn');
+    } finally {
+      caught.restore();
+    }
+    expect(afterInfo).toEqual([
+      [2, 'number', { level: 30, component: 'agent', run: 'r1', waiting: 2, msg: 'agent started' }],
+    ]);
+    expect(parsed(caught.writes)).toEqual([
+      [2, 'number', { level: 30, component: 'agent', run: 'r1', waiting: 2, msg: 'agent started' }],
+      [2, 'number', { level: 20, component: 'agent', a: 1, msg: 'd' }],
+    ]);
   });
 });
 

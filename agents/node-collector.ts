@@ -27,7 +27,8 @@ export function nodeCollector(options: NodeCollectorOptions): () => Promise<Node
   let list: WatchList = { paths: [], sensitive: [] };
   let collections = 0;
   let lastAsked: number | undefined;
-  let lastWarnings = '';
+  /** The warnings of the last collection (a JSON list); undefined before the first. */
+  let lastWarnings: string | undefined;
 
   /** True when the list changed (so a collection made without it is worth redoing). */
   const refresh = async (node: string): Promise<boolean> => {
@@ -61,7 +62,7 @@ export function nodeCollector(options: NodeCollectorOptions): () => Promise<Node
       now: options.now(),
     });
     // Collector problems are logged when they change, not at every interval.
-    const warnings = collected.warnings.join('\n');
+    const warnings = JSON.stringify(collected.warnings);
     if (warnings !== lastWarnings && collected.warnings.length > 0)
       options.log.warn({ warnings: collected.warnings }, 'collected with problems');
     lastWarnings = warnings;
@@ -69,10 +70,15 @@ export function nodeCollector(options: NodeCollectorOptions): () => Promise<Node
   };
 
   return async () => {
-    if (options.node !== undefined && due()) await refresh(options.node);
-    let state = await collectOnce();
-    // Without --node the name is known only now; the first collection is redone with the list.
-    if (options.node === undefined && due() && (await refresh(state.node))) state = await collectOnce();
+    let state: NodeState;
+    if (options.node !== undefined) {
+      if (due()) await refresh(options.node);
+      state = await collectOnce();
+    } else {
+      // Without --node the name is known only after a collection; the first is redone with the list.
+      state = await collectOnce();
+      if (due() && (await refresh(state.node))) state = await collectOnce();
+    }
     collections++;
     return state;
   };
