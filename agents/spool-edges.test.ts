@@ -53,7 +53,7 @@ function failure(context: string, systemError: string): RegExp {
   return new RegExp(`^${escape(context)}: (Error: )?${escape(systemError)}$`);
 }
 
-type FsCall = 'readFileSync' | 'readdirSync' | 'rmSync';
+type FsCall = 'readFileSync' | 'readdirSync' | 'rmSync' | 'writeFileSync';
 /**
  * Another process acting at one exact moment: right after the real `fs[call]` first ran on
  * `target`, `other` runs (with the real fs). Everything stays real files; only the interleaving
@@ -63,12 +63,15 @@ function thenMeanwhile(call: FsCall, target: string, other: () => void): void {
   const real = nodeFs[call] as (...args: unknown[]) => unknown;
   let done = false;
   jest.spyOn(nodeFs, call).mockImplementation(((...args: unknown[]) => {
-    const result = real.apply(nodeFs, args);
-    if (!done && args[0] === target) {
-      done = true;
-      other();
+    try {
+      return real.apply(nodeFs, args);
+    } finally {
+      // Also after a call that failed: the other process acts whatever this one's call did.
+      if (!done && args[0] === target) {
+        done = true;
+        other();
+      }
     }
-    return result;
   }) as never);
 }
 
@@ -403,6 +406,32 @@ describe('Spool, at the edges', () => {
         failure(`cannot lock the spool ${dir}`, `EEXIST: file already exists, open '${lockOf()}'`),
       );
       expect(fs.readFileSync(lockOf(), 'utf8')).toBe(`${process.ppid}\n`); // the other agent's
+    });
+
+    it('takes a lock that is a link to nothing: the link is removed, never followed', () => {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.symlinkSync(path.join(tmp, 'nowhere'), lockOf());
+      openSpool();
+      expect(fs.lstatSync(lockOf()).isFile()).toBe(true);
+      expect(fs.readFileSync(lockOf(), 'utf8')).toBe(`${process.pid}\n`);
+      expect(fs.existsSync(path.join(tmp, 'nowhere'))).toBe(false);
+    });
+
+    it('says why it cannot lock a spool whose lock is a directory, and leaves it', () => {
+      fs.mkdirSync(lockOf(), { recursive: true });
+      expect(() => Spool.open(dir)).toThrow(
+        failure(`cannot lock the spool ${dir}`, 'EISDIR: illegal operation on a directory, read'),
+      );
+      expect(fs.statSync(lockOf()).isDirectory()).toBe(true);
+    });
+
+    it('takes a stale lock whose owner removed it between its attempt and its reading', () => {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(lockOf(), 'garbage\n');
+      // Its owner exits just after this agent's exclusive create found the lock there.
+      thenMeanwhile('writeFileSync', lockOf(), () => fs.rmSync(lockOf()));
+      openSpool();
+      expect(fs.readFileSync(lockOf(), 'utf8')).toBe(`${process.pid}\n`);
     });
 
     it('takes a stale lock that someone else removed before it could', () => {

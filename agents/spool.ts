@@ -166,7 +166,16 @@ export class Spool {
           throw new IoError(`cannot lock the spool ${dir}: ${errorMessage(err)}`, err);
         }
       }
-      const owner = Number(fs.readFileSync(file, 'utf8')); // Number() ignores the newline and any blanks
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (err) {
+        // Gone meanwhile (its owner exited), or a link to nothing: no one holds it.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+          throw new IoError(`cannot lock the spool ${dir}: ${errorMessage(err)}`, err);
+        text = '';
+      }
+      const owner = Number(text); // Number() ignores the newline and any blanks; '' is 0, no one
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
         throw new IoError(`the spool ${dir} is in use by process ${owner} (another driftguard agent?)`);
       }
