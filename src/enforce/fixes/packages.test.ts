@@ -368,6 +368,43 @@ describe('what the roles ask (desired)', () => {
     ]);
   });
 
+  it("keeps a rule of one architecture to it: the other's upgrade is planned beside the removal", () => {
+    const a = state('a', { packages: dpkg(['libfoo', '1.1-1']) });
+    const b = state('b', { packages: dpkg(['libfoo', '1.0-1'], ['libfoo', '1.0-1', { arch: 'i386' }]) });
+    expect(planned(withPackages('{ "libfoo:i386": absent }'), [a, b])).toEqual([
+      {
+        category: 'packages',
+        key: 'libfoo:i386',
+        action: 'change',
+        description: 'remove libfoo:i386 from b (the roles say absent)',
+        commands: [['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'remove', '--yes', 'libfoo:i386']],
+        addresses: ['packages|libfoo:i386|unexpected||', 'packages|libfoo:i386|unexpected||only-second'],
+      },
+      {
+        category: 'packages',
+        key: 'libfoo:amd64',
+        action: 'change',
+        description: "install libfoo 1.1-1 on b, the primary's version",
+        commands: [[...APT_INSTALL, 'libfoo:amd64=1.1-1']],
+        addresses: ['packages|libfoo:amd64|mismatch||newer-first'],
+      },
+    ]);
+  });
+
+  it('follows each architecture its own rule: two arch-qualified rules of one name', () => {
+    const c = state('c', {
+      packages: dpkg(['libfoo', '1.0-1', { arch: 'i386' }], ['libfoo', '1.0-1', { arch: 'armhf' }]),
+    });
+    expect(
+      planned(withPackages('{ "libfoo:i386": absent, "libfoo:armhf": absent }'), [c], 'c').map(
+        (d) => d.commands,
+      ),
+    ).toEqual([
+      [['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'remove', '--yes', 'libfoo:i386']],
+      [['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'remove', '--yes', 'libfoo:armhf']],
+    ]);
+  });
+
   it("plans nothing for an absent package only the primary still has: that copy is the primary's to remove", () => {
     const a = state('a', { packages: dpkg(['telnetd', '0.17+2.4-2']) });
     const b = state('b', { packages: dpkg() });

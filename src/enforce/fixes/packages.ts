@@ -65,25 +65,30 @@ function splitKey(key: string): { name: string; arch?: string } {
   return colon === -1 ? { name: key } : { name: key.slice(0, colon), arch: key.slice(colon + 1) };
 }
 
-/** The rule of a package name, and its key: `name`, else the first `name:arch`. */
-function ruleFor(ctx: NodeFixContext, name: string): { ruleKey: string; rule: PackageRule } | undefined {
-  const exact = ctx.spec.packages[name];
-  if (exact) return { ruleKey: name, rule: exact };
-  const entry = Object.entries(ctx.spec.packages).find(([key]) => splitKey(key).name === name);
-  return entry && { ruleKey: entry[0], rule: entry[1] };
+/**
+ * The key of the roles' rule that governs a finding's key: its own (`libfoo:i386`, or `libfoo`
+ * for a drift finding of that rule), else the bare name's for an architecture of it. A rule of
+ * one architecture says nothing of the others. Undefined when the roles name neither.
+ */
+function governingRuleKey(ctx: NodeFixContext, key: string): string | undefined {
+  if (ctx.spec.packages[key]) return key;
+  const { name } = splitKey(key);
+  return ctx.spec.packages[name] ? name : undefined;
 }
 
-function planPackage(name: string, findings: SourcedFinding[], ctx: NodeFixContext): FixDraft[] {
+/** Findings about one package: those a rule governs (`group` its key), or a name no rule names. */
+function planPackage(group: string, findings: SourcedFinding[], ctx: NodeFixContext): FixDraft[] {
   const manager = ctx.state.packages?.manager ?? ctx.model?.packages?.manager ?? 'dpkg';
   const node = ctx.node;
-  const { ruleKey = name, rule } = ruleFor(ctx, name) ?? {};
+  const { name, arch: ruleArch } = splitKey(group);
+  const rule: PackageRule | undefined = ctx.spec.packages[group];
   // Each architecture the pair differs in (libc6:amd64, libc6:i386) is a package of its own; the
   // roles' findings, about the name, go with the first. A removal the roles ask covers them all.
   const parityKeys = [...new Set(findings.filter((f) => f.source === 'parity').map((f) => f.key))];
   if (parityKeys.length > 1 && rule?.state !== 'absent')
     return parityKeys.flatMap((one, i) =>
       planPackage(
-        name,
+        group,
         findings.filter((f) => (f.source === 'parity' ? f.key === one : i === 0)),
         ctx,
       ),
@@ -101,10 +106,10 @@ function planPackage(name: string, findings: SourcedFinding[], ctx: NodeFixConte
     return [
       {
         category: 'packages',
-        key: ruleKey,
+        key: group,
         action: 'change',
-        description: `remove ${ruleKey} from ${node} (the roles say absent)`,
-        commands: [removeCommand(manager, name, splitKey(ruleKey).arch, installedArchitectures(ctx, name))],
+        description: `remove ${group} from ${node} (the roles say absent)`,
+        commands: [removeCommand(manager, name, ruleArch, installedArchitectures(ctx, name))],
         addresses,
       },
     ];
@@ -212,8 +217,8 @@ export const packagesFixer: CategoryFixer = {
       ...drafts,
       ...perKey(
         rest,
-        (name, group) => planPackage(name, group, ctx),
-        (f) => splitKey(f.key).name,
+        (group, found) => planPackage(group, found, ctx),
+        (f) => governingRuleKey(ctx, f.key) ?? splitKey(f.key).name,
       ),
     ];
   },
