@@ -171,22 +171,36 @@ describe('renumbering (report only unless the roles allow it)', () => {
     ]);
   });
 
-  it('reports a group whose gid is the same on both nodes but whose members differ, without an id', () => {
-    // The roles allow renumbering docker, but there is no gid to change to.
-    const a = state('a', { users: users({ docker: [998, 998] }, { docker: [998, ['deploy']] }) });
-    const b = state('b', { users: users({ docker: [998, 998] }, { docker: [998, []] }) });
+  it('advises on the members of a group whose gid is the same on both nodes, never a renumbering', () => {
+    // The roles allow renumbering docker, but there is no gid to change: only its members differ.
+    const a = state('a', { users: users({ docker: [998, 998] }, { docker: [998, ['deploy', 'ci']] }) });
+    const b = state('b', { users: users({ docker: [998, 998] }, { docker: [998, ['ci', 'olduser']] }) });
     expect(planned(withUsers('{ docker: { renumber: true } }'), [a, b])).toEqual([
       {
         category: 'users',
         key: 'group:docker',
         action: 'advice',
-        description:
-          'make group docker on b match: renumber it by hand, with the files it owns — or mark it `renumber: true` in the roles',
-        reason: REPORT_ONLY,
-        commands: [],
+        description: "make the members of group docker on b the primary's: add deploy; remove olduser",
+        reason: 'accounts and their groups are changed by packages or people',
+        commands: [
+          ['gpasswd', '--add', 'deploy', 'docker'],
+          ['gpasswd', '--delete', 'olduser', 'docker'],
+        ],
         addresses: ['users|group:docker|mismatch||different'],
       },
     ]);
+  });
+
+  it('refuses to suggest a command with a member name from a state that is not well-formed', () => {
+    const a = state('a', { users: users({}, { docker: [998, ['-rf']] }) });
+    const b = state('b', { users: users({}, { docker: [998, []] }) });
+    const [draft] = planned(FLEET, [a, b]);
+    expect(draft).toMatchObject({
+      action: 'advice',
+      commands: [],
+      reason: 'refused: a malformed name from a node state',
+    });
+    expect(draft?.description).toMatch(/^a member of "group:docker" is not well-formed \(-rf: /);
   });
 });
 

@@ -41,11 +41,16 @@ function planUser(key: string, findings: SourcedFinding[], ctx: NodeFixContext):
   if (renumberable.length === 0) return drafts;
 
   if (isGroup) {
-    const gid = (findings.find((f) => f.source === 'parity')?.expected as Partial<GroupEntry> | undefined)
-      ?.gid;
+    const primary = findings.find((f) => f.source === 'parity')?.expected as Partial<GroupEntry> | undefined;
+    const gid = primary?.gid;
     const current = ctx.state.users?.groups[name]?.gid;
-    if (rule?.renumber !== true || gid === undefined || gid === current) {
-      drafts.push(reportOnly(key, `group ${name}`, node, renumberable, gid === current ? undefined : gid));
+    // The same gid on both: what differs is who is in the group, nothing to renumber.
+    if (gid !== undefined && gid === current) {
+      drafts.push(membersAdvice(key, name, ctx, renumberable, primary?.members ?? []));
+      return drafts;
+    }
+    if (rule?.renumber !== true || gid === undefined) {
+      drafts.push(reportOnly(key, `group ${name}`, node, renumberable, gid));
       return drafts;
     }
     drafts.push({
@@ -78,6 +83,37 @@ function planUser(key: string, findings: SourcedFinding[], ctx: NodeFixContext):
     addresses: fingerprints(renumberable),
   });
   return drafts;
+}
+
+/** The members a group lacks and has beyond the primary's, with the gpasswd commands for a person. */
+function membersAdvice(
+  key: string,
+  group: string,
+  ctx: NodeFixContext,
+  findings: SourcedFinding[],
+  wanted: readonly string[],
+): FixDraft {
+  const have = ctx.state.users?.groups[group]?.members ?? [];
+  const add = wanted.filter((member) => !have.includes(member));
+  const remove = have.filter((member) => !wanted.includes(member));
+  const malformed = [...add, ...remove].find((member) => checkUserName(member));
+  if (malformed !== undefined)
+    return refusedName('users', key, 'a member of', `${malformed}: ${checkUserName(malformed)}`, findings);
+  const changes = [
+    ...(add.length ? [`add ${add.join(', ')}`] : []),
+    ...(remove.length ? [`remove ${remove.join(', ')}`] : []),
+  ];
+  return advice(
+    'users',
+    key,
+    `make the members of group ${group} on ${ctx.node} the primary's: ${changes.join('; ')}`,
+    'accounts and their groups are changed by packages or people',
+    findings,
+    [
+      ...add.map((member) => ['gpasswd', '--add', member, group]),
+      ...remove.map((member) => ['gpasswd', '--delete', member, group]),
+    ],
+  );
 }
 
 function reportOnly(
