@@ -413,6 +413,16 @@ describe('a node that does not reboot after a panic (safety)', () => {
     ]);
   });
 
+  it('takes a primary that reboots at once (a negative kernel.panic) as one that reboots', () => {
+    const a = state('a', {
+      sysctls: sysctls({ 'kernel.panic': '-1' }, { 'kernel.panic': ['-1', '/etc/sysctl.d/60-panic.conf:1'] }),
+    });
+    const b = state('b', { sysctls: sysctls({ 'kernel.panic': '0' }) });
+    const [fix] = planned(FLEET, [a, b]);
+    expect(fix?.description).toBe('set kernel.panic = -1 on b, live and persisted');
+    expect(fix?.commands).toEqual([['sysctl', '-w', 'kernel.panic=-1']]);
+  });
+
   it('reboots after 10 s when the primary does not reboot either', () => {
     const a = state('a', { sysctls: sysctls({ 'kernel.panic': '0' }) });
     const b = state('b', { sysctls: sysctls({ 'kernel.panic': '0' }) });

@@ -20,8 +20,13 @@ import { advice, adviceIfAny, fingerprints, perKey, refusedName } from './common
 /** Seconds before a panicked kernel reboots, when nothing else says (the PyPI report's fix). */
 const DEFAULT_PANIC_REBOOT = '10';
 
-function isPositive(value: string | undefined): boolean {
-  return Number(value) > 0; // Number(undefined) is NaN
+/**
+ * A kernel.panic that reboots a panicked kernel: after that many seconds, or at once when
+ * negative (kernel/panic.c); 0 waits for ever. Number(undefined) is NaN: no value, no reboot.
+ */
+function rebootsAfterPanic(value: string | undefined): boolean {
+  const seconds = Number(value);
+  return Number.isInteger(seconds) && seconds !== 0;
 }
 
 /** What the key must be: the roles' value, else the primary's, else (for a panic check) 10 s. */
@@ -32,7 +37,7 @@ function wantedValue(key: string, findings: SourcedFinding[], ctx: NodeFixContex
   const primaryPersisted = ctx.model?.sysctls ? persistedFor(ctx.model.sysctls, key)?.value : undefined;
   if (findings.some((f) => f.source === 'safety')) {
     // Only a reboot after a panic is asked: the primary's value if it has one, else the default.
-    const primary = [primaryPersisted, primaryLive].find(isPositive);
+    const primary = [primaryPersisted, primaryLive].find(rebootsAfterPanic);
     return primary ? normalizeSysctlValue(primary) : DEFAULT_PANIC_REBOOT;
   }
   const parity = findings.find((f) => f.source === 'parity' && typeof f.expected === 'string');
