@@ -38,12 +38,16 @@ export function resultOf(
   words: { pass: string; fail: (n: number) => string; warn?: (n: number) => string },
 ): Omit<CheckResult, 'id'> {
   const status = statusOf(findings);
-  const actionable = findings.filter((f) => f.severity !== 'info').length;
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  // A failure counts its errors; warnings beside them are said apart ("1 cause", not "2 causes"
+  // for one cause and one node that could not be checked).
+  const alsoWarned = warnings > 0 ? `, and ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}` : '';
   const summary =
     status === 'pass'
       ? words.pass
       : status === 'fail'
-        ? words.fail(actionable)
-        : (words.warn ?? words.fail)(actionable);
+        ? `${words.fail(errors)}${alsoWarned}`
+        : (words.warn ?? words.fail)(warnings);
   return { status, summary, findings };
 }
