@@ -101,6 +101,19 @@ describe('desiredAfter', () => {
     expect(desiredAfter(ctx, webAfter('pypi-db.service'))).toEqual([]);
   });
 
+  it('does not count an After= written in the unit file on a unit the node does not have', () => {
+    const ctx = node(enabled('pypi-web.service', { after: ['pypi-db.service'] }));
+    expect(desiredAfter(ctx, webAfter('pypi-db.service'))).toEqual([
+      expect.objectContaining({
+        key: 'pypi-web.service',
+        aspect: 'after',
+        message:
+          'pypi-web.service is not ordered after pypi-db.service: at boot it can start before it is up.',
+        evidence: ['pypi-web.service: After=pypi-db.service', 'pypi-db.service: not a unit on this node'],
+      }),
+    ]);
+  });
+
   it('does not count a chain through a unit without a start job; does count one the unit itself starts', () => {
     const worker = unit('pypi-worker.service', { after: ['pypi-db.service'] });
     const db = enabled('pypi-db.service');

@@ -5,7 +5,7 @@
  * in. Transitive, because that is how systemd orders jobs (pypi-web.service After basic.target
  * After … After local-fs.target After srv-pypi.mount); only through started units, because an
  * ordering through a unit without a job orders nothing. A direct edge always counts, even to a
- * unit that is not started.
+ * unit that is not started — but not to one the node does not have.
  */
 import type { RoleSpec } from '../../model/desired';
 import type { Finding } from '../../model/finding';
@@ -29,13 +29,14 @@ export function desiredAfter(ctx: BootContext, spec: RoleSpec): Finding[] {
     const evidence: string[] = [];
     for (const other of rule.after) {
       const otherId = graph.id(other);
-      if (otherId !== undefined && orderingPath(graph, id, otherId, within)) continue;
-      unordered.push(other);
       // An instance nobody names (`getty@tty5.service`) is still a unit when its template is.
       const template = splitInstance(other)?.template;
       const exists =
         (otherId !== undefined && graph.node(otherId).kind !== 'missing') ||
         (otherId === undefined && template !== undefined && ctx.units.items[template] !== undefined);
+      // After= a unit the node does not have orders nothing, even when the unit file says it.
+      if (exists && otherId !== undefined && orderingPath(graph, id, otherId, within)) continue;
+      unordered.push(other);
       evidence.push(
         exists
           ? `no chain of After= through units started at boot leads from ${name} to ${other}`
