@@ -14,10 +14,10 @@ import { reportKind } from '../src/model/report';
 import type { NodeState } from '../src/model/state';
 import type { AgentOptions } from './agent';
 import { createAgent } from './agent';
-import type { AgentLog, LogFields } from './log';
 import type { SpoolLimits } from './spool';
 import { Spool } from './spool';
 import type { Transport } from './transport';
+import { MemoryLog } from '../test/helpers/memory-log';
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 const DELIVERED: DeliveryOutcome = { kind: 'delivered', duplicate: false, changed: [] };
@@ -54,21 +54,6 @@ class ScriptedServer implements Transport {
     const answer = this.answers.shift() ?? DELIVERED;
     if (answer instanceof Error) throw answer;
     return typeof answer === 'function' ? answer(report) : answer;
-  }
-}
-
-class MemoryLog implements AgentLog {
-  readonly lines: { level: string; fields: LogFields; message: string }[] = [];
-  debug = (fields: LogFields, message: string) => void this.lines.push({ level: 'debug', fields, message });
-  info = (fields: LogFields, message: string) => void this.lines.push({ level: 'info', fields, message });
-  warn = (fields: LogFields, message: string) => void this.lines.push({ level: 'warn', fields, message });
-  error = (fields: LogFields, message: string) => void this.lines.push({ level: 'error', fields, message });
-  /** `level message` of every line. */
-  get said(): string[] {
-    return this.lines.map((line) => `${line.level} ${line.message}`);
-  }
-  clear(): void {
-    this.lines.length = 0;
   }
 }
 

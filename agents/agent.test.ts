@@ -22,9 +22,9 @@ import { startTestServer } from '../test/helpers/server';
 import type { TestServer } from '../test/helpers/server';
 import type { Agent, AgentOptions } from './agent';
 import { createAgent } from './agent';
-import type { AgentLog, LogFields } from './log';
 import { Spool } from './spool';
 import type { Transport } from './transport';
+import { MemoryLog } from '../test/helpers/memory-log';
 
 const EXAMPLE: NodeState = JSON.parse(
   fs.readFileSync(path.join(__dirname, '../examples/states/pypi-2.json'), 'utf8'),
@@ -86,17 +86,6 @@ class ServerTransport implements Transport {
       )
         ids.push(report.reportId);
     return ids;
-  }
-}
-
-class MemoryLog implements AgentLog {
-  readonly lines: { level: string; fields: LogFields; message: string }[] = [];
-  debug = (fields: LogFields, message: string) => void this.lines.push({ level: 'debug', fields, message });
-  info = (fields: LogFields, message: string) => void this.lines.push({ level: 'info', fields, message });
-  warn = (fields: LogFields, message: string) => void this.lines.push({ level: 'warn', fields, message });
-  error = (fields: LogFields, message: string) => void this.lines.push({ level: 'error', fields, message });
-  at(level: string): string[] {
-    return this.lines.filter((line) => line.level === level).map((line) => line.message);
   }
 }
 

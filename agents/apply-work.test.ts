@@ -13,8 +13,9 @@ import { sha256Hex } from '../src/shared/canonical-json';
 import { ServerError } from '../src/shared/errors';
 import { LocalShell } from '../src/transport/node-shell';
 import { applyPendingWork, carryOut, refusalOf } from './apply-work';
-import type { AgentLog, LogFields } from './log';
+import type { AgentLog } from './log';
 import { silentLog } from './log';
+import { MemoryLog } from '../test/helpers/memory-log';
 
 const work = (node: string, fixNodes: string[]): AgentWork => ({
   runId: 'r-20261206-120000-abcdef',
@@ -111,14 +112,6 @@ describe("the agent's apply step", () => {
     }
   });
 });
-
-class MemoryLog implements AgentLog {
-  readonly lines: { level: string; fields: LogFields; message: string }[] = [];
-  debug = (fields: LogFields, message: string) => void this.lines.push({ level: 'debug', fields, message });
-  info = (fields: LogFields, message: string) => void this.lines.push({ level: 'info', fields, message });
-  warn = (fields: LogFields, message: string) => void this.lines.push({ level: 'warn', fields, message });
-  error = (fields: LogFields, message: string) => void this.lines.push({ level: 'error', fields, message });
-}
 
 const RUN = 'r-20261206-120000-abcdef';
 const NOW = new Date('2026-12-06T12:00:05.000Z');

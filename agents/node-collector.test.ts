@@ -3,16 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { WatchList } from '../src/collect/types';
 import { fixtureRoot, preparedFixtureRoot } from '../test/helpers/fixture-nodes';
-import type { AgentLog, LogFields } from './log';
 import { nodeCollector } from './node-collector';
-
-class MemoryLog implements AgentLog {
-  readonly lines: { level: string; fields: LogFields; message: string }[] = [];
-  debug = (fields: LogFields, message: string) => void this.lines.push({ level: 'debug', fields, message });
-  info = (fields: LogFields, message: string) => void this.lines.push({ level: 'info', fields, message });
-  warn = (fields: LogFields, message: string) => void this.lines.push({ level: 'warn', fields, message });
-  error = (fields: LogFields, message: string) => void this.lines.push({ level: 'error', fields, message });
-}
+import { MemoryLog } from '../test/helpers/memory-log';
 
 /** A clock one second further at each reading: a state's collectedAt tells which collection it is. */
 function ticking(): { now: () => Date; readings: () => number } {
