@@ -53,7 +53,7 @@ function failure(context: string, systemError: string): RegExp {
   return new RegExp(`^${escape(context)}: (Error: )?${escape(systemError)}$`);
 }
 
-type FsCall = 'readFileSync' | 'readdirSync' | 'rmSync' | 'writeFileSync';
+type FsCall = 'readFileSync' | 'readdirSync' | 'renameSync' | 'rmSync' | 'writeFileSync';
 /**
  * Another process acting at one exact moment: right after the real `fs[call]` first ran on
  * `target`, `other` runs (with the real fs). Everything stays real files; only the interleaving
@@ -398,10 +398,26 @@ describe('Spool, at the edges', () => {
       expect(names()).toEqual([]);
     });
 
+    it('never takes away a lock another agent wrote after it found the stale one: it puts it back', () => {
+      // Two agents find the same stale lock; the other takes it away and writes its own just
+      // after this one read the stale pid, before this one moves "the stale lock" aside.
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(lockOf(), 'garbage\n');
+      thenMeanwhile('readFileSync', lockOf(), () => {
+        fs.rmSync(lockOf());
+        fs.writeFileSync(lockOf(), `${process.ppid}\n`);
+      });
+      expect(() => Spool.open(dir)).toThrow(
+        `the spool ${dir} is in use by another driftguard agent, started at the same moment`,
+      );
+      expect(fs.readFileSync(lockOf(), 'utf8')).toBe(`${process.ppid}\n`); // the other agent's
+      expect(names()).toEqual(['.lock']); // and nothing left aside
+    });
+
     it('gives up when another agent takes a stale lock between its removal and the retry', () => {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(lockOf(), 'garbage\n');
-      thenMeanwhile('rmSync', lockOf(), () => fs.writeFileSync(lockOf(), `${process.ppid}\n`));
+      thenMeanwhile('renameSync', lockOf(), () => fs.writeFileSync(lockOf(), `${process.ppid}\n`));
       expect(() => Spool.open(dir)).toThrow(
         failure(`cannot lock the spool ${dir}`, `EEXIST: file already exists, open '${lockOf()}'`),
       );

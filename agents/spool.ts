@@ -166,20 +166,61 @@ export class Spool {
           throw new IoError(`cannot lock the spool ${dir}: ${errorMessage(err)}`, err);
         }
       }
-      let text: string;
+      let judged: { ino: number; text: string } | undefined; // the lock found: only it is taken away
+      let text = '';
       try {
-        text = fs.readFileSync(file, 'utf8');
+        const { ino } = fs.lstatSync(file);
+        try {
+          text = fs.readFileSync(file, 'utf8');
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; // ENOENT: a link to nothing
+        }
+        judged = { ino, text };
       } catch (err) {
-        // Gone meanwhile (its owner exited), or a link to nothing: no one holds it.
+        // Gone meanwhile (its owner exited): no one holds it.
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
           throw new IoError(`cannot lock the spool ${dir}: ${errorMessage(err)}`, err);
-        text = '';
       }
       const owner = Number(text); // Number() ignores the newline and any blanks; '' is 0, no one
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
         throw new IoError(`the spool ${dir} is in use by process ${owner} (another driftguard agent?)`);
       }
-      fs.rmSync(file, { force: true }); // left by an agent that is gone (kill -9, power cut)
+      // Left by an agent that is gone (kill -9, power cut).
+      if (judged !== undefined && !Spool.takeAside(dir, file, judged)) {
+        throw new IoError(
+          `the spool ${dir} is in use by another driftguard agent, started at the same moment`,
+        );
+      }
+    }
+  }
+
+  /**
+   * Takes a stale lock out of the way, and only the one judged stale: renamed aside first —
+   * atomic, so of two agents that judged it, one moves it and the other finds it gone — then,
+   * when what was moved is a lock written since (a live agent's: another inode or another pid;
+   * a freed inode is soon reused, so both are compared), put back with link(2), which never
+   * replaces one. False when the lock moved was another agent's.
+   */
+  private static takeAside(dir: string, file: string, judged: { ino: number; text: string }): boolean {
+    const aside = `${file}.stale-${process.pid}`;
+    try {
+      fs.renameSync(file, aside);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true; // another agent took it
+      throw new IoError(`cannot lock the spool ${dir}: ${errorMessage(err)}`, err);
+    }
+    try {
+      const moved = fs.lstatSync(aside);
+      const movedText = moved.isFile() ? fs.readFileSync(aside, 'utf8') : '';
+      if (moved.ino === judged.ino && movedText === judged.text) return true;
+      try {
+        fs.linkSync(aside, file);
+      } catch {
+        // a newer lock is there already: its agent holds the spool
+      }
+      return false;
+    } finally {
+      fs.rmSync(aside, { force: true });
     }
   }
 
