@@ -93,6 +93,30 @@ function parseSpooled(file: string, text: string): Report {
   return report as Report;
 }
 
+/** A lock file as found: its inode, and its text ('' for a link to nothing). */
+interface FoundLock {
+  ino: number;
+  text: string;
+}
+
+/** The lock at `file`, or undefined when there is none (gone meanwhile: its owner exited). */
+function lockAt(file: string): FoundLock | undefined {
+  const missing = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
+  let ino: number;
+  try {
+    ino = fs.lstatSync(file).ino;
+  } catch (err) {
+    if (missing(err)) return undefined;
+    throw err;
+  }
+  try {
+    return { ino, text: fs.readFileSync(file, 'utf8') };
+  } catch (err) {
+    if (missing(err)) return { ino, text: '' }; // a link to nothing
+    throw err;
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -166,27 +190,18 @@ export class Spool {
           throw new IoError(`cannot lock the spool ${dir}: ${errorMessage(err)}`, err);
         }
       }
-      let judged: { ino: number; text: string } | undefined; // the lock found: only it is taken away
-      let text = '';
+      let found: FoundLock | undefined;
       try {
-        const { ino } = fs.lstatSync(file);
-        try {
-          text = fs.readFileSync(file, 'utf8');
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; // ENOENT: a link to nothing
-        }
-        judged = { ino, text };
+        found = lockAt(file);
       } catch (err) {
-        // Gone meanwhile (its owner exited): no one holds it.
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-          throw new IoError(`cannot lock the spool ${dir}: ${errorMessage(err)}`, err);
+        throw new IoError(`cannot lock the spool ${dir}: ${errorMessage(err)}`, err);
       }
-      const owner = Number(text); // Number() ignores the newline and any blanks; '' is 0, no one
+      const owner = Number(found?.text ?? ''); // Number() ignores the newline and any blanks; '' is 0, no one
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
         throw new IoError(`the spool ${dir} is in use by process ${owner} (another driftguard agent?)`);
       }
       // Left by an agent that is gone (kill -9, power cut).
-      if (judged !== undefined && !Spool.takeAside(dir, file, judged)) {
+      if (found !== undefined && !Spool.takeAside(dir, file, found)) {
         throw new IoError(
           `the spool ${dir} is in use by another driftguard agent, started at the same moment`,
         );
@@ -201,7 +216,7 @@ export class Spool {
    * a freed inode is soon reused, so both are compared), put back with link(2), which never
    * replaces one. False when the lock moved was another agent's.
    */
-  private static takeAside(dir: string, file: string, judged: { ino: number; text: string }): boolean {
+  private static takeAside(dir: string, file: string, judged: FoundLock): boolean {
     const aside = `${file}.stale-${process.pid}`;
     try {
       fs.renameSync(file, aside);
@@ -210,9 +225,8 @@ export class Spool {
       throw new IoError(`cannot lock the spool ${dir}: ${errorMessage(err)}`, err);
     }
     try {
-      const moved = fs.lstatSync(aside);
-      const movedText = moved.isFile() ? fs.readFileSync(aside, 'utf8') : '';
-      if (moved.ino === judged.ino && movedText === judged.text) return true;
+      const moved = lockAt(aside);
+      if (moved?.ino === judged.ino && moved.text === judged.text) return true;
       try {
         fs.linkSync(aside, file);
       } catch {

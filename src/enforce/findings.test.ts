@@ -1,4 +1,5 @@
 import { loadYaml } from '../../test/helpers/desired';
+import { PAIR } from '../../test/helpers/fixers';
 import { fstab, spec, state, units } from '../../test/helpers/states';
 import type { Desired } from '../model/desired';
 import type { CheckResult, Readiness, ReadinessFinding } from '../model/readiness';
@@ -7,24 +8,6 @@ import { CATEGORIES } from '../model/state';
 import { findingsFor, modelOf, planCategories } from './findings';
 
 const NOW = new Date('2026-11-22T10:05:00.000Z');
-
-const PAIR = `
-kind: Role
-name: app
----
-kind: Node
-name: a
-roles: [app]
----
-kind: Node
-name: b
-roles: [app]
----
-kind: Pair
-name: p
-primary: a
-secondary: b
-`;
 
 const SWAPPINESS = `
 kind: Role

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadYaml } from '../../test/helpers/desired';
+import { PAIR } from '../../test/helpers/fixers';
 import { dpkg, fstab, mountRule, spec, state, unit, units } from '../../test/helpers/states';
 import { redactSecrets, redactWords } from '../collect/files/redact';
 import { parseFstab } from '../collect/parsers/fstab';
@@ -51,24 +52,6 @@ const panicAt = (value: string): NonNullable<NodeState['sysctls']> => ({
   live: { 'kernel.panic': value },
   persisted: { 'kernel.panic': { value, source: '/etc/sysctl.d/90-driftguard.conf:1' } },
 });
-
-const PAIR = `
-kind: Role
-name: app
----
-kind: Node
-name: a
-roles: [app]
----
-kind: Node
-name: b
-roles: [app]
----
-kind: Pair
-name: p
-primary: a
-secondary: b
-`;
 
 describe('plan of the PyPI 2013 pair (examples/states)', () => {
   const desired = loadDesired(path.join(__dirname, '../../desired-state'));

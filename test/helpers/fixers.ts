@@ -1,7 +1,8 @@
 /**
  * One fixer's drafts for one node, worked out as the planner does (src/enforce/plan.ts): the
  * node's findings of the fixer's category — drift from its roles, the pair's parity, safety —
- * handed over with the node's fix context. For the fixers' unit tests.
+ * handed over with the node's fix context. For the fixers' unit tests, and the fleets the
+ * planner's tests share.
  */
 import type { NodeState } from '../../src/model/state';
 import { findingsFor } from '../../src/enforce/findings';
@@ -11,8 +12,8 @@ import { loadYaml } from './desired';
 
 const NOW = new Date('2026-11-22T10:05:00.000Z');
 
-/** A pair a (primary) / b (secondary) and a node c outside any pair, all with the role `app`. */
-export const FLEET = `
+/** A pair p: a (primary) and b (secondary), both with the role `app`. */
+export const PAIR = `
 kind: Role
 name: app
 ---
@@ -24,14 +25,17 @@ kind: Node
 name: b
 roles: [app]
 ---
-kind: Node
-name: c
-roles: [app]
----
 kind: Pair
 name: p
 primary: a
 secondary: b
+`;
+
+/** PAIR and a node c outside any pair, also with the role `app`. */
+export const FLEET = `${PAIR}---
+kind: Node
+name: c
+roles: [app]
 `;
 
 /** FLEET with the role's table of `category` as written in YAML (`{ nginx: present }`). */

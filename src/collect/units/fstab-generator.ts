@@ -121,6 +121,11 @@ export function isNetworkFsType(fstype: string): boolean {
   return NETWORK_FS_TYPES.has(fstype.startsWith('fuse.') ? fstype.slice(5) : fstype);
 }
 
+/** systemd's mount_is_network(): `_netdev` among the options, or a network file system type. */
+export function isNetworkMount(optionWords: readonly string[], fstype: string): boolean {
+  return optionWords.includes('_netdev') || isNetworkFsType(fstype);
+}
+
 /** mount_point_is_api() + mount_point_ignore(): mount points systemd sets up itself or leaves alone. */
 const API_MOUNT_POINTS = new Set([
   '/proc/sys',
@@ -373,7 +378,7 @@ export function simulateFstabGenerator(
     }
     made.add(name);
 
-    const network = hasOption(words, '_netdev') || isNetworkFsType(entry.vfstype);
+    const network = isNetworkMount(words, entry.vfstype);
     const targetUnit = network ? 'remote-fs.target' : 'local-fs.target';
     let automount = hasOption(words, 'x-systemd.automount', 'comment=systemd.automount');
     let wantedBy = optionValues(words, 'x-systemd.wanted-by');

@@ -96,9 +96,10 @@ function membersAdvice(
   const have = ctx.state.users?.groups[group]?.members ?? [];
   const add = wanted.filter((member) => !have.includes(member));
   const remove = have.filter((member) => !wanted.includes(member));
-  const malformed = [...add, ...remove].find((member) => checkUserName(member));
-  if (malformed !== undefined)
-    return refusedName('users', key, 'a member of', `${malformed}: ${checkUserName(malformed)}`, findings);
+  for (const member of [...add, ...remove]) {
+    const problem = checkUserName(member);
+    if (problem) return refusedName('users', key, 'a member of', `${member}: ${problem}`, findings);
+  }
   const changes = [
     ...(add.length ? [`add ${add.join(', ')}`] : []),
     ...(remove.length ? [`remove ${remove.join(', ')}`] : []),

@@ -13,7 +13,7 @@
  * What= is not collected).
  */
 import { splitMountOptions } from '../../collect/parsers/fstab';
-import { isNetworkFsType } from '../../collect/units/fstab-generator';
+import { isNetworkMount } from '../../collect/units/fstab-generator';
 import type { UnitInfo } from '../../model/state';
 
 export interface AddedDependency {
@@ -61,9 +61,8 @@ function parentPaths(where: string): string[] {
 function needsItsSourcePath(mount: NonNullable<UnitInfo['mount']>): boolean {
   const words = splitMountOptions(mount.options ?? '');
   const type = mount.type ?? '';
-  if (type === 'bind' || type === 'rbind' || words.some((w) => w === 'bind' || w === 'rbind' || w === 'loop'))
-    return true;
-  return !words.includes('_netdev') && !isNetworkFsType(type);
+  const bind = ['bind', 'rbind'].includes(type) || words.some((w) => ['bind', 'rbind'].includes(w));
+  return bind || words.includes('loop') || !isNetworkMount(words, type);
 }
 
 /**
@@ -184,9 +183,9 @@ function mountDependencies(
   // mount.c (mount_add_mount_dependencies): RequiresMountsFor= the source path of a bind or loop
   // mount, or of any mount that is not a network one — `/srv/pypi/data /var/www none bind` needs
   // the mount at /srv/pypi, as a mount beneath it would.
-  const what = unit.mount?.what;
-  if (what?.startsWith('/') && needsItsSourcePath(unit.mount as NonNullable<UnitInfo['mount']>))
-    for (const path of [what, ...parentPaths(what)]) requireMountAt(path);
+  const mount = unit.mount;
+  if (mount?.what.startsWith('/') && needsItsSourcePath(mount))
+    for (const path of [mount.what, ...parentPaths(mount.what)]) requireMountAt(path);
   // Mount units from fstab carry their default dependencies in `implicit` already (the
   // collector computes them with the nofail/_netdev rules), so only mount unit FILES get them
   // here. mount.c adds none to / and /usr ("guaranteed to stay mounted the whole time").
