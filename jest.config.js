@@ -6,6 +6,8 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': tsJest },
+  // A mutation run's sandbox is a copy of the repository: not modules of this one.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
 };
 
 /** @type {import('jest').Config} */

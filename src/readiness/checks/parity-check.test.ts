@@ -111,6 +111,25 @@ describe.each(CHECKS.filter(([, category]) => category !== 'files'))(
       });
     });
 
+    it('on the primary: a warning naming the primary', () => {
+      const a = same('a');
+      delete a[category];
+      expect(check.evaluate(context({ primary: a, secondary: same('b') }))).toEqual({
+        status: 'warn',
+        summary: `${what} not fully compared (1 to look at)`,
+        findings: [
+          {
+            category,
+            key: '(not collected)',
+            kind: 'missing',
+            severity: 'warning',
+            message: `${category} cannot be compared: not collected on primary (a)`,
+            node: 'b',
+          },
+        ],
+      });
+    });
+
     it('on neither node: a warning, never "identical"', () => {
       const a = same('a');
       const b = same('b');

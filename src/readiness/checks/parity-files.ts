@@ -19,9 +19,10 @@ export const parityFilesCheck = parityCheck('parity-files', 'files', {
     // A parity file recorded on one side only is a difference too: it was not read on the other.
     // Files not collected on a side at all: the parity files cannot be compared (a warning).
     const notCollected = findings.filter((f) => f.key === NOT_COLLECTED && wanted.size > 0);
+    // Every difference in a parity file is an error, one recorded on one side only included.
     const differences = findings
       .filter((f) => wanted.has(f.key))
-      .map((f) => (f.severity === 'warning' ? { ...f, severity: 'error' as const } : f));
+      .map((f) => ({ ...f, severity: 'error' as const }));
     return [...notCollected, ...differences];
   },
 });

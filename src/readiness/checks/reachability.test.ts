@@ -61,6 +61,14 @@ describe('reachability', () => {
     });
   });
 
+  it('passes, in the singular, when the one declared probe of the secondary answers', () => {
+    expect(evaluate([ssh()], [result('ssh', true)])).toEqual({
+      status: 'pass',
+      summary: 'the probe of b answers',
+      findings: [],
+    });
+  });
+
   it('fails on a probe that does not answer, with its error', () => {
     expect(
       evaluate([ssh(), bmc()], [result('ssh', true), result('bmc', false, 'connection refused')]),

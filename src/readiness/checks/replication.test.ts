@@ -320,6 +320,21 @@ describe('replication', () => {
       });
     });
 
+    it('warns for each node, in the plural, when neither node reported it', () => {
+      expect(evaluate(node('a', undefined), node('b', undefined))).toEqual({
+        status: 'warn',
+        summary: 'replication: nothing failing, 2 warnings to look at',
+        findings: ['b', 'a'].map((name) => ({
+          category: 'replication',
+          key: '(not collected)',
+          kind: 'missing',
+          severity: 'warning',
+          node: name,
+          message: `replication state of ${name} was not collected`,
+        })),
+      });
+    });
+
     it('with a DRBD mount desired and no resource seen anywhere, fails as well', () => {
       const result = evaluate(node('a', undefined), node('b', drbd()), true);
       expect(result.status).toBe('fail');

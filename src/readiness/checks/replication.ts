@@ -75,8 +75,9 @@ function resourceFindings(
       }
     }
   }
-  if (resource.role !== expectedRole && !(expectedRole === 'Secondary' && resource.role === 'Secondary')) {
-    const severity = expectedRole === 'Secondary' && resource.role === 'Primary' ? 'error' : 'warning';
+  if (resource.role !== expectedRole) {
+    // Primary where Secondary is expected makes two primaries; any other wrong role only warns.
+    const severity = resource.role === 'Primary' ? 'error' : 'warning';
     findings.push({
       ...base,
       severity,
