@@ -209,6 +209,21 @@ describe('checkDocument', () => {
     ]);
   });
 
+  it('gives each problem the JSON pointer of its place, keys escaped as in a pointer', () => {
+    const pathsOf = (text: string) => {
+      const checked = checkDocument(parseYamlFile(text, 'f.yaml').documents[0]!);
+      return checked.ok ? [] : checked.issues.map((issue) => issue.path);
+    };
+    // A problem of the document as a whole is at `/` (formatIssue would print an empty path as nothing).
+    expect(
+      pathsOf('kind: Pair\nname: p\nprimary: a\nsecondary: b\ncapacity: {minRatio: 0}\nsize: 1\n'),
+    ).toEqual(['/capacity/minRatio', '/size']);
+    expect(pathsOf('kind: Pair\nname: p\nprimary: a\n')).toEqual(['/']);
+    // A key is one segment however it is spelt, so that pointerSegments reads it back whole.
+    expect(pathsOf('kind: Node\nname: n\nssh: {host: h, a/b~c: 1}\n')).toEqual(['/ssh/a~1b~0c']);
+    expect(pathsOf('kind: Role\nname: r\nfiles:\n  etc/~x: {}\n')).toEqual(['/files/etc~1~0x']);
+  });
+
   it('decodes JSON pointers', () => {
     expect(pointerSegments('')).toEqual([]);
     expect(pointerSegments('/files/~1etc~1hosts/mode')).toEqual(['files', '/etc/hosts', 'mode']);

@@ -65,6 +65,11 @@ function fail(...issues: Issue[]): Checked {
   return { ok: false, issues };
 }
 
+/** `pointer` and one more segment: (`/files`, `/etc/hosts`) → `/files/~1etc~1hosts`. */
+function childPointer(pointer: string, segment: string): string {
+  return `${pointer}/${segment.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
 /** `/files/~1etc~1hosts/mode` → `['files', '/etc/hosts', 'mode']`. */
 export function pointerSegments(pointer: string): string[] {
   if (pointer === '') return [];
@@ -147,7 +152,7 @@ function describeError(
       return {
         message: `unknown key \`${key}\` in ${containerName(kind, segments)}${hint}`,
         at: doc.positionOf([...segments, key], 'key'),
-        path: `${error.instancePath}/${key}`,
+        path: childPointer(error.instancePath, key),
       };
     }
     case 'required': {
@@ -183,7 +188,7 @@ function describeError(
         return {
           message: `\`${name}\` is not a valid ${rule?.label ?? format}: ${reason}`,
           at: doc.positionOf([...segments, name], 'key'),
-          path: `${error.instancePath}/${name}`,
+          path: childPointer(error.instancePath, name),
         };
       }
       const value = String(error.data);
