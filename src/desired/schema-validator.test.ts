@@ -35,6 +35,9 @@ describe('the schema files', () => {
       walk(schema, (node) => {
         if (node['type'] === 'object')
           expect([file, node['additionalProperties'] !== undefined]).toEqual([file, true]);
+        // ... and a mapping that forbids other keys has some (its "unknown key" message lists them).
+        if (node['additionalProperties'] === false)
+          expect([file, Object.keys(node['properties'] ?? {}).length > 0]).toEqual([file, true]);
         if (typeof node['format'] === 'string') expect(Object.keys(FORMATS)).toContain(node['format']);
       });
     }
