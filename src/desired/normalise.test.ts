@@ -58,7 +58,9 @@ users:
   });
 
   it('trims the spaces around a cron expression', () => {
-    const desired = load('kind: Schedule\nname: s\ncron: " 0 3 * * * "\ntargets: [node:n]\n---\nkind: Node\nname: n\n');
+    const desired = load(
+      'kind: Schedule\nname: s\ncron: " 0 3 * * * "\ntargets: [node:n]\n---\nkind: Node\nname: n\n',
+    );
     expect(desired.schedules['s']?.cron).toBe('0 3 * * *');
   });
 
