@@ -1,9 +1,13 @@
 import { loadYaml, problems as problemsIn } from '../../test/helpers/desired';
+import { DEFAULT_MAX_REPORT_AGE_MS } from './normalise';
 
 const load = (text: string) => loadYaml(text, '/d');
 const problems = (text: string) => problemsIn(text, '/d');
 
 describe('normalisation', () => {
+  // toStrictEqual throughout: what was not written must be absent from the rule, not present as
+  // `undefined` (`'mode' in rule`, Object.keys and the rule's JSON all see the difference). The
+  // tables are spread into plain objects because they themselves have no prototype.
   it('fills rule defaults and keeps only what was written', () => {
     const role = load(`
 kind: Role
@@ -12,26 +16,59 @@ mounts:
   /srv/a: {}
 units:
   a.service: {masked: true}
+  b.service: {enabled: false}
 files:
   /etc/watched: {}
   /etc/gone: {present: false}
+  /etc/hashed: {sha256: "${'A'.repeat(64)}"}
+  /etc/owned: {owner: root, sensitive: true}
+  /etc/grouped: {group: adm}
 users:
   old: {present: false}
+  app: {uid: 1001, renumber: false}
+  svc: {gid: 1002}
 `).roles['r'];
-    expect(role?.mounts['/srv/a']).toEqual({
-      options: [],
-      failover: false,
-      at: { file: 'd.yaml', line: 5, col: 3 },
+    const at = (line: number) => ({ file: 'd.yaml', line, col: 3 });
+    expect({ ...role?.mounts }).toStrictEqual({ '/srv/a': { options: [], failover: false, at: at(5) } });
+    expect({ ...role?.units }).toStrictEqual({
+      'a.service': { masked: true, after: [], at: at(7) },
+      'b.service': { enabled: false, after: [], at: at(8) },
     });
-    expect(role?.units['a.service']).toEqual({
-      masked: true,
-      after: [],
-      at: { file: 'd.yaml', line: 7, col: 3 },
+    // Saying anything about the content (sha256, mode, owner or group) implies `present: true`.
+    expect({ ...role?.files }).toStrictEqual({
+      '/etc/watched': { parity: false, at: at(10) },
+      '/etc/gone': { parity: false, present: false, at: at(11) },
+      '/etc/hashed': { parity: false, sha256: `sha256:${'a'.repeat(64)}`, present: true, at: at(12) },
+      '/etc/owned': { parity: false, owner: 'root', present: true, sensitive: true, at: at(13) },
+      '/etc/grouped': { parity: false, group: 'adm', present: true, at: at(14) },
     });
-    expect(role?.files['/etc/watched']).toEqual({ parity: false, at: { file: 'd.yaml', line: 9, col: 3 } });
-    expect(role?.files['/etc/gone']).toMatchObject({ parity: false, present: false });
-    expect(role?.users['old']).toMatchObject({ present: false });
-    expect(role?.users['old']?.uid).toBeUndefined();
+    expect({ ...role?.users }).toStrictEqual({
+      old: { present: false, at: at(16) },
+      app: { uid: 1001, present: true, renumber: false, at: at(17) },
+      svc: { gid: 1002, present: true, at: at(18) },
+    });
+  });
+
+  it('keeps the digits of a sysctl integer too large for a JavaScript number, as written', () => {
+    const desired = load('kind: Role\nname: r\nsysctls:\n  kernel.x: 18446744073709551615\n');
+    expect(desired.roles['r']?.sysctls['kernel.x']).toEqual({
+      value: '18446744073709551615',
+      at: { file: 'd.yaml', line: 4, col: 3 },
+    });
+  });
+
+  it('trims the spaces around a cron expression', () => {
+    const desired = load(
+      'kind: Schedule\nname: s\ncron: " 0 3 * * * "\ntargets: [node:n]\n---\nkind: Node\nname: n\n',
+    );
+    expect(desired.schedules['s']?.cron).toBe('0 3 * * *');
+  });
+
+  it('gives a Pair without `readiness` the DEFAULT_MAX_REPORT_AGE_MS that the fleet uses without a pair', () => {
+    const desired = load(
+      'kind: Pair\nname: p\nprimary: a\nsecondary: b\n---\nkind: Node\nname: a\n---\nkind: Node\nname: b\n',
+    );
+    expect(desired.pairs['p']?.readiness).toEqual({ maxReportAgeMs: DEFAULT_MAX_REPORT_AGE_MS });
   });
 
   it('keeps names that are also Object.prototype properties as ordinary keys', () => {
@@ -52,14 +89,18 @@ units:
   b.service: {after: [a.service, b.service]}
 files:
   /etc/x: {present: false, mode: "0600"}
+  /etc/y: {present: false, group: adm}
 users:
   old: {present: false, uid: 1001}
+  gone: {present: false, gid: 1002}
 `),
     ).toEqual([
       'd.yaml:4:3: unit `a.service` cannot be both enabled and masked',
       'd.yaml:5:34: unit `b.service` cannot be ordered after itself',
       'd.yaml:7:3: file `/etc/x` must be absent (`present: false`) yet has sha256/mode/owner/group',
-      'd.yaml:9:3: user `old` must be absent (`present: false`) yet has a uid/gid',
+      'd.yaml:8:3: file `/etc/y` must be absent (`present: false`) yet has sha256/mode/owner/group',
+      'd.yaml:10:3: user `old` must be absent (`present: false`) yet has a uid/gid',
+      'd.yaml:11:3: user `gone` must be absent (`present: false`) yet has a uid/gid',
     ]);
   });
 

@@ -65,6 +65,11 @@ function fail(...issues: Issue[]): Checked {
   return { ok: false, issues };
 }
 
+/** `pointer` and one more segment: (`/files`, `/etc/hosts`) → `/files/~1etc~1hosts`. */
+function childPointer(pointer: string, segment: string): string {
+  return `${pointer}/${segment.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
 /** `/files/~1etc~1hosts/mode` → `['files', '/etc/hosts', 'mode']`. */
 export function pointerSegments(pointer: string): string[] {
   if (pointer === '') return [];
@@ -94,7 +99,7 @@ function placeName(kind: Kind, segments: readonly string[]): string {
     const entry = first === 'probes' ? `${noun} ${Number(second) + 1}` : `${noun} \`${second}\``;
     return rest.length === 0 ? entry : `\`${fieldPath(rest)}\` of ${entry}`;
   }
-  if (segments.length === 1 || /^[0-9]+$/.test(second ?? '')) return `\`${fieldPath(segments)}\``;
+  if (second === undefined || /^[0-9]+$/.test(second)) return `\`${fieldPath(segments)}\``;
   return `\`${fieldPath(segments.slice(1))}\` of \`${first}\``;
 }
 
@@ -124,7 +129,6 @@ const TYPE_NAMES: Record<string, string> = {
   boolean: 'true or false',
   object: 'a mapping (`key: value` lines)',
   array: 'a list',
-  null: 'null',
 };
 
 function describeError(
@@ -143,11 +147,12 @@ function describeError(
       const known = Object.keys(
         (error.parentSchema as { properties?: object } | undefined)?.properties ?? {},
       );
-      const hint = didYouMean(key, known) || (known.length > 0 ? ` (known keys: ${known.join(', ')})` : '');
+      // `known` is never empty: every mapping that forbids other keys lists them (see the schemas' test).
+      const hint = didYouMean(key, known) || ` (known keys: ${known.join(', ')})`;
       return {
         message: `unknown key \`${key}\` in ${containerName(kind, segments)}${hint}`,
         at: doc.positionOf([...segments, key], 'key'),
-        path: `${error.instancePath}/${key}`,
+        path: childPointer(error.instancePath, key),
       };
     }
     case 'required': {
@@ -161,7 +166,7 @@ function describeError(
     case 'type':
       return { message: typeMessage(error, doc, kind, segments), at: doc.positionOf(segments), path };
     case 'enum': {
-      const allowed = ((error.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
       const hint = typeof error.data === 'string' ? didYouMean(error.data, allowed) : '';
       return {
         message: `${placeName(kind, segments)} must be one of ${allowed.join(', ')}, not ${describeValue(error.data)}${hint}`,
@@ -183,7 +188,7 @@ function describeError(
         return {
           message: `\`${name}\` is not a valid ${rule?.label ?? format}: ${reason}`,
           at: doc.positionOf([...segments, name], 'key'),
-          path: `${error.instancePath}/${name}`,
+          path: childPointer(error.instancePath, name),
         };
       }
       const value = String(error.data);
