@@ -266,6 +266,15 @@ describe('checkSysctlKey', () => {
     });
   });
 
+  // The fixer runs `sysctl -w KEY=VALUE`: `sysctl -w -p/tmp/evil.conf=1` loads every setting
+  // in that file. No kernel key starts with `-` (in sysctl.d it marks a line whose failure is ignored).
+  it('refuses a leading -, which sysctl would read as options', () => {
+    expect(verdicts(checkSysctlKey, ['-p/tmp/evil.conf', '-kernel.panic'])).toEqual({
+      '-p/tmp/evil.conf': 'it must not start with `-`',
+      '-kernel.panic': 'it must not start with `-`',
+    });
+  });
+
   it.each([...RANGE_ENDS, '_', '-', '/', ':', '@', '+'])('accepts %s inside a part', (c) => {
     expect(checkSysctlKey(`net.a${c}b.x`)).toBeUndefined();
   });

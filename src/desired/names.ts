@@ -163,10 +163,13 @@ export function checkAbsolutePath(value: string): string | undefined {
 /**
  * A sysctl key in dotted form (`net.ipv4.conf.all.rp_filter`); a `/` stands for a dot inside
  * one segment (an interface `eth0.100` is `net.ipv4.conf.eth0/100.rp_filter`), as sysctl(8) does.
+ * No key starts with `-`: `sysctl -w` would read one as options (`-p/tmp/x.conf=1` loads that
+ * file), and in a sysctl.d line a leading `-` means "ignore a failure", not part of the key.
  */
 export function checkSysctlKey(value: string): string | undefined {
   if (value.length === 0) return 'it is empty';
   if (value.length > 512) return 'it is longer than 512 characters';
+  if (value.charAt(0) === '-') return 'it must not start with `-`';
   const bad = checkChars(
     value,
     (c) =>
