@@ -115,21 +115,21 @@ export function checkUnitName(value: string): string | undefined {
   const type = value.slice(dot + 1);
   if (!UNIT_TYPES.has(type))
     return `\`.${type}\` is not a unit type (one of ${[...UNIT_TYPES].map((t) => `.${t}`).join(' ')})`;
-  const stem = value.slice(0, dot);
-  if (stem.charAt(0) === '@') return 'it must not start with `@`';
-  for (let i = 0; i < stem.length; i++) {
-    const c = stem.charAt(i);
+  if (value.charAt(0) === '@') return 'it must not start with `@`';
+  // The whole name is walked, type included: the type is letters after a `.`, and an escape that
+  // runs into that `.` fails (`.` is no hex digit), so only the part before the type can fail.
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charAt(i);
     if (c === '\\') {
-      if (stem.charAt(i + 1) !== 'x' || !isHex(stem.charAt(i + 2)) || !isHex(stem.charAt(i + 3))) {
+      if (value.charAt(i + 1) !== 'x' || !isHex(value.charAt(i + 2)) || !isHex(value.charAt(i + 3))) {
         return 'a `\\` must start an escape like `\\x2d` (see systemd-escape)';
       }
       i += 3;
       continue;
     }
-    if (!(isAlnum(c) || c === ':' || c === '_' || c === '.' || c === '-' || c === '@')) {
-      const shell = SHELL_CHARS.has(c) ? ', which looks like shell syntax' : '';
-      return `${describeChar(c)} is not allowed${shell} (only letters, digits, \`: _ . - @\` and \\xHH escapes)`;
-    }
+    // Shell syntax was refused above with its own reason; what is left is only a wrong character.
+    if (!(isAlnum(c) || c === ':' || c === '_' || c === '.' || c === '-' || c === '@'))
+      return `${describeChar(c)} is not allowed (only letters, digits, \`: _ . - @\` and \\xHH escapes)`;
   }
   return undefined;
 }
@@ -163,10 +163,13 @@ export function checkAbsolutePath(value: string): string | undefined {
 /**
  * A sysctl key in dotted form (`net.ipv4.conf.all.rp_filter`); a `/` stands for a dot inside
  * one segment (an interface `eth0.100` is `net.ipv4.conf.eth0/100.rp_filter`), as sysctl(8) does.
+ * No key starts with `-`: `sysctl -w` would read one as options (`-p/tmp/x.conf=1` loads that
+ * file), and in a sysctl.d line a leading `-` means "ignore a failure", not part of the key.
  */
 export function checkSysctlKey(value: string): string | undefined {
   if (value.length === 0) return 'it is empty';
   if (value.length > 512) return 'it is longer than 512 characters';
+  if (value.charAt(0) === '-') return 'it must not start with `-`';
   const bad = checkChars(
     value,
     (c) =>
