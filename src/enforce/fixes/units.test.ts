@@ -191,6 +191,23 @@ describe('enablement', () => {
     expect(verbs({ masked: false })).toEqual([[['systemctl', 'unmask', 'web.service']]]);
   });
 
+  // systemctl reads `-.slice` as options ("invalid option -- '.'") unless it follows `--`;
+  // the verbs of a name without a leading dash stay as an operator would type them.
+  it('puts a unit name that starts with a dash after --, as systemctl asks', () => {
+    const b = [unit('-.slice', { enablement: 'masked', masked: true })];
+    const plan = (rule: Parameters<typeof unitRule>[0]) =>
+      unitsFixer
+        .plan([desired('-.slice', 'masked')], ctxOf(b, undefined, rolesWith('-.slice', rule)))
+        .map((d) => d.commands);
+    expect(plan({ enabled: true, masked: false })).toEqual([
+      [
+        ['systemctl', 'unmask', '--', '-.slice'],
+        ['systemctl', 'enable', '--', '-.slice'],
+      ],
+    ]);
+    expect(plan({ masked: false })).toEqual([[['systemctl', 'unmask', '--', '-.slice']]]);
+  });
+
   it('unmasks what the roles say must not be masked, whether masked at runtime or for good', () => {
     const roles = rolesWith('web.service', { masked: false });
     for (const here of ['masked', 'masked-runtime'] as const) {

@@ -34,11 +34,14 @@ function enablementCommands(
   from: UnitEnablement | undefined,
   to: string,
 ): string[][] | undefined {
-  const unmask = from !== undefined && MASKED.has(from) ? [['systemctl', 'unmask', unit]] : [];
-  if (to === 'enabled' || to === 'enabled-runtime') return [...unmask, ['systemctl', 'enable', unit]];
-  if (to === 'disabled') return [...unmask, ['systemctl', 'disable', unit]];
-  if (to === 'masked' || to === 'masked-runtime') return [['systemctl', 'mask', unit]];
-  if (to === 'not masked') return unmask.length ? unmask : [['systemctl', 'unmask', unit]];
+  // `-.mount` and `-.slice` are real unit names, and systemctl reads a leading dash as an option
+  // ("invalid option -- '.'"): such a name goes after `--`.
+  const systemctl = (verb: string) => ['systemctl', verb, ...(unit.startsWith('-') ? ['--'] : []), unit];
+  const unmask = from !== undefined && MASKED.has(from) ? [systemctl('unmask')] : [];
+  if (to === 'enabled' || to === 'enabled-runtime') return [...unmask, systemctl('enable')];
+  if (to === 'disabled') return [...unmask, systemctl('disable')];
+  if (to === 'masked' || to === 'masked-runtime') return [systemctl('mask')];
+  if (to === 'not masked') return unmask.length ? unmask : [systemctl('unmask')];
   // static, indirect, alias, generated: a property of the unit file, not of links.
   if (unmask.length) return unmask;
   return undefined;
