@@ -51,9 +51,11 @@ describe('orderingKnots', () => {
     expect(orderingKnots(graph, (id) => id !== b)).toEqual([]);
   });
 
-  it('walks a chain of 100 000 units without overflowing the stack', () => {
+  // A recursive walk overflows Node's default stack long before this: a recursive Tarjan did at
+  // 5,000 units on this machine. 20,000 keeps a margin and keeps the test quick under mutation.
+  it('walks a chain of 20 000 units without overflowing the stack', () => {
     const after: Record<string, string[]> = {};
-    const length = 100_000;
+    const length = 20_000;
     for (let i = 0; i < length; i++) after[`u${i}.service`] = [`u${(i + 1) % length}.service`];
     const knots = orderingKnots(graphOf(after), () => true);
     expect(knots).toHaveLength(1);
