@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DesiredStateError, formatIssue, type Issue } from '../shared/errors';
+import { DesiredStateError, formatIssue } from '../shared/errors';
 import type { Desired } from '../model/desired';
 import { desiredFromFiles, loadDesired } from './load';
+import { displayPath, MAX_FILE_BYTES, MAX_FOLDER_BYTES } from './read-folder';
 
 const FIXTURES = path.join(__dirname, '../../test/fixtures/desired');
 const VALID = path.join(FIXTURES, 'valid');
@@ -292,16 +293,108 @@ describe('loadDesired refuses a broken folder, naming file:line:col of every pro
     ]);
   });
 
-  it('does not add "not defined" for a name whose own document is broken', () => {
-    const issues = loadError(() =>
-      desiredFromFiles('/d', [
-        {
-          file: 'a.yaml',
-          text: 'kind: Role\nname: base\npackages: {x: sometimes}\n---\nkind: Node\nname: n\nroles: [base]\n',
-        },
-      ]),
-    ).issues;
-    expect(issues.map((i: Issue) => i.at?.line)).toEqual([3]);
+  it.each([
+    [
+      'not for a role whose own document is broken',
+      'kind: Role\nname: base\npackages: {x: sometimes}\n',
+      [
+        'a.yaml:3:15: package `x`: `sometimes` is not a valid package rule: `sometimes` is not a package rule: write `present`, `absent`, a relation like `">= 1.2"` or an exact version',
+      ],
+    ],
+    [
+      'but for a broken document whose kind is not a string',
+      'kind: [Role]\nname: base\n',
+      [
+        'a.yaml:1:7: unknown kind a list (one of Role, Node, Pair, Schedule)',
+        'a.yaml:6:9: node `n`: role `base` is not defined',
+      ],
+    ],
+    [
+      'but for a broken document whose name is not a string',
+      'kind: Role\nname: [base]\n',
+      ['a.yaml:2:7: `name` must be a string, not a list', 'a.yaml:6:9: node `n`: role `base` is not defined'],
+    ],
+  ])('says "not defined" of a name, %s', (_, role, expected) => {
+    const err = loadError(() =>
+      desiredFromFiles('/d', [{ file: 'a.yaml', text: `${role}---\nkind: Node\nname: n\nroles: [base]\n` }]),
+    );
+    expect(err.issues.map(formatIssue)).toEqual(expected);
+  });
+
+  it('checks roles for conflicts even when a document of another kind is broken', () => {
+    const text =
+      'kind: Role\nname: web\nsysctls: {kernel.panic: 30}\n---\nkind: Role\nname: db\nsysctls: {kernel.panic: 20}\n' +
+      '---\nkind: Node\nname: n\nroles: [web, db]\n---\nkind: Schedule\nname: s\ntargets: [node:n]\n';
+    expect(
+      loadError(() => desiredFromFiles('/d', [{ file: 'a.yaml', text }])).issues.map(formatIssue),
+    ).toEqual([
+      'a.yaml:7:11: conflicting rules for sysctls `kernel.panic`: role `web` wants "30" (a.yaml:3:11), role `db` wants "20" (a.yaml:7:11), and both are in the `roles` of node `n` (a.yaml:10:7) — make them agree, or set it in a role that includes both',
+      'a.yaml:13:1: missing key `cron` in Schedule',
+    ]);
+  });
+
+  // Each input is found in the other order: schema problems before reference problems, and a
+  // pair's primary checked before its secondary.
+  it.each([
+    [
+      'file',
+      [
+        { file: 'b.yaml', text: 'kind: Role\nname: r\npackages: {x: sometimes}\n' },
+        { file: 'a.yaml', text: 'kind: Node\nname: n\nroles: [nope]\n' },
+      ],
+      [
+        'a.yaml:3:9: node `n`: role `nope` is not defined',
+        'b.yaml:3:15: package `x`: `sometimes` is not a valid package rule: `sometimes` is not a package rule: write `present`, `absent`, a relation like `">= 1.2"` or an exact version',
+      ],
+    ],
+    [
+      'line',
+      [{ file: 'a.yaml', text: 'kind: Pair\nname: p\nsecondary: n2\nprimary: n1\n' }],
+      [
+        'a.yaml:3:12: pair `p`: secondary node `n2` is not defined',
+        'a.yaml:4:10: pair `p`: primary node `n1` is not defined',
+      ],
+    ],
+    [
+      'column',
+      [{ file: 'a.yaml', text: '{kind: Pair, name: p, secondary: n2, primary: n1}\n' }],
+      [
+        'a.yaml:1:34: pair `p`: secondary node `n2` is not defined',
+        'a.yaml:1:47: pair `p`: primary node `n1` is not defined',
+      ],
+    ],
+  ])('sorts the problems by %s, whatever order they were found in', (_, files, expected) => {
+    expect(loadError(() => desiredFromFiles('/d', files)).issues.map(formatIssue)).toEqual(expected);
+  });
+});
+
+describe('loadDesired refuses a folder it cannot read whole', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'driftguard-desired-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('one file that cannot be read: refused with that one problem, not loaded without it', () => {
+    fs.writeFileSync(path.join(dir, 'a.yaml'), 'kind: Role\nname: base\n');
+    // A real file to stat (size 0) whose first read fails: address 0 is never mapped.
+    fs.symlinkSync('/proc/self/mem', path.join(dir, 'mem.yaml'));
+    const err = loadError(() => loadDesired(dir));
+    expect(err.message).toBe(`desired state in \`${displayPath(dir)}\` is not valid: 1 problem`);
+    expect(err.issues.map(formatIssue)).toEqual([
+      `${displayPath(path.join(dir, 'mem.yaml'))}:1:1: cannot read file: EIO: i/o error, read`,
+    ]);
+  });
+
+  it('problems of the whole folder come before those at a file', () => {
+    const count = MAX_FOLDER_BYTES / MAX_FILE_BYTES + 1;
+    for (let i = 0; i < count; i++)
+      fs.writeFileSync(path.join(dir, `f${i}.yaml`), Buffer.alloc(MAX_FILE_BYTES, 0x20));
+    fs.writeFileSync(path.join(dir, 'big.yaml'), Buffer.alloc(MAX_FILE_BYTES + 1, 0x20));
+    expect(loadError(() => loadDesired(dir)).issues.map(formatIssue)).toEqual([
+      `desired-state folder \`${displayPath(dir)}\` holds 5.0 MiB of YAML, more than the 4.0 MiB a desired state may have`,
+      `${displayPath(path.join(dir, 'big.yaml'))}:1:1: file is 1.0 MiB (${MAX_FILE_BYTES + 1} bytes), more than the 1.0 MiB a desired-state file may have: split it`,
+    ]);
   });
 });
 

@@ -21,7 +21,8 @@ import { parseYamlFile } from './yaml-source';
 /** Loads, validates and normalises every `*.yaml`/`*.yml` directly in `dir`. */
 export function loadDesired(dir: string): Desired {
   const { files, issues } = readYamlFolder(dir);
-  if (files.length === 0 || issues.length > 0) throw invalid(displayPath(dir), issues);
+  // No files always comes with an issue (none found, or none readable).
+  if (issues.length > 0) throw invalid(displayPath(dir), issues);
   return desiredFromFiles(path.resolve(dir), files);
 }
 

@@ -9,7 +9,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Issue } from '../shared/errors';
-import { errorMessage } from '../shared/errors';
 import { formatBytes } from '../shared/format';
 
 /**
@@ -45,20 +44,26 @@ function isYamlName(name: string): boolean {
   return !name.startsWith('.') && (name.endsWith('.yaml') || name.endsWith('.yml'));
 }
 
-/** Reads the folder's YAML files, sorted by name (byte order, the same on every machine). */
+/**
+ * Reads the folder's YAML files, sorted by name as JavaScript compares strings (by UTF-16 code
+ * unit: byte order but for characters beyond U+FFFF), the same on every machine whatever order
+ * the system lists them in.
+ */
 export function readYamlFolder(dir: string): FolderContents {
   const shown = displayPath(dir);
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    // fs throws only Errors, read as such: shared/errors' errorMessage asks `instanceof Error`,
+    // which is false for errors of another realm (node's own, seen from a jest test).
+    const { code, message } = err as NodeJS.ErrnoException;
     const why =
       code === 'ENOENT'
         ? 'does not exist'
         : code === 'ENOTDIR'
           ? 'is not a folder'
-          : `cannot be read (${errorMessage(err)})`;
+          : `cannot be read (${message})`;
     return { files: [], issues: [{ message: `desired-state folder \`${shown}\` ${why}` }] };
   }
   const names = entries
@@ -68,7 +73,7 @@ export function readYamlFolder(dir: string): FolderContents {
         (e.isFile() || (e.isSymbolicLink() && isFileBehindLink(path.join(dir, e.name)))),
     )
     .map((e) => e.name)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort();
   if (names.length === 0) {
     return {
       files: [],
@@ -90,7 +95,7 @@ export function readYamlFolder(dir: string): FolderContents {
         });
       } else sized.push({ full, file, size });
     } catch (err) {
-      issues.push({ message: `cannot read file: ${errorMessage(err)}`, at: { file, line: 1, col: 1 } });
+      issues.push({ message: `cannot read file: ${(err as Error).message}`, at: { file, line: 1, col: 1 } });
     }
   }
   const total = sized.reduce((sum, entry) => sum + entry.size, 0);
@@ -106,7 +111,7 @@ export function readYamlFolder(dir: string): FolderContents {
     try {
       files.push({ file, text: fs.readFileSync(full, 'utf8') });
     } catch (err) {
-      issues.push({ message: `cannot read file: ${errorMessage(err)}`, at: { file, line: 1, col: 1 } });
+      issues.push({ message: `cannot read file: ${(err as Error).message}`, at: { file, line: 1, col: 1 } });
     }
   }
   return { files, issues };

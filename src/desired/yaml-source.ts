@@ -16,13 +16,14 @@ import {
   type Document,
   isAlias,
   isMap,
-  isPair,
   isScalar,
   isSeq,
   LineCounter,
   type Node,
   parseAllDocuments,
+  type ParsedNode,
   type Scalar,
+  type YAMLError,
   type YAMLMap,
 } from 'yaml';
 import type { Issue, SourcePosition } from '../shared/errors';
@@ -52,8 +53,7 @@ export class SourceDocument {
 
   /** Where the document starts (its first node). */
   start(): SourcePosition {
-    const contents = this.doc.contents;
-    return this.positionAt(contents?.range?.[0] ?? 0);
+    return this.positionAt(this.doc.contents?.range[0] ?? 0);
   }
 
   /**
@@ -74,12 +74,9 @@ export class SourceDocument {
         const keyNode = pair.key as Scalar;
         if (last && which === 'key') return this.positionAt(keyNode.range?.[0] ?? 0);
         best = this.positionAt(keyNode.range?.[0] ?? 0);
-        node = pair.value;
-        if (node === null || node === undefined) return best;
+        node = pair.value; // null or undefined when there is none: the next step returns `best`
       } else if (isSeq(node)) {
-        const item: unknown = node.items[Number(segment)];
-        if (item === undefined) return best;
-        node = item;
+        node = node.items[Number(segment)];
       } else {
         return best;
       }
@@ -121,8 +118,7 @@ export class SourceDocument {
         return undefined;
       }
     }
-    const resolved = this.resolve(node);
-    return resolved === null || resolved === undefined ? undefined : (resolved as Node);
+    return (this.resolve(node) ?? undefined) as Node | undefined;
   }
 
   private resolve(node: unknown): unknown {
@@ -144,6 +140,11 @@ export function parseYamlFile(text: string, file: string): ParsedYaml {
     const { line, col } = lines.linePos(offset);
     return { file, line: Math.max(line, 1), col };
   };
+  /** yaml's warnings are errors here too (an unknown directive, an unresolved tag). */
+  const report = (problems: readonly YAMLError[]): void => {
+    for (const problem of problems)
+      issues.push({ message: yamlProblemMessage(problem.code, problem.message), at: at(problem.pos[0]) });
+  };
 
   const parsed = parseAllDocuments(text, {
     lineCounter: lines,
@@ -153,17 +154,15 @@ export function parseYamlFile(text: string, file: string): ParsedYaml {
     strict: true,
   });
   if ('empty' in parsed) {
-    // No document, but possibly errors (a stray `]` in a file of comments).
-    for (const error of parsed.errors)
-      issues.push({ message: `YAML syntax error: ${error.message}`, at: at(error.pos[0]) });
+    // No document, but possibly problems with directives (`%YAML 1.2 x` in a file of comments).
+    report([...parsed.errors, ...parsed.warnings]);
     return { documents, issues };
   }
 
   parsed.forEach((doc, index) => {
     const problems = [...doc.errors, ...doc.warnings];
     if (problems.length > 0) {
-      for (const problem of problems)
-        issues.push({ message: yamlProblemMessage(problem.code, problem.message), at: at(problem.pos[0]) });
+      report(problems);
       return;
     }
     const contents = doc.contents;
@@ -179,7 +178,7 @@ export function parseYamlFile(text: string, file: string): ParsedYaml {
     } catch (err) {
       issues.push({
         message: `too many alias expansions (a YAML alias bomb?): ${err instanceof Error ? err.message : String(err)}`,
-        at: at(contents.range?.[0] ?? 0),
+        at: at(contents.range[0]),
       });
       return;
     }
@@ -207,7 +206,6 @@ function checkShape(doc: Document.Parsed, text: string, at: (offset: number) => 
 
   const sizeOf = (node: unknown): number => {
     if (tooLarge) return 0;
-    if (node === null || node === undefined) return 1;
     if (isAlias(node)) {
       aliases++;
       const target = node.resolve(doc);
@@ -247,23 +245,20 @@ function checkShape(doc: Document.Parsed, text: string, at: (offset: number) => 
     let size = 0;
     const seen = new Set<string>();
     for (const pair of map.items) {
-      if (!isPair(pair)) continue;
-      const key = pair.key;
+      // A parsed document has a node for every key, an empty one included (`: v`).
+      const key = pair.key as ParsedNode;
       if (!isScalar(key) || typeof key.value !== 'string') {
-        const offset = (key as Node | null)?.range?.[0] ?? map.range?.[0] ?? 0;
-        const written = (key as Node | null)?.range
-          ? text.slice(offset, (key as Node).range?.[1]).trim()
-          : '';
+        const written = text.slice(key.range[0], key.range[1]).trim();
         issues.push({
           message: `every key must be a plain string${written ? `, not \`${written}\`` : ''} (quote it: \`"10": …\`)`,
-          at: at(offset),
+          at: at(key.range[0]),
         });
         continue;
       }
       if (seen.has(key.value)) {
         issues.push({
           message: `duplicate key \`${key.value}\`: a key may appear only once in a mapping`,
-          at: at(key.range?.[0] ?? 0),
+          at: at(key.range[0]),
         });
         continue;
       }
