@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Issue } from '../shared/errors';
+import { errorMessage, type Issue } from '../shared/errors';
 import { formatBytes } from '../shared/format';
 
 /**
@@ -55,15 +55,13 @@ export function readYamlFolder(dir: string): FolderContents {
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (err) {
-    // fs throws only Errors, read as such: shared/errors' errorMessage asks `instanceof Error`,
-    // which is false for errors of another realm (node's own, seen from a jest test).
-    const { code, message } = err as NodeJS.ErrnoException;
+    const { code } = err as NodeJS.ErrnoException;
     const why =
       code === 'ENOENT'
         ? 'does not exist'
         : code === 'ENOTDIR'
           ? 'is not a folder'
-          : `cannot be read (${message})`;
+          : `cannot be read (${errorMessage(err)})`;
     return { files: [], issues: [{ message: `desired-state folder \`${shown}\` ${why}` }] };
   }
   const names = entries
@@ -95,7 +93,7 @@ export function readYamlFolder(dir: string): FolderContents {
         });
       } else sized.push({ full, file, size });
     } catch (err) {
-      issues.push({ message: `cannot read file: ${(err as Error).message}`, at: { file, line: 1, col: 1 } });
+      issues.push({ message: `cannot read file: ${errorMessage(err)}`, at: { file, line: 1, col: 1 } });
     }
   }
   const total = sized.reduce((sum, entry) => sum + entry.size, 0);
@@ -111,7 +109,7 @@ export function readYamlFolder(dir: string): FolderContents {
     try {
       files.push({ file, text: fs.readFileSync(full, 'utf8') });
     } catch (err) {
-      issues.push({ message: `cannot read file: ${(err as Error).message}`, at: { file, line: 1, col: 1 } });
+      issues.push({ message: `cannot read file: ${errorMessage(err)}`, at: { file, line: 1, col: 1 } });
     }
   }
   return { files, issues };

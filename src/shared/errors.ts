@@ -4,6 +4,7 @@
  * place in a file, the places. Exit codes are mapped from these in `src/cli/exit-codes.ts` and
  * HTTP statuses in `src/server/http-status.ts` — nowhere else.
  */
+import { types } from 'node:util';
 
 /** A place in a source file, 1-based, as editors show it. */
 export interface SourcePosition {
@@ -160,11 +161,13 @@ export function formatIssue(issue: Issue): string {
 /** Wraps anything thrown into a DriftguardError, keeping ours as they are. */
 export function asDriftguardError(err: unknown): DriftguardError {
   if (err instanceof DriftguardError) return err;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   return new DriftguardError('E_INTERNAL', message, { cause: err });
 }
 
 /** The message of anything thrown, for error lists that must not carry stacks. */
 export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  // isNativeError as well as instanceof: Node's own errors come from another realm under jest's
+  // module sandbox, and String() of them would put "Error: " in front of the message.
+  return err instanceof Error || types.isNativeError(err) ? err.message : String(err);
 }
