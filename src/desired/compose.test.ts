@@ -1,10 +1,47 @@
-import type { Desired } from '../model/desired';
-import { NotFoundError } from '../shared/errors';
-import { effectiveSpec, watchPathsFor } from './compose';
+import type { Desired, NodeDecl, Role, RoleSpec } from '../model/desired';
+import { DesiredStateError, NotFoundError, type Issue } from '../shared/errors';
+import { effectiveSpec, emptySpec, watchListFor, watchPathsFor } from './compose';
 import { loadYaml, problems } from '../../test/helpers/desired';
+import { dict } from './dict';
 import { nodeByName, pairByName, pairsOf, roleByName } from './lookup';
 
 const load = (text: string) => loadYaml(text);
+
+/**
+ * A Desired built by hand, for what the loader would refuse (undefined roles, cycles, conflicts)
+ * and for rules that carry no position.
+ */
+function desiredOf(roles: Role[], nodes: NodeDecl[]): Desired {
+  const table = <T extends { name: string }>(items: T[]): Record<string, T> =>
+    Object.assign(dict<T>(), Object.fromEntries(items.map((item) => [item.name, item])));
+  return {
+    dir: '/d',
+    roles: table(roles),
+    nodes: table(nodes),
+    pairs: dict(),
+    schedules: dict(),
+    hash: 'sha256:0',
+  };
+}
+
+function role(name: string, include: string[], rules: Partial<RoleSpec> = {}, line = 1): Role {
+  return { kind: 'Role', name, include, ...emptySpec(), ...rules, at: { file: 'h.yaml', line, col: 1 } };
+}
+
+function node(name: string, roles: string[]): NodeDecl {
+  return { kind: 'Node', name, roles, probes: [], at: { file: 'h.yaml', line: 9, col: 1 } };
+}
+
+/** What `run` throws as a DesiredStateError: message and issues; or fails the test. */
+function thrown(run: () => unknown): { message: string; issues: readonly Issue[] } {
+  try {
+    run();
+  } catch (err) {
+    if (!(err instanceof DesiredStateError)) throw err;
+    return { message: err.message, issues: err.issues };
+  }
+  throw new Error('expected a DesiredStateError');
+}
 
 const LAYERED = `
 kind: Role
@@ -83,6 +120,12 @@ describe('effectiveSpec', () => {
     });
   });
 
+  it('composes each node once per loaded desired state: the same frozen spec every time', () => {
+    const spec = effectiveSpec(desired, 'db-1');
+    expect(effectiveSpec(desired, 'db-1')).toBe(spec);
+    expect(Object.isFrozen(spec.sysctls['vm.swappiness'])).toBe(true);
+  });
+
   it('watchPathsFor lists the files its roles name, sorted', () => {
     expect(watchPathsFor(desired, 'db-1')).toEqual([
       '/etc/default/prometheus-node-exporter',
@@ -90,6 +133,43 @@ describe('effectiveSpec', () => {
       '/etc/postgresql/pg.conf',
     ]);
     expect(watchPathsFor(desired, 'bare')).toEqual([]);
+  });
+});
+
+describe('effectiveSpec on a desired state the loader would refuse', () => {
+  it('a role that is not defined: DesiredStateError', () => {
+    expect(thrown(() => effectiveSpec(desiredOf([], [node('n', ['ghost'])]), 'n'))).toEqual({
+      message: 'role `ghost` is not defined',
+      issues: [],
+    });
+  });
+
+  it('an include cycle: DesiredStateError at the role met again, not an endless loop', () => {
+    const desired = desiredOf([role('a', ['b'], {}, 2), role('b', ['a'], {}, 5)], [node('n', ['a'])]);
+    expect(thrown(() => effectiveSpec(desired, 'n'))).toEqual({
+      message: 'role `a` includes itself',
+      issues: [{ message: 'include cycle', at: { file: 'h.yaml', line: 2, col: 1 } }],
+    });
+  });
+
+  it('roles in conflict: DesiredStateError; rules without a position are shown without one, the issue at the node', () => {
+    const desired = desiredOf(
+      [
+        role('a', [], { packages: { nginx: { state: 'present' } } }),
+        role('b', [], { packages: { nginx: { state: 'absent' } } }),
+      ],
+      [node('n', ['a', 'b'])],
+    );
+    expect(thrown(() => effectiveSpec(desired, 'n'))).toEqual({
+      message: 'the roles of node `n` conflict',
+      issues: [
+        {
+          message:
+            'conflicting rules for packages `nginx`: role `a` wants present, role `b` wants absent, and both are in the `roles` of node `n` (h.yaml:9:1) — make them agree, or set it in a role that includes both',
+          at: { file: 'h.yaml', line: 9, col: 1 },
+        },
+      ],
+    });
   });
 });
 
@@ -179,6 +259,99 @@ roles: [a, b]
     ).toEqual([
       'd.yaml:8:9: conflicting rules for files `/etc/hosts`: role `a` wants {"parity":true} (d.yaml:4:9), role `b` wants {"owner":"root","parity":false,"present":true} (d.yaml:8:9), and both are in the `roles` of node `n1` (d.yaml:11:7) — make them agree, or set it in a role that includes both',
     ]);
+  });
+});
+
+describe('conflicts between roles side by side, shown and counted', () => {
+  const sideBySide = (a: string, b: string) => `kind: Role
+name: a
+${a}
+---
+kind: Role
+name: b
+${b}
+---
+kind: Node
+name: n1
+roles: [a, b]
+`;
+
+  it.each([
+    [
+      'a package relation as written',
+      'packages: {nginx: ">= 1.2"}',
+      'packages: {nginx: "1.3"}',
+      'd.yaml:7:12: conflicting rules for packages `nginx`: role `a` wants >= 1.2 (d.yaml:3:12), role `b` wants = 1.3 (d.yaml:7:12), and both are in the `roles` of node `n1` (d.yaml:10:7) — make them agree, or set it in a role that includes both',
+    ],
+    [
+      'a unit with its lists, the empty ones left out',
+      'units: {nginx.service: {enabled: true, after: [network.target]}}',
+      'units: {nginx.service: {enabled: true, after: []}}',
+      'd.yaml:7:9: conflicting rules for units `nginx.service`: role `a` wants {"after":["network.target"],"enabled":true} (d.yaml:3:9), role `b` wants {"enabled":true} (d.yaml:7:9), and both are in the `roles` of node `n1` (d.yaml:10:7) — make them agree, or set it in a role that includes both',
+    ],
+  ])('each rule as people wrote it: %s', (_what, a, b, issue) => {
+    expect(problems(sideBySide(a, b))).toEqual([issue]);
+  });
+
+  it('the same two rules side by side on several nodes: one issue, at the first node', () => {
+    const twoNodes = `${sideBySide('packages: {nginx: present}', 'packages: {nginx: absent}')}---
+kind: Node
+name: n2
+roles: [a, b]
+`;
+    expect(problems(twoNodes)).toEqual([
+      'd.yaml:7:12: conflicting rules for packages `nginx`: role `a` wants present (d.yaml:3:12), role `b` wants absent (d.yaml:7:12), and both are in the `roles` of node `n1` (d.yaml:10:7) — make them agree, or set it in a role that includes both',
+    ]);
+  });
+
+  it('a conflict in the include list of an included role stays, even when the including role sets the key', () => {
+    // `top` comes first, so `mid` is resolved (and its conflict found) while resolving `top`.
+    expect(
+      problems(`kind: Role
+name: top
+include: [mid]
+packages: {nginx: ">= 1.22"}
+---
+kind: Role
+name: mid
+include: [a, b]
+---
+kind: Role
+name: a
+packages: {nginx: present}
+---
+kind: Role
+name: b
+packages: {nginx: absent}
+`),
+    ).toEqual([
+      'd.yaml:16:12: conflicting rules for packages `nginx`: role `a` wants present (d.yaml:12:12), role `b` wants absent (d.yaml:16:12), and both are in the `include` of role `mid` (d.yaml:7:7) — make them agree, or set it in a role that includes both',
+    ]);
+  });
+});
+
+describe('watchListFor', () => {
+  const desired = load(`kind: Role
+name: r
+files:
+  /etc/zz: {parity: true}
+  /etc/secret: {sensitive: true}
+  /etc/open: {sensitive: false, parity: true}
+---
+kind: Node
+name: n
+roles: [r]
+`);
+
+  it('a declared node: the paths its roles name, and those marked sensitive, each sorted', () => {
+    expect(watchListFor(desired, 'n')).toEqual({
+      paths: ['/etc/open', '/etc/secret', '/etc/zz'],
+      sensitive: ['/etc/secret'],
+    });
+  });
+
+  it('an undeclared node: nothing', () => {
+    expect(watchListFor(desired, 'ghost')).toEqual({ paths: [], sensitive: [] });
   });
 });
 

@@ -160,13 +160,11 @@ export class RoleComposer {
     const before = this.conflicts.length;
     const result = this.composeResolved(role.include, { kind: 'Role', name, at: role.at });
     this.visiting.delete(name);
-    // A conflict among the includes is settled when the including role sets the key itself.
-    for (let i = this.conflicts.length - 1; i >= before; i--) {
-      const c = this.conflicts[i];
-      if (c && c.within.kind === 'Role' && c.within.name === name && has(role[c.category], c.key)) {
-        this.conflicts.splice(i, 1);
-      }
-    }
+    // A conflict among the includes is settled when the including role sets the key itself. Those
+    // found since `before` are all within a role's include list (this one's, or a deeper one's,
+    // which stays: that role is wrong on its own).
+    const found = this.conflicts.splice(before);
+    this.conflicts.push(...found.filter((c) => c.within.name !== name || !has(role[c.category], c.key)));
     for (const category of SPEC_CATEGORIES) {
       Object.assign(result.spec[category], role[category]);
       for (const key of Object.keys(role[category])) result.origin[category].set(key, name);

@@ -12,7 +12,8 @@ import { validateDetailed } from 'node-cron';
 /** `undefined` when valid, else why not. */
 export function checkCron(expression: string): string | undefined {
   const fields = expression.trim().split(/[ \t]+/);
-  if (fields.length !== 5 || fields[0] === '') {
+  // After trim() only an empty text has an empty first field, and it is one field: refused here.
+  if (fields.length !== 5) {
     return `a cron expression has five fields (minute hour day-of-month month day-of-week), \`${expression}\` has ${fields[0] === '' ? 0 : fields.length}`;
   }
   const result = validateDetailed(expression);

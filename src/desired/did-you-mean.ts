@@ -16,7 +16,9 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j < cols; j++) {
       const cost = a.charAt(i - 1) === b.charAt(j - 1) ? 0 : 1;
       let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a.charAt(i - 1) === b.charAt(j - 2) && a.charAt(i - 2) === b.charAt(j - 1)) {
+      // An adjacent swap. No `i > 1 && j > 1` guard needed: charAt out of range is '', which
+      // equals no character, so the first row and column never match.
+      if (a.charAt(i - 1) === b.charAt(j - 2) && a.charAt(i - 2) === b.charAt(j - 1)) {
         best = Math.min(best, at(i - 2, j - 2) + 1);
       }
       d[i * cols + j] = best;
@@ -28,11 +30,16 @@ export function editDistance(a: string, b: string): number {
 /** The closest candidate within a third of the word's length (at least 1, at most 3), if any. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  const lower = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
-    if (Math.abs(candidate.length - word.length) > limit) continue;
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    const other = candidate.toLowerCase();
+    // The distance is at least the difference in length: skip those that cannot be close (and
+    // spare an O(n·m) table for a very long word). On the strings compared, since lower-casing
+    // may change a length (`İ` becomes `i̇`, two code units).
+    if (Math.abs(other.length - lower.length) > limit) continue;
+    const distance = editDistance(lower, other);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

@@ -39,9 +39,8 @@ function pairIndex(desired: Desired): Map<string, PairDecl[]> {
   let index = pairIndexes.get(desired.pairs);
   if (index) return index;
   index = new Map();
-  const sorted = Object.values(desired.pairs).sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
+  // Names are the table's keys, so never equal.
+  const sorted = Object.values(desired.pairs).sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const pair of sorted) {
     for (const node of new Set([pair.primary, pair.secondary])) {
       const list = index.get(node);

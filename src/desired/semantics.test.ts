@@ -275,6 +275,19 @@ include: [a]
     ).toEqual(['d.yaml:3:11: include cycle: a → a']);
   });
 
+  it('a role that includes itself, reached first through a role that includes it, is reported once', () => {
+    expect(
+      problems(`kind: Role
+name: top
+include: [a]
+---
+kind: Role
+name: a
+include: [a]
+`),
+    ).toEqual(['d.yaml:7:11: include cycle: a → a']);
+  });
+
   it('a cycle of two, reported once at the include that closes it', () => {
     expect(
       problems(`kind: Role

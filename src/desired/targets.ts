@@ -22,9 +22,10 @@ function hasRole(desired: Desired, roles: readonly string[], roleName: string): 
 }
 
 export function resolveTargets(desired: Desired, targets: readonly string[]): NodeDecl[] {
+  // A Map keeps a key where it was first set: each node once, at its first mention.
   const nodes = new Map<string, NodeDecl>();
   const add = (node: NodeDecl): void => {
-    if (!nodes.has(node.name)) nodes.set(node.name, node);
+    nodes.set(node.name, node);
   };
   for (const target of targets) {
     const colon = target.indexOf(':');

@@ -22,6 +22,24 @@ describe('parsePackageRule', () => {
     }
   });
 
+  // A bare version must start with a digit: 0 and 9 do, `/` and `:` (just outside them) do not.
+  it.each(['0.9-1', '9.1'])(
+    '%j, a bare version starting with the lowest or highest digit, means = that version',
+    (text) => {
+      expect(parsePackageRule(text)).toEqual({
+        ok: true,
+        value: { state: 'present', relation: '=', version: text },
+      });
+    },
+  );
+
+  it.each(['/1', ':1'])('%j, next to the digits, is not a package rule', (text) => {
+    expect(parsePackageRule(text)).toEqual({
+      ok: false,
+      error: `\`${text}\` is not a package rule: write \`present\`, \`absent\`, a relation like \`">= 1.2"\` or an exact version`,
+    });
+  });
+
   it('refuses the ambiguous < and >, words, empty versions and invalid Debian versions', () => {
     const errors = (text: string): string => {
       const parsed = parsePackageRule(text);
@@ -55,12 +73,21 @@ describe('sysctlValueText', () => {
     expect(sysctlValueText('4096\t87380\t6291456')).toBe('4096 87380 6291456');
   });
 
-  it('keeps integers beyond 2^53 exactly, from the YAML source', () => {
-    // What YAML hands over for these: the nearest double, and the text as written.
-    expect(sysctlValueText(Number('18446744073709551615'), '18446744073709551615')).toBe(
-      '18446744073709551615',
-    );
-    expect(sysctlValueText(Number('9007199254740993'), '+9007199254740993')).toBe('9007199254740993');
+  // What YAML hands over for these: the nearest double, and the text as written.
+  it.each([
+    ['18446744073709551615', '18446744073709551615'],
+    ['+9007199254740993', '9007199254740993'],
+    ['0xFFFFffffFFFFffff', '18446744073709551615'],
+    ['0o1777777777777777777777', '18446744073709551615'],
+  ])('keeps an integer beyond 2^53 written %s exactly: %s', (source, exact) => {
+    const value = Number(BigInt(source));
+    expect(sysctlValueText(value, source)).toBe(exact);
+  });
+
+  it('prints the value YAML read when the source is not that integer: a float, an octal of YAML 1.1', () => {
+    expect(sysctlValueText(1.8e19, '1.8e19')).toBe('18000000000000000000');
+    // `%YAML 1.1` reads 0777 as octal, 511; as an integer of YAML 1.2 it would be 777.
+    expect(sysctlValueText(511, '0777')).toBe('511');
   });
 });
 
@@ -96,5 +123,14 @@ describe('parseDuration', () => {
   it('refuses bare numbers, unknown units, blanks and signs', () => {
     for (const text of ['600', '10 m', '10min', '-5m', 'm', '', '1.5h'])
       expect([text, parseDuration(text).ok]).toEqual([text, false]);
+  });
+
+  it('refuses a number left without a unit at the end, and a word that is no unit even when Object.prototype has it', () => {
+    const usage = (text: string) =>
+      `\`${text}\` is not a duration: write a number with a unit, like 90s, 10m, 1h30m (units ms s m h d)`;
+    expect(['1h30', '1constructor'].map((text) => parseDuration(text))).toEqual([
+      { ok: false, error: usage('1h30') },
+      { ok: false, error: usage('1constructor') },
+    ]);
   });
 });

@@ -75,7 +75,7 @@ function debianVersionProblem(version: string): string | undefined {
  * blanks collapsed to one space and are trimmed, because /proc/sys prints multi-value keys
  * (`net.ipv4.ip_local_port_range`) with tabs while people write spaces. `source` is the YAML
  * text of a number: integers beyond 2^53 (`18446744073709551615`) are taken from it verbatim
- * instead of the rounded double.
+ * instead of the rounded double, and so are hex (`0xffffffffffffffff`) and octal ones.
  */
 export function sysctlValueText(value: number | string, source?: string): string {
   if (typeof value === 'string')
@@ -83,10 +83,16 @@ export function sysctlValueText(value: number | string, source?: string): string
       .trim()
       .split(/[ \t]+/)
       .join(' ');
-  if (Number.isSafeInteger(value)) return String(value);
-  if (source !== undefined && /^[-+]?[0-9]+$/.test(source)) return BigInt(source).toString();
+  if (source !== undefined && YAML_INTEGER.test(source)) {
+    // Only when it is the integer YAML read: under `%YAML 1.1`, `0777` is octal 511, not 777.
+    const exact = BigInt(source);
+    if (Number(exact) === value) return exact.toString();
+  }
   return String(value);
 }
+
+/** The integers of YAML 1.2's core schema (yaml's default), written the way BigInt reads them. */
+const YAML_INTEGER = /^(?:[-+]?[0-9]+|0x[0-9a-fA-F]+|0o[0-7]+)$/;
 
 // ---------------------------------------------------------------------------------------------
 // files
@@ -108,7 +114,17 @@ export function parseSha256(text: string): Parsed<string> {
 // ---------------------------------------------------------------------------------------------
 // durations
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNIT_MS = new Map([
+  ['ms', 1],
+  ['s', 1000],
+  ['m', 60_000],
+  ['h', 3_600_000],
+  ['d', 86_400_000],
+]);
+
+/** One or more numbers, each followed by a word: the unit, looked up after. */
+const DURATION = /^(?:[0-9]+[a-z]+)+$/;
+const DURATION_PART = /([0-9]+)([a-z]+)/g;
 
 /**
  * `90s`, `10m`, `1h`, `1h30m`, `500ms`, `2d` → milliseconds. A bare number is refused: whether
@@ -116,19 +132,12 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
  */
 export function parseDuration(text: string): Parsed<number> {
   const usage = `\`${text}\` is not a duration: write a number with a unit, like 90s, 10m, 1h30m (units ms s m h d)`;
+  if (!DURATION.test(text)) return fail(usage);
   let total = 0;
-  let i = 0;
-  if (text.length === 0) return fail(usage);
-  while (i < text.length) {
-    const start = i;
-    while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
-    if (i === start) return fail(usage);
-    const amount = Number(text.slice(start, i));
-    const unitStart = i;
-    while (i < text.length && text.charCodeAt(i) >= 97 && text.charCodeAt(i) <= 122) i++;
-    const factor = UNIT_MS[text.slice(unitStart, i)];
+  for (const [, amount, unit] of text.matchAll(DURATION_PART)) {
+    const factor = UNIT_MS.get(unit as string);
     if (factor === undefined) return fail(usage);
-    total += amount * factor;
+    total += Number(amount) * factor;
   }
   if (!Number.isSafeInteger(total)) return fail(`\`${text}\` is too long a duration`);
   return ok(total);
