@@ -162,8 +162,15 @@ describe('Spool', () => {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'run-0001.json'), '{not json');
     fs.writeFileSync(path.join(dir, 'run-0002.json'), JSON.stringify(report(3))); // id does not match the name
+    fs.writeFileSync(path.join(dir, 'run-0003.json'), JSON.stringify({ ...report(3), hashes: HASH(3) }));
+    fs.writeFileSync(path.join(dir, 'run-0004.json'), JSON.stringify({ ...report(4), categories: 'none' }));
     const { spool, quarantined } = openSpool();
-    expect(quarantined.map((q) => q.file)).toEqual(['run-0001.json', 'run-0002.json']);
+    expect(quarantined.map((q) => q.file)).toEqual([
+      'run-0001.json',
+      'run-0002.json',
+      'run-0003.json',
+      'run-0004.json',
+    ]);
     expect(spool.count).toBe(0);
     const entry = spool.append(report(5, 'full')).entry;
     const moved = spool.quarantine(entry, 'the server refused it (400): schema');
@@ -205,6 +212,15 @@ describe('Spool', () => {
     expect(spool.read(updated)).toEqual(completed);
     spool.remove(first);
     expect(files()).toEqual(['run-0002.json']);
+  });
+
+  it('forgets a report whose file someone else already removed', () => {
+    const { spool } = openSpool();
+    const entry = spool.append(report(1)).entry;
+    fs.rmSync(path.join(dir, entry.file));
+    spool.remove(entry);
+    expect(spool.list()).toEqual([]);
+    expect(spool.bytes).toBe(0);
   });
 
   it('is used by one agent at a time; a dead agent’s lock is taken over', () => {
