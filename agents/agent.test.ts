@@ -421,27 +421,64 @@ describe('agent', () => {
     for (const id of spooledIds()) expect(await store.states.reportSeen('pypi-2', id)).toBe(false);
   });
 
-  it('stop() waits for the delivery under way', async () => {
-    let release!: () => void;
+  it('stop() waits for the delivery under way, then sends nothing more: the reports behind it stay spooled', async () => {
+    transport.down = true;
+    const earlier = agent();
+    await earlier.runOnce();
+    await earlier.runOnce(); // two reports the next run finds spooled
+    spools.pop()!.close();
+    transport.down = false;
+    let release: (() => void) | undefined;
     const slow: Transport = {
       send: async (report) => {
-        await new Promise<void>((resolve) => (release = resolve));
+        // Only the first send waits: a round that went on after stop() would send the rest at once.
+        if (!release) await new Promise<void>((resolve) => (release = resolve));
         return transport.send(report);
       },
     };
     const spool = openSpool();
     const a = agent(spool, { transport: slow });
     a.start();
-    await until(() => release !== undefined);
+    await until(() => release !== undefined && spool.count === 3); // and the report collected at start
     const stopped = a.stop();
     let done = false;
     void stopped.then(() => (done = true));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(done).toBe(false);
-    release();
+    release!();
     await stopped;
-    expect(spool.count).toBe(0);
-    expect(transport.answers).toEqual(['delivered']);
+    expect(transport.answers).toEqual(['retry', 'retry', 'delivered']);
+    expect(spool.count).toBe(2);
+  });
+
+  it('goes on collecting while a delivery waits, and starts no second delivery beside it', async () => {
+    let inFlight = 0;
+    let most = 0;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const gated: Transport = {
+      send: async (report) => {
+        most = Math.max(most, ++inFlight);
+        try {
+          await gate;
+          return await transport.send(report);
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    let collections = 0;
+    const collect = () => {
+      collections++;
+      return node.collect();
+    };
+    const a = agent(openSpool(), { transport: gated, collect, intervalMs: 20 });
+    a.start();
+    // The second collection has ended with a kick at the delivery round, which still waits.
+    await until(() => collections >= 3);
+    open();
+    await a.stop();
+    expect(most).toBe(1);
   });
 });
 

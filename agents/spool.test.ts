@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import nodeFs from 'node:fs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -33,6 +34,39 @@ function report(seq: number, kind: 'full' | 'delta' | 'heartbeat' = 'heartbeat',
   };
 }
 
+/** An agent not run as root, by user id (no passwd entry needed to run as one). */
+const NOBODY = 65534;
+
+/** Runs `body` as NOBODY, restoring root after. The test must run as root (as CI does): it fails, it does not skip. */
+function asNobody<T>(body: () => T): T {
+  if (process.geteuid?.() !== 0 || !process.seteuid)
+    throw new Error('this test changes users: run it as root, as CI does');
+  process.seteuid(NOBODY);
+  try {
+    return body();
+  } finally {
+    process.seteuid(0);
+  }
+}
+
+/**
+ * Another process acting at one exact moment: right after the spool's first real `fs[call]`,
+ * `other` runs. Everything stays real files; only the interleaving of a race is made certain.
+ */
+function thenMeanwhile(call: 'readFileSync' | 'renameSync', other: () => void): void {
+  const real = nodeFs[call] as (...args: unknown[]) => unknown;
+  jest.spyOn(nodeFs, call).mockImplementationOnce(((...args: unknown[]) => {
+    const result = real.apply(nodeFs, args);
+    other();
+    return result;
+  }) as never);
+}
+
+/** A pid no process has now: a child that has exited. */
+const deadPid = () =>
+  spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' })
+    .stdout;
+
 describe('Spool', () => {
   let dir: string;
   const open: Spool[] = [];
@@ -51,6 +85,7 @@ describe('Spool', () => {
     dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dg-spool-')), 'spool');
   });
   afterEach(() => {
+    jest.restoreAllMocks();
     for (const spool of open.splice(0)) spool.close();
     fs.rmSync(path.dirname(dir), { recursive: true, force: true });
   });
@@ -127,8 +162,15 @@ describe('Spool', () => {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'run-0001.json'), '{not json');
     fs.writeFileSync(path.join(dir, 'run-0002.json'), JSON.stringify(report(3))); // id does not match the name
+    fs.writeFileSync(path.join(dir, 'run-0003.json'), JSON.stringify({ ...report(3), hashes: HASH(3) }));
+    fs.writeFileSync(path.join(dir, 'run-0004.json'), JSON.stringify({ ...report(4), categories: 'none' }));
     const { spool, quarantined } = openSpool();
-    expect(quarantined.map((q) => q.file)).toEqual(['run-0001.json', 'run-0002.json']);
+    expect(quarantined.map((q) => q.file)).toEqual([
+      'run-0001.json',
+      'run-0002.json',
+      'run-0003.json',
+      'run-0004.json',
+    ]);
     expect(spool.count).toBe(0);
     const entry = spool.append(report(5, 'full')).entry;
     const moved = spool.quarantine(entry, 'the server refused it (400): schema');
@@ -136,6 +178,25 @@ describe('Spool', () => {
     expect(JSON.parse(fs.readFileSync(moved, 'utf8')).reportId).toBe('run-0005');
     expect(fs.readFileSync(`${moved}.reason`, 'utf8')).toBe('the server refused it (400): schema\n');
     expect(files()).toEqual([]);
+  });
+
+  it('prunes the quarantine in JavaScript’s name order, the spool’s order, not in the order the file system lists names', () => {
+    // readdir lists names in byte (UTF-8) order; JavaScript sorts UTF-16 code units. The two
+    // disagree between a character beyond U+FFFF (😀: bytes F0…, units D83D…) and one in
+    // U+E000–U+FFFF (！ U+FF01: bytes EF…): the first of these names is 😀.json for JavaScript,
+    // ！.json for the file system.
+    const quarantine = path.join(dir, 'quarantine');
+    fs.mkdirSync(quarantine, { recursive: true });
+    const later = Array.from({ length: 98 }, (_, i) => `！${String(i).padStart(2, '0')}.json`);
+    for (const name of ['😀.json', '！.json', ...later]) fs.writeFileSync(path.join(quarantine, name), '{}');
+    fs.writeFileSync(path.join(dir, '！zz.json'), '{}'); // not a report file name: quarantined at open, the 101st
+    expect(openSpool().quarantined.map((q) => q.file)).toEqual(['！zz.json']);
+    expect(
+      fs
+        .readdirSync(quarantine)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(['！.json', ...later, '！zz.json'].sort());
   });
 
   it('rewrites a report in place and finds content by hash in spooled files', () => {
@@ -153,17 +214,87 @@ describe('Spool', () => {
     expect(files()).toEqual(['run-0002.json']);
   });
 
+  it('forgets a report whose file someone else already removed', () => {
+    const { spool } = openSpool();
+    const entry = spool.append(report(1)).entry;
+    fs.rmSync(path.join(dir, entry.file));
+    spool.remove(entry);
+    expect(spool.list()).toEqual([]);
+    expect(spool.bytes).toBe(0);
+  });
+
   it('is used by one agent at a time; a dead agent’s lock is taken over', () => {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, '.lock'), `${process.ppid}\n`); // a live process that is not us
     expect(() => Spool.open(dir)).toThrow(`is in use by process ${process.ppid}`);
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
-      encoding: 'utf8',
-    });
-    fs.writeFileSync(path.join(dir, '.lock'), `${dead.stdout}\n`);
+    fs.writeFileSync(path.join(dir, '.lock'), `${deadPid()}\n`);
     const { spool } = openSpool();
     expect(fs.readFileSync(path.join(dir, '.lock'), 'utf8')).toBe(`${process.pid}\n`);
     spool.close();
     expect(fs.existsSync(path.join(dir, '.lock'))).toBe(false);
+  });
+
+  describe('its lock, against other users and agents', () => {
+    const lockOf = () => path.join(dir, '.lock');
+
+    /** What is in the spool directory: each file's name and text. */
+    const contents = () =>
+      Object.fromEntries(
+        fs.readdirSync(dir).map((name) => [name, fs.readFileSync(path.join(dir, name), 'utf8')]),
+      );
+
+    it.each([
+      // Not even the lock's absence can be seen: the first failure is the answer, not a retry's.
+      ['it cannot look into', 0o700, {}, () => `open '${lockOf()}'`],
+      // The stale lock can be read but not moved aside.
+      [
+        'whose stale lock it may not move',
+        0o755,
+        { '.lock': 'garbage\n' },
+        () => `rename '${lockOf()}' -> '${lockOf()}.stale-${process.pid}'`,
+      ],
+    ])(
+      'run as a user, says why it cannot lock a spool of root’s %s, and leaves it as it was',
+      (_, mode, files, call) => {
+        fs.chmodSync(path.dirname(dir), 0o755);
+        fs.mkdirSync(dir, { mode });
+        for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+        // In jest, fs errors come from another realm: errorMessage() reads them as `Error: <message>`.
+        expect(() => asNobody(() => Spool.open(dir))).toThrow(
+          new Error(`cannot lock the spool ${dir}: Error: EACCES: permission denied, ${call()}`),
+        );
+        expect(contents()).toEqual(files);
+      },
+    );
+
+    it('never takes away a lock written meanwhile by an agent under the stale one’s reused pid: same text, another file', () => {
+      const pid = deadPid();
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(lockOf(), `${pid}\n`);
+      // Just after this agent read the stale lock, an agent that got the same pid replaces it with
+      // its own. Written beside it and renamed over it, the new lock surely has another inode.
+      let theirs: number | undefined;
+      thenMeanwhile('readFileSync', () => {
+        fs.writeFileSync(`${lockOf()}.new`, `${pid}\n`);
+        fs.renameSync(`${lockOf()}.new`, lockOf());
+        theirs = fs.lstatSync(lockOf()).ino;
+      });
+      expect(() => Spool.open(dir)).toThrow(
+        `the spool ${dir} is in use by another driftguard agent, started at the same moment`,
+      );
+      expect(fs.lstatSync(lockOf()).ino).toBe(theirs); // put back: link(2) keeps the file
+      expect(fs.readFileSync(lockOf(), 'utf8')).toBe(`${pid}\n`);
+      expect(fs.readdirSync(dir)).toEqual(['.lock']);
+    });
+
+    it('gives up, leaving no lock, when the stale lock it moved aside is removed by someone else before it is checked', () => {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(lockOf(), 'garbage\n');
+      thenMeanwhile('renameSync', () => fs.rmSync(`${lockOf()}.stale-${process.pid}`));
+      expect(() => Spool.open(dir)).toThrow(
+        `the spool ${dir} is in use by another driftguard agent, started at the same moment`,
+      );
+      expect(fs.readdirSync(dir)).toEqual([]);
+    });
   });
 });
