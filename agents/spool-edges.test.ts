@@ -1,7 +1,6 @@
 /** The spool's limits at their exact boundaries, its refusals, what it does at open, and its lock. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import nodeFs from 'node:fs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,6 +8,7 @@ import type { Report } from '../src/model/report';
 import { REPORT_SCHEMA_ID } from '../src/model/report';
 import type { SpoolLimits } from './spool';
 import { DEFAULT_SPOOL_LIMITS, Spool } from './spool';
+import { NOBODY, SOMEONE, asUser, thenMeanwhile } from '../test/helpers/races';
 
 const HASH = (n: number) => `sha256:${String(n).padStart(64, '0')}`;
 
@@ -25,54 +25,10 @@ function report(seq: number, kind: 'delta' | 'heartbeat' = 'delta'): Report {
 }
 const bytesOf = (r: Report) => Buffer.byteLength(JSON.stringify(r));
 
-/** Users other than root, by id (no passwd entry needed to run as one). */
-const NOBODY = 65534;
-const SOMEONE = 12345;
-
-/**
- * Runs `body` with the effective uid of `uid`, as an agent not run as root; restores root after.
- * The test must run as root (as CI does): otherwise it fails, it does not skip.
- */
-function asUser<T>(uid: number, body: () => T): T {
-  if (process.geteuid?.() !== 0 || !process.seteuid)
-    throw new Error('this test changes users: run it as root, as CI does');
-  process.seteuid(uid);
-  try {
-    return body();
-  } finally {
-    process.seteuid(0);
-  }
-}
-
-/**
- * A whole error message, `<context>: <the system's error>`. In jest, fs errors come from another
- * realm, so `errorMessage()` reads them as `Error: <message>`.
- */
+/** A whole error message, `<context>: <the system's error>`. */
 function failure(context: string, systemError: string): RegExp {
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${escape(context)}: (Error: )?${escape(systemError)}$`);
-}
-
-type FsCall = 'readFileSync' | 'readdirSync' | 'renameSync' | 'rmSync' | 'writeFileSync';
-/**
- * Another process acting at one exact moment: right after the real `fs[call]` first ran on
- * `target`, `other` runs (with the real fs). Everything stays real files; only the interleaving
- * that a race would produce now and then is made to happen every time.
- */
-function thenMeanwhile(call: FsCall, target: string, other: () => void): void {
-  const real = nodeFs[call] as (...args: unknown[]) => unknown;
-  let done = false;
-  jest.spyOn(nodeFs, call).mockImplementation(((...args: unknown[]) => {
-    try {
-      return real.apply(nodeFs, args);
-    } finally {
-      // Also after a call that failed: the other process acts whatever this one's call did.
-      if (!done && args[0] === target) {
-        done = true;
-        other();
-      }
-    }
-  }) as never);
+  return new RegExp(`^${escape(context)}: ${escape(systemError)}$`);
 }
 
 describe('Spool, at the edges', () => {

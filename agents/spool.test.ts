@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import nodeFs from 'node:fs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Report } from '../src/model/report';
 import { REPORT_SCHEMA_ID } from '../src/model/report';
+import { NOBODY, asUser, thenMeanwhile } from '../test/helpers/races';
 import { Spool } from './spool';
 
 const HASH = (n: number) => `sha256:${String(n).padStart(64, '0')}`;
@@ -32,34 +32,6 @@ function report(seq: number, kind: 'full' | 'delta' | 'heartbeat' = 'heartbeat',
     errors: [],
     categories,
   };
-}
-
-/** An agent not run as root, by user id (no passwd entry needed to run as one). */
-const NOBODY = 65534;
-
-/** Runs `body` as NOBODY, restoring root after. The test must run as root (as CI does): it fails, it does not skip. */
-function asNobody<T>(body: () => T): T {
-  if (process.geteuid?.() !== 0 || !process.seteuid)
-    throw new Error('this test changes users: run it as root, as CI does');
-  process.seteuid(NOBODY);
-  try {
-    return body();
-  } finally {
-    process.seteuid(0);
-  }
-}
-
-/**
- * Another process acting at one exact moment: right after the spool's first real `fs[call]`,
- * `other` runs. Everything stays real files; only the interleaving of a race is made certain.
- */
-function thenMeanwhile(call: 'readFileSync' | 'renameSync', other: () => void): void {
-  const real = nodeFs[call] as (...args: unknown[]) => unknown;
-  jest.spyOn(nodeFs, call).mockImplementationOnce(((...args: unknown[]) => {
-    const result = real.apply(nodeFs, args);
-    other();
-    return result;
-  }) as never);
 }
 
 /** A pid no process has now: a child that has exited. */
@@ -259,9 +231,8 @@ describe('Spool', () => {
         fs.chmodSync(path.dirname(dir), 0o755);
         fs.mkdirSync(dir, { mode });
         for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-        // In jest, fs errors come from another realm: errorMessage() reads them as `Error: <message>`.
-        expect(() => asNobody(() => Spool.open(dir))).toThrow(
-          new Error(`cannot lock the spool ${dir}: Error: EACCES: permission denied, ${call()}`),
+        expect(() => asUser(NOBODY, () => Spool.open(dir))).toThrow(
+          new Error(`cannot lock the spool ${dir}: EACCES: permission denied, ${call()}`),
         );
         expect(contents()).toEqual(files);
       },
@@ -274,7 +245,7 @@ describe('Spool', () => {
       // Just after this agent read the stale lock, an agent that got the same pid replaces it with
       // its own. Written beside it and renamed over it, the new lock surely has another inode.
       let theirs: number | undefined;
-      thenMeanwhile('readFileSync', () => {
+      thenMeanwhile('readFileSync', lockOf(), () => {
         fs.writeFileSync(`${lockOf()}.new`, `${pid}\n`);
         fs.renameSync(`${lockOf()}.new`, lockOf());
         theirs = fs.lstatSync(lockOf()).ino;
@@ -290,7 +261,7 @@ describe('Spool', () => {
     it('gives up, leaving no lock, when the stale lock it moved aside is removed by someone else before it is checked', () => {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(lockOf(), 'garbage\n');
-      thenMeanwhile('renameSync', () => fs.rmSync(`${lockOf()}.stale-${process.pid}`));
+      thenMeanwhile('renameSync', lockOf(), () => fs.rmSync(`${lockOf()}.stale-${process.pid}`));
       expect(() => Spool.open(dir)).toThrow(
         `the spool ${dir} is in use by another driftguard agent, started at the same moment`,
       );
