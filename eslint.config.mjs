@@ -8,7 +8,7 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'reports/**',
-      '.stryker-tmp/**',
+      '.stryker-tmp*/**',
       'var/**',
       'coverage/**',
       'test/fixtures/**',

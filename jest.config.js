@@ -7,7 +7,7 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': tsJest },
   // A mutation run's sandbox is a copy of the repository: not modules of this one.
-  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp'],
 };
 
 /** @type {import('jest').Config} */
