@@ -68,7 +68,9 @@ users:
     const desired = load(
       'kind: Pair\nname: p\nprimary: a\nsecondary: b\n---\nkind: Node\nname: a\n---\nkind: Node\nname: b\n',
     );
-    expect(desired.pairs['p']?.readiness).toEqual({ maxReportAgeMs: DEFAULT_MAX_REPORT_AGE_MS });
+    // Ten minutes, written out here: comparing with the constant alone would bless any value.
+    expect(desired.pairs['p']?.readiness).toEqual({ maxReportAgeMs: 600_000 });
+    expect(DEFAULT_MAX_REPORT_AGE_MS).toBe(600_000);
   });
 
   it('keeps names that are also Object.prototype properties as ordinary keys', () => {

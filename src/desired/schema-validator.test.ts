@@ -141,6 +141,9 @@ describe('checkDocument', () => {
       'f.yaml:3:11: `packages` must be a mapping (`key: value` lines), not a list',
       'f.yaml:5:22: `failover` of mount `/srv/x` must be true or false, not a mapping',
     ]);
+    expect(check('kind: Role\nname: r\ninclude: base\n')).toEqual([
+      'f.yaml:3:10: `include` must be a list, not the string "base"',
+    ]);
   });
 
   it('asks for quotes around a number written where a string is needed, showing what YAML made of it', () => {
