@@ -4,8 +4,6 @@
  * place in a file, the places. Exit codes are mapped from these in `src/cli/exit-codes.ts` and
  * HTTP statuses in `src/server/http-status.ts` — nowhere else.
  */
-import { types } from 'node:util';
-
 /** A place in a source file, 1-based, as editors show it. */
 export interface SourcePosition {
   file: string;
@@ -167,7 +165,9 @@ export function asDriftguardError(err: unknown): DriftguardError {
 
 /** The message of anything thrown, for error lists that must not carry stacks. */
 export function errorMessage(err: unknown): string {
-  // isNativeError as well as instanceof: Node's own errors come from another realm under jest's
-  // module sandbox, and String() of them would put "Error: " in front of the message.
-  return err instanceof Error || types.isNativeError(err) ? err.message : String(err);
+  // The object's tag as well as instanceof: Node's own errors come from another realm under
+  // jest's module sandbox, and String() of them would put "Error: " in front of the message.
+  // (Not node:util's isNativeError: the web front end shares this file.)
+  const isError = err instanceof Error || Object.prototype.toString.call(err) === '[object Error]';
+  return isError ? (err as Error).message : String(err);
 }
