@@ -354,7 +354,7 @@ describe('each check fails for its own reason', () => {
 });
 
 describe('verdict', () => {
-  it('warnings alone are GO, and NO-GO with --strict', () => {
+  it('warnings alone are GO, and NO-GO with --strict, which fails the checks that warn and no other', () => {
     const input = {
       pair: DESIRED.pairs.ab!,
       desired: DESIRED,
@@ -366,6 +366,12 @@ describe('verdict', () => {
     expect(readiness(input).verdict).toBe('GO');
     const strict = readiness(input, { strict: true });
     expect(strict.verdict).toBe('NO-GO');
-    expect(strict.checks.find((c) => c.id === 'reachability')?.status).toBe('fail');
+    const warned = readiness(input).checks.filter((c) => c.status === 'warn');
+    expect(warned.map((c) => c.id)).toContain('reachability');
+    // Every check keeps its status but a warning, which becomes a failure.
+    expect(strict.checks.map((c) => [c.id, c.status])).toEqual(
+      readiness(input).checks.map((c) => [c.id, c.status === 'warn' ? 'fail' : c.status]),
+    );
+    expect(strict.checks.filter((c) => c.status === 'pass').length).toBeGreaterThan(0);
   });
 });
