@@ -238,6 +238,22 @@ describe('Spool', () => {
       },
     );
 
+    it('run as a user, says why it cannot look at a lock its directory stops it from seeing meanwhile, and takes nothing over', () => {
+      fs.chmodSync(path.dirname(dir), 0o755);
+      fs.mkdirSync(dir, { mode: 0o755 });
+      fs.writeFileSync(lockOf(), 'garbage\n');
+      // Right after the lock is found taken, root closes the directory to other users.
+      thenMeanwhile('writeFileSync', lockOf(), () => {
+        process.seteuid!(0);
+        fs.chmodSync(dir, 0o700);
+        process.seteuid!(NOBODY);
+      });
+      expect(() => asUser(NOBODY, () => Spool.open(dir))).toThrow(
+        new Error(`cannot lock the spool ${dir}: EACCES: permission denied, lstat '${lockOf()}'`),
+      );
+      expect(contents()).toEqual({ '.lock': 'garbage\n' });
+    });
+
     it('never takes away a lock written meanwhile by an agent under the stale one’s reused pid: same text, another file', () => {
       const pid = deadPid();
       fs.mkdirSync(dir, { recursive: true });
