@@ -13,6 +13,15 @@ import {
   checkUserName,
 } from './names';
 
+/** The characters just outside `a`–`z` and `0`–`9` (and upper case), with the refusal each gets. */
+const JUST_OUTSIDE_LOWER_AND_DIGITS: [string, string][] = [
+  ['`', '``` is not allowed, which looks like shell syntax'],
+  ['{', '`{` is not allowed'],
+  ['/', '`/` is not allowed'],
+  [':', '`:` is not allowed'],
+  ['A', '`A` is not allowed'],
+];
+
 /** The names `check` accepts, and for the others the reason it gives. */
 function verdicts(check: (v: string) => string | undefined, values: string[]): Record<string, string> {
   return Object.fromEntries(values.map((v) => [v, check(v) ?? 'ok']));
@@ -85,19 +94,15 @@ describe('checkPackageName', () => {
     });
   });
 
-  it.each([
-    ['`', '``` is not allowed, which looks like shell syntax'],
-    ['{', '`{` is not allowed'],
-    ['/', '`/` is not allowed'],
-    [':', '`:` is not allowed'],
-    ['A', '`A` is not allowed'],
-    ['.', '`.` is not allowed'],
-  ])('refuses %s as the first and a later character of an architecture', (c, refusal) => {
-    expect(verdicts(checkPackageName, [`libc6:${c}`, `libc6:x${c}`])).toEqual({
-      [`libc6:${c}`]: 'the architecture must start with a lower-case letter or digit',
-      [`libc6:x${c}`]: `in the architecture: ${refusal} (only lower-case letters, digits, \`_\` and \`-\` in an architecture)`,
-    });
-  });
+  it.each([...JUST_OUTSIDE_LOWER_AND_DIGITS, ['.', '`.` is not allowed']])(
+    'refuses %s as the first and a later character of an architecture',
+    (c, refusal) => {
+      expect(verdicts(checkPackageName, [`libc6:${c}`, `libc6:x${c}`])).toEqual({
+        [`libc6:${c}`]: 'the architecture must start with a lower-case letter or digit',
+        [`libc6:x${c}`]: `in the architecture: ${refusal} (only lower-case letters, digits, \`_\` and \`-\` in an architecture)`,
+      });
+    },
+  );
 });
 
 describe('checkUnitName', () => {
@@ -314,13 +319,7 @@ describe('checkUserName', () => {
     expect(checkUserName(`x${c}`)).toBeUndefined();
   });
 
-  it.each([
-    ['`', '``` is not allowed, which looks like shell syntax'],
-    ['{', '`{` is not allowed'],
-    ['/', '`/` is not allowed'],
-    [':', '`:` is not allowed'],
-    ['A', '`A` is not allowed'],
-  ])('refuses %s as a later character', (c, refusal) => {
+  it.each(JUST_OUTSIDE_LOWER_AND_DIGITS)('refuses %s as a later character', (c, refusal) => {
     expect(checkUserName(`x${c}`)).toBe(
       `${refusal} (only lower-case letters, digits, \`_\`, \`-\` and a final \`$\`)`,
     );
