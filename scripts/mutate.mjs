@@ -75,9 +75,16 @@ if (files.length === 0) usage(`no TypeScript sources under ${normalised}`);
 
 // The target's own tests: test files beside the sources, or, for a single file, the tests that
 // import it. `--related` adds every unit test jest finds related (importing the sources directly
-// or not): more tests that may kill a mutant, and a much longer run.
+// or not): more tests that may kill a mutant, and a much longer run. `--tests-in FOLDER` keeps
+// only the related tests under FOLDER: one file of a folder measured against the folder's tests,
+// as a run of the whole folder would measure it, without the slow tests elsewhere that import it.
 const relatedAll = strykerArgs.includes('--related');
-const passOn = strykerArgs.filter((arg) => arg !== '--related');
+const testsInAt = strykerArgs.indexOf('--tests-in');
+const testsIn = testsInAt >= 0 ? strykerArgs[testsInAt + 1]?.replace(/\/$/, '') : undefined;
+if (testsInAt >= 0 && !testsIn) usage('--tests-in needs a folder');
+const passOn = strykerArgs.filter(
+  (arg, i) => arg !== '--related' && (testsInAt < 0 || (i !== testsInAt && i !== testsInAt + 1)),
+);
 const related = execFileSync(
   process.execPath,
   [
@@ -94,7 +101,11 @@ const related = execFileSync(
   .filter((line) => line.endsWith('.test.ts'))
   .map((line) => path.relative(REPO, line));
 const isFolder = fs.statSync(path.join(REPO, normalised)).isDirectory();
-const own = related.filter((test) => (relatedAll || !isFolder ? true : test.startsWith(`${normalised}/`)));
+const own = related.filter((test) =>
+  testsIn !== undefined
+    ? test.startsWith(`${testsIn}/`)
+    : relatedAll || !isFolder || test.startsWith(`${normalised}/`),
+);
 const inside = (a, b) => a === b || a.startsWith(`${b}/`);
 const integration = Object.entries(INTEGRATION_TESTS)
   .filter(([key]) => inside(normalised, key) || inside(key, normalised))
