@@ -78,13 +78,17 @@ if (files.length === 0) usage(`no TypeScript sources under ${normalised}`);
 // or not): more tests that may kill a mutant, and a much longer run. `--tests-in FOLDER` keeps
 // only the related tests under FOLDER: one file of a folder measured against the folder's tests,
 // as a run of the whole folder would measure it, without the slow tests elsewhere that import it.
-const relatedAll = strykerArgs.includes('--related');
-const testsInAt = strykerArgs.indexOf('--tests-in');
-const testsIn = testsInAt >= 0 ? strykerArgs[testsInAt + 1]?.replace(/\/$/, '') : undefined;
-if (testsInAt >= 0 && !testsIn) usage('--tests-in needs a folder');
-const passOn = strykerArgs.filter(
-  (arg, i) => arg !== '--related' && (testsInAt < 0 || (i !== testsInAt && i !== testsInAt + 1)),
-);
+const passOn = [...strykerArgs];
+/** Takes this script's own option out of what goes on to Stryker: true, its value, or undefined. */
+function ownOption(flag, withValue) {
+  const at = passOn.indexOf(flag);
+  if (at < 0) return undefined;
+  const [, value] = passOn.splice(at, withValue ? 2 : 1);
+  if (withValue && !value) usage(`${flag} needs a value`);
+  return withValue ? value : true;
+}
+const relatedAll = ownOption('--related', false) ?? false;
+const testsIn = ownOption('--tests-in', true)?.replace(/\/$/, '');
 const related = execFileSync(
   process.execPath,
   [
@@ -101,11 +105,10 @@ const related = execFileSync(
   .filter((line) => line.endsWith('.test.ts'))
   .map((line) => path.relative(REPO, line));
 const isFolder = fs.statSync(path.join(REPO, normalised)).isDirectory();
-const own = related.filter((test) =>
-  testsIn !== undefined
-    ? test.startsWith(`${testsIn}/`)
-    : relatedAll || !isFolder || test.startsWith(`${normalised}/`),
-);
+// The folder the target's own tests must be in; none: every related test.
+const testsFolder = testsIn ?? (relatedAll || !isFolder ? undefined : normalised);
+const own =
+  testsFolder === undefined ? related : related.filter((test) => test.startsWith(`${testsFolder}/`));
 const inside = (a, b) => a === b || a.startsWith(`${b}/`);
 const integration = Object.entries(INTEGRATION_TESTS)
   .filter(([key]) => inside(normalised, key) || inside(key, normalised))
