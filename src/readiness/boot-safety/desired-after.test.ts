@@ -114,6 +114,26 @@ describe('desiredAfter', () => {
     ]);
   });
 
+  it('does not count an instance as a unit when the node has no template for it', () => {
+    const ctx = node(enabled('pypi-web.service'));
+    expect(desiredAfter(ctx, webAfter('worker@5.service'))[0]?.evidence).toEqual([
+      'pypi-web.service: After=(none)',
+      'worker@5.service: not a unit on this node',
+    ]);
+  });
+
+  it('does not count an After= on an instance of a template alias whose unit the node does not have', () => {
+    // autovt@.service → getty@.service, a link left behind: autovt@tty2.service resolves to nothing.
+    const ctx = node(
+      enabled('pypi-web.service', { after: ['autovt@tty2.service'] }),
+      unit('autovt@.service', { aliasOf: 'getty@.service' }),
+    );
+    expect(desiredAfter(ctx, webAfter('autovt@tty2.service'))[0]?.evidence).toEqual([
+      'pypi-web.service: After=autovt@tty2.service',
+      'autovt@tty2.service: not a unit on this node',
+    ]);
+  });
+
   it('does not count a chain through a unit without a start job; does count one the unit itself starts', () => {
     const worker = unit('pypi-worker.service', { after: ['pypi-db.service'] });
     const db = enabled('pypi-db.service');
