@@ -1,5 +1,5 @@
 import type { ReplicationState } from '../../model/state';
-import { lateDevice } from './late-devices';
+import { drbdResourceOf, lateDevice } from './late-devices';
 
 const replication: ReplicationState = {
   drbdAvailable: true,
@@ -21,10 +21,13 @@ const replication: ReplicationState = {
 
 describe('lateDevice', () => {
   it('knows DRBD devices and their resource, by minor or by name', () => {
-    expect(lateDevice('/dev/drbd0', replication)).toMatchObject({
+    expect(lateDevice('/dev/drbd0', replication)).toEqual({
       kind: 'DRBD',
+      path: '/dev/drbd0',
       source: 'DRBD resource r0',
       providers: ['drbd.service', 'drbd@r0.service', 'drbd@r0.target'],
+      advice:
+        'LINBIT advises nofail,x-systemd.requires=drbd@r0.target, or noauto when a cluster manager mounts it',
     });
     expect(lateDevice('/dev/drbd3', replication)?.providers).toContain('drbd@web.target');
     expect(lateDevice('/dev/drbd/by-res/web/0', undefined)?.providers).toEqual([
@@ -32,44 +35,81 @@ describe('lateDevice', () => {
       'drbd@web.service',
       'drbd@web.target',
     ]);
-    expect(lateDevice('/dev/drbd0', replication)?.advice).toContain(
-      'nofail,x-systemd.requires=drbd@r0.target',
-    );
   });
 
   it('falls back to every DRBD instance unit when the resource cannot be told', () => {
-    expect(lateDevice('/dev/drbd7', replication, ['drbd@a.target'])).toMatchObject({
+    expect(lateDevice('/dev/drbd7', replication, ['drbd@a.target'])).toEqual({
+      kind: 'DRBD',
+      path: '/dev/drbd7',
       source: 'DRBD',
       providers: ['drbd.service', 'drbd@a.target'],
+      advice:
+        'LINBIT advises nofail,x-systemd.requires=drbd@RESOURCE.target, or noauto when a cluster manager mounts it',
     });
   });
 
-  it('knows iSCSI, multipath, NBD and RBD devices', () => {
-    expect(
-      lateDevice('/dev/disk/by-path/ip-10.0.0.5:3260-iscsi-iqn.2013-11.org.python:x-lun-1', undefined),
-    ).toMatchObject({
+  it('names only drbd.service when the resource cannot be told and no DRBD instance units are given', () => {
+    expect(lateDevice('/dev/drbd7', replication)?.providers).toEqual(['drbd.service']);
+  });
+
+  it('knows iSCSI, multipath, NBD and RBD devices, with their source, providers and advice', () => {
+    const iscsi = '/dev/disk/by-path/ip-10.0.0.5:3260-iscsi-iqn.2013-11.org.python:x-lun-1';
+    expect(lateDevice(iscsi, undefined)).toEqual({
       kind: 'iSCSI',
+      path: iscsi,
+      source: 'iSCSI login',
       providers: ['open-iscsi.service', 'iscsi.service'],
+      advice:
+        'mount it with _netdev (after the iSCSI login, under remote-fs.target) and nofail, or noauto when a cluster manager mounts it',
     });
-    expect(lateDevice('/dev/mapper/mpatha', undefined)?.kind).toBe('multipath');
+    expect(lateDevice('/dev/mapper/mpatha', undefined)).toEqual({
+      kind: 'multipath',
+      path: '/dev/mapper/mpatha',
+      source: 'multipath',
+      providers: ['multipathd.service'],
+      advice: 'enable multipathd.service (Debian orders it before local-fs-pre.target), or add nofail',
+    });
     expect(lateDevice('/dev/disk/by-id/dm-uuid-mpath-3600a0b80', undefined)?.kind).toBe('multipath');
-    expect(lateDevice('/dev/nbd2p1', undefined)).toMatchObject({
+    expect(lateDevice('/dev/nbd2p1', undefined)).toEqual({
       kind: 'NBD',
+      path: '/dev/nbd2p1',
+      source: 'NBD connection nbd2',
       providers: ['nbd@nbd2.service', 'nbd-client.service'],
+      advice:
+        'mount it with _netdev and enable nbd@nbd2.service (ordered before remote-fs-pre.target), or noauto',
     });
-    expect(lateDevice('/dev/rbd0', undefined)?.kind).toBe('RBD');
+    expect(lateDevice('/dev/rbd0', undefined)).toEqual({
+      kind: 'RBD',
+      path: '/dev/rbd0',
+      source: 'RBD mapping',
+      providers: ['rbdmap.service'],
+      advice: 'mount it with _netdev (rbdmap.service maps images before remote-fs-pre.target), or noauto',
+    });
     expect(lateDevice('/dev/rbd/rbd/pypi', undefined)?.providers).toEqual(['rbdmap.service']);
   });
 
-  it('leaves ordinary devices alone', () => {
+  it('leaves ordinary devices alone, also a by-path ip- name that is no iSCSI LUN', () => {
     for (const path of [
       '/dev/sdb1',
       '/dev/vda',
       '/dev/mapper/vg-root',
       '/dev/disk/by-path/pci-0000:00:1f.2-ata-1',
+      '/dev/disk/by-path/ip-10.0.0.5:3260-lun-1',
       '/dev/nbd',
       '/dev/drbdx',
     ])
       expect(lateDevice(path, replication)).toBeUndefined();
+  });
+});
+
+describe('drbdResourceOf', () => {
+  it('tells the resource of a DRBD path by minor or by name, and none for other paths', () => {
+    expect(drbdResourceOf('/dev/drbd3', replication)).toBe('web');
+    expect(drbdResourceOf('/dev/drbd7', replication)).toBeUndefined();
+    expect(drbdResourceOf('/dev/drbd/by-res/r0/0', undefined)).toBe('r0');
+    expect(drbdResourceOf('/dev/drbd/by-disk/vg0/r0', replication)).toBeUndefined();
+    // The mount fixes ask it about any device whose mount can hang the boot, multipath ones too.
+    expect(drbdResourceOf('/dev/mapper/mpatha', replication)).toBeUndefined();
+    expect(drbdResourceOf('/dev/disk/by-id/dm-uuid-mpath-3600a0b80', replication)).toBeUndefined();
   });
 });
