@@ -158,6 +158,73 @@ describe('bootHangs', () => {
     ).toEqual([]);
   });
 
+  it('follows x-systemd.requires= and BindsTo= to a mount needed first; not Wants=, a service, or a masked mount', () => {
+    // systemd.unit(5): a unit's start fails with a unit it Requires= or BindsTo= and is ordered
+    // after; Wants= never fails it. /srv/data is on an ordinary disk and not beneath /srv/pypi,
+    // so only the dependency written here ties it to the DRBD mount.
+    const drbdLine: [string, string, string, string] = ['/dev/drbd0', '/srv/pypi', 'ext4', 'nofail'];
+    const required = node(
+      [drbdLine, ['/dev/sdb1', '/srv/data', 'ext4', 'defaults,x-systemd.requires=srv-pypi.mount']],
+      [drbdService()],
+    );
+    expect(bootHangs(required)).toEqual([
+      {
+        category: 'mounts',
+        key: '/srv/data',
+        kind: 'unsafe',
+        severity: 'error',
+        node: 'pypi-1',
+        aspect: 'boot-hang',
+        message:
+          '/srv/data (/etc/fstab line 18) is required by local-fs.target and needs /srv/pypi mounted first, but its device /dev/drbd0 appears only after drbd.service, which starts after local-fs.target: the boot waits 90 s for that device, then /srv/pypi fails, /srv/data with it, and local-fs.target too; give /srv/data the same options as /srv/pypi (nofail, or noauto when a cluster manager mounts it).',
+        evidence: [
+          '/etc/fstab:18: /dev/sdb1 /srv/data ext4 defaults,x-systemd.requires=srv-pypi.mount 0 2',
+          'local-fs.target After srv-data.mount (Before= in srv-data.mount)',
+          'srv-data.mount → Requires srv-pypi.mount: /srv/data needs /srv/pypi mounted first',
+          'drbd.service → After sysinit.target (default dependency) → After local-fs.target',
+          'drbd@r0.service, drbd@r0.target: not installed',
+        ],
+        actual: { options: 'defaults,x-systemd.requires=srv-pypi.mount', requiredBy: 'local-fs.target' },
+      },
+    ]);
+
+    // The same /srv/data as a unit file in /etc, tied to /srv/pypi by the dependency given.
+    const dataUnit = (dependencies: Partial<UnitInfo>): UnitInfo =>
+      unit('srv-data.mount', {
+        path: '/etc/systemd/system/srv-data.mount',
+        mount: { what: '/dev/sdb1', where: '/srv/data' },
+        requiredByLinks: ['local-fs.target'],
+        implicit: { requires: ['dev-sdb1.device'], after: ['dev-sdb1.device'] },
+        ...dependencies,
+      });
+    const hangsWith = (...extra: UnitInfo[]): string[] =>
+      bootHangs(node([drbdLine], [drbdService(), ...extra])).map((finding) => finding.key);
+    expect(hangsWith(dataUnit({ bindsTo: ['srv-pypi.mount'], after: ['srv-pypi.mount'] }))).toEqual([
+      '/srv/data',
+    ]);
+    expect(hangsWith(dataUnit({ wants: ['srv-pypi.mount'], after: ['srv-pypi.mount'] }))).toEqual([]);
+    // Through a service that requires /srv/pypi without being ordered after it: the service
+    // starts at once whatever becomes of /srv/pypi, so /srv/data does not fail with it.
+    const unordered = unit('pypi-ready.service', {
+      defaultDependencies: false,
+      requires: ['srv-pypi.mount'],
+    });
+    expect(
+      hangsWith(dataUnit({ requires: ['pypi-ready.service'], after: ['pypi-ready.service'] }), unordered),
+    ).toEqual([]);
+    // A masked mount is never started, so nothing waits for its device — whatever Where= and
+    // What= a report gives it.
+    const masked = unit('srv-pypi.mount', {
+      masked: true,
+      mount: { what: '/dev/drbd0', where: '/srv/pypi' },
+    });
+    expect(
+      bootHangs(
+        node([drbdLine, ['/dev/sdb1', '/srv/pypi/data', 'ext4', 'defaults']], [drbdService(), masked]),
+      ),
+    ).toEqual([]);
+  });
+
   it('finds the hang through the source of a bind mount: a directory of a DRBD mount bound elsewhere', () => {
     // mount.c (mount_add_mount_dependencies): a bind mount RequiresMountsFor= its source path,
     // so /var/www needs /srv/pypi mounted first, as a mount beneath it would.

@@ -13,7 +13,7 @@ import type { Finding } from '../../model/finding';
 import type { LiveMount, NodeState, ReplicationState } from '../../model/state';
 import { REPO } from '../../../test/helpers/cli';
 import { FIXTURE_NODES_DIR } from '../../../test/helpers/fixture-nodes';
-import { mountRule, spec, state, unitRule } from '../../../test/helpers/states';
+import { mountRule, spec, state, unit, unitRule, units } from '../../../test/helpers/states';
 import type { TreeEntry } from '../../../test/helpers/temp-tree';
 import { removeTree, writeTree } from '../../../test/helpers/temp-tree';
 import { bootSafety } from '.';
@@ -455,15 +455,53 @@ describe('bootSafety', () => {
     expect(findings({ fstab: ['/dev/sdb1 /srv/data ext4 defaults 0 2'], files: drbdUtils() })).toEqual([]);
   });
 
-  it('warns instead of passing when the units were not collected', () => {
+  /** The warning that takes the place of the analysis on a node it cannot be made for. */
+  function cannotCheck(node: string, message: string): Finding {
+    return {
+      category: 'units',
+      key: 'units',
+      kind: 'missing',
+      severity: 'warning',
+      aspect: 'boot-safety-unknown',
+      node,
+      message,
+    };
+  }
+
+  it('warns instead of passing when the units were not collected, with the units collector’s error', () => {
     const collected = state('pypi-2', {});
-    collected.errors.push({ collector: 'units', code: 'E_READ', message: 'permission denied' });
+    collected.errors.push(
+      { collector: 'mounts', code: 'E_READ', message: 'no /proc/self/mountinfo' },
+      { collector: 'units', code: 'E_READ', message: 'permission denied' },
+    );
     expect(bootSafety(collected, spec())).toEqual([
-      expect.objectContaining({
-        node: 'pypi-2',
-        severity: 'warning',
-        message: 'Boot safety of pypi-2 cannot be checked: its units were not collected (permission denied).',
-      }),
+      cannotCheck(
+        'pypi-2',
+        'Boot safety of pypi-2 cannot be checked: its units were not collected (permission denied).',
+      ),
+    ]);
+    // Without an error of its own (an agent that does not collect units), the sentence just ends.
+    expect(bootSafety(state('pypi-2', {}), spec())).toEqual([
+      cannotCheck('pypi-2', 'Boot safety of pypi-2 cannot be checked: its units were not collected.'),
+    ]);
+  });
+
+  it('warns instead of passing when the node has no default target, naming the one it was told of', () => {
+    const noDefault = state('pypi-2', { units: units(unit('ssh.service')) });
+    expect(bootSafety(noDefault, spec())).toEqual([
+      cannotCheck(
+        'pypi-2',
+        'Boot safety of pypi-2 cannot be checked: it has no default.target to boot into.',
+      ),
+    ]);
+    // default.target names a target that is not there (graphical.target without a desktop).
+    const table = units(unit('ssh.service'));
+    table.defaultTarget = 'graphical.target';
+    expect(bootSafety(state('pypi-2', { units: table }), spec())).toEqual([
+      cannotCheck(
+        'pypi-2',
+        'Boot safety of pypi-2 cannot be checked: it has no graphical.target to boot into.',
+      ),
     ]);
   });
 });

@@ -84,4 +84,15 @@ describe('shortestCycle', () => {
       'c.service',
     ]);
   });
+  it('refuses a unit that is on no cycle of the knot it is given, naming it', () => {
+    const graph = graphOf({
+      'a.service': ['b.service'],
+      'b.service': ['a.service'],
+      'c.service': ['a.service'],
+    });
+    const [knot] = orderingKnots(graph, () => true);
+    expect(() => shortestCycle(graph, knot as number[], graph.id('c.service') as number)).toThrow(
+      new Error('no cycle through c.service: not a knot'),
+    );
+  });
 });

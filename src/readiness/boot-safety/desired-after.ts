@@ -9,6 +9,7 @@
  */
 import type { RoleSpec } from '../../model/desired';
 import type { Finding } from '../../model/finding';
+import type { UnitInfo } from '../../model/state';
 import type { BootContext } from './finding';
 import { unsafe } from './finding';
 import { splitInstance } from './graph';
@@ -44,8 +45,9 @@ export function desiredAfter(ctx: BootContext, spec: RoleSpec): Finding[] {
       );
     }
     if (unordered.length === 0) continue;
-    const unit = graph.node(id).unit;
-    evidence.unshift(`${name}: After=${unit && unit.after.length > 0 ? unit.after.join(' ') : '(none)'}`);
+    // A loaded node always carries its unit (graph.ts, nodeFor).
+    const unit = graph.node(id).unit as UnitInfo;
+    evidence.unshift(`${name}: After=${unit.after.length > 0 ? unit.after.join(' ') : '(none)'}`);
     findings.push(
       unsafe(ctx.state, {
         category: 'units',
@@ -54,7 +56,7 @@ export function desiredAfter(ctx: BootContext, spec: RoleSpec): Finding[] {
         message: `${name} is not ordered after ${unordered.join(', ')}: at boot it can start before ${unordered.length > 1 ? 'they are' : 'it is'} up.`,
         evidence,
         expected: { after: rule.after },
-        actual: { after: unit?.after ?? [] },
+        actual: { after: unit.after },
       }),
     );
   }

@@ -118,6 +118,33 @@ describe('bootGraph: default dependencies (systemd 252)', () => {
     expect(edge(graph, 'local-fs.target', 'srv-pypi.mount')).toBeUndefined();
     expect(graph.node(graph.id('dev-drbd0.device') as number).kind).toBe('device');
   });
+
+  it('adds only what an implicit list names: a list left out adds no edge and no unit', () => {
+    // A network mount's implicit lists as the collector keeps them when only Wants= was added:
+    // no After=, Before= or Requires= list at all.
+    const graph = graphOf(
+      unit('srv-nfs.mount', {
+        mount: { what: 'nas:/srv', where: '/srv/nfs' },
+        defaultDependencies: false,
+        implicit: { wants: ['network-online.target'] },
+      }),
+    );
+    const id = graph.id('srv-nfs.mount') as number;
+    expect(graph.pulls[id]).toEqual([
+      { to: graph.id('network-online.target'), kind: 'Wants', reason: 'implicit' },
+    ]);
+    expect(graph.after[id]).toEqual([]);
+    expect(graph.nodes.map((node) => node.name).sort()).toEqual([
+      'basic.target',
+      'local-fs-pre.target',
+      'local-fs.target',
+      'multi-user.target',
+      'network-online.target',
+      'shutdown.target',
+      'srv-nfs.mount',
+      'sysinit.target',
+    ]);
+  });
 });
 
 describe('bootGraph: names and edges', () => {
@@ -210,6 +237,27 @@ describe('bootTransaction', () => {
     const graph = bootGraph(units(unit('app.service')));
     expect(graph.defaultTarget).toBeUndefined();
     expect(started(graph)).toEqual([]);
+  });
+
+  it('boots into default.target when the table does not say which target is the default', () => {
+    // systemd starts default.target; a table without `defaultTarget` (a report that left it
+    // out) still has the unit itself.
+    const table = units(
+      unit('default.target', { type: 'target', wants: ['app.service'] }),
+      unit('app.service'),
+    );
+    const graph = bootGraph(table);
+    expect(graph.defaultTarget).toBe(graph.id('default.target'));
+    expect(started(graph)).toEqual(['app.service', 'default.target']);
+  });
+
+  it('answers for a unit id it does not have: starts after nothing, no edges', () => {
+    const graph = graphOf(unit('app.service', { after: ['network.target'] }));
+    const unknown = graph.nodes.length;
+    const app = graph.id('app.service') as number;
+    expect(graph.startsAfter(unknown, app)).toBe(false);
+    expect(graph.orderingEdge(unknown, app)).toBeUndefined();
+    expect(graph.pullEdge(unknown, app)).toBeUndefined();
   });
 });
 
