@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { collectNode } from '../../app/collect-node';
 import { effectiveSpec, loadDesired } from '../../desired';
 import type { BootChain } from '../../model/runbook';
-import type { NodeState } from '../../model/state';
+import type { Category, NodeState } from '../../model/state';
 import { REPO } from '../../../test/helpers/cli';
 import { correctedPypiRoot } from '../../../test/helpers/corrected-pypi';
 import { preparedFixtureRoot } from '../../../test/helpers/fixture-nodes';
@@ -21,6 +21,8 @@ const desired = loadDesired(path.join(REPO, 'desired-state'));
 const PYPI = effectiveSpec(desired, 'pypi-1');
 const DRBD_LINE = /^\/dev\/drbd0\s+\/srv\/pypi\s+ext4\s+\S+.*$/m;
 const DRBD_SERVICE_LINK = 'etc/systemd/system/multi-user.target.wants/drbd.service';
+const DRBD_R0_TARGET_LINK = 'etc/systemd/system/multi-user.target.wants/drbd@r0.target';
+const FSTAB_NOAUTO = '/dev/drbd0 /srv/pypi ext4 noauto 0 2';
 
 function exampleState(node: string): NodeState {
   return JSON.parse(fs.readFileSync(path.join(REPO, 'examples/states', `${node}.json`), 'utf8')) as NodeState;
@@ -32,10 +34,12 @@ interface Variant {
   /** Replaces fstab line 17 (the DRBD line). */
   fstab?: string;
   edit?: (root: string) => void;
+  /** What is collected (default: units, mounts and replication). */
+  categories?: Category[];
 }
 
 /** pypi-1's fixture node, changed, collected as pypi-1. */
-async function pypi1({ base, fstab, edit }: Variant): Promise<NodeState> {
+async function pypi1({ base, fstab, edit, categories }: Variant): Promise<NodeState> {
   const root = base === 'corrected' ? correctedPypiRoot('pypi-1') : preparedFixtureRoot('pypi-1');
   try {
     if (fstab !== undefined) {
@@ -49,7 +53,7 @@ async function pypi1({ base, fstab, edit }: Variant): Promise<NodeState> {
       root,
       node: 'pypi-1',
       now: new Date('2026-11-22T10:00:00Z'),
-      categories: ['units', 'mounts', 'replication'],
+      categories: categories ?? ['units', 'mounts', 'replication'],
     });
     return collected;
   } finally {
@@ -59,6 +63,8 @@ async function pypi1({ base, fstab, edit }: Variant): Promise<NodeState> {
 
 const VARIANTS = {
   noauto: { base: 'corrected' },
+  // The same node, its mounts not collected: no fstab to tell the mount's line from.
+  noautoUnitsOnly: { base: 'corrected', categories: ['units', 'replication'] },
   linbit: {
     base: 'corrected',
     fstab: '/dev/drbd0 /srv/pypi ext4 nofail,x-systemd.requires=drbd@r0.target 0 0',
@@ -86,8 +92,30 @@ const VARIANTS = {
     base: 'corrected',
     fstab: 'UUID=7d1c5e2a-3b4f-4c6d-8e9f-0a1b2c3d4e5f /srv/pypi ext4 defaults 0 2',
   },
+  // LINBIT's advice with drbd.service in place of the resource's target.
+  afterDrbdService: {
+    base: 'corrected',
+    fstab: '/dev/drbd0 /srv/pypi ext4 nofail,x-systemd.requires=drbd.service 0 0',
+  },
   // Only the fstab line fixed: pypissh.service's RequiresMountsFor=/srv/pypi still pulls it in.
-  fstabOnly: { base: 'incident', fstab: '/dev/drbd0 /srv/pypi ext4 noauto 0 2' },
+  fstabOnly: { base: 'incident', fstab: FSTAB_NOAUTO },
+  // The same, with drbd@r0.target enabled too (`systemctl enable drbd@r0.target`).
+  fstabOnlyR0Enabled: {
+    base: 'incident',
+    fstab: FSTAB_NOAUTO,
+    edit: (root) => fs.symlinkSync('/lib/systemd/system/drbd@.target', path.join(root, DRBD_R0_TARGET_LINK)),
+  },
+  // The same, with drbd.service disabled and masked (`systemctl disable drbd; systemctl mask drbd`).
+  fstabOnlyDrbdMasked: {
+    base: 'incident',
+    fstab: FSTAB_NOAUTO,
+    edit: (root) => {
+      fs.rmSync(path.join(root, DRBD_SERVICE_LINK));
+      fs.symlinkSync('/dev/null', path.join(root, 'etc/systemd/system/drbd.service'));
+    },
+  },
+  // No fstab line: the cluster manager mounts /srv/pypi (mounted now: pypi-1 is the primary).
+  clusterOnly: { base: 'corrected', fstab: '# /srv/pypi is mounted by the cluster manager' },
 } satisfies Record<string, Variant>;
 
 type VariantName = keyof typeof VARIANTS;
@@ -95,7 +123,7 @@ type VariantName = keyof typeof VARIANTS;
 type StateName = VariantName | 'example pypi-1' | 'example pypi-2';
 
 // Collected when a test first asks, not all before every test: a mutation run runs only the tests
-// that reach a mutant, and collecting the eight variants took most of their time.
+// that reach a mutant, and collecting every variant took most of their time.
 const states = new Map<StateName, Promise<NodeState>>();
 
 function stateOf(name: StateName): Promise<NodeState> {
@@ -222,6 +250,43 @@ describe('bootChains', () => {
     });
   });
 
+  it('says a mount on a late device that nothing at boot pulls in is not mounted at boot, when the spec does not make it a failover mount', async () => {
+    const chains = bootChains(await stateOf('noauto'));
+    expect(chains.map(({ mountPoint, outcome, summary }) => ({ mountPoint, outcome, summary }))).toEqual([
+      {
+        mountPoint: '/srv/pypi',
+        outcome: 'not-at-boot',
+        summary:
+          '/srv/pypi (/etc/fstab line 17) is not mounted at boot: it has noauto, and no unit the boot starts requires or wants srv-pypi.mount.',
+      },
+    ]);
+  });
+
+  it('names neither an fstab line nor noauto when the mounts were not collected', async () => {
+    expect(await pypiChain('noautoUnitsOnly')).toEqual({
+      mountPoint: '/srv/pypi',
+      device: '/dev/drbd0',
+      provider: 'DRBD resource r0',
+      outcome: 'not-at-boot',
+      summary:
+        '/srv/pypi is left to the cluster manager, not mounted at boot: no unit the boot starts requires or wants srv-pypi.mount.',
+      units: [
+        { name: 'srv-pypi.mount', kind: 'loaded' },
+        { name: 'dev-drbd0.device', kind: 'device' },
+        { name: 'drbd.service', kind: 'loaded' },
+      ],
+      edges: [
+        { from: 'srv-pypi.mount', to: 'dev-drbd0.device', relation: 'After', why: 'implicit' },
+        {
+          from: 'dev-drbd0.device',
+          to: 'drbd.service',
+          relation: 'After',
+          why: 'the device appears once drbd.service has brought DRBD resource r0 up',
+        },
+      ],
+    });
+  });
+
   it("shows LINBIT's nofail,x-systemd.requires=drbd@r0.target as in time: the mount is ordered after the resource's target", async () => {
     const chain = await pypiChain('linbit');
     expect(chain.outcome).toBe('in-time');
@@ -245,6 +310,21 @@ describe('bootChains', () => {
       'srv-pypi.mount Requires drbd@r0.target (Requires= in srv-pypi.mount (fstab line 17))',
       'srv-pypi.mount After drbd@r0.target (After= in srv-pypi.mount (fstab line 17))',
       'drbd@r0.target After drbd@r0.service (default dependency)',
+    ]);
+  });
+
+  it('shows nofail,x-systemd.requires=drbd.service as in time: the mount is ordered after the one service, which brings up the resource', async () => {
+    const chain = await pypiChain('afterDrbdService');
+    expect(chain.outcome).toBe('in-time');
+    expect(chain.summary).toBe(
+      '/srv/pypi (/etc/fstab line 17) is mounted at boot (local-fs.target wants it), ordered after drbd.service, which brings up DRBD resource r0; yet it is a failover mount, for the cluster manager to mount on the primary only.',
+    );
+    expect(edgeTexts(chain)).toEqual([
+      'local-fs.target Wants srv-pypi.mount (link local-fs.target.wants/)',
+      'srv-pypi.mount After dev-drbd0.device (implicit)',
+      'dev-drbd0.device After drbd.service (the device appears once drbd.service has brought DRBD resource r0 up)',
+      'srv-pypi.mount Requires drbd.service (Requires= in srv-pypi.mount (fstab line 17))',
+      'srv-pypi.mount After drbd.service (After= in srv-pypi.mount (fstab line 17))',
     ]);
   });
 
@@ -335,6 +415,31 @@ describe('bootChains', () => {
     ]);
   });
 
+  it('names every unit that brings the device up, each starting after the mount, when a service pulls the mount in and drbd@r0.target is enabled too', async () => {
+    const chain = await pypiChain('fstabOnlyR0Enabled');
+    expect(chain.outcome).toBe('in-time');
+    expect(chain.summary).toBe(
+      '/srv/pypi (/etc/fstab line 17) is mounted at boot (pypissh.service requires it), but its device /dev/drbd0 appears only after drbd.service, drbd@r0.service or drbd@r0.target, each of which starts after srv-pypi.mount: the mount waits 90 s for the device and fails; yet it is a failover mount, for the cluster manager to mount on the primary only.',
+    );
+    expect(edgeTexts(chain).slice(-2)).toEqual([
+      'drbd@r0.service After sysinit.target (default dependency)',
+      'drbd@r0.target After drbd@r0.service (default dependency)',
+    ]);
+  });
+
+  it("says why nothing the boot starts brings up the device of a mount a service pulls in: drbd.service masked, the resource's units not started", async () => {
+    const chain = await pypiChain('fstabOnlyDrbdMasked');
+    expect(chain.outcome).toBe('in-time');
+    expect(chain.summary).toBe(
+      '/srv/pypi (/etc/fstab line 17) is mounted at boot (pypissh.service requires it), but nothing the boot starts brings up its device /dev/drbd0 (drbd@r0.service, drbd@r0.target: installed, not started at boot; drbd.service: masked): the mount waits 90 s for the device and fails; yet it is a failover mount, for the cluster manager to mount on the primary only.',
+    );
+    expect(chain.units.map((unit) => unit.name)).toEqual([
+      'pypissh.service',
+      'srv-pypi.mount',
+      'dev-drbd0.device',
+    ]);
+  });
+
   it('agrees with bootHangs on every variant', async () => {
     const names: StateName[] = [
       'example pypi-1',
@@ -392,14 +497,69 @@ describe('bootChains', () => {
       edges: [],
     });
     expect(pypi?.outcome).toBe('hangs');
-    // / is mounted at boot from a disk no service brings up.
-    const [root] = bootChains(
+  });
+
+  it('draws / as a failover mount, mounted at boot from a disk no service brings up: srv-pypi.mount requires it implicitly, as the mount above it', () => {
+    const chains = bootChains(
       exampleState('pypi-1'),
       spec({ mounts: { '/': mountRule({ failover: true }) } }),
     );
-    expect(root?.outcome).toBe('in-time');
-    expect(root?.summary).toBe(
-      '/ (/etc/fstab line 12) is mounted at boot (local-fs.target and srv-pypi.mount require it) from /dev/disk/by-uuid/b3d6f0a2-5c1e-4d7a-9f3b-2a8e61c4d901, which no service has to bring up; yet it is a failover mount, for the cluster manager to mount on the primary only.',
-    );
+    expect(chains.map((chain) => chain.mountPoint)).toEqual(['/', '/srv/pypi']);
+    expect(chains[0]).toEqual({
+      mountPoint: '/',
+      device: 'UUID=b3d6f0a2-5c1e-4d7a-9f3b-2a8e61c4d901',
+      fstabLine: 12,
+      outcome: 'in-time',
+      summary:
+        '/ (/etc/fstab line 12) is mounted at boot (local-fs.target and srv-pypi.mount require it) from /dev/disk/by-uuid/b3d6f0a2-5c1e-4d7a-9f3b-2a8e61c4d901, which no service has to bring up; yet it is a failover mount, for the cluster manager to mount on the primary only.',
+      units: [
+        { name: 'local-fs.target', kind: 'loaded' },
+        { name: '-.mount', kind: 'loaded' },
+        { name: 'srv-pypi.mount', kind: 'loaded' },
+      ],
+      edges: [
+        {
+          from: 'local-fs.target',
+          to: '-.mount',
+          relation: 'Requires',
+          why: 'Requires= in local-fs.target',
+        },
+        { from: 'srv-pypi.mount', to: '-.mount', relation: 'Requires', why: 'implicit' },
+        {
+          from: 'local-fs.target',
+          to: '-.mount',
+          relation: 'After',
+          why: 'Before= in -.mount (fstab line 12)',
+        },
+        { from: 'srv-pypi.mount', to: '-.mount', relation: 'After', why: 'implicit' },
+      ],
+    });
+  });
+
+  it('takes the device of a failover mount the node has no unit for, and the spec names no device for, from what is mounted there now, else leaves it empty', async () => {
+    const failovers = spec({
+      mounts: {
+        '/srv/pypi': mountRule({ failover: true }),
+        '/srv/pypi-old': mountRule({ failover: true }),
+      },
+    });
+    expect(bootChains(await stateOf('clusterOnly'), failovers)).toEqual([
+      {
+        mountPoint: '/srv/pypi',
+        device: '/dev/drbd0',
+        outcome: 'not-at-boot',
+        summary: '/srv/pypi has no fstab line or mount unit on pypi-1: the boot does not mount it.',
+        units: [],
+        edges: [],
+      },
+      {
+        mountPoint: '/srv/pypi-old',
+        device: '',
+        outcome: 'not-at-boot',
+        summary: '/srv/pypi-old has no fstab line or mount unit on pypi-1: the boot does not mount it.',
+        units: [],
+        edges: [],
+      },
+    ]);
   });
 });
