@@ -123,6 +123,20 @@ describe('failoverAtBoot', () => {
     ]);
   });
 
+  it("names the services that pull the mount in in the order of the node's unit table", () => {
+    const requires = enabled('pypissh.service', { requires: ['srv-pypi.mount'] });
+    const wants = enabled('pypi-web.service', { wants: ['srv-pypi.mount'] });
+    const [finding] = failoverAtBoot(node('noauto', [requires, wants]), failover);
+    expect(finding?.message).toBe(`${MESSAGE}pypissh.service requires it; pypi-web.service wants it.`);
+    expect(finding?.evidence).toEqual([
+      '/etc/fstab:17: /dev/drbd0 /srv/pypi ext4 noauto 0 2',
+      'multi-user.target → Wants pypissh.service (link multi-user.target.wants/) → Requires srv-pypi.mount',
+      'multi-user.target → Wants pypi-web.service (link multi-user.target.wants/) → Wants srv-pypi.mount',
+    ]);
+    const [reversed] = failoverAtBoot(node('noauto', [wants, requires]), failover);
+    expect(reversed?.message).toBe(`${MESSAGE}pypi-web.service wants it; pypissh.service requires it.`);
+  });
+
   it('names a link that x-systemd.wanted-by= made with noauto without blaming noauto', () => {
     const [finding] = failoverAtBoot(
       node('noauto,x-systemd.wanted-by=multi-user.target', [], { wantedByLinks: ['multi-user.target'] }),
