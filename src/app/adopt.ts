@@ -28,6 +28,7 @@ import {
   checkUnitName,
 } from '../desired/names';
 import type { NodeState } from '../model/state';
+import { byText } from '../shared/order';
 
 export interface AdoptOptions {
   role: string;
@@ -79,7 +80,7 @@ function packagesOf(state: NodeState, options: AdoptOptions): Section {
     if (item.status !== 'install ok installed' && item.status !== 'installed') continue;
     byName.set(item.name, [...(byName.get(item.name) ?? []), item.version]);
   }
-  for (const [name, versions] of [...byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [name, versions] of [...byName].sort(byText(([name]) => name))) {
     const refused = checkPackageName(name);
     if (refused) section.skip(name, refused);
     else if (VERSIONED_KERNEL.test(name)) section.skip(name, 'a kernel named by its version');

@@ -9,6 +9,7 @@ import type { Desired, PairDecl } from '../model/desired';
 import type { Finding } from '../model/finding';
 import { CATEGORIES } from '../model/state';
 import type { StateSource } from './state-source';
+import { compareText } from '../shared/order';
 
 export interface NodeDiff {
   first: { node: string; label: string; collectedAt: string };
@@ -37,7 +38,7 @@ function migrationOrder(a: Finding, b: Finding): number {
   return (
     SIDE_ORDER[a.side ?? 'none'] - SIDE_ORDER[b.side ?? 'none'] ||
     CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) ||
-    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+    compareText(a.key, b.key)
   );
 }
 

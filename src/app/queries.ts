@@ -9,6 +9,7 @@ import type { NodeChanges, NodeSummary, PairSummary, SeverityCounts, TimedFindin
 import { DEFAULT_MAX_REPORT_AGE_MS } from '../desired/normalise';
 import { NotFoundError } from '../shared/errors';
 import type { Store, StoredFinding } from '../store';
+import { byText } from '../shared/order';
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
@@ -44,9 +45,7 @@ function total(perCategory: Map<string, SeverityCounts> | undefined): SeverityCo
 /** Each node's pairs, by name: one pass over the pairs, not one per node (a fleet has thousands). */
 function pairsPerNode(desired: Desired | undefined): Map<string, PairDecl[]> {
   const map = new Map<string, PairDecl[]>();
-  const pairs = Object.values(desired?.pairs ?? {}).sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
+  const pairs = Object.values(desired?.pairs ?? {}).sort(byText((pair) => pair.name));
   for (const pair of pairs)
     for (const node of [pair.primary, pair.secondary]) map.set(node, [...(map.get(node) ?? []), pair]);
   return map;

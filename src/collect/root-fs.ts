@@ -12,6 +12,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { byText } from '../shared/order';
 
 export type EntryType = 'file' | 'directory' | 'symlink' | 'other';
 
@@ -171,7 +172,7 @@ export class DiskRootFs implements RootFs {
       fs
         .readdirSync(hostPath, { withFileTypes: true })
         .map((entry) => ({ name: entry.name, type: typeOf(entry) }))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+        .sort(byText((entry) => entry.name)),
     );
   }
 

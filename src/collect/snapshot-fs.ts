@@ -16,6 +16,7 @@
 import * as path from 'node:path';
 import type { DirEntry, EntryType, FileStat, RootFs } from './root-fs';
 import { normalizeNodePath } from './root-fs';
+import { compareText } from '../shared/order';
 
 export interface SnapshotStat extends FileStat {
   /** For symlinks: the target exactly as stored. */
@@ -80,7 +81,7 @@ function join(dir: string, name: string): string {
 }
 
 function byName(a: DirEntry, b: DirEntry): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  return compareText(a.name, b.name);
 }
 
 export class SnapshotRootFs implements RootFs {

@@ -4,6 +4,7 @@
  */
 import type { Finding, FindingKind, ParitySides, Severity } from '../model/finding';
 import type { Category } from '../model/state';
+import { compareText } from '../shared/order';
 
 export interface FindingInput {
   category: Category;
@@ -62,7 +63,7 @@ export function onlyOnOneSide(
 
 /** Stable order for output: by category order given by the caller, then key. */
 export function byKey(a: Finding, b: Finding): number {
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  return compareText(a.key, b.key);
 }
 
 export function formatList(values: readonly string[]): string {

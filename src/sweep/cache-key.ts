@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { WatchList } from '../collect/types';
 import { packageVersion } from '../shared/package-info';
 import { REMOTE_SCRIPT } from './remote-script';
+import { byText } from '../shared/order';
 
 /** What turns answers into states: this folder's and these siblings' code (src/ under jest, dist/src/ when built). */
 const CODE_DIRS = ['collect', 'model', 'shared', 'sweep', 'versions'];
@@ -24,7 +25,7 @@ function hashTree(hash: ReturnType<typeof createHash>, dir: string): void {
   } catch {
     return; // a folder this build does not have
   }
-  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const entry of entries.sort(byText((entry) => entry.name))) {
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) hashTree(hash, file);
     else if (entry.isFile() && CODE_FILE.test(entry.name)) {

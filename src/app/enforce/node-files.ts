@@ -7,6 +7,7 @@
  */
 import { CommandError } from '../../shared/errors';
 import type { CommandResult, NodeShell } from '../../transport/node-shell';
+import { byText } from '../../shared/order';
 
 const BACKUP_ROOT = '/var/lib/driftguard/backups';
 
@@ -210,7 +211,7 @@ export class NodeFiles {
         const space = line.indexOf(' ');
         return { path: `/${line.slice(space + 1)}`, existed: line.slice(0, space) === 'files' };
       })
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      .sort(byText((file) => file.path));
   }
 
   /** The lines a verb printed. */

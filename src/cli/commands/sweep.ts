@@ -23,6 +23,7 @@ import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes';
 import type { CliIo } from '../io';
 import { printJson } from '../io';
 import { durationOption, readToken, sshCredentials } from './shared';
+import { byText } from '../../shared/order';
 
 export interface SweepCliOptions {
   desired: string;
@@ -60,7 +61,7 @@ function selectNodes(
   }
   const nodes = Object.values(desired.nodes)
     .filter((node) => node.ssh !== undefined)
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort(byText((node) => node.name));
   if (nodes.length === 0)
     throw new UsageError(`no Node in ${desired.dir} has an ssh: entry: nothing to sweep`);
   return nodes;

@@ -7,6 +7,7 @@ import type { Colors } from 'picocolors/types';
 import type { Finding } from '../../model/finding';
 import { CATEGORIES } from '../../model/state';
 import { diffLines } from './diff';
+import { compareText } from '../../shared/order';
 
 const CATEGORY_WIDTH = Math.max(...CATEGORIES.map((category) => category.length)) + 2;
 
@@ -39,10 +40,7 @@ export function renderFindings(findings: readonly Finding[], colors: Colors, ind
 
 /** Stable order for display: category order, then key (the comparators' own order within a key). */
 export function byCategory(a: Finding, b: Finding): number {
-  return (
-    CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) ||
-    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
-  );
+  return CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) || compareText(a.key, b.key);
 }
 
 export function plural(

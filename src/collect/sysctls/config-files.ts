@@ -17,6 +17,7 @@
 import * as path from 'node:path';
 import type { RootFs } from '../root-fs';
 import { normalizeNodePath } from '../root-fs';
+import { compareText } from '../../shared/order';
 
 export const SYSCTL_CONF_DIRS: readonly string[] = [
   '/etc/sysctl.d',
@@ -43,12 +44,7 @@ export function selectConfFiles(listings: readonly ConfDirListing[]): string[] {
       if (!winners.has(name)) winners.set(name, path.posix.join(listing.dir, name));
     }
   }
-  return [...winners.keys()].sort(compareBytes).map((name) => winners.get(name) as string);
-}
-
-/** strcmp order: code-unit order equals byte order for ASCII names, which is what these are. */
-function compareBytes(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return [...winners.keys()].sort(compareText).map((name) => winners.get(name) as string);
 }
 
 const MAX_SYMLINK_HOPS = 40;

@@ -10,6 +10,7 @@ import type { UnitAssignment } from './unit-file';
 import { parseUnitFile } from './unit-file';
 import { parseUnitName } from './unit-name';
 import { isInside } from './search-path';
+import { byText } from '../../shared/order';
 
 export type NodeFiles = Pick<RootFs, 'readText' | 'stat'>;
 
@@ -179,9 +180,7 @@ export class UnitFiles {
         }
       }
     }
-    return [...byBasename.values()].sort((a, b) =>
-      a.entry.name < b.entry.name ? -1 : a.entry.name > b.entry.name ? 1 : 0,
-    );
+    return [...byBasename.values()].sort(byText((located) => located.entry.name));
   }
 
   /** `NAME.d/*.conf` of exactly these names (no prefixes, no type level): what [Install] reads. */
@@ -195,8 +194,6 @@ export class UnitFiles {
         }
       }
     }
-    return [...byBasename.values()].sort((a, b) =>
-      a.entry.name < b.entry.name ? -1 : a.entry.name > b.entry.name ? 1 : 0,
-    );
+    return [...byBasename.values()].sort(byText((located) => located.entry.name));
   }
 }

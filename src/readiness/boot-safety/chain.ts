@@ -33,12 +33,9 @@ import type { BootGraph, GraphNode, OrderingEdge, PullEdge } from './graph';
 import { bootGraph } from './graph';
 import type { OrderingStep } from './ordering';
 import { orderingPath } from './ordering';
-import { bootTransaction } from './transaction';
-
-interface Puller {
-  from: number;
-  edge: PullEdge;
-}
+import type { PullStep } from './transaction';
+import { bootTransaction, startedPullers } from './transaction';
+import { byText } from '../../shared/order';
 
 /** `X=` in the unit, and the fstab line when the unit was generated from one. */
 function writtenIn(graph: BootGraph, id: number, directive: string): string {
@@ -113,18 +110,6 @@ class ChainDrawing {
   }
 }
 
-/** The units the boot starts that pull `unit` in (Requisite= starts nothing), links first. */
-function pullersOf(ctx: BootContext, unit: number): Puller[] {
-  const pullers: Puller[] = [];
-  for (const node of ctx.graph.nodes) {
-    if (!ctx.boot.has(node.id)) continue;
-    for (const edge of ctx.graph.pulls[node.id] as PullEdge[])
-      if (edge.to === unit && edge.kind !== 'Requisite') pullers.push({ from: node.id, edge });
-  }
-  const rank = (puller: Puller): number => (puller.edge.reason === 'link' ? 0 : 1);
-  return pullers.sort((a, b) => rank(a) - rank(b) || a.from - b.from);
-}
-
 /** The verb of a pull, for one unit and for several. */
 const VERBS: Record<PullEdge['kind'], [string, string]> = {
   Requires: ['requires', 'require'],
@@ -141,16 +126,16 @@ function joinAnd(items: readonly string[]): string {
 interface Started {
   /** The boot starts the mount itself, or (when `automount` is set) only its automount. */
   automount?: number;
-  pullers: Puller[];
+  pullers: PullStep[];
 }
 
 /** How the boot pulls the mount in, undefined when it does not. */
 function startedAtBoot(ctx: BootContext, mount: GraphNode): Started | undefined {
   const { graph, boot } = ctx;
-  if (boot.has(mount.id)) return { pullers: pullersOf(ctx, mount.id) };
+  if (boot.has(mount.id)) return { pullers: startedPullers(ctx.graph, ctx.boot, new Set([mount.id])) };
   const automount = graph.id(mount.name.replace(/\.mount$/, '.automount'));
   if (automount === undefined || !boot.has(automount)) return undefined;
-  return { automount, pullers: pullersOf(ctx, automount) };
+  return { automount, pullers: startedPullers(ctx.graph, ctx.boot, new Set([automount])) };
 }
 
 /** `local-fs.target and srv-pypi.mount require it`, `local-fs.target wants it and pypissh.service requires it`. */
@@ -355,5 +340,5 @@ export function bootChains(state: NodeState, spec?: RoleSpec): BootChain[] {
   }
   for (const where of failovers)
     if (!covered.has(where)) chains.push(unknownMount(state, where, spec?.mounts[where]?.device));
-  return chains.sort((a, b) => (a.mountPoint < b.mountPoint ? -1 : a.mountPoint > b.mountPoint ? 1 : 0));
+  return chains.sort(byText((chain) => chain.mountPoint));
 }

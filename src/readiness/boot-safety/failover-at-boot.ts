@@ -13,31 +13,14 @@ import type { Finding } from '../../model/finding';
 import type { BootContext } from './finding';
 import { unsafe } from './finding';
 import { fstabEntryOf, fstabEvidence } from './fstab-text';
-import type { GraphNode, PullEdge } from './graph';
+import type { GraphNode } from './graph';
 import { formatPulls } from './ordering';
-
-interface Puller {
-  from: number;
-  edge: PullEdge;
-}
+import { startedPullers } from './transaction';
 
 function mountUnitAt(ctx: BootContext, where: string): GraphNode | undefined {
   return ctx.graph.nodes.find(
     (node) => node.kind === 'loaded' && node.template === undefined && node.unit?.mount?.where === where,
   );
-}
-
-/** The units started at boot that pull one of `units` in, links (fstab) first. */
-function pullersOf(ctx: BootContext, units: ReadonlySet<number>): Puller[] {
-  const pullers: Puller[] = [];
-  for (const node of ctx.graph.nodes) {
-    if (!ctx.boot.has(node.id)) continue;
-    for (const edge of ctx.graph.pulls[node.id] as PullEdge[]) {
-      if (edge.kind !== 'Requisite' && units.has(edge.to)) pullers.push({ from: node.id, edge });
-    }
-  }
-  const rank = (puller: Puller): number => (puller.edge.reason === 'link' ? 0 : 1);
-  return pullers.sort((a, b) => rank(a) - rank(b) || a.from - b.from);
 }
 
 export function failoverAtBoot(ctx: BootContext, spec: RoleSpec): Finding[] {
@@ -56,7 +39,7 @@ export function failoverAtBoot(ctx: BootContext, spec: RoleSpec): Finding[] {
     const evidence: string[] = [];
     if (entry) evidence.push(fstabEvidence(entry));
     const ways: string[] = [];
-    for (const puller of pullersOf(ctx, started)) {
+    for (const puller of startedPullers(ctx.graph, ctx.boot, started)) {
       const by = graph.name(puller.from);
       const verb = puller.edge.kind === 'Wants' ? 'wants' : 'requires';
       if (puller.edge.to !== mountNode.id)

@@ -4,7 +4,7 @@ import type { BootGraph } from './graph';
 import { bootGraph } from './graph';
 import { formatPulls } from './ordering';
 import type { Transaction } from './transaction';
-import { bootTransaction, transactionOf } from './transaction';
+import { bootTransaction, startedPullers, transactionOf } from './transaction';
 
 /** Units without default dependencies: only the pulls a test writes exist. */
 function bare(name: string, extra: Partial<UnitInfo> = {}): UnitInfo {
@@ -172,5 +172,30 @@ describe('transactionOf', () => {
       'srv.mount',
     ]);
     expect(members(graph, transactionOf(graph, [id(graph, 'dev-sdb1.device')]))).toEqual(['dev-sdb1.device']);
+  });
+});
+
+describe('startedPullers', () => {
+  it('lists the started units that pull a unit in, links first, then in the table’s order; not Requisite=, not units left out of the boot', () => {
+    const table = units(
+      bare('multi-user.target', { type: 'target', wants: ['b.service', 'a.service', 'checker.service'] }),
+      bare('b.service', { requires: ['srv.mount'] }),
+      bare('a.service', { bindsTo: ['srv.mount'] }),
+      bare('checker.service', { requisite: ['srv.mount'] }),
+      bare('idle.service', { requires: ['srv.mount'] }),
+      bare('srv.mount', { requiredByLinks: ['local-fs.target'], wantedByLinks: ['multi-user.target'] }),
+      bare('local-fs.target', { type: 'target' }),
+      bare('sysinit.target', { type: 'target', wants: ['local-fs.target'] }),
+    );
+    table.items['multi-user.target']?.wants.push('sysinit.target');
+    table.defaultTarget = 'multi-user.target';
+    const graph = bootGraph(table);
+    const pullers = startedPullers(graph, bootTransaction(graph), new Set([id(graph, 'srv.mount')]));
+    expect(pullers.map(({ from, edge }) => `${graph.name(from)} ${edge.kind} (${edge.reason})`)).toEqual([
+      'multi-user.target Wants (link)',
+      'local-fs.target Requires (link)',
+      'b.service Requires (file)',
+      'a.service BindsTo (file)',
+    ]);
   });
 });

@@ -70,3 +70,19 @@ export function transactionOf(graph: BootGraph, roots: readonly number[]): Trans
 export function bootTransaction(graph: BootGraph): Transaction {
   return transactionOf(graph, graph.defaultTarget === undefined ? [] : [graph.defaultTarget]);
 }
+
+/**
+ * The units the boot starts that pull one of `units` in (Requisite= starts nothing, it only
+ * checks), links (`.wants/`, `.requires/`: what fstab and `systemctl enable` make) first. Pushed
+ * in the node's unit order; the sort is stable, so that order stays within each rank.
+ */
+export function startedPullers(graph: BootGraph, boot: Transaction, units: ReadonlySet<number>): PullStep[] {
+  const pullers: PullStep[] = [];
+  for (const node of graph.nodes) {
+    if (!boot.has(node.id)) continue;
+    for (const edge of graph.pulls[node.id] as PullEdge[])
+      if (edge.kind !== 'Requisite' && units.has(edge.to)) pullers.push({ from: node.id, edge });
+  }
+  const rank = (puller: PullStep): number => (puller.edge.reason === 'link' ? 0 : 1);
+  return pullers.sort((a, b) => rank(a) - rank(b));
+}
