@@ -84,6 +84,25 @@ describe('shortestCycle', () => {
       'c.service',
     ]);
   });
+  it('keeps the cycle inside the knot: a shorter one through a unit left out of the knot is not taken', () => {
+    // b.service is not started at boot, so its ordering is no cycle the boot meets.
+    const graph = graphOf({
+      'a.service': ['b.service', 'c.service'],
+      'b.service': ['a.service'],
+      'c.service': ['d.service'],
+      'd.service': ['a.service'],
+    });
+    const b = graph.id('b.service');
+    const [knot] = orderingKnots(graph, (id) => id !== b);
+    const cycle = shortestCycle(graph, knot as number[], graph.id('a.service') as number);
+    expect(cycle.units.map((id) => graph.name(id))).toEqual([
+      'a.service',
+      'c.service',
+      'd.service',
+      'a.service',
+    ]);
+  });
+
   it('refuses a unit that is on no cycle of the knot it is given, naming it', () => {
     const graph = graphOf({
       'a.service': ['b.service'],
