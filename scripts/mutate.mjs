@@ -120,6 +120,13 @@ if (integration.length > 0 && !fs.existsSync(path.join(REPO, 'dist/src'))) {
 }
 
 const name = normalised.replace(/\.ts$/, '').replace(/[/.]/g, '-');
+// States the tests collect from fixture trees are collected once per run and reused
+// (test/helpers/collected-once.ts says why) — only where no collector is under mutation.
+const STATE_CACHE_TARGETS = ['src/readiness'];
+const stateCache = STATE_CACHE_TARGETS.some((key) => inside(normalised, key))
+  ? path.join(REPO, 'reports/mutation', `${name}.states`)
+  : '';
+if (stateCache) fs.rmSync(stateCache, { recursive: true, force: true });
 process.stdout.write(
   `mutate: ${files.length} source files under ${normalised}; ${tests.length} test files:\n` +
     tests.map((test) => `  ${test}\n`).join(''),
@@ -141,6 +148,7 @@ const run = spawnSync(
       DG_MUTATE_TESTS: JSON.stringify(tests),
       DG_MUTATE_NAME: name,
       DG_MUTATE_REPO: REPO,
+      DG_MUTATE_STATE_CACHE: stateCache,
       DG_MUTATE_CHECK_ONE_BY_ONE: Object.keys(CHECK_ONE_BY_ONE).some((key) => inside(normalised, key))
         ? '1'
         : '',

@@ -11,6 +11,7 @@ import { effectiveSpec, loadDesired } from '../../desired';
 import type { BootChain } from '../../model/runbook';
 import type { Category, NodeState } from '../../model/state';
 import { REPO } from '../../../test/helpers/cli';
+import { collectedOnce } from '../../../test/helpers/collected-once';
 import { correctedPypiRoot } from '../../../test/helpers/corrected-pypi';
 import { preparedFixtureRoot } from '../../../test/helpers/fixture-nodes';
 import { mountRule, spec, state } from '../../../test/helpers/states';
@@ -132,7 +133,7 @@ function stateOf(name: StateName): Promise<NodeState> {
     collected =
       name === 'example pypi-1' || name === 'example pypi-2'
         ? Promise.resolve(exampleState(name.slice('example '.length)))
-        : pypi1(VARIANTS[name]);
+        : collectedOnce(`chain-${name}`, () => pypi1(VARIANTS[name]));
     states.set(name, collected);
   }
   return collected;

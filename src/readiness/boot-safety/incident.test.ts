@@ -9,6 +9,7 @@ import { collectNode } from '../../app/collect-node';
 import { effectiveSpec, loadDesired } from '../../desired';
 import type { NodeState } from '../../model/state';
 import { REPO } from '../../../test/helpers/cli';
+import { collectedOnce } from '../../../test/helpers/collected-once';
 import { correctedPypiRoot } from '../../../test/helpers/corrected-pypi';
 import { bootSafety } from '.';
 
@@ -51,12 +52,14 @@ describe('boot safety of the PyPI 2013 pair', () => {
   });
 
   it.each(['pypi-1', 'pypi-2'] as const)('corrected, %s is boot-safe', async (node) => {
-    const root = correctedPypiRoot(node);
-    try {
-      const { state } = await collectNode({ root, node, now: new Date('2026-11-22T10:00:00Z') });
-      expect(bootSafety(state, effectiveSpec(desired, node))).toEqual([]);
-    } finally {
-      fs.rmSync(root, { recursive: true, force: true });
-    }
+    const state = await collectedOnce(`incident-corrected-${node}`, async () => {
+      const root = correctedPypiRoot(node);
+      try {
+        return (await collectNode({ root, node, now: new Date('2026-11-22T10:00:00Z') })).state;
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+    expect(bootSafety(state, effectiveSpec(desired, node))).toEqual([]);
   });
 });
