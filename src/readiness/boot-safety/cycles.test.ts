@@ -44,6 +44,20 @@ describe('orderingKnots', () => {
     ]);
   });
 
+  it('orders the knots by their first unit’s name, not by the order the walk closes them', () => {
+    // The walk starts at p.service, the first unit of the table, and closes p/q before it meets a/b.
+    const graph = graphOf({
+      'p.service': ['q.service'],
+      'q.service': ['p.service'],
+      'a.service': ['b.service'],
+      'b.service': ['a.service'],
+    });
+    expect(knotNames(graph)).toEqual([
+      ['a.service', 'b.service'],
+      ['p.service', 'q.service'],
+    ]);
+  });
+
   it('finds none in an acyclic graph, and skips units outside the transaction', () => {
     expect(knotNames(graphOf({ 'a.service': ['b.service'], 'b.service': ['c.service'] }))).toEqual([]);
     const graph = graphOf({ 'a.service': ['b.service'], 'b.service': ['a.service'] });

@@ -3,6 +3,7 @@
  * of a transaction (Tarjan's algorithm, iterative so a long chain of units cannot overflow the
  * stack), and one shortest cycle through each, to print.
  */
+import { compareText } from '../../shared/order';
 import type { BootGraph, OrderingEdge } from './graph';
 
 /** Components of more than one unit, each sorted by unit name; in order of their first unit's name. */
@@ -54,7 +55,7 @@ export function orderingKnots(graph: BootGraph, within: (id: number) => boolean)
       if (knot.length > 1) knots.push(knot);
     }
   }
-  const byName = (a: number, b: number): number => (graph.name(a) < graph.name(b) ? -1 : 1);
+  const byName = (a: number, b: number): number => compareText(graph.name(a), graph.name(b));
   for (const knot of knots) knot.sort(byName);
   return knots.sort((a, b) => byName(a[0] as number, b[0] as number));
 }
@@ -87,7 +88,7 @@ export function shortestCycle(
         edges.reverse();
         return { units, edges };
       }
-      if (parents.has(edge.to) || edge.to === start) continue;
+      if (parents.has(edge.to)) continue;
       parents.set(edge.to, { from, edge });
       queue.push(edge.to);
     }
