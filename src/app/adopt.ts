@@ -80,7 +80,7 @@ function packagesOf(state: NodeState, options: AdoptOptions): Section {
     if (item.status !== 'install ok installed' && item.status !== 'installed') continue;
     byName.set(item.name, [...(byName.get(item.name) ?? []), item.version]);
   }
-  for (const [name, versions] of [...byName].sort(byText(([name]) => name))) {
+  for (const [name, versions] of [...byName].sort(byText(([packageName]) => packageName))) {
     const refused = checkPackageName(name);
     if (refused) section.skip(name, refused);
     else if (VERSIONED_KERNEL.test(name)) section.skip(name, 'a kernel named by its version');
