@@ -441,6 +441,17 @@ describe('bootHangs', () => {
       node([['/dev/drbd0', '/srv/pypi', 'ext4', 'x-systemd.device-timeout=10']], [drbdService()]),
     );
     expect(seconds?.message).toContain('the boot waits 10 s for the device');
+    expect(seconds?.actual).toEqual({
+      options: 'x-systemd.device-timeout=10',
+      requiredBy: 'local-fs.target',
+    });
+    const [twoOptions] = bootHangs(
+      node([['/dev/drbd0', '/srv/pypi', 'ext4', 'noatime,x-systemd.device-timeout=10']], [drbdService()]),
+    );
+    expect(twoOptions?.actual).toEqual({
+      options: 'noatime,x-systemd.device-timeout=10',
+      requiredBy: 'local-fs.target',
+    });
     const [minutes] = bootHangs(
       node([['/dev/drbd0', '/srv/pypi', 'ext4', 'x-systemd.device-timeout=2min']], [drbdService()]),
     );
@@ -459,6 +470,37 @@ describe('bootHangs', () => {
       'drbd@r1.target: installed, not started at boot',
     ]);
     expect(hang?.message).toContain('LINBIT advises nofail,x-systemd.requires=drbd@RESOURCE.target');
+  });
+
+  it('takes only loaded drbd@X.service and drbd@X.target units for DRBD instances, whole names', () => {
+    // Not a unit whose name only contains one (xdrbd@r2.service; drbd@r3.services.socket, a
+    // socket of instance r3.services), nor a masked one.
+    const ctx = node(
+      [['/dev/drbd7', '/srv/pypi', 'ext4', 'defaults']],
+      [
+        drbdService(),
+        unit('drbd@.service'),
+        unit('drbd@r1.target', { type: 'target' }),
+        unit('xdrbd@r2.service'),
+        unit('drbd@r3.services.socket'),
+        unit('drbd@r4.target', { type: 'target', masked: true }),
+      ],
+    );
+    const [hang] = bootHangs(ctx);
+    expect(hang?.evidence?.[3]).toBe(
+      'srv-pypi.mount After dev-drbd7.device (implicit): /dev/drbd7 appears only once DRBD is up (drbd.service or drbd@r1.target)',
+    );
+  });
+
+  it('reports a provider some unit names but the node does not have as not installed', () => {
+    // pypi-ready.service Wants= drbd@r0.target, which is not on the node: a name, not a unit.
+    const ctx = node(
+      [['/dev/drbd0', '/srv/pypi', 'ext4', 'defaults']],
+      [drbdService(), unit('pypi-ready.service', { wants: ['drbd@r0.target'] })],
+    );
+    expect(bootHangs(ctx)[0]?.evidence?.slice(-1)).toEqual([
+      'drbd@r0.service, drbd@r0.target: not installed',
+    ]);
   });
 
   it('reports each hanging mount, and only those', () => {
