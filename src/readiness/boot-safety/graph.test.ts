@@ -323,3 +323,157 @@ describe('graphs of frozen unit tables', () => {
     expect(before.id('late.service')).toBeUndefined();
   });
 });
+
+describe('bootGraph: nodes and edges, exactly', () => {
+  it('records a unit only on a loaded node and a template only on an instance made here', () => {
+    const app = unit('app.service', { after: ['gone.service'] });
+    const graph = graphOf(app);
+    const appId = graph.id('app.service') as number;
+    const goneId = graph.id('gone.service') as number;
+    expect(graph.node(appId)).toStrictEqual({ id: appId, name: 'app.service', kind: 'loaded', unit: app });
+    expect(graph.node(goneId)).toStrictEqual({ id: goneId, name: 'gone.service', kind: 'missing' });
+  });
+
+  it('ignores a unit ordered after itself or pulling itself in, also through an alias', () => {
+    const graph = graphOf(
+      unit('app.service', {
+        defaultDependencies: false,
+        after: ['app.service', 'app-alias.service'],
+        wants: ['app.service'],
+        requires: ['app-alias.service'],
+      }),
+      unit('app-alias.service', { aliasOf: 'app.service' }),
+    );
+    const id = graph.id('app.service') as number;
+    expect(graph.after[id]).toEqual([]);
+    expect(graph.pulls[id]).toEqual([]);
+  });
+
+  it('keeps one edge for an ordering given twice: After= written and added by default', () => {
+    // systemd.service(5): a service gets After=sysinit.target and After=basic.target by default.
+    const graph = graphOf(unit('app.service', { after: ['sysinit.target', 'basic.target'] }));
+    const id = graph.id('app.service') as number;
+    expect(graph.after[id]).toEqual([
+      { to: graph.id('sysinit.target'), reason: 'after' },
+      { to: graph.id('basic.target'), reason: 'after' },
+    ]);
+  });
+
+  it('keeps an alias loop as two units that do not load, each under its own name', () => {
+    // A symlink loop: systemd cannot load either name (ELOOP) and keeps each as a unit not found.
+    const graph = graphOf(
+      unit('a.service', { aliasOf: 'b.service' }),
+      unit('b.service', { aliasOf: 'a.service' }),
+      unit('x@.service', { aliasOf: 'y@.service' }),
+      unit('y@.service', { aliasOf: 'x@.service' }),
+      unit('app.service', { after: ['a.service', 'x@i.service'] }),
+    );
+    const a = graph.id('a.service') as number;
+    const b = graph.id('b.service') as number;
+    const xi = graph.id('x@i.service') as number;
+    expect(graph.node(a)).toStrictEqual({ id: a, name: 'a.service', kind: 'missing' });
+    expect(graph.node(b)).toStrictEqual({ id: b, name: 'b.service', kind: 'missing' });
+    expect(graph.node(xi)).toStrictEqual({ id: xi, name: 'x@i.service', kind: 'missing' });
+  });
+
+  it('loads an instance that has its own unit file as itself, not through its aliased template', () => {
+    // systemd.unit(5): foo@bar.service is read from its own file when there is one; only
+    // otherwise from the template foo@.service.
+    const own = unit('autovt@tty1.service');
+    const graph = graphOf(
+      unit('getty@.service'),
+      unit('autovt@.service', { aliasOf: 'getty@.service' }),
+      own,
+      unit('app.service', { after: ['autovt@tty1.service'] }),
+    );
+    const id = graph.id('autovt@tty1.service') as number;
+    expect(graph.node(id)).toStrictEqual({ id, name: 'autovt@tty1.service', kind: 'loaded', unit: own });
+    expect(graph.id('getty@tty1.service')).toBeUndefined();
+  });
+
+  it('makes one node for a unit and its alias, whichever is met first', () => {
+    const graph = graphOf(
+      unit('ssh.service'),
+      unit('app.service', { after: ['sshd.service'] }),
+      unit('sshd.service', { aliasOf: 'ssh.service' }),
+    );
+    expect(graph.nodes.map((node) => node.name).sort()).toEqual([
+      'app.service',
+      'basic.target',
+      'local-fs-pre.target',
+      'local-fs.target',
+      'multi-user.target',
+      'shutdown.target',
+      'ssh.service',
+      'sysinit.target',
+    ]);
+    expect(graph.id('sshd.service')).toBe(graph.id('ssh.service'));
+  });
+
+  it('takes a template’s X@. dependencies as written when the template itself is a node', () => {
+    const graph = graphOf(
+      unit('drbd@.target', { type: 'target', requires: ['drbd@.service'] }),
+      unit('drbd@.service'),
+    );
+    const template = graph.id('drbd@.target') as number;
+    expect(graph.pulls[template]).toEqual([
+      { to: graph.id('drbd@.service'), kind: 'Requires', reason: 'file' },
+    ]);
+    expect(graph.nodes.map((node) => node.name).sort()).toEqual([
+      'basic.target',
+      'drbd@.service',
+      'drbd@.target',
+      'local-fs-pre.target',
+      'local-fs.target',
+      'multi-user.target',
+      'shutdown.target',
+      'sysinit.target',
+    ]);
+  });
+
+  it('orders a socket before the service it activates only when that service exists', () => {
+    // systemd.socket(5): the implicit Before= is on the service the socket activates; a socket
+    // without one (nothing to activate) names no service.
+    const graph = graphOf(unit('lone.socket', { defaultDependencies: false }));
+    expect(graph.id('lone.service')).toBeUndefined();
+  });
+
+  it('adds no pull from an fstab mount whose implicit lists have no Wants=', () => {
+    const graph = graphOf(
+      unit('srv-pypi.mount', {
+        generatedBy: 'systemd-fstab-generator',
+        mount: { what: '/dev/drbd0', where: '/srv/pypi' },
+        defaultDependencies: false,
+        implicit: { after: ['dev-drbd0.device'], requires: ['dev-drbd0.device'] },
+      }),
+    );
+    const id = graph.id('srv-pypi.mount') as number;
+    expect(graph.pulls[id]).toEqual([
+      { to: graph.id('dev-drbd0.device'), kind: 'Requires', reason: 'implicit' },
+    ]);
+  });
+
+  it('orders a target after a device it pulls in, but not after a masked unit, nor a masked target after anything', () => {
+    // target.c: a target is ordered after what it Wants=/Requires= only when both are loaded
+    // and both have default dependencies; a device is loaded, a masked unit is not.
+    const graph = graphOf(
+      unit('storage.target', {
+        type: 'target',
+        requires: ['dev-drbd0.device'],
+        wants: ['hidden.service'],
+      }),
+      unit('hidden.service', { masked: true, enablement: 'masked' }),
+      unit('off.target', { type: 'target', masked: true, enablement: 'masked' }),
+      unit('app.service', { wantedByLinks: ['off.target'] }),
+    );
+    expect(edge(graph, 'storage.target', 'dev-drbd0.device')).toBe('default');
+    expect(edge(graph, 'storage.target', 'hidden.service')).toBeUndefined();
+    const off = graph.id('off.target') as number;
+    expect(graph.pullEdge(off, graph.id('app.service') as number)).toEqual({
+      to: graph.id('app.service'),
+      kind: 'Wants',
+      reason: 'link',
+    });
+    expect(graph.after[off]).toEqual([]);
+  });
+});

@@ -151,6 +151,25 @@ describe('orderingCycles', () => {
     ]);
   });
 
+  it('names every unit off the printed cycle, comma-separated', () => {
+    const ctx = bootContext(
+      bootUnits(
+        enabled('a.service', { after: ['b.service'] }),
+        enabled('b.service', { after: ['a.service', 'c.service', 'd.service'] }),
+        enabled('c.service', { after: ['b.service'] }),
+        enabled('d.service', { after: ['b.service'] }),
+      ),
+    );
+    expect(orderingCycles(ctx).map((f) => f.evidence)).toEqual([
+      [
+        'a.service → b.service → a.service',
+        'a.service After b.service',
+        'b.service After a.service',
+        'caught in the same knot of orderings: c.service, d.service',
+      ],
+    ]);
+  });
+
   it('reports separate knots separately, in order of their first unit', () => {
     const ctx = bootContext(
       bootUnits(
