@@ -193,6 +193,8 @@ describe('bootGraph: names and edges', () => {
     expect(splitInstance('drbd@r0.target')).toEqual({ template: 'drbd@.target', instance: 'r0' });
     expect(splitInstance('drbd@.target')).toBeUndefined();
     expect(splitInstance('drbd.service')).toBeUndefined();
+    // systemd's unit_name_is_valid() refuses an empty prefix: '@x.service' is no instance.
+    expect(splitInstance('@x.service')).toBeUndefined();
   });
 });
 

@@ -69,7 +69,8 @@ const MAX_ALIAS_HOPS = 16;
 export function splitInstance(name: string): { template: string; instance: string } | undefined {
   const at = name.indexOf('@');
   const dot = name.lastIndexOf('.');
-  if (at < 0 || dot < at + 2) return undefined;
+  // unit_name_is_valid(): a name cannot begin with '@' (an empty prefix).
+  if (at <= 0 || dot < at + 2) return undefined;
   return { template: name.slice(0, at + 1) + name.slice(dot), instance: name.slice(at + 1, dot) };
 }
 
