@@ -14,7 +14,9 @@ import { REPO } from '../../../test/helpers/cli';
 import { collectedOnce } from '../../../test/helpers/collected-once';
 import { correctedPypiRoot } from '../../../test/helpers/corrected-pypi';
 import { preparedFixtureRoot } from '../../../test/helpers/fixture-nodes';
-import { mountRule, spec, state } from '../../../test/helpers/states';
+import { bootContext, bootUnits, fstabMount } from '../../../test/helpers/boot-units';
+import type { UnitInfo } from '../../model/state';
+import { fstab, mountRule, spec, state, unit } from '../../../test/helpers/states';
 import { bootChains } from './chain';
 import { bootSafety } from '.';
 
@@ -100,6 +102,11 @@ const VARIANTS = {
   },
   // Only the fstab line fixed: pypissh.service's RequiresMountsFor=/srv/pypi still pulls it in.
   fstabOnly: { base: 'incident', fstab: FSTAB_NOAUTO },
+  // The same, the line naming the DRBD device by UUID.
+  fstabOnlyByUuid: {
+    base: 'incident',
+    fstab: 'UUID=7d1c5e2a-3b4f-4c6d-8e9f-0a1b2c3d4e5f /srv/pypi ext4 noauto 0 2',
+  },
   // The same, with drbd@r0.target enabled too (`systemctl enable drbd@r0.target`).
   fstabOnlyR0Enabled: {
     base: 'incident',
@@ -416,6 +423,21 @@ describe('bootChains', () => {
     ]);
   });
 
+  it('names the device of a mount pulled in by a service both as fstab names it (by UUID) and as what is mounted there now', async () => {
+    const chain = await pypiChain('fstabOnlyByUuid');
+    expect(chain.outcome).toBe('in-time');
+    expect(chain.summary).toBe(
+      '/srv/pypi (/etc/fstab line 17) is mounted at boot (pypissh.service requires it), but its device /dev/disk/by-uuid/7d1c5e2a-3b4f-4c6d-8e9f-0a1b2c3d4e5f (/dev/drbd0) appears only after drbd.service, which starts after srv-pypi.mount: the mount waits 90 s for the device and fails; yet it is a failover mount, for the cluster manager to mount on the primary only.',
+    );
+  });
+
+  it('does not call an in-time mount on a late device a failover mount when the spec does not', async () => {
+    const chains = bootChains(await stateOf('nofail'));
+    expect(chains.map((chain) => chain.summary)).toEqual([
+      '/srv/pypi (/etc/fstab line 17) is mounted at boot (local-fs.target wants it) as soon as drbd.service has brought up DRBD resource r0.',
+    ]);
+  });
+
   it('names every unit that brings the device up, each starting after the mount, when a service pulls the mount in and drbd@r0.target is enabled too', async () => {
     const chain = await pypiChain('fstabOnlyR0Enabled');
     expect(chain.outcome).toBe('in-time');
@@ -562,5 +584,104 @@ describe('bootChains', () => {
         edges: [],
       },
     ]);
+  });
+
+  describe('on small unit tables (test/helpers/boot-units.ts), /srv/pypi a failover mount on a plain disk', () => {
+    const FAILOVER = spec({ mounts: { '/srv/pypi': mountRule({ failover: true }) } });
+    const YET = 'yet it is a failover mount, for the cluster manager to mount on the primary only.';
+
+    function node(options: string, extra: UnitInfo[] = [], mount: Partial<UnitInfo> = {}): NodeState {
+      const entry = fstab(17, '/dev/sdb1', '/srv/pypi', 'ext4', options);
+      return bootContext(bootUnits({ ...fstabMount(entry), ...mount }, ...extra), {
+        mounts: { fstab: [entry], live: [] },
+      }).state;
+    }
+
+    function enabled(name: string, extra: Partial<UnitInfo>): UnitInfo {
+      return unit(name, {
+        path: `/etc/systemd/system/${name}`,
+        wantedByLinks: ['multi-user.target'],
+        ...extra,
+      });
+    }
+
+    it('names the pullers of each kind in one sentence: "a, b and c want it", "d and e bind to it"', () => {
+      const services = [
+        enabled('a.service', { wants: ['srv-pypi.mount'] }),
+        enabled('b.service', { wants: ['srv-pypi.mount'] }),
+        enabled('c.service', { wants: ['srv-pypi.mount'] }),
+        enabled('d.service', { bindsTo: ['srv-pypi.mount'] }),
+        enabled('e.service', { bindsTo: ['srv-pypi.mount'] }),
+      ];
+      const [chain] = bootChains(node('defaults', services), FAILOVER);
+      expect(chain?.outcome).toBe('in-time');
+      expect(chain?.summary).toBe(
+        '/srv/pypi (/etc/fstab line 17) is mounted at boot (local-fs.target requires it, a.service, b.service and c.service want it and d.service and e.service bind to it) from /dev/sdb1, which no service has to bring up; ' +
+          YET,
+      );
+    });
+
+    it('says one unit "binds to" it and one "wants" it', () => {
+      const [binds] = bootChains(
+        node('noauto', [enabled('pypissh.service', { bindsTo: ['srv-pypi.mount'] })]),
+        FAILOVER,
+      );
+      expect(binds?.summary).toBe(
+        `/srv/pypi (/etc/fstab line 17) is mounted at boot (pypissh.service binds to it) from /dev/sdb1, which no service has to bring up; ${YET}`,
+      );
+      const [wants] = bootChains(node('nofail'), FAILOVER);
+      expect(wants?.summary).toBe(
+        `/srv/pypi (/etc/fstab line 17) is mounted at boot (local-fs.target wants it) from /dev/sdb1, which no service has to bring up; ${YET}`,
+      );
+    });
+
+    it('does not call a mount the spec does not make a failover mount one', () => {
+      const plain = spec({ mounts: { '/srv/pypi': mountRule({ failover: false }) } });
+      // A mount on a plain disk that is not a failover mount has no chain at all.
+      expect(bootChains(node('defaults'), plain)).toEqual([]);
+      const other = spec({ mounts: { '/srv/other': mountRule({ failover: false }) } });
+      expect(bootChains(node('defaults'), other)).toEqual([]);
+    });
+
+    it('finds the automount of a mount point whose name holds ".mount": /srv/pypi.mount is srv-pypi.mount.mount', () => {
+      const entry = fstab(17, '/dev/sdb1', '/srv/pypi.mount', 'ext4', 'x-systemd.automount');
+      const automount = unit('srv-pypi.mount.automount', {
+        generatedBy: 'systemd-fstab-generator',
+        fstabLine: 17,
+        requiredByLinks: ['local-fs.target'],
+      });
+      const node17 = bootContext(bootUnits({ ...fstabMount(entry), requiredByLinks: [] }, automount), {
+        mounts: { fstab: [entry], live: [] },
+      }).state;
+      const [chain] = bootChains(
+        node17,
+        spec({ mounts: { '/srv/pypi.mount': mountRule({ failover: true }) } }),
+      );
+      expect(chain?.outcome).toBe('in-time');
+      expect(chain?.summary).toBe(
+        `/srv/pypi.mount (/etc/fstab line 17) is mounted at boot (local-fs.target requires srv-pypi.mount.automount, which mounts it on first access) from /dev/sdb1, which no service has to bring up; ${YET}`,
+      );
+    });
+
+    it('has no chains for a node without a default target to boot into', () => {
+      const entry = fstab(17, '/dev/sdb1', '/srv/pypi', 'ext4', 'defaults');
+      const table = bootUnits(fstabMount(entry));
+      delete table.defaultTarget;
+      const node17 = bootContext(table, { mounts: { fstab: [entry], live: [] } }).state;
+      expect(bootChains(node17, FAILOVER)).toEqual([]);
+    });
+
+    it('draws no chain of a masked mount unit: the failover mount has no unit the boot could start', () => {
+      const [chain, ...more] = bootChains(node('defaults', [], { masked: true }), FAILOVER);
+      expect(more).toEqual([]);
+      expect(chain).toEqual({
+        mountPoint: '/srv/pypi',
+        device: '',
+        outcome: 'not-at-boot',
+        summary: '/srv/pypi has no fstab line or mount unit on pypi-1: the boot does not mount it.',
+        units: [],
+        edges: [],
+      });
+    });
   });
 });

@@ -6,8 +6,8 @@
  */
 import type { UnitInfo } from '../../model/state';
 import type { RoleSpec } from '../../model/desired';
-import { bootContext, bootUnits, fstabMount } from '../../../test/helpers/boot-units';
-import { fstab, mountRule, spec, unit } from '../../../test/helpers/states';
+import { bootContext, bootUnits, debianTargets, fstabMount } from '../../../test/helpers/boot-units';
+import { fstab, mountRule, spec, unit, units } from '../../../test/helpers/states';
 import { failoverAtBoot } from './failover-at-boot';
 import type { BootContext } from './finding';
 
@@ -166,5 +166,46 @@ describe('failoverAtBoot', () => {
     ]);
     // An automount the boot does not start mounts nothing.
     expect(failoverAtBoot(node('noauto', [{ ...automount, requiredByLinks: [] }]), failover)).toEqual([]);
+  });
+  it('passes a masked mount unit, which cannot be started, even when the boot starts its automount', () => {
+    // systemd.unit(5): a masked unit is linked to /dev/null and cannot be started; the automount
+    // can only try to start it on first access, which fails.
+    const automount = unit('srv-pypi.automount', {
+      generatedBy: 'systemd-fstab-generator',
+      fstabLine: 17,
+      requiredByLinks: ['local-fs.target'],
+    });
+    const ctx = node('x-systemd.automount', [automount], { requiredByLinks: [], masked: true });
+    expect(failoverAtBoot(ctx, failover)).toEqual([]);
+  });
+
+  it('finds the automount of a mount point whose name holds ".mount": /srv/pypi.mount is srv-pypi.mount.mount', () => {
+    const entry = fstab(17, '/dev/drbd0', '/srv/pypi.mount', 'ext4', 'x-systemd.automount');
+    const automount = unit('srv-pypi.mount.automount', {
+      generatedBy: 'systemd-fstab-generator',
+      fstabLine: 17,
+      requiredByLinks: ['local-fs.target'],
+    });
+    const ctx = bootContext(bootUnits({ ...fstabMount(entry), requiredByLinks: [] }, automount), {
+      mounts: { fstab: [entry], live: [] },
+    });
+    const [finding] = failoverAtBoot(
+      ctx,
+      spec({ mounts: { '/srv/pypi.mount': mountRule({ failover: true }) } }),
+    );
+    expect(finding?.message).toBe(
+      '/srv/pypi.mount is a failover mount, for the cluster manager to mount on the primary only, but the boot mounts it: local-fs.target requires srv-pypi.mount.automount, which mounts it on first access.',
+    );
+  });
+
+  it('finds a mount unit that comes first in the unit table', () => {
+    const entry = fstab(17, '/dev/drbd0', '/srv/pypi', 'ext4', 'defaults');
+    const table = units(fstabMount(entry), ...debianTargets());
+    table.defaultTarget = 'multi-user.target';
+    const ctx = bootContext(table, { mounts: { fstab: [entry], live: [] } });
+    expect(ctx.graph.id('srv-pypi.mount')).toBe(0);
+    expect(failoverAtBoot(ctx, failover).map((finding) => finding.message)).toEqual([
+      `${MESSAGE}local-fs.target requires it because /etc/fstab line 17 has no noauto.`,
+    ]);
   });
 });
