@@ -220,6 +220,20 @@ describe('bootChains', () => {
     ]);
   });
 
+  it('draws the pull of the target that hangs first, before a link of a unit that comes earlier in the unit table', () => {
+    const node = exampleState('pypi-1');
+    const mount = node.units?.items['srv-pypi.mount'];
+    if (!mount) throw new Error('pypi-1 no longer has srv-pypi.mount');
+    // x-systemd.wanted-by=basic.target: basic.target comes before local-fs.target in the table.
+    mount.wantedByLinks = ['basic.target'];
+    const [chain] = bootChains(node, PYPI);
+    expect(chain?.outcome).toBe('hangs');
+    expect(edgeTexts(chain as BootChain).slice(0, 2)).toEqual([
+      'local-fs.target Requires srv-pypi.mount (link local-fs.target.requires/)',
+      'basic.target Wants srv-pypi.mount (link basic.target.wants/)',
+    ]);
+  });
+
   it('draws the same hang on the secondary, which lacked pypissh', async () => {
     const chain = await pypiChain('example pypi-2');
     expect(chain.outcome).toBe('hangs');
