@@ -685,6 +685,16 @@ describe('bootChains', () => {
       expect(bootChains(node17, FAILOVER)).toEqual([]);
     });
 
+    it('does not take an instance of a mount "template" for a mount the boot starts', () => {
+      // systemd instantiates only service, socket, target, timer and path templates
+      // (unit_type_may_template in src/basic/unit-def.c): srv-pypi@x.mount does not load, so
+      // pypissh.service's Requires= mounts nothing at boot.
+      const template = unit('srv-pypi@.mount', { mount: { what: '/dev/sdb1', where: '/srv/pypi' } });
+      const requires = enabled('pypissh.service', { requires: ['srv-pypi@x.mount'] });
+      const node17 = bootContext(bootUnits(requires, template), { mounts: { fstab: [], live: [] } }).state;
+      expect(bootChains(node17, FAILOVER).map((chain) => chain.outcome)).toEqual(['not-at-boot']);
+    });
+
     it('draws no chain of a masked mount unit: the failover mount has no unit the boot could start', () => {
       const [chain, ...more] = bootChains(node('defaults', [], { masked: true }), FAILOVER);
       expect(more).toEqual([]);
