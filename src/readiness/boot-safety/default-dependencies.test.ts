@@ -201,6 +201,30 @@ describe('typeDependencies: mount units', () => {
       );
     });
 
+    it('a bind mount needs them even when marked _netdev, whether bind/rbind is the type or an option', () => {
+      // mount.c: mount_is_bind(p) || mount_is_loop(p) || !mount_is_network(p) — bind wins over _netdev.
+      const web = { ...mounts, '/srv/pypi/web': 'srv-pypi-web.mount' };
+      const expected = [
+        'requires var.mount (implicit)',
+        'after var.mount (implicit)',
+        'requires -.mount (implicit)',
+        'after -.mount (implicit)',
+        'requires srv-pypi-web.mount (implicit)',
+        'after srv-pypi-web.mount (implicit)',
+        'requires srv-pypi.mount (implicit)',
+        'after srv-pypi.mount (implicit)',
+        'requires srv.mount (implicit)',
+        'after srv.mount (implicit)',
+      ];
+      for (const [type, options] of [
+        ['none', 'bind,_netdev'],
+        ['none', 'rbind,_netdev'],
+        ['bind', '_netdev'],
+        ['rbind', '_netdev'],
+      ] as const)
+        expect(deps(fromFstab('/srv/pypi/web', '/var/www', type, options), node([], web))).toEqual(expected);
+    });
+
     it('a loop mount needs them even on a network share; a network mount does not', () => {
       const image = (options: string, type = 'ext4') =>
         deps(fromFstab('/mnt/nas/disk.img', '/srv/image', type, options), node([], mounts));
@@ -231,6 +255,32 @@ describe('typeDependencies: mount units', () => {
     expect(
       deps(unit('usr.mount', { mount: { what: '/dev/vda2', where: '/usr' } }), node([], mountsHere)),
     ).toEqual(['requires -.mount (implicit)', 'after -.mount (implicit)']);
+  });
+
+  it('a mount point that only starts with the same letters is not above it (/srv/py is not above /srv/pypi/data)', () => {
+    const info = unit('srv-pypi-data.mount', {
+      ...noDefaults,
+      mount: { what: '/dev/sdc1', where: '/srv/pypi/data' },
+    });
+    const near = {
+      '/': '-.mount',
+      '/srv/py': 'srv-py.mount',
+      '/sr': 'sr.mount',
+      '/srv/pypi/d': 'srv-pypi-d.mount',
+    };
+    expect(deps(info, node([], near))).toEqual(['requires -.mount (implicit)', 'after -.mount (implicit)']);
+  });
+
+  it('another mount unit at its own mount point is not above it: only the mount points above count', () => {
+    // systemd.mount(5): the dependency is on a mount unit it is "beneath"; one at the same path is not.
+    const data = unit('srv-data.mount', { ...noDefaults, mount: { what: '/dev/sdc1', where: '/srv/data' } });
+    expect(deps(data, node([], { '/': '-.mount', '/srv/data': 'srv-data-old.mount' }))).toEqual([
+      'requires -.mount (implicit)',
+      'after -.mount (implicit)',
+    ]);
+    // What= by label: no source path whose mounts it would need (mount.c: only an absolute What=).
+    const root = unit('-.mount', { ...noDefaults, mount: { what: 'LABEL=root', where: '/' } });
+    expect(deps(root, node([], { '/': 'root-old.mount' }))).toEqual([]);
   });
 
   it('a mount unit is not its own parent', () => {

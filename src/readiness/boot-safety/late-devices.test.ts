@@ -102,12 +102,80 @@ describe('lateDevice', () => {
   });
 });
 
+describe('lateDevice: the whole device name is matched, digits of any length', () => {
+  it('knows /dev/drbdN, /dev/nbdN[pM] and /dev/rbdN[pM] with numbers of two digits', () => {
+    expect(lateDevice('/dev/drbd10', replication)).toEqual({
+      kind: 'DRBD',
+      path: '/dev/drbd10',
+      source: 'DRBD',
+      providers: ['drbd.service'],
+      advice:
+        'LINBIT advises nofail,x-systemd.requires=drbd@RESOURCE.target, or noauto when a cluster manager mounts it',
+    });
+    expect(lateDevice('/dev/nbd12', undefined)).toEqual({
+      kind: 'NBD',
+      path: '/dev/nbd12',
+      source: 'NBD connection nbd12',
+      providers: ['nbd@nbd12.service', 'nbd-client.service'],
+      advice:
+        'mount it with _netdev and enable nbd@nbd12.service (ordered before remote-fs-pre.target), or noauto',
+    });
+    expect(lateDevice('/dev/nbd0p12', undefined)?.source).toBe('NBD connection nbd0');
+    expect(lateDevice('/dev/rbd12', undefined)?.kind).toBe('RBD');
+    expect(lateDevice('/dev/rbd0p12', undefined)?.kind).toBe('RBD');
+    expect(lateDevice('/dev/rbd0p1', undefined)?.kind).toBe('RBD');
+  });
+
+  it('leaves alone paths that only contain or start with such a name (an image file, a longer name)', () => {
+    for (const path of [
+      '/srv/images/dev/drbd0',
+      '/dev/drbd0x',
+      '/srv/images/dev/nbd0',
+      '/dev/nbd0x',
+      '/srv/images/dev/rbd0',
+      '/dev/rbd0x',
+    ])
+      expect(lateDevice(path, replication)).toBeUndefined();
+  });
+
+  it('knows a multipath device by its dm-name-mpath name under /dev/disk/by-id', () => {
+    expect(lateDevice('/dev/disk/by-id/dm-name-mpatha', undefined)).toEqual({
+      kind: 'multipath',
+      path: '/dev/disk/by-id/dm-name-mpatha',
+      source: 'multipath',
+      providers: ['multipathd.service'],
+      advice: 'enable multipathd.service (Debian orders it before local-fs-pre.target), or add nofail',
+    });
+  });
+
+  it('a name with -iscsi- that is not under /dev/disk/by-path/ip- is no iSCSI LUN', () => {
+    expect(lateDevice('/srv/images/backup-iscsi-lun1.img', undefined)).toBeUndefined();
+    expect(lateDevice('/dev/disk/by-path/pci-0000:00:1f.2-iscsi-1', undefined)).toBeUndefined();
+  });
+});
+
 describe('drbdResourceOf', () => {
   it('tells the resource of a DRBD path by minor or by name, and none for other paths', () => {
     expect(drbdResourceOf('/dev/drbd3', replication)).toBe('web');
     expect(drbdResourceOf('/dev/drbd7', replication)).toBeUndefined();
     expect(drbdResourceOf('/dev/drbd/by-res/r0/0', undefined)).toBe('r0');
     expect(drbdResourceOf('/dev/drbd/by-disk/vg0/r0', replication)).toBeUndefined();
+    // A resource with several volumes is found by the minor of any of them, not only when all share it.
+    const twoVolumes: ReplicationState = {
+      drbdAvailable: true,
+      drbd: {
+        pg: {
+          name: 'pg',
+          role: 'Primary',
+          volumes: [
+            { volume: 0, minor: 1, diskState: 'UpToDate' },
+            { volume: 1, minor: 2, diskState: 'UpToDate' },
+          ],
+          connections: [],
+        },
+      },
+    };
+    expect(drbdResourceOf('/dev/drbd2', twoVolumes)).toBe('pg');
     // The mount fixes ask it about any device whose mount can hang the boot, multipath ones too.
     expect(drbdResourceOf('/dev/mapper/mpatha', replication)).toBeUndefined();
     expect(drbdResourceOf('/dev/disk/by-id/dm-uuid-mpath-3600a0b80', replication)).toBeUndefined();
