@@ -9,13 +9,12 @@ import * as path from 'node:path';
 import { collectNode } from '../../app/collect-node';
 import { effectiveSpec, loadDesired } from '../../desired';
 import type { BootChain } from '../../model/runbook';
-import type { Category, NodeState } from '../../model/state';
+import type { Category, FstabEntry, NodeState, UnitInfo, UnitsState } from '../../model/state';
 import { REPO } from '../../../test/helpers/cli';
 import { collectedOnce } from '../../../test/helpers/collected-once';
 import { correctedPypiRoot } from '../../../test/helpers/corrected-pypi';
 import { preparedFixtureRoot } from '../../../test/helpers/fixture-nodes';
 import { bootContext, bootUnits, fstabMount } from '../../../test/helpers/boot-units';
-import type { UnitInfo } from '../../model/state';
 import { fstab, mountRule, spec, state, unit } from '../../../test/helpers/states';
 import { bootChains } from './chain';
 import { bootSafety } from '.';
@@ -146,6 +145,24 @@ function stateOf(name: StateName): Promise<NodeState> {
   return collected;
 }
 
+/** What a chain draws of /srv/pypi when nothing at boot pulls it in: the mount, its device, DRBD. */
+const NOT_AT_BOOT_DRAWING: Pick<BootChain, 'units' | 'edges'> = {
+  units: [
+    { name: 'srv-pypi.mount', kind: 'loaded' },
+    { name: 'dev-drbd0.device', kind: 'device' },
+    { name: 'drbd.service', kind: 'loaded' },
+  ],
+  edges: [
+    { from: 'srv-pypi.mount', to: 'dev-drbd0.device', relation: 'After', why: 'implicit' },
+    {
+      from: 'dev-drbd0.device',
+      to: 'drbd.service',
+      relation: 'After',
+      why: 'the device appears once drbd.service has brought DRBD resource r0 up',
+    },
+  ],
+};
+
 /** The one chain of a state, /srv/pypi's. */
 async function pypiChain(name: StateName): Promise<BootChain> {
   const chains = bootChains(await stateOf(name), PYPI);
@@ -255,20 +272,7 @@ describe('bootChains', () => {
       outcome: 'not-at-boot',
       summary:
         '/srv/pypi (/etc/fstab line 17) is left to the cluster manager, not mounted at boot: it has noauto, and no unit the boot starts requires or wants srv-pypi.mount.',
-      units: [
-        { name: 'srv-pypi.mount', kind: 'loaded' },
-        { name: 'dev-drbd0.device', kind: 'device' },
-        { name: 'drbd.service', kind: 'loaded' },
-      ],
-      edges: [
-        { from: 'srv-pypi.mount', to: 'dev-drbd0.device', relation: 'After', why: 'implicit' },
-        {
-          from: 'dev-drbd0.device',
-          to: 'drbd.service',
-          relation: 'After',
-          why: 'the device appears once drbd.service has brought DRBD resource r0 up',
-        },
-      ],
+      ...NOT_AT_BOOT_DRAWING,
     });
   });
 
@@ -292,20 +296,7 @@ describe('bootChains', () => {
       outcome: 'not-at-boot',
       summary:
         '/srv/pypi is left to the cluster manager, not mounted at boot: no unit the boot starts requires or wants srv-pypi.mount.',
-      units: [
-        { name: 'srv-pypi.mount', kind: 'loaded' },
-        { name: 'dev-drbd0.device', kind: 'device' },
-        { name: 'drbd.service', kind: 'loaded' },
-      ],
-      edges: [
-        { from: 'srv-pypi.mount', to: 'dev-drbd0.device', relation: 'After', why: 'implicit' },
-        {
-          from: 'dev-drbd0.device',
-          to: 'drbd.service',
-          relation: 'After',
-          why: 'the device appears once drbd.service has brought DRBD resource r0 up',
-        },
-      ],
+      ...NOT_AT_BOOT_DRAWING,
     });
   });
 
@@ -604,11 +595,14 @@ describe('bootChains', () => {
     const FAILOVER = spec({ mounts: { '/srv/pypi': mountRule({ failover: true }) } });
     const YET = 'yet it is a failover mount, for the cluster manager to mount on the primary only.';
 
+    /** A node with these units and fstab lines, nothing mounted now. */
+    function nodeWith(table: UnitsState, entries: FstabEntry[]): NodeState {
+      return bootContext(table, { mounts: { fstab: entries, live: [] } }).state;
+    }
+
     function node(options: string, extra: UnitInfo[] = [], mount: Partial<UnitInfo> = {}): NodeState {
       const entry = fstab(17, '/dev/sdb1', '/srv/pypi', 'ext4', options);
-      return bootContext(bootUnits({ ...fstabMount(entry), ...mount }, ...extra), {
-        mounts: { fstab: [entry], live: [] },
-      }).state;
+      return nodeWith(bootUnits({ ...fstabMount(entry), ...mount }, ...extra), [entry]);
     }
 
     function enabled(name: string, extra: Partial<UnitInfo>): UnitInfo {
@@ -664,9 +658,7 @@ describe('bootChains', () => {
         fstabLine: 17,
         requiredByLinks: ['local-fs.target'],
       });
-      const node17 = bootContext(bootUnits({ ...fstabMount(entry), requiredByLinks: [] }, automount), {
-        mounts: { fstab: [entry], live: [] },
-      }).state;
+      const node17 = nodeWith(bootUnits({ ...fstabMount(entry), requiredByLinks: [] }, automount), [entry]);
       const [chain] = bootChains(
         node17,
         spec({ mounts: { '/srv/pypi.mount': mountRule({ failover: true }) } }),
@@ -681,7 +673,7 @@ describe('bootChains', () => {
       const entry = fstab(17, '/dev/sdb1', '/srv/pypi', 'ext4', 'defaults');
       const table = bootUnits(fstabMount(entry));
       delete table.defaultTarget;
-      const node17 = bootContext(table, { mounts: { fstab: [entry], live: [] } }).state;
+      const node17 = nodeWith(table, [entry]);
       expect(bootChains(node17, FAILOVER)).toEqual([]);
     });
 
@@ -691,7 +683,7 @@ describe('bootChains', () => {
       // pypissh.service's Requires= mounts nothing at boot.
       const template = unit('srv-pypi@.mount', { mount: { what: '/dev/sdb1', where: '/srv/pypi' } });
       const requires = enabled('pypissh.service', { requires: ['srv-pypi@x.mount'] });
-      const node17 = bootContext(bootUnits(requires, template), { mounts: { fstab: [], live: [] } }).state;
+      const node17 = nodeWith(bootUnits(requires, template), []);
       expect(bootChains(node17, FAILOVER).map((chain) => chain.outcome)).toEqual(['not-at-boot']);
     });
 

@@ -3,7 +3,7 @@
  * of a transaction (Tarjan's algorithm, iterative so a long chain of units cannot overflow the
  * stack), and one shortest cycle through each, to print.
  */
-import { compareText } from '../../shared/order';
+import { byText } from '../../shared/order';
 import type { BootGraph, OrderingEdge } from './graph';
 
 /** Components of more than one unit, each sorted by unit name; in order of their first unit's name. */
@@ -55,7 +55,7 @@ export function orderingKnots(graph: BootGraph, within: (id: number) => boolean)
       if (knot.length > 1) knots.push(knot);
     }
   }
-  const byName = (a: number, b: number): number => compareText(graph.name(a), graph.name(b));
+  const byName = byText((id: number) => graph.name(id));
   for (const knot of knots) knot.sort(byName);
   return knots.sort((a, b) => byName(a[0] as number, b[0] as number));
 }

@@ -179,20 +179,25 @@ describe('typeDependencies: mount units', () => {
         mount: { what, where, type, options },
       });
 
+    // /var/www bound from /srv/pypi/web: its own parents, then the source and the source's parents.
+    const withWeb = { ...mounts, '/srv/pypi/web': 'srv-pypi-web.mount' };
+    const WEB_BIND_NEEDS = [
+      'requires var.mount (implicit)',
+      'after var.mount (implicit)',
+      'requires -.mount (implicit)',
+      'after -.mount (implicit)',
+      'requires srv-pypi-web.mount (implicit)',
+      'after srv-pypi-web.mount (implicit)',
+      'requires srv-pypi.mount (implicit)',
+      'after srv-pypi.mount (implicit)',
+      'requires srv.mount (implicit)',
+      'after srv.mount (implicit)',
+    ];
+
     it('a bind mount needs the mounts of its source, the source itself first', () => {
-      const data = { ...mounts, '/srv/pypi/web': 'srv-pypi-web.mount' };
-      expect(deps(fromFstab('/srv/pypi/web', '/var/www', 'none', 'bind'), node([], data))).toEqual([
-        'requires var.mount (implicit)',
-        'after var.mount (implicit)',
-        'requires -.mount (implicit)',
-        'after -.mount (implicit)',
-        'requires srv-pypi-web.mount (implicit)',
-        'after srv-pypi-web.mount (implicit)',
-        'requires srv-pypi.mount (implicit)',
-        'after srv-pypi.mount (implicit)',
-        'requires srv.mount (implicit)',
-        'after srv.mount (implicit)',
-      ]);
+      expect(deps(fromFstab('/srv/pypi/web', '/var/www', 'none', 'bind'), node([], withWeb))).toEqual(
+        WEB_BIND_NEEDS,
+      );
       // rbind, and the type spelled bind, are bind mounts too.
       const rbind = deps(fromFstab('/srv/pypi/web', '/var/www', 'none', 'rbind'), node([], mounts));
       expect(rbind).toContain('requires srv-pypi.mount (implicit)');
@@ -203,26 +208,15 @@ describe('typeDependencies: mount units', () => {
 
     it('a bind mount needs them even when marked _netdev, whether bind/rbind is the type or an option', () => {
       // mount.c: mount_is_bind(p) || mount_is_loop(p) || !mount_is_network(p) — bind wins over _netdev.
-      const web = { ...mounts, '/srv/pypi/web': 'srv-pypi-web.mount' };
-      const expected = [
-        'requires var.mount (implicit)',
-        'after var.mount (implicit)',
-        'requires -.mount (implicit)',
-        'after -.mount (implicit)',
-        'requires srv-pypi-web.mount (implicit)',
-        'after srv-pypi-web.mount (implicit)',
-        'requires srv-pypi.mount (implicit)',
-        'after srv-pypi.mount (implicit)',
-        'requires srv.mount (implicit)',
-        'after srv.mount (implicit)',
-      ];
       for (const [type, options] of [
         ['none', 'bind,_netdev'],
         ['none', 'rbind,_netdev'],
         ['bind', '_netdev'],
         ['rbind', '_netdev'],
       ] as const)
-        expect(deps(fromFstab('/srv/pypi/web', '/var/www', type, options), node([], web))).toEqual(expected);
+        expect(deps(fromFstab('/srv/pypi/web', '/var/www', type, options), node([], withWeb))).toEqual(
+          WEB_BIND_NEEDS,
+        );
     });
 
     it('a loop mount needs them even on a network share; a network mount does not', () => {
